@@ -1,0 +1,58 @@
+export { CloseCode } from './close-codes.ts';
+export {
+  KNOWN_PROVIDERS,
+  STREAM_PROVIDERS,
+  CONFIGURABLE_PROVIDERS,
+  isKnownProvider,
+  isStreamProvider,
+  type ProviderName,
+  type StreamProviderName,
+} from './providers.ts';
+export { RunState, EndReason, TERMINAL_RUN_STATES, ACTIVE_RUN_STATES, AGENT_STREAM_RUN_PREFIX } from './runs.ts';
+export {
+  StreamErrorCode,
+  STREAM_ERRORS,
+  Vr3Error,
+  StreamError,
+  BusError,
+  BusErrorCode,
+  type Vr3ErrorOptions,
+} from './errors.ts';
+export { AudioEncoding, MULAW_8K, type MediaFormat } from './media.ts';
+export type { CallEvent, ConnectedEvent, StartEvent, MediaEvent, DtmfEvent, MarkEvent, StopEvent } from './events.ts';
+export type { Bus, RequestOptions, SubscribeOptions, RequestHandler, MessageHandler, Subscription } from './bus.ts';
+export { createInProcessBus } from './in-process-bus.ts';
+export {
+  CONTROL_PLANE_QUEUE,
+  Subjects,
+  parseMessage,
+  EngineConfigSchema,
+  StreamAdmitRequestSchema,
+  StreamAdmitResponseSchema,
+  AdmittedRunSchema,
+  MediaFormatSchema,
+  RunStartRequestSchema,
+  RunStartResponseSchema,
+  MediaStatsSchema,
+  RunFinalizeRequestSchema,
+  RunFinalizeResponseSchema,
+  RunActionRequestSchema,
+  RunActionResponseSchema,
+  RunControlRequestSchema,
+  RunControlResponseSchema,
+  EdgeHeartbeatSchema,
+  type EngineConfig,
+  type StreamAdmitRequest,
+  type StreamAdmitResponse,
+  type AdmittedRun,
+  type RunStartRequest,
+  type RunStartResponse,
+  type MediaStats,
+  type RunFinalizeRequest,
+  type RunFinalizeResponse,
+  type RunActionRequest,
+  type RunActionResponse,
+  type RunControlRequest,
+  type RunControlResponse,
+  type EdgeHeartbeat,
+} from './messages.ts';
