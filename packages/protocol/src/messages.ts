@@ -25,7 +25,13 @@ export const Subjects = {
 const errorBody = z.object({ code: z.enum(Object.values(StreamErrorCode) as [StreamErrorCode, ...StreamErrorCode[]]), message: z.string() });
 
 /** Agent engine selection stored on an agent version. */
-export const EngineConfigSchema = z.discriminatedUnion('type', [z.object({ type: z.literal('echo') })]);
+export const EngineConfigSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('echo'),
+    /** Diagnostics: when the caller presses this DTMF digit, the echo agent hangs up. */
+    hangup_dtmf: z.string().regex(/^[0-9*#A-D]$/).optional(),
+  }),
+]);
 /** Agent engine selection stored on an agent version. */
 export type EngineConfig = z.infer<typeof EngineConfigSchema>;
 

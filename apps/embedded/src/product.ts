@@ -1,0 +1,155 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import type { Logger } from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { EndReason, createInProcessBus } from '@vr3/protocol';
+import {
+  createControlPlane,
+  createInProcessJobQueue,
+  createPrisma,
+  ensureBootstrap,
+  failActiveRuns,
+  migrateDatabase,
+  parseSecretKey,
+} from '@vr3/control-plane';
+import { createMediaEdge } from '@vr3/media-edge';
+import type { EmbeddedConfig } from './config.ts';
+import { lockDataDir, readOrCreateSecret } from './data-dir.ts';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './database.ts';
+
+/** Path prefix of the Agent Stream WebSocket endpoint. */
+export const AGENT_STREAM_PATH = '/api/v1/agent-stream/';
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../../prisma/migrations', import.meta.url));
+
+/** A running embedded product. */
+export interface Product {
+  port: number;
+  /** The API key created on this start (first start without VR3_BOOTSTRAP_API_KEY), else undefined. */
+  createdApiKey: string | undefined;
+  /** Graceful stop: refuse new streams, drain calls up to the drain timeout, stop everything. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Runs `steps` in order, every one even if an earlier one fails; rethrows the first failure. */
+async function runAll(steps: Array<() => unknown>, logger: Logger): Promise<void> {
+  let first: unknown;
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (err) {
+      logger.error({ err }, 'shutdown step failed');
+      first ??= err;
+    }
+  }
+  if (first !== undefined) throw first;
+}
+
+/**
+ * Starts the embedded default: one process, one port, control-plane and media-edge wired by the
+ * in-process bus, a real PostgreSQL database under the data dir (unless DATABASE_URL is given).
+ */
+export async function startProduct(config: EmbeddedConfig, logger: Logger): Promise<Product> {
+  const cleanup: Array<() => unknown> = [];
+  const undo = () => runAll(cleanup.reverse(), logger);
+  try {
+    cleanup.push(lockDataDir(config.dataDir));
+
+    let db: EmbeddedDatabase | undefined;
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      db = await startEmbeddedDatabase(config.dataDir, logger);
+      cleanup.push(() => db?.stop());
+      databaseUrl = db.url;
+    }
+    await migrateDatabase(databaseUrl, { migrationsDir: MIGRATIONS_DIR });
+
+    const prisma = createPrisma(databaseUrl);
+    cleanup.push(() => prisma.$disconnect());
+
+    const secretKey = parseSecretKey(config.secretKey ?? readOrCreateSecret(config.dataDir, 'secret.key', 32));
+    const boot = await ensureBootstrap(prisma, config.bootstrapApiKey ? { apiKey: config.bootstrapApiKey } : {});
+
+    // This process held the data dir exclusively: any run still live in the database was on
+    // a previous process of this product that is gone.
+    const orphaned = await failActiveRuns(prisma, { endReason: EndReason.EdgeLost });
+    if (orphaned > 0) logger.warn({ runs: orphaned }, 'ended runs left live by a previous process');
+
+    const metrics = new Registry();
+    collectDefaultMetrics({ register: metrics });
+    const bus = createInProcessBus();
+    cleanup.push(() => bus.close());
+    const jobs = createInProcessJobQueue();
+    cleanup.push(() => jobs.close());
+
+    const controlPlane = createControlPlane({
+      prisma,
+      bus,
+      jobs,
+      logger: logger.child({ component: 'control-plane' }),
+      secretKey,
+      config: { allowInsecureProviderUrls: config.allowInsecureProviderUrls },
+    });
+    await controlPlane.start();
+    cleanup.push(() => controlPlane.close());
+
+    const edge = createMediaEdge({
+      bus,
+      logger: logger.child({ component: 'media-edge' }),
+      edgeId: `embedded-${process.pid}`,
+      config: { handshakeTimeoutMs: config.handshakeTimeoutMs },
+      metrics,
+    });
+    let draining = false;
+    cleanup.push(() => {
+      draining = true;
+      return edge.close({ drainTimeoutMs: config.drainTimeoutMs });
+    });
+
+    const app = express();
+    app.disable('x-powered-by');
+    app.get('/healthz', (_req, res) => {
+      res.json({ status: 'ok' });
+    });
+    app.get('/readyz', (_req, res) => {
+      res.status(draining ? 503 : 200).json({ status: draining ? 'draining' : 'ready' });
+    });
+    app.get('/metrics', async (_req, res) => {
+      res.type(metrics.contentType).send(await metrics.metrics());
+    });
+    app.use('/api/v1', controlPlane.router);
+
+    const server = http.createServer(app);
+    server.on('upgrade', (req, socket, head) => {
+      const path = (req.url ?? '').split('?', 1)[0] ?? '';
+      if (path.startsWith(AGENT_STREAM_PATH)) {
+        edge.handleUpgrade(req, socket, head);
+        return;
+      }
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+    // Edge drain runs before the server stops listening, so in-flight calls keep their sockets.
+    cleanup.splice(cleanup.length - 1, 0, () => new Promise<void>((resolve) => server.close(() => resolve())));
+    cleanup.push(() => {
+      server.closeIdleConnections();
+    });
+    const port = (server.address() as AddressInfo).port;
+    logger.info({ port, host: config.host, embedded_database: db !== undefined }, 'listening');
+
+    let closing: Promise<void> | undefined;
+    return {
+      port,
+      createdApiKey: boot.createdApiKey,
+      close: () => (closing ??= undo()),
+    };
+  } catch (err) {
+    await undo().catch(() => undefined);
+    throw err;
+  }
+}

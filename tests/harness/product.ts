@@ -1,0 +1,142 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const MAIN = path.join(ROOT, 'apps/embedded/src/main.ts');
+
+/** A fresh data dir the database server (another OS user) can traverse. */
+export function makeDataDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vr3-e2e-'));
+  fs.chmodSync(dir, 0o711);
+  return dir;
+}
+
+export interface ProductOptions {
+  dataDir?: string;
+  apiKey?: string | null;
+  env?: Record<string, string>;
+}
+
+/** The embedded product running as a child process (`npm start`'s entry point). */
+export class ProductProcess {
+  readonly output: string[] = [];
+  port = 0;
+  readonly exited: Promise<number | null>;
+  private constructor(
+    readonly child: ChildProcess,
+    readonly dataDir: string,
+    readonly apiKey: string,
+  ) {
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  /** Starts the product and waits for its `listening` line (or its exit). */
+  static async start(options: ProductOptions = {}): Promise<ProductProcess> {
+    const dataDir = options.dataDir ?? makeDataDir();
+    const apiKey = options.apiKey === null ? '' : (options.apiKey ?? `vr3_test_${randomBytes(16).toString('hex')}`);
+    const env: Record<string, string> = {
+      ...(process.env as Record<string, string>),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      VR3_DATA_DIR: dataDir,
+      VR3_ALLOW_INSECURE_PROVIDER_URLS: 'true',
+      VR3_HANDSHAKE_TIMEOUT_MS: '1500',
+      VR3_DRAIN_TIMEOUT_MS: '2000',
+      LOG_LEVEL: 'info',
+      ...options.env,
+    };
+    delete env.DATABASE_URL;
+    if (apiKey) env.VR3_BOOTSTRAP_API_KEY = apiKey;
+    else delete env.VR3_BOOTSTRAP_API_KEY;
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const product = new ProductProcess(child, dataDir, apiKey);
+    await product.waitForStart();
+    return product;
+  }
+
+  private waitForStart(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let buffered = '';
+      const onData = (chunk: Buffer) => {
+        buffered += chunk.toString('utf8');
+        let nl: number;
+        while ((nl = buffered.indexOf('\n')) >= 0) {
+          const line = buffered.slice(0, nl);
+          buffered = buffered.slice(nl + 1);
+          this.output.push(line);
+          if (this.port === 0 && line.includes('"listening"')) {
+            try {
+              this.port = (JSON.parse(line) as { port: number }).port;
+              resolve();
+            } catch {
+              // not a log line
+            }
+          }
+        }
+      };
+      this.child.stdout!.on('data', onData);
+      this.child.stderr!.on('data', (chunk: Buffer) => this.output.push(...chunk.toString('utf8').split('\n')));
+      void this.exited.then((code) => {
+        if (this.port === 0) reject(new Error(`product exited with ${code} before listening:\n${this.output.join('\n').slice(-3000)}`));
+      });
+    });
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Agent Stream URL for `agentUuid` with the given query parameters. */
+  streamUrl(agentUuid: string, query: Record<string, string>): string {
+    const qs = new URLSearchParams(query).toString();
+    return `ws://127.0.0.1:${this.port}/api/v1/agent-stream/${agentUuid}${qs ? `?${qs}` : ''}`;
+  }
+
+  /** Calls the REST API with the bootstrap key (or `key`). */
+  async api<T = any>(method: string, urlPath: string, body?: unknown, key: string = this.apiKey): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${this.baseUrl}/api/v1${urlPath}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  /** SIGTERM and wait for a clean exit. */
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode === null) this.child.kill('SIGTERM');
+    return this.exited;
+  }
+
+  /** SIGKILL: the process dies without cleanup. */
+  async kill(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  /** Everything the product printed so far. */
+  log(): string {
+    return this.output.join('\n');
+  }
+}
+
+/** Polls `fn` until it returns a truthy value or `timeoutMs` passes. */
+export async function eventually<T>(fn: () => Promise<T | undefined | false | null>, timeoutMs = 5000, stepMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`, { cause: last });
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}
