@@ -1,0 +1,98 @@
+import { DEFAULT_PROVIDER_API_TIMEOUT_MS } from '../api-client.ts';
+import type { CallRef, ProviderApiClient } from '../api-client.ts';
+import { ProviderConfigError } from '../errors.ts';
+import { checkBaseUrl, checkTimeoutMs, providerRequest } from '../http-request.ts';
+import type { ProviderHttpRequest } from '../http-request.ts';
+import { normalizeCloudonixDomain } from './domain.ts';
+
+/** Options of {@link createCloudonixApiClient}. */
+export interface CloudonixApiClientOptions {
+  /** API base URL, normally `CLOUDONIX_API_BASE_URL`; tests point it at a fake. */
+  baseUrl: string;
+  /** The domain API key from the stored telephony configuration. Never logged or put in messages. */
+  bearerToken: string;
+  /** Per-request deadline in milliseconds, covering connect, answer and body. Default 5000. */
+  timeoutMs?: number;
+  /** `fetch` implementation; defaults to the global one. */
+  fetch?: typeof fetch;
+}
+
+/** Statuses that count as success, per operation. */
+const OK = {
+  validate: [200],
+  hangup: [200, 204, 404],
+  transfer: [200, 202],
+} as const;
+
+/**
+ * Cloudonix REST client (`Authorization: Bearer <domain API key>`):
+ * - `validateCall`: `GET /customers/self/domains/{domain}/sessions/{session}`, only 200 passes;
+ * - `hangup`: `DELETE /customers/self/domains/{domain}/sessions/{session}`, 200/204/404 succeed
+ *   (404: the session already ended);
+ * - `transfer`: `POST /calls/{domain}/sessions/{session}/application` with `{"cxml": target}`,
+ *   200/202 succeed.
+ * `ref.accountId` goes through {@link normalizeCloudonixDomain}; path segments are URL-encoded.
+ *
+ * @throws ProviderConfigError at construction for an invalid base URL, empty token or bad timeout.
+ */
+export function createCloudonixApiClient(opts: CloudonixApiClientOptions): ProviderApiClient {
+  const baseUrl = checkBaseUrl(opts.baseUrl);
+  if (typeof opts.bearerToken !== 'string' || opts.bearerToken.trim() === '') {
+    throw new ProviderConfigError('missing_credentials', 'Cloudonix bearer token is empty');
+  }
+  const timeoutMs = checkTimeoutMs(opts.timeoutMs ?? DEFAULT_PROVIDER_API_TIMEOUT_MS);
+  const fetchImpl = opts.fetch ?? globalThis.fetch;
+  const authorization = `Bearer ${opts.bearerToken}`;
+
+  function segments(ref: CallRef): { domain: string; session: string } {
+    const domain = normalizeCloudonixDomain(ref.accountId);
+    if (typeof ref.callId !== 'string' || ref.callId === '') {
+      throw new ProviderConfigError('invalid_call_ref', 'Cloudonix session token is empty');
+    }
+    return { domain: encodeURIComponent(domain), session: encodeURIComponent(ref.callId) };
+  }
+
+  function request(
+    operation: keyof typeof OK,
+    method: ProviderHttpRequest['method'],
+    path: string,
+    signal: AbortSignal | undefined,
+    body?: string,
+  ): Promise<number> {
+    const headers: Record<string, string> = { authorization, accept: 'application/json' };
+    const req: ProviderHttpRequest = {
+      provider: 'cloudonix',
+      operation,
+      method,
+      url: baseUrl + path,
+      headers,
+      ok: OK[operation],
+      timeoutMs,
+      signal,
+      fetch: fetchImpl,
+    };
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      req.body = body;
+    }
+    return providerRequest(req);
+  }
+
+  return {
+    async validateCall(ref, signal) {
+      const { domain, session } = segments(ref);
+      await request('validate', 'GET', `/customers/self/domains/${domain}/sessions/${session}`, signal);
+    },
+    async hangup(ref, signal) {
+      const { domain, session } = segments(ref);
+      await request('hangup', 'DELETE', `/customers/self/domains/${domain}/sessions/${session}`, signal);
+    },
+    async transfer(ref, target, signal) {
+      const { domain, session } = segments(ref);
+      if (typeof target !== 'string' || target.trim() === '') {
+        throw new ProviderConfigError('invalid_option', 'transfer target (CXML) is empty');
+      }
+      await request('transfer', 'POST', `/calls/${domain}/sessions/${session}/application`, signal, JSON.stringify({ cxml: target }));
+    },
+  };
+}
