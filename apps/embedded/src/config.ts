@@ -13,6 +13,8 @@ export const EMBEDDED_DEFAULTS = {
   handshakeTimeoutMs: 10_000,
   /** VR3_DRAIN_TIMEOUT_MS: how long live calls may run on after SIGTERM before they are ended. */
   drainTimeoutMs: 30_000,
+  /** VR3_PROVIDER_TIMEOUT_MS: timeout of one provider REST call (session validation, hangup). */
+  providerTimeoutMs: 5_000,
   /** LOG_LEVEL: pino level. */
   logLevel: 'info',
 } as const;
@@ -46,6 +48,7 @@ const EnvSchema = z.object({
   VR3_ALLOW_INSECURE_PROVIDER_URLS: boolFromEnv,
   VR3_HANDSHAKE_TIMEOUT_MS: intFromEnv('VR3_HANDSHAKE_TIMEOUT_MS', 100),
   VR3_DRAIN_TIMEOUT_MS: intFromEnv('VR3_DRAIN_TIMEOUT_MS', 0),
+  VR3_PROVIDER_TIMEOUT_MS: intFromEnv('VR3_PROVIDER_TIMEOUT_MS', 100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -60,6 +63,7 @@ export interface EmbeddedConfig {
   allowInsecureProviderUrls: boolean;
   handshakeTimeoutMs: number;
   drainTimeoutMs: number;
+  providerTimeoutMs: number;
   logLevel: string;
 }
 
@@ -86,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig
     allowInsecureProviderUrls: e.VR3_ALLOW_INSECURE_PROVIDER_URLS,
     handshakeTimeoutMs: e.VR3_HANDSHAKE_TIMEOUT_MS ?? EMBEDDED_DEFAULTS.handshakeTimeoutMs,
     drainTimeoutMs: e.VR3_DRAIN_TIMEOUT_MS ?? EMBEDDED_DEFAULTS.drainTimeoutMs,
+    providerTimeoutMs: e.VR3_PROVIDER_TIMEOUT_MS ?? EMBEDDED_DEFAULTS.providerTimeoutMs,
     logLevel: e.LOG_LEVEL ?? EMBEDDED_DEFAULTS.logLevel,
   };
 }

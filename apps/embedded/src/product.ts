@@ -90,7 +90,7 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger): Prom
       jobs,
       logger: logger.child({ component: 'control-plane' }),
       secretKey,
-      config: { allowInsecureProviderUrls: config.allowInsecureProviderUrls },
+      config: { allowInsecureProviderUrls: config.allowInsecureProviderUrls, providerTimeoutMs: config.providerTimeoutMs },
     });
     await controlPlane.start();
     cleanup.push(() => controlPlane.close());

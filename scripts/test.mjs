@@ -1,0 +1,35 @@
+// `npm test`: type-checks every workspace, then runs the unit and end-to-end suites with vitest,
+// and ends with a plain "N passed, N failed" line.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const run = (cmd, args, env = {}) => spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
+
+const extra = process.argv.slice(2);
+if (extra.length === 0) {
+  const tc = run('npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only'], { TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' });
+  if (tc !== 0) {
+    console.log('\ntypecheck failed');
+    console.log('0 passed, 1 failed');
+    process.exit(tc);
+  }
+}
+
+const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vr3-test-')), 'report.json');
+const status = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra]);
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+try {
+  const r = JSON.parse(fs.readFileSync(report, 'utf8'));
+  passed = r.numPassedTests;
+  failed = r.numFailedTests;
+  skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+} catch {
+  failed = Math.max(failed, 1);
+}
+if (status !== 0 && failed === 0) failed = 1;
+console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(status === 0 && failed === 0 ? 0 : 1);
