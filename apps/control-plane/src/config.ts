@@ -1,0 +1,37 @@
+/** Tunables of the control-plane. Apps read the environment; this package only takes values. */
+export interface ControlPlaneConfig {
+  /**
+   * Accept `http://` (not only `https://`) provider API base URLs on telephony configurations.
+   * For local stand-ins and tests only; the embedded app sets it from VR3_ALLOW_INSECURE_PROVIDER_URLS.
+   */
+  allowInsecureProviderUrls: boolean;
+  /** Timeout of one provider REST call (session validation, hangup, transfer), in milliseconds. */
+  providerTimeoutMs: number;
+  /** How long `POST /runs/{id}/hangup` waits for the edge holding the run to answer, in milliseconds. */
+  edgeControlTimeoutMs: number;
+  /** Attempts of a provider action job (hangup, transfer) before it is recorded as failed. */
+  providerActionAttempts: number;
+  /** Delay before the first retry of a provider action job, doubled on each further retry, in milliseconds. */
+  providerActionBackoffMs: number;
+  /** Longest wait for the quota transaction to get a database connection, in milliseconds. */
+  admitTransactionMaxWaitMs: number;
+}
+
+/** Defaults of {@link ControlPlaneConfig}. */
+export const DEFAULT_CONTROL_PLANE_CONFIG: Readonly<ControlPlaneConfig> = Object.freeze({
+  allowInsecureProviderUrls: false,
+  providerTimeoutMs: 5_000,
+  edgeControlTimeoutMs: 2_000,
+  providerActionAttempts: 5,
+  providerActionBackoffMs: 500,
+  admitTransactionMaxWaitMs: 10_000,
+});
+
+/** Defaults overlaid with the given values (`undefined` keeps the default). */
+export function resolveConfig(overrides: Partial<ControlPlaneConfig> = {}): ControlPlaneConfig {
+  const config: ControlPlaneConfig = { ...DEFAULT_CONTROL_PLANE_CONFIG };
+  for (const [key, value] of Object.entries(overrides) as [keyof ControlPlaneConfig, unknown][]) {
+    if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
+  }
+  return config;
+}

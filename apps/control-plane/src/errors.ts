@@ -1,0 +1,79 @@
+import { Vr3Error, type Vr3ErrorOptions } from '@vr3/protocol';
+
+/**
+ * REST error codes and their HTTP statuses: the one table the router answers from.
+ * Anything that is not an {@link ApiError} becomes `internal` (500); its cause is logged, never sent.
+ */
+export const API_ERRORS = {
+  invalid_json: 400,
+  validation_failed: 400,
+  unauthorized: 401,
+  not_found: 404,
+  agent_not_found: 404,
+  telephony_configuration_not_found: 404,
+  run_not_found: 404,
+  user_not_found: 404,
+  configuration_exists: 409,
+  run_already_ended: 409,
+  agent_archived: 409,
+  unknown_provider: 422,
+  invalid_domain: 422,
+  invalid_api_base_url: 422,
+  insecure_api_base_url: 422,
+  no_draft_version: 422,
+  payload_too_large: 413,
+  internal: 500,
+} as const;
+
+/** One of the keys of {@link API_ERRORS}. */
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
+/** A REST failure with a stable code; the router answers `{"error":{"code","message"}}` with its status. */
+export class ApiError extends Vr3Error<ApiErrorCode> {
+  get status(): number {
+    return API_ERRORS[this.code];
+  }
+}
+
+/** Codes of {@link MigrationError}. */
+export const MigrationErrorCode = {
+  /** An applied migration's file changed since it was applied. */
+  ChecksumMismatch: 'migration_checksum_mismatch',
+  /** A migration is recorded as started but never finished (left by another tool). */
+  FailedMigration: 'migration_failed_previously',
+  /** A migration's SQL failed; its transaction was rolled back. */
+  ApplyFailed: 'migration_apply_failed',
+  /** The migrations folder is missing or unreadable. */
+  MissingMigrations: 'migrations_missing',
+  /** Another process held the migration lock for longer than the lock timeout. */
+  LockTimeout: 'migration_lock_timeout',
+} as const;
+
+/** One of {@link MigrationErrorCode}. */
+export type MigrationErrorCode = (typeof MigrationErrorCode)[keyof typeof MigrationErrorCode];
+
+/** The database could not be migrated. Never retryable without an operator, except `migration_lock_timeout`. */
+export class MigrationError extends Vr3Error<MigrationErrorCode> {
+  constructor(
+    code: MigrationErrorCode,
+    message: string,
+    readonly migration?: string,
+    options: Vr3ErrorOptions = {},
+  ) {
+    super(code, message, { ...options, retryable: code === MigrationErrorCode.LockTimeout });
+  }
+}
+
+/** Codes of {@link SecretError}. */
+export const SecretErrorCode = {
+  /** The secret key is not 32 bytes of base64 or hex. */
+  InvalidKey: 'invalid_secret_key',
+  /** A sealed value is malformed, has an unknown version, or fails authentication (tampered / wrong key). */
+  Unreadable: 'secret_unreadable',
+} as const;
+
+/** One of {@link SecretErrorCode}. */
+export type SecretErrorCode = (typeof SecretErrorCode)[keyof typeof SecretErrorCode];
+
+/** Encryption of stored credentials failed. Messages never include key material or plaintext. */
+export class SecretError extends Vr3Error<SecretErrorCode> {}
