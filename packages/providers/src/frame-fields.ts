@@ -70,11 +70,15 @@ export function readText(value: unknown): string | undefined {
  * not such a number. Never throws: counters are informative, not required.
  */
 export function readCount(value: unknown): number | undefined {
-  let n: number;
-  if (typeof value === 'number') n = value;
-  else if (typeof value === 'string' && value !== '') n = Number(value);
-  else return undefined;
-  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  if (typeof value !== 'string' || value.length === 0 || value.length > 15) return undefined;
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const d = value.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return undefined;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 /**
