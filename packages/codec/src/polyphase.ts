@@ -1,0 +1,108 @@
+/**
+ * Kaiser-windowed sinc low-pass, split into polyphase branches for rational resampling by L/M.
+ * Internal to the resampler; designs are pure and memoised per rate pair.
+ */
+
+/**
+ * Half-length of the prototype filter, in samples of the lower of the two rates (so the group delay
+ * is 20 / lowerRate seconds: 2.5 ms when 8 kHz is involved). Must be even so that 16↔24 kHz has an
+ * integer delay on both sides.
+ */
+export const ZERO_CROSSINGS = 20;
+/**
+ * Cutoff (−6 dB point) as a fraction of the lower rate's Nyquist frequency: 3.6 kHz for 8 kHz audio.
+ * With the window below the response is flat (±0.01 dB) to 0.75 × Nyquist, about −0.9 dB at
+ * 0.85 × Nyquist (3.4 kHz at 8 kHz), and at least 63 dB down from Nyquist upwards.
+ */
+export const ROLLOFF = 0.9;
+/** Kaiser window shape parameter β. */
+export const KAISER_BETA = 6;
+
+/** A rational resampling filter: output rate = input rate × up / down. */
+export interface PolyphaseDesign {
+  /** Interpolation factor L. */
+  readonly up: number;
+  /** Decimation factor M. */
+  readonly down: number;
+  /** Taps per polyphase branch K. */
+  readonly taps: number;
+  /**
+   * `up` branches of `taps` coefficients each, branch-major; each branch is stored time-reversed so
+   * output = Σₖ coefficients[p·K + k] · x[i − K + 1 + k], and each branch sums to exactly 1 (unity DC gain).
+   */
+  readonly coefficients: Float64Array;
+  /** Group delay in output samples (an integer). */
+  readonly delayOut: number;
+  /** Group delay in input samples (an integer). */
+  readonly delayIn: number;
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+}
+
+/** Zeroth-order modified Bessel function of the first kind (power series). */
+function besselI0(x: number): number {
+  const q = (x * x) / 4;
+  let term = 1;
+  let sum = 1;
+  for (let k = 1; k < 64 && term > sum * 1e-17; k++) {
+    term *= q / (k * k);
+    sum += term;
+  }
+  return sum;
+}
+
+function sinc(x: number): number {
+  if (x === 0) return 1;
+  const px = Math.PI * x;
+  return Math.sin(px) / px;
+}
+
+/** Designs the polyphase filter converting `fromRate` to `toRate` (both positive integers, not equal). */
+export function designPolyphase(fromRate: number, toRate: number): PolyphaseDesign {
+  const g = gcd(fromRate, toRate);
+  const up = toRate / g;
+  const down = fromRate / g;
+  const lowRate = Math.min(fromRate, toRate);
+  const upRate = fromRate * up;
+  // Centre of the prototype, in up-rate samples: ZERO_CROSSINGS periods of the lower rate.
+  // For the supported rates this is a multiple of both `up` and `down`, so the delay is whole
+  // samples on both sides.
+  const centre = (ZERO_CROSSINGS * upRate) / lowRate;
+  const length = 2 * centre + 1;
+  const taps = Math.ceil(length / up);
+  const cutoff = (ROLLOFF * lowRate) / 2 / upRate; // cycles per up-rate sample
+  const i0Beta = besselI0(KAISER_BETA);
+
+  const coefficients = new Float64Array(up * taps);
+  for (let phase = 0; phase < up; phase++) {
+    let sum = 0;
+    const branch = new Float64Array(taps);
+    for (let m = 0; m < taps; m++) {
+      const j = phase + m * up;
+      if (j >= length) continue;
+      const t = (j - centre) / centre;
+      const window = besselI0(KAISER_BETA * Math.sqrt(Math.max(0, 1 - t * t))) / i0Beta;
+      const h = 2 * cutoff * sinc(2 * cutoff * (j - centre)) * window;
+      branch[m] = h;
+      sum += h;
+    }
+    for (let m = 0; m < taps; m++) coefficients[phase * taps + (taps - 1 - m)] = branch[m]! / sum;
+  }
+  return { up, down, taps, coefficients, delayOut: centre / down, delayIn: centre / up };
+}
+
+const designs = new Map<string, PolyphaseDesign>();
+
+/** {@link designPolyphase}, memoised: designs are immutable and shared by every resampler. */
+export function polyphaseFor(fromRate: number, toRate: number): PolyphaseDesign {
+  const key = `${fromRate}:${toRate}`;
+  let design = designs.get(key);
+  if (design === undefined) {
+    design = designPolyphase(fromRate, toRate);
+    designs.set(key, design);
+  }
+  return design;
+}
