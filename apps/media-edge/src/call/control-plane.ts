@@ -1,0 +1,109 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  BusError,
+  BusErrorCode,
+  parseMessage,
+  RunActionResponseSchema,
+  RunFinalizeResponseSchema,
+  RunStartResponseSchema,
+  StreamAdmitResponseSchema,
+  Subjects,
+  type Bus,
+  type MediaStats,
+  type RunActionRequest,
+  type RunActionResponse,
+  type RunFinalizeRequest,
+  type RunStartRequest,
+  type RunStartResponse,
+  type StartEvent,
+  type StreamAdmitRequest,
+  type StreamAdmitResponse,
+} from '@vr3/protocol';
+import type { z } from 'zod';
+import type { CallOutcome } from '../errors.ts';
+import type { BusOp, EdgeMetrics } from '../metrics.ts';
+
+/** Options of {@link ControlPlaneClient}. */
+export interface ControlPlaneClientOptions {
+  bus: Bus;
+  edgeId: string;
+  metrics: EdgeMetrics;
+  /** Timeout of each request. */
+  timeoutMs: number;
+  /** Finalize attempts and the first retry delay (doubling). */
+  finalizeAttempts: number;
+  finalizeBackoffMs: number;
+}
+
+/** The edge's side of the bus: one typed method per request, each with a timeout, metrics and response validation. */
+export class ControlPlaneClient {
+  constructor(private readonly options: ControlPlaneClientOptions) {}
+
+  get edgeId(): string {
+    return this.options.edgeId;
+  }
+
+  admit(provider: string, agentUuid: string, query: Record<string, string>): Promise<StreamAdmitResponse> {
+    const req: StreamAdmitRequest = { edge_id: this.options.edgeId, provider, agent_uuid: agentUuid, query };
+    return this.request('admit', Subjects.StreamAdmit, req, StreamAdmitResponseSchema);
+  }
+
+  start(runId: string, start: StartEvent): Promise<RunStartResponse> {
+    const req: RunStartRequest = { run_id: runId, edge_id: this.options.edgeId, start: toStartBody(start) };
+    return this.request('start', Subjects.RunStart, req, RunStartResponseSchema);
+  }
+
+  action(runId: string, action: RunActionRequest['action'], target?: string): Promise<RunActionResponse> {
+    const req: RunActionRequest = target === undefined ? { run_id: runId, action } : { run_id: runId, action, target };
+    return this.request('action', Subjects.RunAction, req, RunActionResponseSchema);
+  }
+
+  /**
+   * Finalizes a run, retrying with doubling backoff on bus failures. Resolves true once the
+   * control-plane acknowledged, false when every attempt failed or the bus is closed (the
+   * control-plane's reaper ends the run then). Never rejects.
+   */
+  async finalize(runId: string, outcome: CallOutcome, stats: MediaStats): Promise<boolean> {
+    const req: RunFinalizeRequest = { run_id: runId, edge_id: this.options.edgeId, state: outcome.state, end_reason: outcome.endReason, stats };
+    if (outcome.error !== undefined) req.error = outcome.error;
+    let delay = this.options.finalizeBackoffMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.request('finalize', Subjects.RunFinalize, req, RunFinalizeResponseSchema);
+        return true;
+      } catch (err) {
+        const closed = err instanceof BusError && err.code === BusErrorCode.Closed;
+        if (closed || attempt >= this.options.finalizeAttempts) return false;
+      }
+      await sleep(delay);
+      delay *= 2;
+    }
+  }
+
+  private async request<S extends z.ZodType>(op: BusOp, subject: string, data: unknown, schema: S): Promise<z.infer<S>> {
+    const end = this.options.metrics.busRequestSeconds.startTimer({ op });
+    try {
+      const res = parseMessage(schema, await this.options.bus.request(subject, data, { timeoutMs: this.options.timeoutMs }));
+      end({ outcome: 'ok' });
+      return res;
+    } catch (err) {
+      end({ outcome: err instanceof BusError ? err.code : 'error' });
+      throw err;
+    }
+  }
+}
+
+function toStartBody(start: StartEvent): RunStartRequest['start'] {
+  const body: RunStartRequest['start'] = {
+    stream_id: start.streamId,
+    custom_parameters: start.customParameters,
+    media_format: { encoding: start.mediaFormat.encoding, sampleRate: start.mediaFormat.sampleRate },
+    metadata: start.metadata,
+  };
+  if (start.callId !== undefined) body.call_id = start.callId;
+  if (start.sessionId !== undefined) body.session_id = start.sessionId;
+  if (start.accountId !== undefined) body.account_id = start.accountId;
+  if (start.from !== undefined) body.from = start.from;
+  if (start.to !== undefined) body.to = start.to;
+  return body;
+}

@@ -1,0 +1,186 @@
+import type { MediaFormat } from '@vr3/protocol';
+import type { StreamAdapter } from '@vr3/providers';
+import type { Logger } from 'pino';
+import type { AgentIO, AgentSession } from '../engine/types.ts';
+import { payloadMs } from '../media/codecs.ts';
+import { OutboundPacer, type PacerSink } from '../media/pacer.ts';
+import type { CallStats } from '../media/stats.ts';
+import { InboundTranscoder, OutboundTranscoder } from '../media/transcoder.ts';
+
+/** What a {@link MediaSession} needs from its call. */
+export interface MediaSessionHooks {
+  /** Sends one text frame on the provider socket. */
+  send(text: string): void;
+  /** `ws.bufferedAmount` of the provider socket. */
+  bufferedAmount(): number;
+  hangup(reason: string | undefined): void;
+  transfer(target: string): void;
+  fail(err: unknown): void;
+}
+
+/** Options of {@link MediaSession}. */
+export interface MediaSessionOptions {
+  adapter: StreamAdapter;
+  engine: AgentSession;
+  inbound: MediaFormat;
+  outbound: MediaFormat;
+  stats: CallStats;
+  logger: Logger;
+  hooks: MediaSessionHooks;
+  maxOutboundFrames: number;
+  leadFrames: number;
+  maxSocketBufferedBytes: number;
+}
+
+/**
+ * The running half of a call: provider audio ⇄ codec ⇄ agent engine. Owns the engine session,
+ * both transcoders and the outbound pacer, and implements the engine's {@link AgentIO}.
+ * Knows nothing of sockets or the bus: it talks to its call through {@link MediaSessionHooks}.
+ */
+export class MediaSession implements PacerSink {
+  private readonly inbound: InboundTranscoder;
+  private readonly outbound: OutboundTranscoder;
+  private readonly pacer: OutboundPacer;
+  private closed = false;
+  private drainTimer: NodeJS.Timeout | null = null;
+  private drainDone: (() => void) | null = null;
+  readonly io: AgentIO;
+
+  constructor(private readonly o: MediaSessionOptions) {
+    this.inbound = new InboundTranscoder(o.inbound, o.engine.sampleRate);
+    this.outbound = new OutboundTranscoder(o.engine.sampleRate, o.outbound);
+    this.pacer = new OutboundPacer(this, { maxFrames: o.maxOutboundFrames, leadFrames: o.leadFrames });
+    this.io = {
+      sendAudio: (pcm) => this.sendPcm(pcm),
+      clear: () => this.clear(),
+      mark: (name) => this.mark(name),
+      hangup: (reason) => {
+        if (!this.closed) o.hooks.hangup(reason);
+      },
+      transfer: (target) => {
+        if (!this.closed) o.hooks.transfer(target);
+      },
+      fail: (err) => {
+        if (!this.closed) o.hooks.fail(err);
+      },
+    };
+  }
+
+  /** Starts the engine; a throw or rejection fails the call. */
+  start(): void {
+    try {
+      const started = this.o.engine.start(this.io);
+      if (started instanceof Promise) started.catch((err: unknown) => this.io.fail(asError(err)));
+    } catch (err) {
+      this.io.fail(asError(err));
+    }
+  }
+
+  onMedia(payload: Buffer): void {
+    this.o.stats.frameIn(payloadMs(this.o.inbound, payload.length));
+    const pcm = this.inbound.process(payload);
+    if (pcm.length > 0) this.guard(() => this.o.engine.onAudio(pcm));
+  }
+
+  onDtmf(digit: string): void {
+    this.guard(() => this.o.engine.onDtmf(digit));
+  }
+
+  onMark(name: string): void {
+    this.guard(() => this.o.engine.onPlayed(name));
+  }
+
+  /**
+   * Plays out what is queued (a partial frame padded with silence), then waits until the provider
+   * should have played it; resolves after at most `maxWaitMs`, or at once when the session closes.
+   */
+  drain(maxWaitMs: number): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.finishDrain();
+    for (const frame of this.outbound.flush()) this.pacer.pushAudio(frame);
+    return new Promise<void>((resolve) => {
+      this.drainDone = resolve;
+      this.drainTimer = setTimeout(() => this.finishDrain(), maxWaitMs);
+      this.pacer.whenIdle(() => {
+        if (this.drainDone !== resolve) return;
+        if (this.drainTimer !== null) clearTimeout(this.drainTimer);
+        this.drainTimer = setTimeout(() => this.finishDrain(), this.pacer.playoutRemainingMs());
+      });
+    });
+  }
+
+  /** Stops playout and closes the engine session. Idempotent; every step runs even if one throws. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.finishDrain();
+    this.pacer.stop();
+    try {
+      this.o.engine.close();
+    } catch (err) {
+      this.o.logger.warn({ err }, 'engine close failed');
+    }
+  }
+
+  /** {@link PacerSink}: one paced frame to the socket, unless the socket is backed up. */
+  sendAudio(frame: Buffer): void {
+    if (this.closed) return;
+    if (this.o.hooks.bufferedAmount() > this.o.maxSocketBufferedBytes) {
+      this.o.stats.dropped('out', 'socket_backpressure');
+      return;
+    }
+    this.o.hooks.send(this.o.adapter.media(frame));
+    this.o.stats.frameOut();
+  }
+
+  /** {@link PacerSink} */
+  sendMark(name: string): void {
+    if (!this.closed) this.o.hooks.send(this.o.adapter.mark(name));
+  }
+
+  /** {@link PacerSink} */
+  dropped(): void {
+    this.o.stats.dropped('out', 'queue_full');
+  }
+
+  private sendPcm(pcm: Int16Array): void {
+    if (this.closed) return;
+    for (const frame of this.outbound.write(pcm)) this.pacer.pushAudio(frame);
+  }
+
+  private mark(name: string): void {
+    if (this.closed) return;
+    for (const frame of this.outbound.flush()) this.pacer.pushAudio(frame);
+    this.pacer.pushMark(name);
+  }
+
+  private clear(): void {
+    if (this.closed) return;
+    this.outbound.reset();
+    const unsent = this.pacer.clear();
+    this.o.hooks.send(this.o.adapter.clear());
+    // Marks never sent count as played (cleared); reported after the engine's clear() returns.
+    if (unsent.length > 0) queueMicrotask(() => unsent.forEach((name) => !this.closed && this.onMark(name)));
+  }
+
+  private finishDrain(): void {
+    if (this.drainTimer !== null) clearTimeout(this.drainTimer);
+    this.drainTimer = null;
+    const done = this.drainDone;
+    this.drainDone = null;
+    done?.();
+  }
+
+  private guard(fn: () => void): void {
+    if (this.closed) return;
+    try {
+      fn();
+    } catch (err) {
+      this.io.fail(asError(err));
+    }
+  }
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error('engine failure', { cause: err });
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { MediaEdgeError, MediaEdgeErrorCode } from './errors.ts';
+
+/** Tunables of a media-edge. Every duration is in milliseconds, every size in bytes. */
+export interface MediaEdgeConfig {
+  /** Deadline from socket open until the provider's `start` has arrived; then 4408. */
+  handshakeTimeoutMs: number;
+  /** Timeout of every bus request (admit, start, action, one finalize attempt). */
+  busRequestTimeoutMs: number;
+  /** Largest inbound WebSocket message; larger ones are closed by `ws` with 1009. */
+  maxPayloadBytes: number;
+  /** After sending a close frame, how long to wait for the peer's before `terminate()`. */
+  closeTimeoutMs: number;
+  /** Outbound audio held per call, in milliseconds of audio; beyond it the oldest frames are dropped. */
+  maxOutboundBufferMs: number;
+  /** Outbound frames sent ahead of real time so provider-side jitter does not starve playback. */
+  outboundLeadFrames: number;
+  /** Socket send buffer (`ws.bufferedAmount`) above which outbound audio frames are dropped. */
+  maxSocketBufferedBytes: number;
+  /** Frames tolerated before `start` that the adapter ignores (unknown events); one more is malformed. */
+  maxHandshakeFrames: number;
+  /** Interval of the `EdgeHeartbeat` publication. */
+  heartbeatIntervalMs: number;
+  /** Default time `close()` lets live calls end on their own before ending them with `edge_shutdown`. */
+  drainTimeoutMs: number;
+  /** Attempts of the `RunFinalize` request before giving up (the control-plane reaper then ends the run). */
+  finalizeAttempts: number;
+  /** Delay before the second finalize attempt; doubles on each further attempt. */
+  finalizeBackoffMs: number;
+  /** Concurrent calls this edge accepts; further streams are closed with 1013. */
+  maxCalls: number;
+}
+
+/** Defaults of {@link MediaEdgeConfig}. */
+export const DEFAULT_MEDIA_EDGE_CONFIG: Readonly<MediaEdgeConfig> = Object.freeze({
+  /** 10 s, as the Agent Stream contract's reference implementation. */
+  handshakeTimeoutMs: 10_000,
+  /** 2 s: a stream never waits longer than this for one control-plane answer. */
+  busRequestTimeoutMs: 2_000,
+  /** 64 KiB: a 20 ms media frame is well under 1 KiB; `start` with custom parameters a few KiB. */
+  maxPayloadBytes: 64 * 1024,
+  /** 2 s for the close handshake, then the TCP socket is destroyed. */
+  closeTimeoutMs: 2_000,
+  /** 3 s of outbound audio per call (150 frames of 20 ms). */
+  maxOutboundBufferMs: 3_000,
+  /** 3 frames (60 ms) ahead of real time. */
+  outboundLeadFrames: 3,
+  /** 32 KiB: about two seconds of μ-law media frames stuck in the socket. */
+  maxSocketBufferedBytes: 32 * 1024,
+  /** 4 ignored frames before `start`. */
+  maxHandshakeFrames: 4,
+  /** 5 s between heartbeats. */
+  heartbeatIntervalMs: 5_000,
+  /** 30 s for live calls to end on their own during shutdown. */
+  drainTimeoutMs: 30_000,
+  /** 5 attempts: 0.2 + 0.4 + 0.8 + 1.6 s of backoff between them. */
+  finalizeAttempts: 5,
+  /** 200 ms before the first retry. */
+  finalizeBackoffMs: 200,
+  /** 1000 concurrent calls. */
+  maxCalls: 1_000,
+});
+
+const positiveInt = z.number().int().positive();
+const ConfigSchema = z.object({
+  handshakeTimeoutMs: positiveInt,
+  busRequestTimeoutMs: positiveInt,
+  maxPayloadBytes: positiveInt.min(1024),
+  closeTimeoutMs: positiveInt,
+  maxOutboundBufferMs: positiveInt.min(20),
+  outboundLeadFrames: z.number().int().min(0).max(50),
+  maxSocketBufferedBytes: positiveInt,
+  maxHandshakeFrames: z.number().int().min(0),
+  heartbeatIntervalMs: positiveInt,
+  drainTimeoutMs: z.number().int().min(0),
+  finalizeAttempts: positiveInt.max(20),
+  finalizeBackoffMs: z.number().int().min(0),
+  maxCalls: positiveInt,
+});
+
+/** Merges `overrides` over {@link DEFAULT_MEDIA_EDGE_CONFIG}; throws `MediaEdgeError(invalid_config)` naming the field. */
+export function resolveMediaEdgeConfig(overrides: Partial<MediaEdgeConfig> = {}): MediaEdgeConfig {
+  const merged = { ...DEFAULT_MEDIA_EDGE_CONFIG, ...stripUndefined(overrides) };
+  const result = ConfigSchema.strict().safeParse(merged);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issue?.path.join('.') || 'config';
+    throw new MediaEdgeError(MediaEdgeErrorCode.InvalidConfig, `invalid media-edge config: ${field}: ${issue?.message ?? 'invalid'}`);
+  }
+  return result.data;
+}
+
+function stripUndefined<T extends object>(obj: T): Partial<T> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,179 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { isKnownProvider, isStreamProvider, STREAM_ERRORS, StreamErrorCode, Subjects, type Bus, type EdgeHeartbeat } from '@vr3/protocol';
+import { getStreamProvider } from '@vr3/providers';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { WebSocket, WebSocketServer } from 'ws';
+import { Call } from './call/call.ts';
+import { ControlPlaneClient } from './call/control-plane.ts';
+import { resolveMediaEdgeConfig, type MediaEdgeConfig } from './config.ts';
+import { createEchoEngine } from './engine/echo.ts';
+import type { AgentEngineRegistry } from './engine/types.ts';
+import { createEdgeMetrics, type EdgeMetrics } from './metrics.ts';
+import { agentRef, parseStreamRoute, type StreamRoute } from './routing.ts';
+import { WsTransport } from './transport/ws-transport.ts';
+
+/** Options of {@link createMediaEdge}. */
+export interface MediaEdgeOptions {
+  bus: Bus;
+  logger: Logger;
+  /** This edge's id on the bus (heartbeats, run ownership). */
+  edgeId: string;
+  /** Overrides of {@link DEFAULT_MEDIA_EDGE_CONFIG}. */
+  config?: Partial<MediaEdgeConfig>;
+  /** Registry to register the edge's metrics in; a private one when absent. */
+  metrics?: Registry;
+  /** Engine factories by engine type; defaults to `{ echo: createEchoEngine() }`. */
+  engines?: AgentEngineRegistry;
+}
+
+/** A media-edge: terminates provider WebSockets and moves audio between adapters and agent engines. */
+export interface MediaEdge {
+  /**
+   * For an http.Server 'upgrade' on a path under `/api/v1/agent-stream/`: the embedding app routes it
+   * here. Other paths get a 404 and the socket is closed.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Calls held: from socket open until the socket is closed and the run finalized. */
+  readonly activeCalls: number;
+  /**
+   * Stops accepting (new streams get 1013), lets live calls run for `drainTimeoutMs`, ends the rest
+   * with `edge_shutdown`, finalizes them, and resolves when all are gone. Idempotent.
+   */
+  close(options?: { drainTimeoutMs?: number }): Promise<void>;
+}
+
+/** Creates a media-edge. It opens no listener: feed it upgrades with {@link MediaEdge.handleUpgrade}. */
+export function createMediaEdge(options: MediaEdgeOptions): MediaEdge {
+  return new MediaEdgeServer(options);
+}
+
+class MediaEdgeServer implements MediaEdge {
+  private readonly config: MediaEdgeConfig;
+  private readonly metrics: EdgeMetrics;
+  private readonly log: Logger;
+  private readonly wss: WebSocketServer;
+  private readonly controlPlane: ControlPlaneClient;
+  private readonly engines: AgentEngineRegistry;
+  private readonly calls = new Set<Call>();
+  /** Sockets closed without a call (refused); tracked until their close completes. */
+  private readonly refused = new Set<Promise<void>>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private draining = false;
+  private closing: Promise<void> | null = null;
+
+  constructor(private readonly options: MediaEdgeOptions) {
+    this.config = resolveMediaEdgeConfig(options.config);
+    this.metrics = createEdgeMetrics(options.metrics);
+    this.log = options.logger.child({ edge_id: options.edgeId });
+    this.engines = options.engines ?? { echo: createEchoEngine() };
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.config.maxPayloadBytes, clientTracking: false, perMessageDeflate: false });
+    this.controlPlane = new ControlPlaneClient({
+      bus: options.bus,
+      edgeId: options.edgeId,
+      metrics: this.metrics,
+      timeoutMs: this.config.busRequestTimeoutMs,
+      finalizeAttempts: this.config.finalizeAttempts,
+      finalizeBackoffMs: this.config.finalizeBackoffMs,
+    });
+    this.heartbeat = setInterval(() => this.publishHeartbeat(), this.config.heartbeatIntervalMs);
+    this.heartbeat.unref();
+    this.publishHeartbeat();
+  }
+
+  get activeCalls(): number {
+    return this.calls.size;
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const openedAt = performance.now();
+    const route = parseStreamRoute(req.url);
+    if (!route) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, route, openedAt));
+  }
+
+  close(options: { drainTimeoutMs?: number } = {}): Promise<void> {
+    this.closing ??= this.shutdown(options.drainTimeoutMs ?? this.config.drainTimeoutMs);
+    return this.closing;
+  }
+
+  private onConnection(ws: WebSocket, route: StreamRoute, openedAt: number): void {
+    const { provider, agentUuid } = route;
+    if (this.draining || this.calls.size >= this.config.maxCalls) return this.refuse(ws, StreamErrorCode.EdgeDraining);
+    if (!isKnownProvider(provider)) return this.refuse(ws, StreamErrorCode.UnknownProvider);
+    const descriptor = isStreamProvider(provider) ? getStreamProvider(provider) : undefined;
+    if (!descriptor) return this.refuse(ws, StreamErrorCode.UnsupportedProvider);
+    if (agentUuid === '') return this.refuse(ws, StreamErrorCode.AgentNotFound);
+
+    const transport = new WsTransport(ws, this.config.closeTimeoutMs, this.metrics);
+    const call = new Call({
+      transport,
+      provider: descriptor,
+      agentUuid,
+      query: route.query,
+      controlPlane: this.controlPlane,
+      bus: this.options.bus,
+      engines: this.engines,
+      config: this.config,
+      metrics: this.metrics,
+      logger: this.log.child({ provider, conn: randomBytes(4).toString('hex'), agent_ref: agentRef(agentUuid) }),
+      openedAt,
+    });
+    transport.attach(call);
+    this.calls.add(call);
+    this.metrics.activeCalls.inc();
+    void call.done.then(() => {
+      this.calls.delete(call);
+      this.metrics.activeCalls.dec();
+    });
+    call.begin();
+  }
+
+  /** Closes a stream that never becomes a call (no bus request), with the table's close code. */
+  private refuse(ws: WebSocket, code: StreamErrorCode): void {
+    const row = STREAM_ERRORS[code];
+    const transport = new WsTransport(ws, this.config.closeTimeoutMs, this.metrics);
+    const closed = new Promise<void>((resolve) => transport.attach({ onFrame: () => undefined, onSocketClosed: () => resolve() }));
+    this.refused.add(closed);
+    void closed.then(() => this.refused.delete(closed));
+    this.log.info({ code }, 'stream refused');
+    transport.close(row.close, row.reason);
+  }
+
+  private async shutdown(drainTimeoutMs: number): Promise<void> {
+    this.draining = true;
+    this.log.info({ calls: this.calls.size, drain_timeout_ms: drainTimeoutMs }, 'media-edge draining');
+    this.publishHeartbeat();
+    // Streams still in their handshake end now; running calls get the drain window.
+    for (const call of this.calls) if (call.phase !== 'running') call.shutdown();
+    if (this.calls.size > 0 && drainTimeoutMs > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, drainTimeoutMs)));
+      await Promise.race([Promise.all([...this.calls].map((c) => c.done)), deadline]);
+      clearTimeout(timer);
+    }
+    for (const call of this.calls) call.shutdown();
+    await Promise.all([...this.calls].map((c) => c.done));
+    await Promise.all([...this.refused]);
+    clearInterval(this.heartbeat);
+    this.publishHeartbeat();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    this.log.info('media-edge closed');
+  }
+
+  private publishHeartbeat(): void {
+    const runIds: string[] = [];
+    for (const call of this.calls) if (call.runId !== null && call.phase !== 'ended') runIds.push(call.runId);
+    const beat: EdgeHeartbeat = { edge_id: this.options.edgeId, run_ids: runIds, draining: this.draining };
+    try {
+      this.options.bus.publish(Subjects.EdgeHeartbeat, beat);
+    } catch (err) {
+      this.log.warn({ err }, 'heartbeat publish failed');
+    }
+  }
+}

@@ -1,0 +1,14 @@
+export { createMediaEdge, type MediaEdge, type MediaEdgeOptions } from './edge.ts';
+export { DEFAULT_MEDIA_EDGE_CONFIG, resolveMediaEdgeConfig, type MediaEdgeConfig } from './config.ts';
+export { createEchoEngine, type EchoEngineOptions } from './engine/echo.ts';
+export type { AgentEngineFactory, AgentEngineRegistry, AgentIO, AgentSession, AgentSessionContext } from './engine/types.ts';
+export {
+  MediaEdgeError,
+  MediaEdgeErrorCode,
+  CallEnd,
+  CALL_ENDS,
+  type CallOutcome,
+  type FinalRunState,
+} from './errors.ts';
+export { AGENT_STREAM_PATH_PREFIX } from './routing.ts';
+export { createEdgeMetrics, type EdgeMetrics } from './metrics.ts';

@@ -1,0 +1,168 @@
+import { FRAME_MS } from './codecs.ts';
+
+/** Where a {@link OutboundPacer} delivers. */
+export interface PacerSink {
+  /** Sends one audio frame (or drops and counts it when the socket is backed up). */
+  sendAudio(frame: Buffer): void;
+  sendMark(name: string): void;
+  /** A queued frame was dropped because the queue was full. */
+  dropped(): void;
+}
+
+/** Options of {@link OutboundPacer}. */
+export interface PacerOptions {
+  /** Audio frames held at most; beyond it the oldest is dropped. */
+  maxFrames: number;
+  /** Frames sent ahead of real time. */
+  leadFrames: number;
+  /** Monotonic milliseconds. */
+  now?: () => number;
+}
+
+/**
+ * Real-time playout of one call's outbound frames: a bounded FIFO of audio frames (Buffers) and
+ * marks (strings), drained at one {@link FRAME_MS} frame per {@link FRAME_MS} from a drift-free
+ * clock (due times are `epoch + n × 20 ms`, never chained delays), keeping `leadFrames` in flight.
+ * When the queue runs dry long enough for the provider to have played everything, the clock
+ * restarts at the next frame. A mark leaves the queue as soon as the audio before it has been sent.
+ *
+ * Drop policy: beyond `maxFrames` the oldest audio frame is dropped (live audio: late is worthless).
+ */
+export class OutboundPacer {
+  private queue: Array<Buffer | string> = [];
+  private head = 0;
+  private audioQueued = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private epoch = 0;
+  private sent = 0;
+  private stopped = false;
+  private idleWaiter: (() => void) | null = null;
+  private readonly now: () => number;
+  private readonly leadMs: number;
+  private readonly tick = (): void => {
+    this.timer = null;
+    this.pump();
+  };
+
+  constructor(
+    private readonly sink: PacerSink,
+    private readonly options: PacerOptions,
+  ) {
+    this.now = options.now ?? (() => performance.now());
+    this.leadMs = (Math.max(1, options.leadFrames) - 1) * FRAME_MS;
+  }
+
+  /** Audio frames waiting to be sent. */
+  get queuedFrames(): number {
+    return this.audioQueued;
+  }
+
+  /** Milliseconds until the provider has played everything sent so far (assuming it plays on receipt). */
+  playoutRemainingMs(): number {
+    return Math.max(0, this.epoch + this.sent * FRAME_MS - this.now());
+  }
+
+  pushAudio(frame: Buffer): void {
+    if (this.stopped) return;
+    this.queue.push(frame);
+    this.audioQueued++;
+    while (this.audioQueued > this.options.maxFrames) this.dropOldest();
+    if (this.timer === null) this.pump();
+  }
+
+  /** Queues a mark behind the audio queued so far; sent at once when nothing is queued. */
+  pushMark(name: string): void {
+    if (this.stopped) return;
+    if (this.head === this.queue.length) this.sink.sendMark(name);
+    else this.queue.push(name);
+  }
+
+  /** Drops everything queued and restarts the clock; returns the names of marks that were never sent. */
+  clear(): string[] {
+    const marks: string[] = [];
+    for (let i = this.head; i < this.queue.length; i++) {
+      const entry = this.queue[i]!;
+      if (typeof entry === 'string') marks.push(entry);
+    }
+    this.reset();
+    this.settleIdle();
+    return marks;
+  }
+
+  /** Calls `fn` once the queue is empty (at once if it already is). One waiter at a time. */
+  whenIdle(fn: () => void): void {
+    if (this.head === this.queue.length) fn();
+    else this.idleWaiter = fn;
+  }
+
+  /** Stops for good: drops the queue, clears the timer, forgets any idle waiter. Idempotent. */
+  stop(): void {
+    this.stopped = true;
+    this.idleWaiter = null;
+    this.reset();
+  }
+
+  private reset(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.queue = [];
+    this.head = 0;
+    this.audioQueued = 0;
+    this.epoch = 0;
+    this.sent = 0;
+  }
+
+  private dropOldest(): void {
+    // Marks ahead of the dropped frame go out now: everything before them has been sent or dropped.
+    while (typeof this.queue[this.head] === 'string') this.sink.sendMark(this.queue[this.head++] as string);
+    if (this.head < this.queue.length) {
+      this.head++;
+      this.audioQueued--;
+      this.sink.dropped();
+    }
+  }
+
+  private pump(): void {
+    const now = this.now();
+    // The provider has played everything sent: restart the clock at this frame.
+    if (this.epoch + this.sent * FRAME_MS < now) {
+      this.epoch = now;
+      this.sent = 0;
+    }
+    while (this.head < this.queue.length) {
+      const entry = this.queue[this.head]!;
+      if (typeof entry === 'string') {
+        this.head++;
+        this.sink.sendMark(entry);
+        continue;
+      }
+      const sendAt = this.epoch + this.sent * FRAME_MS - this.leadMs;
+      if (sendAt > now) {
+        this.timer = setTimeout(this.tick, sendAt - now);
+        break;
+      }
+      this.head++;
+      this.audioQueued--;
+      this.sent++;
+      this.sink.sendAudio(entry);
+    }
+    this.compact();
+    if (this.head === this.queue.length) this.settleIdle();
+  }
+
+  private compact(): void {
+    if (this.head === this.queue.length) {
+      this.queue.length = 0;
+      this.head = 0;
+    } else if (this.head > 64 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private settleIdle(): void {
+    const waiter = this.idleWaiter;
+    this.idleWaiter = null;
+    waiter?.();
+  }
+}

@@ -1,0 +1,40 @@
+import type { MediaStats } from '@vr3/protocol';
+import type { DropReason, EdgeMetrics } from '../metrics.ts';
+import { FRAME_MS } from './codecs.ts';
+
+/** Per-call media counters, mirrored into the edge's prom-client counters as they move. */
+export class CallStats {
+  framesIn = 0;
+  framesOut = 0;
+  framesDropped = 0;
+  audioInMs = 0;
+
+  constructor(private readonly metrics: EdgeMetrics) {}
+
+  frameIn(audioMs: number): void {
+    this.framesIn++;
+    this.audioInMs += audioMs;
+    this.metrics.framesIn.inc();
+  }
+
+  frameOut(): void {
+    this.framesOut++;
+    this.metrics.framesOut.inc();
+  }
+
+  /** Counts a dropped frame; `frames_dropped` in the run's stats covers both directions. */
+  dropped(direction: 'in' | 'out', reason: DropReason): void {
+    this.framesDropped++;
+    this.metrics.framesDropped.inc({ direction, reason });
+  }
+
+  snapshot(): MediaStats {
+    return {
+      audio_in_ms: Math.round(this.audioInMs),
+      audio_out_ms: this.framesOut * FRAME_MS,
+      frames_in: this.framesIn,
+      frames_out: this.framesOut,
+      frames_dropped: this.framesDropped,
+    };
+  }
+}

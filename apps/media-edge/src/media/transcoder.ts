@@ -1,0 +1,84 @@
+import { Rechunker, Resampler } from '@vr3/codec';
+import type { MediaFormat } from '@vr3/protocol';
+import { MediaEdgeError, MediaEdgeErrorCode } from '../errors.ts';
+import { asBuffer, frameBytes, WIRE_CODECS, type WireCodec } from './codecs.ts';
+
+function codecFor(format: MediaFormat): WireCodec {
+  const codec = (WIRE_CODECS as Record<string, WireCodec | undefined>)[format.encoding];
+  if (!codec || !Number.isInteger((format.sampleRate * 20) / 1000) || format.sampleRate <= 0) {
+    throw new MediaEdgeError(MediaEdgeErrorCode.UnsupportedMediaFormat, `cannot transcode ${format.encoding} at ${format.sampleRate} Hz`);
+  }
+  return codec;
+}
+
+/**
+ * Caller audio: wire bytes in the negotiated format → PCM16 at the engine's rate.
+ * Decodes into a reused scratch buffer; the returned array is valid until the next call.
+ */
+export class InboundTranscoder {
+  /** Samples decoded so far, at the wire rate. */
+  samples = 0;
+  private readonly codec: WireCodec;
+  private readonly resampler: Resampler | null;
+  private scratch = new Int16Array(0);
+
+  constructor(
+    private readonly format: MediaFormat,
+    engineRate: number,
+  ) {
+    this.codec = codecFor(format);
+    this.resampler = format.sampleRate === engineRate ? null : new Resampler(format.sampleRate, engineRate);
+  }
+
+  /** Milliseconds of audio decoded so far. */
+  get durationMs(): number {
+    return (this.samples * 1000) / this.format.sampleRate;
+  }
+
+  /** Decodes one payload; a trailing odd byte of 16-bit audio is ignored. */
+  process(payload: Uint8Array): Int16Array {
+    const count = Math.floor(payload.length / this.codec.bytesPerSample);
+    if (this.scratch.length < count) this.scratch = new Int16Array(Math.max(count, 2 * this.scratch.length));
+    const whole = count * this.codec.bytesPerSample === payload.length ? payload : payload.subarray(0, count * this.codec.bytesPerSample);
+    const pcm = this.codec.decode(whole, this.scratch);
+    this.samples += count;
+    return this.resampler ? this.resampler.process(pcm) : pcm;
+  }
+}
+
+/**
+ * Agent audio: PCM16 at the engine's rate → the provider's outbound format, cut into 20 ms frames.
+ * A partial frame stays buffered until more audio arrives or {@link flush} pads it with silence.
+ */
+export class OutboundTranscoder {
+  readonly frameBytes: number;
+  private readonly codec: WireCodec;
+  private readonly resampler: Resampler | null;
+  private readonly rechunker: Rechunker;
+
+  constructor(engineRate: number, format: MediaFormat) {
+    this.codec = codecFor(format);
+    this.frameBytes = frameBytes(this.codec, format.sampleRate);
+    this.resampler = format.sampleRate === engineRate ? null : new Resampler(engineRate, format.sampleRate);
+    // The rechunker is drained on every write: it never holds more than one partial frame.
+    this.rechunker = new Rechunker(this.frameBytes, { maxBufferedBytes: 4 * this.frameBytes });
+  }
+
+  /** Returns the whole frames completed by `pcm`. */
+  write(pcm: Int16Array): Buffer[] {
+    const resampled = this.resampler ? this.resampler.process(pcm) : pcm;
+    if (resampled.length === 0) return [];
+    return this.rechunker.write(asBuffer(this.codec.encode(resampled)));
+  }
+
+  /** Pads a partial frame with silence and returns it (empty when none is pending). */
+  flush(): Buffer[] {
+    return this.rechunker.flush({ padTo: this.frameBytes, padByte: this.codec.silenceByte });
+  }
+
+  /** Forgets pending audio (after `clear`). */
+  reset(): void {
+    this.resampler?.reset();
+    this.rechunker.reset();
+  }
+}

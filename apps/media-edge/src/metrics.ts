@@ -1,0 +1,61 @@
+import { Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
+
+/** Label of {@link EdgeMetrics.framesDropped}: why a frame did not reach its destination. */
+export type DropReason = 'queue_full' | 'socket_backpressure' | 'not_running';
+
+/** Bus calls the edge makes, as the `op` label of {@link EdgeMetrics.busRequestSeconds}. */
+export type BusOp = 'admit' | 'start' | 'finalize' | 'action';
+
+/** The media-edge's prom-client metrics. */
+export interface EdgeMetrics {
+  activeCalls: Gauge<string>;
+  handshakeSeconds: Histogram<string>;
+  framesIn: Counter<string>;
+  framesOut: Counter<string>;
+  framesDropped: Counter<'direction' | 'reason'>;
+  closeCodes: Counter<'code' | 'initiator'>;
+  busRequestSeconds: Histogram<'op' | 'outcome'>;
+}
+
+/**
+ * Registers the edge's metrics in `registry` (or a private one). Metrics already present in the
+ * registry under the same name (a second edge in one process) are reused.
+ */
+export function createEdgeMetrics(registry: Registry = new Registry()): EdgeMetrics {
+  const reuse = <M extends Metric<string>>(name: string, make: () => M): M => (registry.getSingleMetric(name) as M | undefined) ?? make();
+  const registers = [registry];
+  return {
+    activeCalls: reuse('vr3_media_edge_active_calls', () => new Gauge({ name: 'vr3_media_edge_active_calls', help: 'Calls held by this media-edge', registers })),
+    handshakeSeconds: reuse(
+      'vr3_media_edge_handshake_seconds',
+      () =>
+        new Histogram({
+          name: 'vr3_media_edge_handshake_seconds',
+          help: 'WebSocket open to run running',
+          buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+          registers,
+        }),
+    ),
+    framesIn: reuse('vr3_media_edge_frames_in_total', () => new Counter({ name: 'vr3_media_edge_frames_in_total', help: 'Inbound media frames', registers })),
+    framesOut: reuse('vr3_media_edge_frames_out_total', () => new Counter({ name: 'vr3_media_edge_frames_out_total', help: 'Outbound media frames sent', registers })),
+    framesDropped: reuse(
+      'vr3_media_edge_frames_dropped_total',
+      () => new Counter({ name: 'vr3_media_edge_frames_dropped_total', help: 'Media frames dropped', labelNames: ['direction', 'reason'] as const, registers }),
+    ),
+    closeCodes: reuse(
+      'vr3_media_edge_close_codes_total',
+      () => new Counter({ name: 'vr3_media_edge_close_codes_total', help: 'Stream closes by code', labelNames: ['code', 'initiator'] as const, registers }),
+    ),
+    busRequestSeconds: reuse(
+      'vr3_media_edge_bus_request_seconds',
+      () =>
+        new Histogram({
+          name: 'vr3_media_edge_bus_request_seconds',
+          help: 'Bus request latency',
+          labelNames: ['op', 'outcome'] as const,
+          buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+          registers,
+        }),
+    ),
+  };
+}
