@@ -64,6 +64,13 @@ export async function providerRequest(req: ProviderHttpRequest): Promise<number>
 
   const controller = new AbortController();
   let timedOut = false;
+  // Rejects when the request is aborted, so a `fetch` that ignores its signal still cannot hang us.
+  let onAbort = (): void => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = (): void => reject(new Error('request aborted'));
+  });
+  aborted.catch(() => {});
+  controller.signal.addEventListener('abort', onAbort, { once: true });
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort();
@@ -74,9 +81,9 @@ export async function providerRequest(req: ProviderHttpRequest): Promise<number>
   try {
     const init: RequestInit = { method: req.method, headers: req.headers, signal: controller.signal, redirect: 'manual' };
     if (req.body !== undefined) init.body = req.body;
-    const res = await req.fetch(req.url, init);
+    const res = await Promise.race([req.fetch(req.url, init), aborted]);
     // Drain the body inside the deadline so the connection is released (and a stalled body times out).
-    await res.arrayBuffer();
+    await Promise.race([res.arrayBuffer(), aborted]);
     const status = res.status;
     if (req.ok.includes(status)) return status;
     if (status >= 500 || status === 429 || status === 408) {
@@ -91,5 +98,6 @@ export async function providerRequest(req: ProviderHttpRequest): Promise<number>
   } finally {
     clearTimeout(timer);
     caller?.removeEventListener('abort', onCallerAbort);
+    controller.signal.removeEventListener('abort', onAbort);
   }
 }
