@@ -86,7 +86,7 @@ export interface ProviderApiErrorOptions {
 export class ProviderApiError extends Vr3Error<ProviderApiErrorCode> {
   readonly provider: ProviderName;
   readonly operation: ProviderApiOperation;
-  readonly status?: number;
+  declare readonly status?: number;
   constructor(code: ProviderApiErrorCode, message: string, options: ProviderApiErrorOptions) {
     super(code, message, { cause: options.cause, retryable: PROVIDER_API_RETRYABLE[code] });
     this.provider = options.provider;

@@ -1,6 +1,6 @@
 /**
  * Test peers for Agent Stream tests: a fake Cloudonix REST API and a fake Cloudonix media client,
- * both real network peers on 127.0.0.1, plus the recorded provider fixtures.
+ * both real network peers on 127.0.0.1, plus the recorded provider frames of the conformance suite.
  */
 export {
   startFakeCloudonixApi,
@@ -17,3 +17,5 @@ export {
   type CloudonixStartInfo,
   type CloseInfo,
 } from './cloudonix-media-client.ts';
+export { cloudonixFixtures } from '../cloudonix/fixtures.ts';
+export type { InboundFixture, OutboundFixture, ProviderFixtures } from '../fixture-types.ts';
