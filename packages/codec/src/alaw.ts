@@ -6,6 +6,9 @@
  */
 import { int16Destination, toInt16, uint8Destination } from './destination.ts';
 
+/** The A-law code closest to silence (linear +8); use it to pad A-law frames. */
+export const ALAW_SILENCE = 0xd5;
+
 /** Upper bound of each segment's 12-bit magnitude, per G.711 table 1a. */
 const SEGMENT_END = [0x1f, 0x3f, 0x7f, 0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff] as const;
 

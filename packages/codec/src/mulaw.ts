@@ -6,6 +6,9 @@
  */
 import { int16Destination, toInt16, uint8Destination } from './destination.ts';
 
+/** The μ-law code for digital silence (linear 0); use it to pad μ-law frames. */
+export const MULAW_SILENCE = 0xff;
+
 const BIAS = 0x84;
 const CLIP = 32635;
 
