@@ -97,7 +97,7 @@ export class MediaSession implements PacerSink {
   drain(maxWaitMs: number): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.finishDrain();
-    for (const frame of this.outbound.flush()) this.pacer.pushAudio(frame);
+    this.flushPartialFrame();
     return new Promise<void>((resolve) => {
       this.drainDone = resolve;
       this.drainTimer = setTimeout(() => this.finishDrain(), maxWaitMs);
@@ -150,7 +150,7 @@ export class MediaSession implements PacerSink {
 
   private mark(name: string): void {
     if (this.closed) return;
-    for (const frame of this.outbound.flush()) this.pacer.pushAudio(frame);
+    this.flushPartialFrame();
     this.pacer.pushMark(name);
   }
 
@@ -161,6 +161,11 @@ export class MediaSession implements PacerSink {
     this.o.hooks.send(this.o.adapter.clear());
     // Marks never sent count as played (cleared); reported after the engine's clear() returns.
     if (unsent.length > 0) queueMicrotask(() => unsent.forEach((name) => !this.closed && this.onMark(name)));
+  }
+
+  private flushPartialFrame(): void {
+    const partial = this.outbound.flush();
+    if (partial) this.pacer.pushAudio(partial);
   }
 
   private finishDrain(): void {

@@ -60,8 +60,8 @@ export class OutboundTranscoder {
     this.codec = codecFor(format);
     this.frameBytes = frameBytes(this.codec, format.sampleRate);
     this.resampler = format.sampleRate === engineRate ? null : new Resampler(engineRate, format.sampleRate);
-    // The rechunker is drained on every write: it never holds more than one partial frame.
-    this.rechunker = new Rechunker(this.frameBytes, { maxBufferedBytes: 4 * this.frameBytes });
+    // Returned frames leave at once and the carry is under one frame: the bound lives in the pacer.
+    this.rechunker = new Rechunker(this.frameBytes);
   }
 
   /** Returns the whole frames completed by `pcm`. */
@@ -71,8 +71,8 @@ export class OutboundTranscoder {
     return this.rechunker.write(asBuffer(this.codec.encode(resampled)));
   }
 
-  /** Pads a partial frame with silence and returns it (empty when none is pending). */
-  flush(): Buffer[] {
+  /** Pads a partial frame with silence and returns it (null when none is pending). */
+  flush(): Buffer | null {
     return this.rechunker.flush({ padTo: this.frameBytes, padByte: this.codec.silenceByte });
   }
 
