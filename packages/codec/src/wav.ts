@@ -25,6 +25,7 @@ export interface WavAudio {
   channels: number;
   /** 16 for `pcm16`, 8 for `mulaw`/`alaw`. */
   bitsPerSample: number;
+  /** Sample encoding of {@link WavAudio.data}. */
   format: WavFormat;
   /** The `data` chunk's bytes as stored (a view of the input), trimmed to whole sample frames. */
   data: Uint8Array;
@@ -41,6 +42,7 @@ export interface WriteWavPcm16Options {
   sampleRate: number;
   /** Interleaved channel count, default 1. */
   channels?: number | undefined;
+  /** Always 16-bit little-endian PCM; may be omitted. */
   format?: 'pcm16' | undefined;
   /** Interleaved samples; length must be a multiple of `channels`. */
   samples: Int16Array;
@@ -52,6 +54,7 @@ export interface WriteWavG711Options {
   sampleRate: number;
   /** Interleaved channel count, default 1. */
   channels?: number | undefined;
+  /** Encoding of `data`. */
   format: 'mulaw' | 'alaw';
   /** Encoded bytes, one per sample, interleaved; length must be a multiple of `channels`. */
   data: Uint8Array;
