@@ -77,3 +77,49 @@ export type SecretErrorCode = (typeof SecretErrorCode)[keyof typeof SecretErrorC
 
 /** Encryption of stored credentials failed. Messages never include key material or plaintext. */
 export class SecretError extends Vr3Error<SecretErrorCode> {}
+
+/** Codes of {@link BootstrapError}. */
+export const BootstrapErrorCode = {
+  /** The bootstrap API key is too short or contains whitespace. */
+  InvalidApiKey: 'invalid_bootstrap_api_key',
+} as const;
+
+/** One of {@link BootstrapErrorCode}. */
+export type BootstrapErrorCode = (typeof BootstrapErrorCode)[keyof typeof BootstrapErrorCode];
+
+/** The first-start bootstrap was given unusable input. */
+export class BootstrapError extends Vr3Error<BootstrapErrorCode> {}
+
+/** Codes of {@link ProviderActionError}. */
+export const ProviderActionErrorCode = {
+  /** The run does not exist. */
+  RunNotFound: 'run_not_found',
+  /** The run has no telephony configuration (deleted) or it has no credentials. */
+  NoConfiguration: 'configuration_unavailable',
+  /** No provider session id was recorded for the run (its `start` never arrived). */
+  NoSession: 'session_unknown',
+  /** The stored credentials cannot be decrypted with the current secret key. */
+  CredentialsUnreadable: 'credentials_unreadable',
+  /** The provider has no REST client here. */
+  UnsupportedProvider: 'unsupported_provider',
+} as const;
+
+/** One of {@link ProviderActionErrorCode}. */
+export type ProviderActionErrorCode = (typeof ProviderActionErrorCode)[keyof typeof ProviderActionErrorCode];
+
+/** A provider call for a run cannot even be attempted. Never retryable. */
+export class ProviderActionError extends Vr3Error<ProviderActionErrorCode> {}
+
+/** Codes of {@link JobQueueError}. */
+export const JobQueueErrorCode = {
+  /** `enqueue` after `close()`. */
+  Closed: 'job_queue_closed',
+  /** A second handler for the same job name. */
+  DuplicateHandler: 'job_handler_exists',
+} as const;
+
+/** One of {@link JobQueueErrorCode}. */
+export type JobQueueErrorCode = (typeof JobQueueErrorCode)[keyof typeof JobQueueErrorCode];
+
+/** Misuse of a `JobQueue`. */
+export class JobQueueError extends Vr3Error<JobQueueErrorCode> {}

@@ -1,0 +1,18 @@
+import type { Bus } from '@vr3/protocol';
+import type { Logger } from 'pino';
+import type { ControlPlaneConfig } from './config.ts';
+import type { Db } from './db/prisma.ts';
+import type { JobQueue } from './jobs/queue.ts';
+import type { ProviderClientFactory } from './providers/registry.ts';
+
+/** Everything the REST routes, bus responders and jobs share. Built once by `createControlPlane`. */
+export interface ControlPlaneContext {
+  prisma: Db;
+  bus: Bus;
+  logger: Logger;
+  /** AES-256-GCM key of stored credentials. */
+  secretKey: Buffer;
+  jobs: JobQueue;
+  config: ControlPlaneConfig;
+  providerClients: ProviderClientFactory;
+}

@@ -1,0 +1,83 @@
+import type { Bus } from '@vr3/protocol';
+import type { Router } from 'express';
+import type { Logger } from 'pino';
+import { startResponders, type Responders } from './bus/responders.ts';
+import { resolveConfig, type ControlPlaneConfig } from './config.ts';
+import type { ControlPlaneContext } from './context.ts';
+import { SECRET_KEY_BYTES } from './crypto/secrets.ts';
+import type { Db } from './db/prisma.ts';
+import { SecretError, SecretErrorCode } from './errors.ts';
+import { createApiRouter } from './http/router.ts';
+import { registerProviderActionJobs } from './jobs/provider-actions.ts';
+import { createInProcessJobQueue, type JobQueue } from './jobs/queue.ts';
+import { defaultProviderClients, type ProviderClientFactory } from './providers/registry.ts';
+
+/** Options of {@link createControlPlane}. */
+export interface ControlPlaneOptions {
+  prisma: Db;
+  bus: Bus;
+  logger: Logger;
+  /** 32-byte AES-256-GCM key of stored credentials (see `parseSecretKey`). */
+  secretKey: Buffer;
+  /** Provider action jobs; an in-process queue owned (and closed) by the control-plane when omitted. */
+  jobs?: JobQueue;
+  config?: Partial<ControlPlaneConfig>;
+  /** Provider REST client factory; tests point it at fakes. Default: `createCloudonixApiClient`. */
+  providerClients?: ProviderClientFactory;
+}
+
+/** A composed control-plane. */
+export interface ControlPlane {
+  /** The admin REST API; mount it at `/api/v1`. */
+  router: Router;
+  /** Subscribes the bus responders (queue group `control-plane`) and the job handlers. */
+  start(): Promise<void>;
+  /** Unsubscribes, waits for requests being answered, closes an owned job queue. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Composes the control-plane: REST routes, bus responders and provider action jobs over one
+ * Prisma client. Owns no sockets: the app mounts the router and owns the bus and the database.
+ */
+export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
+  if (options.secretKey.length !== SECRET_KEY_BYTES) throw new SecretError(SecretErrorCode.InvalidKey, 'secret key must be 32 bytes');
+  const ownsJobs = options.jobs === undefined;
+  const ctx: ControlPlaneContext = {
+    prisma: options.prisma,
+    bus: options.bus,
+    logger: options.logger,
+    secretKey: options.secretKey,
+    jobs: options.jobs ?? createInProcessJobQueue({ logger: options.logger }),
+    config: resolveConfig(options.config),
+    providerClients: options.providerClients ?? defaultProviderClients,
+  };
+  const router = createApiRouter(ctx);
+  let responders: Responders | undefined;
+  let started = false;
+  let closing: Promise<void> | undefined;
+
+  return {
+    router,
+    async start() {
+      if (started) return;
+      if (closing) throw new Error('control-plane is closed');
+      started = true;
+      registerProviderActionJobs(ctx);
+      responders = startResponders(ctx);
+    },
+    close() {
+      closing ??= (async () => {
+        const steps: Array<() => Promise<void> | undefined> = [() => responders?.close(), () => (ownsJobs ? ctx.jobs.close() : undefined)];
+        for (const step of steps) {
+          try {
+            await step();
+          } catch (err) {
+            ctx.logger.error({ err }, 'control-plane close step failed');
+          }
+        }
+      })();
+      return closing;
+    },
+  };
+}

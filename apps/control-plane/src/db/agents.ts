@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import type { EngineConfig } from '@vr3/protocol';
+import { ApiError } from '../errors.ts';
+import type { Agent, AgentVersion, Prisma } from '../generated/prisma/client.ts';
+import type { Db } from './prisma.ts';
+
+/** An agent with its current versions (the draft and/or the published one, newest first). */
+export type AgentWithVersions = Agent & { versions: AgentVersion[] };
+
+const WITH_CURRENT_VERSIONS = {
+  versions: { where: { status: { in: ['draft', 'published'] } }, orderBy: { version: 'desc' } },
+} as const satisfies Prisma.AgentInclude;
+
+/** The draft of an agent, if any. */
+export const draftOf = (agent: AgentWithVersions): AgentVersion | undefined => agent.versions.find((v) => v.status === 'draft');
+/** The published version of an agent, if any. */
+export const publishedOf = (agent: AgentWithVersions): AgentVersion | undefined => agent.versions.find((v) => v.status === 'published');
+
+/** Creates an agent owned by `userId` with version 1 as its draft. */
+export async function createAgent(prisma: Db, input: { organizationId: string; userId: string; name: string; engine: EngineConfig }): Promise<AgentWithVersions> {
+  return prisma.agent.create({
+    data: {
+      uuid: randomUUID(),
+      organizationId: input.organizationId,
+      userId: input.userId,
+      name: input.name,
+      versions: { create: { version: 1, status: 'draft', engine: input.engine } },
+    },
+    include: WITH_CURRENT_VERSIONS,
+  });
+}
+
+/** An agent of the organization by its public UUID. */
+export function findAgent(prisma: Db | Prisma.TransactionClient, organizationId: string, uuid: string): Promise<AgentWithVersions | null> {
+  return prisma.agent.findFirst({ where: { organizationId, uuid: uuid.toLowerCase() }, include: WITH_CURRENT_VERSIONS });
+}
+
+/** The organization's agents, newest first. */
+export function listAgents(prisma: Db, organizationId: string, includeArchived: boolean): Promise<AgentWithVersions[]> {
+  return prisma.agent.findMany({
+    where: { organizationId, ...(includeArchived ? {} : { archivedAt: null }) },
+    include: WITH_CURRENT_VERSIONS,
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+  });
+}
+
+/** Runs `fn` on the agent with its row locked, so concurrent edits and publishes serialize. */
+async function withLockedAgent<T>(
+  prisma: Db,
+  organizationId: string,
+  uuid: string,
+  fn: (tx: Prisma.TransactionClient, agent: AgentWithVersions) => Promise<T>,
+): Promise<T> {
+  return prisma.$transaction(async (tx) => {
+    const agent = await findAgent(tx, organizationId, uuid);
+    if (!agent) throw new ApiError('agent_not_found', 'agent not found');
+    await tx.$queryRaw`SELECT "id" FROM "agents" WHERE "id" = ${agent.id} FOR UPDATE`;
+    const locked = await findAgent(tx, organizationId, uuid);
+    return fn(tx, locked!);
+  });
+}
+
+/**
+ * Renames the agent and/or replaces the draft's engine. Without a draft (after a publish) a new
+ * draft is created from the published version first. 409 `agent_archived` on archived agents.
+ */
+export async function updateAgent(prisma: Db, organizationId: string, uuid: string, patch: { name?: string; engine?: EngineConfig }): Promise<AgentWithVersions> {
+  return withLockedAgent(prisma, organizationId, uuid, async (tx, agent) => {
+    if (agent.archivedAt) throw new ApiError('agent_archived', 'agent is archived');
+    if (patch.engine !== undefined) {
+      const draft = draftOf(agent);
+      if (draft) {
+        await tx.agentVersion.update({ where: { id: draft.id }, data: { engine: patch.engine } });
+      } else {
+        const latest = await tx.agentVersion.aggregate({ where: { agentId: agent.id }, _max: { version: true } });
+        await tx.agentVersion.create({ data: { agentId: agent.id, version: (latest._max.version ?? 0) + 1, status: 'draft', engine: patch.engine } });
+      }
+    }
+    await tx.agent.update({ where: { id: agent.id }, data: { ...(patch.name === undefined ? {} : { name: patch.name }), updatedAt: new Date() } });
+    return (await findAgent(tx, organizationId, uuid))!;
+  });
+}
+
+/** Publishes the draft; the previously published version becomes `superseded`. 422 `no_draft_version` without a draft. */
+export async function publishAgent(prisma: Db, organizationId: string, uuid: string): Promise<AgentWithVersions> {
+  return withLockedAgent(prisma, organizationId, uuid, async (tx, agent) => {
+    if (agent.archivedAt) throw new ApiError('agent_archived', 'agent is archived');
+    const draft = draftOf(agent);
+    if (!draft) throw new ApiError('no_draft_version', 'agent has no draft to publish');
+    const now = new Date();
+    await tx.agentVersion.updateMany({ where: { agentId: agent.id, status: 'published' }, data: { status: 'superseded' } });
+    await tx.agentVersion.update({ where: { id: draft.id }, data: { status: 'published', publishedAt: now } });
+    await tx.agent.update({ where: { id: agent.id }, data: { updatedAt: now } });
+    return (await findAgent(tx, organizationId, uuid))!;
+  });
+}
+
+/** Archives the agent (idempotent). Streams to an archived agent are refused as `agent_not_found`. */
+export async function archiveAgent(prisma: Db, organizationId: string, uuid: string): Promise<AgentWithVersions> {
+  return withLockedAgent(prisma, organizationId, uuid, async (tx, agent) => {
+    if (agent.archivedAt) return agent;
+    await tx.agent.update({ where: { id: agent.id }, data: { archivedAt: new Date() } });
+    return (await findAgent(tx, organizationId, uuid))!;
+  });
+}

@@ -1,0 +1,71 @@
+import type { TelephonyConfiguration, WorkflowRun } from '../generated/prisma/client.ts';
+import { draftOf, publishedOf, type AgentWithVersions } from '../db/agents.ts';
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+/** REST shape of an agent. `engine` is the draft's when there is one, else the published one's. */
+export function agentView(agent: AgentWithVersions) {
+  const draft = draftOf(agent);
+  const published = publishedOf(agent);
+  return {
+    uuid: agent.uuid,
+    name: agent.name,
+    engine: (draft ?? published)?.engine ?? null,
+    draft_version: draft?.version ?? null,
+    published_version: published?.version ?? null,
+    published_engine: published?.engine ?? null,
+    archived: agent.archivedAt !== null,
+    archived_at: iso(agent.archivedAt),
+    created_at: agent.createdAt.toISOString(),
+    updated_at: agent.updatedAt.toISOString(),
+  };
+}
+
+/** REST shape of a telephony configuration. Credentials are write-only: only `has_bearer_token` shows. */
+export function telephonyView(config: TelephonyConfiguration) {
+  return {
+    id: config.id,
+    provider: config.provider,
+    name: config.name,
+    domain_id: config.domainId,
+    api_base_url: config.apiBaseUrl,
+    has_bearer_token: config.credentialsCiphertext !== null,
+    created_at: config.createdAt.toISOString(),
+    updated_at: config.updatedAt.toISOString(),
+  };
+}
+
+/** REST shape of a workflow run. */
+export function runView(run: WorkflowRun) {
+  const hasStats = run.audioInMs !== null || run.framesIn !== null;
+  return {
+    id: run.id,
+    name: run.name,
+    agent_uuid: run.agentUuid,
+    agent_version_id: run.agentVersionId,
+    user_id: run.userId,
+    call_type: run.callType,
+    mode: run.mode,
+    state: run.state,
+    end_reason: run.endReason,
+    error: run.error,
+    initial_context: run.initialContext,
+    gathered_context: run.gatheredContext,
+    logs: run.logs,
+    telephony_configuration_id: run.telephonyConfigurationId,
+    edge_id: run.edgeId,
+    media_stats: hasStats
+      ? {
+          audio_in_ms: run.audioInMs ?? 0,
+          audio_out_ms: run.audioOutMs ?? 0,
+          frames_in: run.framesIn ?? 0,
+          frames_out: run.framesOut ?? 0,
+          frames_dropped: run.framesDropped ?? 0,
+        }
+      : null,
+    created_at: run.createdAt.toISOString(),
+    started_at: iso(run.startedAt),
+    ended_at: iso(run.endedAt),
+    duration_seconds: run.durationSeconds,
+  };
+}

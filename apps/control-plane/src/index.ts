@@ -1,0 +1,26 @@
+export { createControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.ts';
+export { DEFAULT_CONTROL_PLANE_CONFIG, type ControlPlaneConfig } from './config.ts';
+export { createPrisma, type CreatePrismaOptions, type Db } from './db/prisma.ts';
+export { migrateDatabase, MIGRATION_LOCK_KEY, type MigrateOptions, type MigrateResult } from './db/migrate.ts';
+export { ensureBootstrap, MIN_BOOTSTRAP_API_KEY_LENGTH, type BootstrapOptions, type BootstrapResult } from './db/bootstrap.ts';
+export { failActiveRuns, finalizeRun, type FailActiveRunsOptions, type FinalizeRunInput, type FinalizeRunResult } from './db/runs.ts';
+export { parseSecretKey, sealSecret, openSecret, SECRET_KEY_BYTES } from './crypto/secrets.ts';
+export { generateApiKey, hashApiKey, API_KEY_PREFIX } from './crypto/api-keys.ts';
+export { createInProcessJobQueue, type JobQueue, type JobOptions, type JobContext, type JobHandler, type InProcessJobQueueOptions } from './jobs/queue.ts';
+export { ProviderActionJob } from './jobs/provider-actions.ts';
+export { defaultProviderClients, type ProviderClientFactory, type ProviderClientOptions } from './providers/registry.ts';
+export {
+  API_ERRORS,
+  ApiError,
+  BootstrapError,
+  BootstrapErrorCode,
+  JobQueueError,
+  JobQueueErrorCode,
+  MigrationError,
+  MigrationErrorCode,
+  ProviderActionError,
+  ProviderActionErrorCode,
+  SecretError,
+  SecretErrorCode,
+  type ApiErrorCode,
+} from './errors.ts';

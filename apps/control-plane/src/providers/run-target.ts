@@ -1,0 +1,48 @@
+import type { CallRef, ProviderApiClient } from '@vr3/providers';
+import type { ControlPlaneContext } from '../context.ts';
+import { ProviderActionError, ProviderActionErrorCode } from '../errors.ts';
+import type { TelephonyConfiguration } from '../generated/prisma/client.ts';
+import { openCredentials } from './credentials.ts';
+import { isConfigurableProvider } from './names.ts';
+import { PROVIDER_RULES } from './registry.ts';
+
+/** A provider REST client bound to one call. */
+export interface RunProviderTarget {
+  client: ProviderApiClient;
+  ref: CallRef;
+}
+
+/** The provider session id recorded on a run by `RunStart` (`session_id`, else the call SID). */
+export function sessionIdOf(gatheredContext: unknown): string | undefined {
+  const gc = (gatheredContext ?? {}) as Record<string, unknown>;
+  const id = gc['session_id'] ?? gc['call_sid'];
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
+/**
+ * Builds the REST client for the call of a run from its telephony configuration: decrypts the
+ * credentials and applies the provider's call-reference rules. Throws `ProviderActionError` (never
+ * retryable) when that is impossible.
+ */
+export function providerTargetFor(
+  ctx: Pick<ControlPlaneContext, 'secretKey' | 'providerClients' | 'config'>,
+  configuration: TelephonyConfiguration | null,
+  sessionId: string | undefined,
+): RunProviderTarget {
+  if (!configuration || !configuration.credentialsCiphertext) {
+    throw new ProviderActionError(ProviderActionErrorCode.NoConfiguration, 'the run has no telephony configuration with credentials');
+  }
+  if (!isConfigurableProvider(configuration.provider)) {
+    throw new ProviderActionError(ProviderActionErrorCode.UnsupportedProvider, 'provider has no REST client');
+  }
+  if (!sessionId) throw new ProviderActionError(ProviderActionErrorCode.NoSession, 'no provider session id recorded for the run');
+  let bearerToken: string;
+  try {
+    bearerToken = openCredentials(ctx.secretKey, configuration.id, configuration.credentialsCiphertext).bearer_token;
+  } catch (err) {
+    throw new ProviderActionError(ProviderActionErrorCode.CredentialsUnreadable, 'stored credentials cannot be decrypted', { cause: err });
+  }
+  const provider = configuration.provider;
+  const client = ctx.providerClients(provider, { baseUrl: configuration.apiBaseUrl, bearerToken, timeoutMs: ctx.config.providerTimeoutMs });
+  return { client, ref: PROVIDER_RULES[provider].callRef(configuration.domainId, sessionId) };
+}

@@ -1,0 +1,2 @@
+export { startTestPostgres, MIGRATIONS_DIR, type TestPostgres } from './postgres.ts';
+export { startTestControlPlane, type TestControlPlane, type TestControlPlaneOptions } from './control-plane.ts';
