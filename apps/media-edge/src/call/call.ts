@@ -4,50 +4,21 @@ import {
   StreamErrorCode,
   Subjects,
   type AdmittedRun,
-  type Bus,
   type CallEvent,
   type RunControlResponse,
   type StartEvent,
   type Subscription,
 } from '@vr3/protocol';
-import type { ProviderDescriptor, StreamAdapter } from '@vr3/providers';
+import type { StreamAdapter } from '@vr3/providers';
 import type { Logger } from 'pino';
-import type { MediaEdgeConfig } from '../config.ts';
-import type { AgentEngineRegistry } from '../engine/types.ts';
 import { callOutcome, controlEndOutcome, streamErrorOutcome, type CallEnd, type CallOutcome } from '../errors.ts';
 import { FRAME_MS, payloadMs } from '../media/codecs.ts';
 import { CallStats } from '../media/stats.ts';
-import type { EdgeMetrics } from '../metrics.ts';
-import type { ControlPlaneClient } from './control-plane.ts';
+import { playOutThenAct } from './agent-action.ts';
+import { RunFinalizer } from './finalizer.ts';
 import { HandshakeGate } from './handshake.ts';
-import { MediaSession } from './media-session.ts';
-
-/** Where a call is in its life. `ending`: outcome decided, socket or finalize still pending. */
-export type CallPhase = 'admitting' | 'handshaking' | 'starting' | 'running' | 'ending' | 'ended';
-
-/** The provider socket as the call sees it. */
-export interface CallTransport {
-  send(text: string): void;
-  readonly bufferedAmount: number;
-  /** Sends a close frame; the transport enforces the close deadline. Idempotent. */
-  close(code: number, reason: string): void;
-}
-
-/** Everything one call needs. */
-export interface CallDeps {
-  transport: CallTransport;
-  provider: ProviderDescriptor;
-  agentUuid: string;
-  query: Record<string, string>;
-  controlPlane: ControlPlaneClient;
-  bus: Bus;
-  engines: AgentEngineRegistry;
-  config: MediaEdgeConfig;
-  metrics: EdgeMetrics;
-  logger: Logger;
-  /** `performance.now()` when the socket opened. */
-  openedAt: number;
-}
+import { openMediaSession, type MediaSession } from './media-session.ts';
+import type { CallDeps, CallPhase } from './types.ts';
 
 /**
  * The per-call state machine: admission → handshake → start → running → end. Socket I/O arrives
@@ -57,18 +28,16 @@ export interface CallDeps {
 export class Call {
   phase: CallPhase = 'admitting';
   runId: string | null = null;
-  /** Resolves once the socket is closed, admission has settled and the run is finalized. */
+  /** Resolves once the socket is closed and the run is finalized (or needed no finalize). */
   readonly done: Promise<void>;
-  private resolveDone!: () => void;
   private outcome: CallOutcome | null = null;
   /** Set while an agent hangup/transfer plays out: a `stop` or close meanwhile ends the call this way. */
   private pendingEnd: CallOutcome | null = null;
   private socketOpen = true;
-  private admitSettled = false;
-  private finalizing = false;
-  private finalizeSettled = false;
+  private readonly socketClosed: Promise<void>;
+  private resolveSocketClosed!: () => void;
+  private readonly finalizer: RunFinalizer;
   private run: AdmittedRun | null = null;
-  private start: StartEvent | null = null;
   private media: MediaSession | null = null;
   private control: Subscription | null = null;
   private handshakeTimer: NodeJS.Timeout | null = null;
@@ -79,7 +48,11 @@ export class Call {
   private log: Logger;
 
   constructor(private readonly d: CallDeps) {
-    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    this.socketClosed = new Promise((resolve) => (this.resolveSocketClosed = resolve));
+    this.finalizer = new RunFinalizer(d.controlPlane, () => this.stats.snapshot(), () => this.log);
+    this.done = Promise.all([this.socketClosed, this.finalizer.done]).then(() => {
+      this.phase = 'ended';
+    });
     this.adapter = d.provider.createStreamAdapter();
     this.gate = new HandshakeGate(this.adapter, d.config.maxHandshakeFrames);
     this.stats = new CallStats(d.metrics);
@@ -95,16 +68,14 @@ export class Call {
 
   onFrame(data: Buffer | string, isBinary: boolean): void {
     if (this.outcome) return;
-    if (this.phase === 'running') return this.dispatch(data, isBinary);
-    if (this.gate.started) return this.discardEarly(data, isBinary);
-    const step = this.gate.feed(data, isBinary);
-    if (step.kind === 'malformed') {
-      this.log.info({ detail: step.detail }, 'malformed handshake');
-      this.end(streamErrorOutcome(StreamErrorCode.MalformedHandshake));
-    } else if (step.kind === 'start') {
-      this.clearHandshakeTimer();
-      this.start = step.start;
-      if (this.phase === 'handshaking') void this.startRun(step.start);
+    if (!this.gate.started) return this.handshake(data, isBinary);
+    const event = this.parse(data, isBinary);
+    if (event?.type === 'stop') return this.end(this.pendingEnd ?? callOutcome('caller_hangup'));
+    if (event && this.media) return this.media.onEvent(event);
+    // After `start`, before the run is running: caller audio has nowhere to go yet.
+    if (event?.type === 'media') {
+      this.stats.frameIn(payloadMs(this.gate.started.mediaFormat, event.payload.length));
+      this.stats.dropped('in', 'not_running');
     }
   }
 
@@ -115,7 +86,7 @@ export class Call {
       const end: CallEnd = protocolError ? 'protocol_error' : this.phase === 'running' ? 'stream_closed' : 'stream_abandoned';
       this.end(this.pendingEnd ? { ...this.pendingEnd, close: null } : callOutcome(end, { socketClosed: true }));
     }
-    this.settle();
+    this.resolveSocketClosed();
   }
 
   /** Edge shutdown: end now with `edge_shutdown` (close 1013). */
@@ -143,7 +114,7 @@ export class Call {
         this.log.warn({ err }, 'call cleanup step failed');
       }
     }
-    this.finalize();
+    this.finalizer.decide(outcome);
   }
 
   private async admit(): Promise<void> {
@@ -161,13 +132,12 @@ export class Call {
       if (this.outcome) return; // ended while admitting: finalize below
       this.control = this.d.bus.respond(Subjects.runControl(res.run.id), (data) => this.onControl(data));
       this.phase = 'handshaking';
-      if (this.start) void this.startRun(this.start);
+      if (this.gate.started) void this.startRun(this.gate.started);
     } catch (err) {
       this.log.warn({ err }, 'admission failed');
       this.end(streamErrorOutcome(StreamErrorCode.ControlPlaneUnavailable));
     } finally {
-      this.admitSettled = true;
-      this.finalize();
+      this.finalizer.admissionSettled(this.runId);
     }
   }
 
@@ -176,6 +146,11 @@ export class Call {
     this.log = this.log.child({ stream_sid: start.streamId });
     try {
       this.adapter.bind(start);
+    } catch (err) {
+      this.log.info({ err }, 'start rejected by the adapter');
+      return this.end(streamErrorOutcome(StreamErrorCode.MalformedHandshake));
+    }
+    try {
       const res = await this.d.controlPlane.start(this.runId!, start);
       if (this.outcome) return;
       if (!res.ok) {
@@ -191,28 +166,19 @@ export class Call {
 
   private enterRunning(start: StartEvent): void {
     const run = this.run!;
-    const factory = this.d.engines[run.engine.type];
-    if (!factory) {
-      this.log.error({ engine: run.engine.type }, 'no engine factory');
-      return this.end(callOutcome('server_error', { error: 'engine_not_found' }));
-    }
     try {
-      const engine = factory.create({ runId: run.id, config: run.engine, logger: this.log.child({ component: 'engine' }) });
-      const { config } = this.d;
-      this.media = new MediaSession({
+      this.media = openMediaSession({
+        run,
+        start,
         adapter: this.adapter,
-        engine,
-        inbound: start.mediaFormat,
-        outbound: this.adapter.outboundFormat(),
+        engines: this.d.engines,
+        config: this.d.config,
         stats: this.stats,
         logger: this.log,
-        maxOutboundFrames: Math.max(1, Math.floor(config.maxOutboundBufferMs / FRAME_MS)),
-        leadFrames: config.outboundLeadFrames,
-        maxSocketBufferedBytes: config.maxSocketBufferedBytes,
         hooks: {
           send: (text) => this.d.transport.send(text),
           bufferedAmount: () => this.d.transport.bufferedAmount,
-          hangup: (reason) => void this.agentEnd('agent_hangup', reason),
+          hangup: () => void this.agentEnd('agent_hangup'),
           transfer: (target) => void this.agentEnd('transfer', target),
           fail: (err) => {
             this.log.warn({ err }, 'agent engine failed');
@@ -222,7 +188,7 @@ export class Call {
       });
     } catch (err) {
       this.log.error({ err }, 'cannot start media session');
-      return this.end(callOutcome('server_error', { error: 'media_setup_failed' }));
+      return this.end(callOutcome('server_error', { error: errorCode(err) }));
     }
     this.phase = 'running';
     this.d.metrics.handshakeSeconds.observe((performance.now() - this.d.openedAt) / 1000);
@@ -233,36 +199,15 @@ export class Call {
     this.media.start();
   }
 
-  private dispatch(data: Buffer | string, isBinary: boolean): void {
-    const event = this.parse(data, isBinary);
-    if (!event || !this.media) return;
-    switch (event.type) {
-      case 'media':
-        return this.media.onMedia(event.payload);
-      case 'dtmf':
-        return this.media.onDtmf(event.digit);
-      case 'mark':
-        return this.media.onMark(event.name);
-      case 'stop':
-        return this.end(this.pendingEnd ?? callOutcome('caller_hangup'));
-      case 'connected':
-      case 'start':
-        this.log.debug({ event: event.type }, 'duplicate handshake frame ignored');
-        return;
-      default: {
-        const unreachable: never = event;
-        return unreachable;
-      }
+  private handshake(data: Buffer | string, isBinary: boolean): void {
+    const step = this.gate.feed(data, isBinary);
+    if (step.kind === 'malformed') {
+      this.log.info({ detail: step.detail }, 'malformed handshake');
+      this.end(streamErrorOutcome(StreamErrorCode.MalformedHandshake));
+    } else if (step.kind === 'start') {
+      this.clearHandshakeTimer();
+      if (this.phase === 'handshaking') void this.startRun(step.start);
     }
-  }
-
-  /** Frames after `start` but before the run is running: media is dropped, `stop` ends the call. */
-  private discardEarly(data: Buffer | string, isBinary: boolean): void {
-    const event = this.parse(data, isBinary);
-    if (event?.type === 'media') {
-      this.stats.frameIn(this.start ? payloadMs(this.start.mediaFormat, event.payload.length) : 0);
-      this.stats.dropped('in', 'not_running');
-    } else if (event?.type === 'stop') this.end(callOutcome('caller_hangup'));
   }
 
   private parse(data: Buffer | string, isBinary: boolean): CallEvent | null {
@@ -275,28 +220,24 @@ export class Call {
   }
 
   /** Agent hangup, transfer or duration limit: play out queued audio, ask the control-plane, then end. */
-  private async agentEnd(kind: 'agent_hangup' | 'transfer' | 'duration_limit', arg?: string): Promise<void> {
+  private async agentEnd(kind: 'agent_hangup' | 'transfer' | 'duration_limit', target?: string): Promise<void> {
     if (this.outcome || this.pendingEnd || this.runId === null) return;
     const pending = callOutcome(kind);
     this.pendingEnd = pending;
     this.log.info({ kind }, 'agent ending call');
-    await this.media?.drain(this.d.config.maxOutboundBufferMs + this.d.config.outboundLeadFrames * FRAME_MS);
-    if (this.outcome) return;
-    const action = kind === 'transfer' ? 'transfer' : 'hangup';
-    let ok = false;
-    try {
-      const res = await this.d.controlPlane.action(this.runId, action, kind === 'transfer' ? arg : undefined);
-      ok = res.ok;
-      if (!res.ok) this.log.warn({ action, code: res.error.code }, 'provider action refused');
-    } catch (err) {
-      this.log.warn({ err, action }, 'provider action failed');
-    }
-    if (this.outcome) return;
-    if (kind === 'transfer' && !ok) {
-      this.pendingEnd = null; // the call goes on with the agent
-      return;
-    }
-    this.end(pending);
+    const { config, controlPlane } = this.d;
+    const proceed = await playOutThenAct({
+      controlPlane,
+      media: this.media,
+      runId: this.runId,
+      action: kind === 'transfer' ? 'transfer' : 'hangup',
+      target,
+      drainTimeoutMs: config.maxOutboundBufferMs + config.outboundLeadFrames * FRAME_MS,
+      log: this.log,
+      ended: () => this.outcome !== null,
+    });
+    if (proceed) this.end(pending);
+    else if (!this.outcome) this.pendingEnd = null; // a refused transfer: the call goes on
   }
 
   private onControl(data: unknown): RunControlResponse {
@@ -310,26 +251,9 @@ export class Call {
     if (this.handshakeTimer !== null) clearTimeout(this.handshakeTimer);
     this.handshakeTimer = null;
   }
+}
 
-  /** Sends the finalize once an outcome and a run id exist (no run: nothing to finalize). */
-  private finalize(): void {
-    const outcome = this.outcome;
-    if (!outcome || !this.admitSettled || this.finalizeSettled || this.finalizing) return;
-    if (this.runId === null) {
-      this.finalizeSettled = true;
-      return this.settle();
-    }
-    this.finalizing = true;
-    void this.d.controlPlane.finalize(this.runId, outcome, this.stats.snapshot()).then((ok) => {
-      if (!ok) this.log.error('run finalize failed; the control-plane reaper will end it');
-      this.finalizeSettled = true;
-      this.settle();
-    });
-  }
-
-  private settle(): void {
-    if (this.phase === 'ended' || this.socketOpen || !this.finalizeSettled) return;
-    this.phase = 'ended';
-    this.resolveDone();
-  }
+function errorCode(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'internal';
 }

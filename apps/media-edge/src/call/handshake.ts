@@ -19,16 +19,16 @@ const WAIT: HandshakeStep = { kind: 'wait' };
 export class HandshakeGate {
   private connected = false;
   private ignored = 0;
-  private done = false;
+  private startEvent: StartEvent | null = null;
 
   constructor(
     private readonly adapter: StreamAdapter,
     private readonly maxIgnored: number,
   ) {}
 
-  /** True once `start` was accepted. */
-  get started(): boolean {
-    return this.done;
+  /** The accepted `start`, once it arrived. */
+  get started(): StartEvent | null {
+    return this.startEvent;
   }
 
   feed(data: Buffer | string, isBinary: boolean): HandshakeStep {
@@ -42,7 +42,7 @@ export class HandshakeGate {
   }
 
   private accept(event: CallEvent | null): HandshakeStep {
-    if (this.done) return { kind: 'malformed', detail: 'handshake already complete' };
+    if (this.startEvent) return { kind: 'malformed', detail: 'handshake already complete' };
     if (event === null || (event.type === 'connected' && this.adapter.handshake === 'start-first')) {
       this.ignored++;
       return this.ignored > this.maxIgnored ? { kind: 'malformed', detail: 'too many frames before start' } : WAIT;
@@ -54,7 +54,7 @@ export class HandshakeGate {
         return WAIT;
       case 'start':
         if (this.adapter.handshake === 'connected-then-start' && !this.connected) return { kind: 'malformed', detail: 'start before connected' };
-        this.done = true;
+        this.startEvent = event;
         return { kind: 'start', start: event };
       case 'media':
       case 'dtmf':

@@ -1,8 +1,10 @@
-import type { MediaFormat } from '@vr3/protocol';
+import type { AdmittedRun, CallEvent, MediaFormat, StartEvent } from '@vr3/protocol';
 import type { StreamAdapter } from '@vr3/providers';
 import type { Logger } from 'pino';
-import type { AgentIO, AgentSession } from '../engine/types.ts';
-import { payloadMs } from '../media/codecs.ts';
+import type { MediaEdgeConfig } from '../config.ts';
+import type { AgentEngineRegistry, AgentIO, AgentSession } from '../engine/types.ts';
+import { MediaEdgeError, MediaEdgeErrorCode } from '../errors.ts';
+import { FRAME_MS, payloadMs } from '../media/codecs.ts';
 import { OutboundPacer, type PacerSink } from '../media/pacer.ts';
 import type { CallStats } from '../media/stats.ts';
 import { InboundTranscoder, OutboundTranscoder } from '../media/transcoder.ts';
@@ -30,6 +32,46 @@ export interface MediaSessionOptions {
   maxOutboundFrames: number;
   leadFrames: number;
   maxSocketBufferedBytes: number;
+}
+
+/** What {@link openMediaSession} needs. */
+export interface OpenMediaSessionOptions {
+  run: AdmittedRun;
+  start: StartEvent;
+  adapter: StreamAdapter;
+  engines: AgentEngineRegistry;
+  config: MediaEdgeConfig;
+  stats: CallStats;
+  logger: Logger;
+  hooks: MediaSessionHooks;
+}
+
+/**
+ * Creates the run's engine session and the media session around it (not yet started).
+ * Throws `MediaEdgeError(engine_not_found | unsupported_media_format)`, or whatever the engine
+ * factory throws.
+ */
+export function openMediaSession(o: OpenMediaSessionOptions): MediaSession {
+  const factory = o.engines[o.run.engine.type];
+  if (!factory) throw new MediaEdgeError(MediaEdgeErrorCode.EngineNotFound, `no engine factory for ${o.run.engine.type}`);
+  const engine = factory.create({ runId: o.run.id, config: o.run.engine, logger: o.logger.child({ component: 'engine' }) });
+  try {
+    return new MediaSession({
+      adapter: o.adapter,
+      engine,
+      inbound: o.start.mediaFormat,
+      outbound: o.adapter.outboundFormat(),
+      stats: o.stats,
+      logger: o.logger,
+      hooks: o.hooks,
+      maxOutboundFrames: Math.max(1, Math.floor(o.config.maxOutboundBufferMs / FRAME_MS)),
+      leadFrames: o.config.outboundLeadFrames,
+      maxSocketBufferedBytes: o.config.maxSocketBufferedBytes,
+    });
+  } catch (err) {
+    engine.close();
+    throw err;
+  }
 }
 
 /**
@@ -76,17 +118,33 @@ export class MediaSession implements PacerSink {
     }
   }
 
-  onMedia(payload: Buffer): void {
+  /** One inbound event while running (`stop` is the call's business; handshake repeats are ignored). */
+  onEvent(event: CallEvent): void {
+    switch (event.type) {
+      case 'media':
+        return this.onMedia(event.payload);
+      case 'dtmf':
+        return this.guard(() => this.o.engine.onDtmf(event.digit));
+      case 'mark':
+        return this.onMark(event.name);
+      case 'connected':
+      case 'start':
+      case 'stop':
+        return;
+      default: {
+        const unreachable: never = event;
+        return unreachable;
+      }
+    }
+  }
+
+  private onMedia(payload: Buffer): void {
     this.o.stats.frameIn(payloadMs(this.o.inbound, payload.length));
     const pcm = this.inbound.process(payload);
     if (pcm.length > 0) this.guard(() => this.o.engine.onAudio(pcm));
   }
 
-  onDtmf(digit: string): void {
-    this.guard(() => this.o.engine.onDtmf(digit));
-  }
-
-  onMark(name: string): void {
+  private onMark(name: string): void {
     this.guard(() => this.o.engine.onPlayed(name));
   }
 

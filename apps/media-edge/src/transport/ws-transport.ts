@@ -1,5 +1,5 @@
 import { WebSocket, type RawData } from 'ws';
-import type { CallTransport } from '../call/call.ts';
+import type { CallTransport } from '../call/types.ts';
 import type { EdgeMetrics } from '../metrics.ts';
 
 /** What a {@link WsTransport} reports to its owner. */

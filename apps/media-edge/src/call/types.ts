@@ -1,0 +1,34 @@
+import type { Bus } from '@vr3/protocol';
+import type { ProviderDescriptor } from '@vr3/providers';
+import type { Logger } from 'pino';
+import type { MediaEdgeConfig } from '../config.ts';
+import type { AgentEngineRegistry } from '../engine/types.ts';
+import type { EdgeMetrics } from '../metrics.ts';
+import type { ControlPlaneClient } from './control-plane.ts';
+
+/** Where a call is in its life. `ending`: outcome decided, socket or finalize still pending. */
+export type CallPhase = 'admitting' | 'handshaking' | 'starting' | 'running' | 'ending' | 'ended';
+
+/** The provider socket as the call sees it. */
+export interface CallTransport {
+  send(text: string): void;
+  readonly bufferedAmount: number;
+  /** Sends a close frame; the transport enforces the close deadline. Idempotent. */
+  close(code: number, reason: string): void;
+}
+
+/** Everything one call needs. */
+export interface CallDeps {
+  transport: CallTransport;
+  provider: ProviderDescriptor;
+  agentUuid: string;
+  query: Record<string, string>;
+  controlPlane: ControlPlaneClient;
+  bus: Bus;
+  engines: AgentEngineRegistry;
+  config: MediaEdgeConfig;
+  metrics: EdgeMetrics;
+  logger: Logger;
+  /** `performance.now()` when the socket opened. */
+  openedAt: number;
+}
