@@ -1,0 +1,144 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { OutboundPacer, type PacerSink } from './pacer.ts';
+
+let t = 0;
+let sent: string[];
+let dropped: number;
+const sink: PacerSink = {
+  sendAudio: (frame) => sent.push(frame.toString()),
+  sendMark: (name) => sent.push(`mark:${name}`),
+  dropped: () => dropped++,
+};
+const frame = (n: number) => Buffer.from(`f${n}`);
+const pacer = (maxFrames = 100, leadFrames = 3) => new OutboundPacer(sink, { maxFrames, leadFrames, now: () => t });
+/** Moves the clock to `at` and fires the pacer's timer there (late when `at` is past its due time). */
+const fireAt = (at: number) => {
+  t = at;
+  vi.advanceTimersToNextTimer();
+};
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  t = 1000;
+  sent = [];
+  dropped = 0;
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('OutboundPacer', () => {
+  it('sends the lead at once, then one frame per 20 ms from a drift-free clock', () => {
+    const p = pacer();
+    for (let i = 0; i < 10; i++) p.pushAudio(frame(i));
+    expect(sent).toEqual(['f0', 'f1', 'f2']);
+    fireAt(1020);
+    expect(sent).toHaveLength(4);
+    // The timer fires 35 ms late: the frames due by then go together, the schedule does not drift.
+    fireAt(1075);
+    expect(sent).toHaveLength(6); // f4 due at 1040, f5 at 1060
+    expect(vi.getTimerCount()).toBe(1);
+    fireAt(1080);
+    expect(sent).toHaveLength(7);
+    fireAt(1100);
+    expect(sent).toHaveLength(8);
+    expect(p.queuedFrames).toBe(2);
+  });
+
+  it('restarts with a fresh lead when a late timer let the provider run dry', () => {
+    const p = pacer();
+    for (let i = 0; i < 10; i++) p.pushAudio(frame(i));
+    fireAt(1020); // 4 frames sent: the provider plays until 1080
+    fireAt(1090);
+    expect(sent).toHaveLength(7); // three at once again
+    fireAt(1110);
+    expect(sent).toHaveLength(8);
+  });
+
+  it('restarts the clock after the queue ran dry and playout finished', () => {
+    const p = pacer(100, 1);
+    p.pushAudio(frame(0));
+    p.pushAudio(frame(1));
+    expect(sent).toEqual(['f0']);
+    fireAt(1020);
+    expect(sent).toEqual(['f0', 'f1']);
+    expect(vi.getTimerCount()).toBe(0);
+    t = 5000; // long silence
+    p.pushAudio(frame(2));
+    expect(sent).toHaveLength(3); // at once, not in a catch-up burst
+    p.pushAudio(frame(3));
+    expect(sent).toHaveLength(3);
+    fireAt(5020);
+    expect(sent).toHaveLength(4);
+  });
+
+  it('keeps pacing when audio arrives before the previous audio finished playing', () => {
+    const p = pacer(100, 1);
+    p.pushAudio(frame(0));
+    t = 1010; // f0 still playing until 1020
+    p.pushAudio(frame(1));
+    expect(sent).toEqual(['f0']);
+    fireAt(1020);
+    expect(sent).toEqual(['f0', 'f1']);
+  });
+
+  it('sends a mark right after the audio queued before it', () => {
+    const p = pacer(100, 1);
+    p.pushMark('idle'); // nothing queued: goes at once
+    p.pushAudio(frame(0));
+    p.pushAudio(frame(1));
+    p.pushMark('m');
+    p.pushAudio(frame(2));
+    expect(sent).toEqual(['mark:idle', 'f0']);
+    fireAt(1020);
+    expect(sent).toEqual(['mark:idle', 'f0', 'f1', 'mark:m']);
+    fireAt(1040);
+    expect(sent).toEqual(['mark:idle', 'f0', 'f1', 'mark:m', 'f2']);
+  });
+
+  it('drops the oldest frames beyond maxFrames, counting them, and keeps mark order', () => {
+    const p = pacer(2, 1);
+    p.pushAudio(frame(0)); // sent
+    p.pushAudio(frame(1));
+    p.pushMark('m');
+    p.pushAudio(frame(2));
+    p.pushAudio(frame(3)); // f1 dropped
+    p.pushAudio(frame(4)); // the mark goes, f2 dropped
+    expect(dropped).toBe(2);
+    expect(sent).toEqual(['f0', 'mark:m']);
+    fireAt(1020);
+    fireAt(1040);
+    expect(sent).toEqual(['f0', 'mark:m', 'f3', 'f4']);
+  });
+
+  it('clear drops the queue, returns unsent marks, cancels the timer and settles idle waiters', () => {
+    const p = pacer(100, 1);
+    p.pushAudio(frame(0));
+    p.pushAudio(frame(1));
+    p.pushMark('a');
+    const idle = vi.fn();
+    p.whenIdle(idle);
+    expect(p.clear()).toEqual(['a']);
+    expect(idle).toHaveBeenCalledOnce();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(p.queuedFrames).toBe(0);
+  });
+
+  it('stop drops everything for good', () => {
+    const p = pacer();
+    for (let i = 0; i < 5; i++) p.pushAudio(frame(i));
+    p.stop();
+    p.pushAudio(frame(9));
+    p.pushMark('x');
+    expect(sent).toEqual(['f0', 'f1', 'f2']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('reports the playout still owed to the provider', () => {
+    const p = pacer(100, 3);
+    for (let i = 0; i < 3; i++) p.pushAudio(frame(i));
+    expect(p.playoutRemainingMs()).toBe(60);
+    t += 50;
+    expect(p.playoutRemainingMs()).toBe(10);
+  });
+});
