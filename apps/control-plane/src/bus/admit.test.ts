@@ -67,9 +67,9 @@ describe('StreamAdmit', () => {
     expect(logs).not.toContain(fx.agentUuid);
   });
 
-  it('takes CallSid when callId is absent, and a normalized Domain', async () => {
+  it('takes CallSid when callId is absent or empty, and a normalized Domain', async () => {
     const fx = await createAgentStreamFixture(cp, { domain: nextDomain() });
-    const res = await admitStream(cp, fx.agentUuid.toUpperCase(), { Domain: ` ${fx.domain.toUpperCase()}.cloudonix.net `, CallSid: 'CA1' });
+    const res = await admitStream(cp, fx.agentUuid.toUpperCase(), { Domain: ` ${fx.domain.toUpperCase()}.cloudonix.net `, callId: '', CallSid: 'CA1', from: '' });
     expect(res.ok).toBe(true);
     if (!res.ok) return;
     const run = await cp.prisma.workflowRun.findUniqueOrThrow({ where: { id: res.run.id } });

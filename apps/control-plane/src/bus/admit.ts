@@ -11,6 +11,15 @@ import { admitRun } from '../db/admission.ts';
 import { isConfigurableProvider } from '../providers/names.ts';
 import { PROVIDER_RULES } from '../providers/registry.ts';
 
+/** The first of `names` present in the query with a non-empty value. */
+function queryValue(query: Record<string, string>, ...names: string[]): string | undefined {
+  for (const name of names) {
+    const value = query[name];
+    if (value !== undefined && value !== '') return value;
+  }
+  return undefined;
+}
+
 function reject(code: StreamErrorCode, message: string): StreamAdmitResponse {
   return { ok: false, error: { code, message } };
 }
@@ -61,7 +70,7 @@ export async function handleStreamAdmit(ctx: ControlPlaneContext, data: unknown)
     return refuse(StreamErrorCode.ConfigurationMissingCredentials, 'configuration has no credentials', { telephony_configuration_id: configuration.id });
   }
 
-  const callId = req.query['callId'] ?? req.query['CallSid'];
+  const callId = queryValue(req.query, 'callId', 'CallSid');
   const result = await admitRun(
     ctx.prisma,
     {
@@ -73,7 +82,7 @@ export async function handleStreamAdmit(ctx: ControlPlaneContext, data: unknown)
       provider,
       telephonyConfigurationId: configuration.id,
       edgeId: req.edge_id,
-      initialContext: { caller_number: req.query['from'] ?? null, called_number: req.query['to'] ?? null },
+      initialContext: { caller_number: queryValue(req.query, 'from') ?? null, called_number: queryValue(req.query, 'to') ?? null },
       gatheredContext: callId === undefined ? {} : { call_id: callId },
       logs: { inbound_webhook: { [rules.identifierParam]: rawIdentifier } },
     },

@@ -112,7 +112,7 @@ describe('RunFinalize', () => {
     expect(await finalize({ run_id: runId, state: 'completed', end_reason: 'caller_hangup', stats })).toEqual({ ok: true, already_final: false });
     expect(await finalize({ run_id: runId, state: 'failed', end_reason: 'edge_lost', error: 'late' })).toEqual({ ok: true, already_final: true });
     const r = await run(runId);
-    expect(r).toMatchObject({ state: 'completed', endReason: 'caller_hangup', error: null, durationSeconds: 11, audioInMs: 10_000, audioOutMs: 9_980, framesIn: 500, framesOut: 499, framesDropped: 1 });
+    expect(r).toMatchObject({ state: 'completed', endReason: 'caller_hangup', error: null, durationSeconds: 10, audioInMs: 10_000, audioOutMs: 9_980, framesIn: 500, framesOut: 499, framesDropped: 1 });
     expect(r.endedAt).toBeInstanceOf(Date);
   });
 

@@ -35,7 +35,7 @@ export interface FinalizeRunResult {
 /**
  * Ends a run exactly once: a single conditional UPDATE touching only runs still `initialized` or
  * `running`, so concurrent finalizers (edge, API hangup, reaper) cannot overwrite each other.
- * `duration_seconds` counts from `started_at`, rounded up; 0 when the run never started.
+ * `duration_seconds` is the whole seconds elapsed since `started_at` (truncated); 0 when the run never started.
  */
 export async function finalizeRun(prisma: Db, input: FinalizeRunInput): Promise<FinalizeRunResult> {
   const endedAt = input.endedAt ?? new Date();
@@ -47,7 +47,7 @@ export async function finalizeRun(prisma: Db, input: FinalizeRunInput): Promise<
       "error" = ${input.error ?? null},
       "ended_at" = ${endedAt},
       "duration_seconds" = CASE WHEN "started_at" IS NULL THEN 0
-        ELSE GREATEST(0, CEIL(EXTRACT(EPOCH FROM (${endedAt}::timestamp(3) - "started_at"))))::int END,
+        ELSE GREATEST(0, FLOOR(EXTRACT(EPOCH FROM (${endedAt}::timestamp(3) - "started_at"))))::int END,
       "audio_in_ms" = COALESCE(${s ? Math.round(s.audio_in_ms) : null}::int, "audio_in_ms"),
       "audio_out_ms" = COALESCE(${s ? Math.round(s.audio_out_ms) : null}::int, "audio_out_ms"),
       "frames_in" = COALESCE(${s?.frames_in ?? null}::int, "frames_in"),
@@ -85,7 +85,7 @@ export async function failActiveRuns(prisma: Db, options: FailActiveRunsOptions)
       "error" = ${error},
       "ended_at" = ${endedAt},
       "duration_seconds" = CASE WHEN "started_at" IS NULL THEN 0
-        ELSE GREATEST(0, CEIL(EXTRACT(EPOCH FROM (${endedAt}::timestamp(3) - "started_at"))))::int END
+        ELSE GREATEST(0, FLOOR(EXTRACT(EPOCH FROM (${endedAt}::timestamp(3) - "started_at"))))::int END
     WHERE "state" IN ('initialized', 'running')
       AND (${!byEdge} OR "edge_id" = ANY(${options.edgeIds ?? []}::text[]))`;
 }
