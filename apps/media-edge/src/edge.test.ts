@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_QUERY, startHarness, waitUntil, type Harness, type HarnessOptions } from './test-support/harness.ts';
+import { admitted, DEFAULT_QUERY, startHarness, waitUntil, type Harness, type HarnessOptions } from './test-support/harness.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -109,6 +109,26 @@ describe('provider handshake', () => {
     expect((await client.waitForClose()).code).toBe(1000);
     await waitUntil(() => cp.finalizes.length === 1);
     expect(cp.finalizes[0]).toMatchObject({ state: 'completed', end_reason: 'caller_hangup' });
+  });
+
+  it('a malformed frame during admission closes only once the run exists', async () => {
+    const slow = (n: number) => new Promise((r) => setTimeout(() => r(admitted(n)), 150));
+    const { connect, cp } = await harness({ script: { admit: (_req, n) => slow(n) } });
+    const started = Date.now();
+    const client = await connect();
+    client.sendStart();
+    expect((await client.waitForClose()).code).toBe(4400);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    await waitUntil(() => cp.finalizes.length === 1);
+    expect(cp.finalizes[0]).toMatchObject({ run_id: 'run-1', end_reason: 'malformed_handshake' });
+  });
+
+  it('an admission refusal outranks a malformed handshake', async () => {
+    const refuse = () => new Promise((r) => setTimeout(() => r({ ok: false, error: { code: 'agent_not_found', message: 'x' } }), 50));
+    const { connect } = await harness({ script: { admit: refuse } });
+    const client = await connect();
+    client.sendRaw('garbage');
+    expect(await client.waitForClose()).toEqual({ code: 1008, reason: 'agent not found' });
   });
 
   it('too many ignored frames before start are malformed', async () => {

@@ -31,6 +31,8 @@ export class Call {
   /** Resolves once the socket is closed and the run is finalized (or needed no finalize). */
   readonly done: Promise<void>;
   private outcome: CallOutcome | null = null;
+  /** A handshake error seen while admission is in flight: acted on once the run exists. */
+  private deferredEnd: CallOutcome | null = null;
   /** Set while an agent hangup/transfer plays out: a `stop` or close meanwhile ends the call this way. */
   private pendingEnd: CallOutcome | null = null;
   private socketOpen = true;
@@ -67,7 +69,7 @@ export class Call {
   }
 
   onFrame(data: Buffer | string, isBinary: boolean): void {
-    if (this.outcome) return;
+    if (this.outcome || this.deferredEnd) return;
     if (!this.gate.started) return this.handshake(data, isBinary);
     const event = this.parse(data, isBinary);
     if (event?.type === 'stop') return this.end(this.pendingEnd ?? callOutcome('caller_hangup'));
@@ -130,6 +132,7 @@ export class Call {
       this.runId = res.run.id;
       this.log = this.log.child({ run_id: res.run.id });
       if (this.outcome) return; // ended while admitting: finalize below
+      if (this.deferredEnd) return this.end(this.deferredEnd);
       this.control = this.d.bus.respond(Subjects.runControl(res.run.id), (data) => this.onControl(data));
       this.phase = 'handshaking';
       if (this.gate.started) void this.startRun(this.gate.started);
@@ -203,7 +206,11 @@ export class Call {
     const step = this.gate.feed(data, isBinary);
     if (step.kind === 'malformed') {
       this.log.info({ detail: step.detail }, 'malformed handshake');
-      this.end(streamErrorOutcome(StreamErrorCode.MalformedHandshake));
+      // During admission, wait for its answer: a routing failure (1008) outranks a handshake
+      // error, and a minted run exists before the provider sees the close.
+      const outcome = streamErrorOutcome(StreamErrorCode.MalformedHandshake);
+      if (this.phase === 'admitting') this.deferredEnd = outcome;
+      else this.end(outcome);
     } else if (step.kind === 'start') {
       this.clearHandshakeTimer();
       if (this.phase === 'handshaking') void this.startRun(step.start);
