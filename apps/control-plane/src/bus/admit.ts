@@ -8,8 +8,7 @@ import {
 } from '@vr3/protocol';
 import type { ControlPlaneContext } from '../context.ts';
 import { admitRun } from '../db/admission.ts';
-import { isConfigurableProvider } from '../providers/names.ts';
-import { PROVIDER_RULES } from '../providers/registry.ts';
+import { PROVIDER_RULES, isConfigurableProvider } from '../providers/registry.ts';
 
 /** The first of `names` present in the query with a non-empty value. */
 function queryValue(query: Record<string, string>, ...names: string[]): string | undefined {

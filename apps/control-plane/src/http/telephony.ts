@@ -6,8 +6,7 @@ import type { ControlPlaneContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { sealCredentials } from '../providers/credentials.ts';
-import { isConfigurableProvider } from '../providers/names.ts';
-import { PROVIDER_RULES, type ProviderRules } from '../providers/registry.ts';
+import { PROVIDER_RULES, isConfigurableProvider, type ProviderRules } from '../providers/registry.ts';
 import { principal, validate } from './middleware.ts';
 import { telephonyView } from './views.ts';
 

@@ -1,6 +1,14 @@
+import { CONFIGURABLE_PROVIDERS } from '@vr3/protocol';
 import { CLOUDONIX_API_BASE_URL, createCloudonixApiClient, normalizeCloudonixDomain } from '@vr3/providers';
 import type { CallRef, ProviderApiClient } from '@vr3/providers';
-import type { ConfigurableProviderName } from './names.ts';
+
+/** A provider a telephony configuration can be stored for. */
+export type ConfigurableProviderName = (typeof CONFIGURABLE_PROVIDERS)[number];
+
+/** True when `name` is one of `CONFIGURABLE_PROVIDERS`. */
+export function isConfigurableProvider(name: string): name is ConfigurableProviderName {
+  return (CONFIGURABLE_PROVIDERS as readonly string[]).includes(name);
+}
 
 /** What the control-plane needs to build a provider REST client for one telephony configuration. */
 export interface ProviderClientOptions {

@@ -3,8 +3,7 @@ import type { ControlPlaneContext } from '../context.ts';
 import { ProviderActionError, ProviderActionErrorCode } from '../errors.ts';
 import type { TelephonyConfiguration } from '../generated/prisma/client.ts';
 import { openCredentials } from './credentials.ts';
-import { isConfigurableProvider } from './names.ts';
-import { PROVIDER_RULES } from './registry.ts';
+import { PROVIDER_RULES, isConfigurableProvider } from './registry.ts';
 
 /** A provider REST client bound to one call. */
 export interface RunProviderTarget {
