@@ -86,10 +86,12 @@ export class MediaSession implements PacerSink {
   private closed = false;
   private drainTimer: NodeJS.Timeout | null = null;
   private drainDone: (() => void) | null = null;
+  private readonly inboundMsPerByte: number;
   readonly io: AgentIO;
 
   constructor(private readonly o: MediaSessionOptions) {
     this.inbound = new InboundTranscoder(o.inbound, o.engine.sampleRate);
+    this.inboundMsPerByte = payloadMs(o.inbound, 1);
     this.outbound = new OutboundTranscoder(o.engine.sampleRate, o.outbound);
     this.pacer = new OutboundPacer(this, { maxFrames: o.maxOutboundFrames, leadFrames: o.leadFrames });
     this.io = {
@@ -138,10 +140,17 @@ export class MediaSession implements PacerSink {
     }
   }
 
+  /** Hot path: no per-frame closures. */
   private onMedia(payload: Buffer): void {
-    this.o.stats.frameIn(payloadMs(this.o.inbound, payload.length));
+    if (this.closed) return;
+    this.o.stats.frameIn(this.inboundMsPerByte * payload.length);
     const pcm = this.inbound.process(payload);
-    if (pcm.length > 0) this.guard(() => this.o.engine.onAudio(pcm));
+    if (pcm.length === 0) return;
+    try {
+      this.o.engine.onAudio(pcm);
+    } catch (err) {
+      this.io.fail(asError(err));
+    }
   }
 
   private onMark(name: string): void {
