@@ -107,11 +107,16 @@ describe('provider handshake errors close 4400', () => {
 
   it('validation uses start.callSid when start has no session', async () => {
     api.addSession(DOMAIN, 'CA-as-session');
-    const client = await CloudonixMediaClient.connect(url({ provider: 'cloudonix', Domain: 'acme' }));
+    const client = await CloudonixMediaClient.connect(url({ provider: 'cloudonix', Domain: 'acme', callId: 'callsid-as-session' }));
     client.sendConnected();
     client.sendRaw(JSON.stringify({ event: 'start', sequenceNumber: '1', start: { streamSid: 'MZ1', callSid: 'CA-as-session', accountSid: 'acme' } }));
-    const run = await newestRun(product, setup.agentUuid);
-    await expect.poll(async () => (await product.api('GET', `/runs/${run.id}`)).body.state, { timeout: 5000 }).toBe('running');
+    await expect
+      .poll(async () => {
+        const list = await product.api('GET', `/runs?agent_uuid=${setup.agentUuid}&state=running`);
+        return (list.body.data as any[]).some((r) => r.gathered_context?.call_id === 'callsid-as-session');
+      }, { timeout: 5000 })
+      .toBe(true);
+    expect(api.requests.some((r) => r.method === 'GET' && r.path.endsWith('/sessions/CA-as-session'))).toBe(true);
     client.sendStop();
     expect((await client.waitForClose(5000)).code).toBe(1000);
   });

@@ -26,6 +26,18 @@ const setQuota = (max_concurrent_calls: number | null, monthly_call_seconds: num
   product.api('PUT', `/users/${userId}/quota`, { max_concurrent_calls, monthly_call_seconds });
 
 describe('quota', () => {
+  it('a user over the monthly seconds is refused', async () => {
+    expect((await setQuota(null, 1)).status).toBe(200);
+    const call = await startCall(product, api, setup);
+    await new Promise((r) => setTimeout(r, 1200));
+    call.client.sendStop();
+    await call.client.waitForClose(5000);
+    expect((await finalRun(product, call.runId)).duration_seconds).toBeGreaterThanOrEqual(1);
+    const refused = await CloudonixMediaClient.connect(product.streamUrl(setup.agentUuid, { provider: 'cloudonix', Domain: 'acme' }));
+    expect(await refused.waitForClose(3000)).toEqual({ code: 1008, reason: 'quota exceeded' });
+    expect((await setQuota(null, null)).body).toMatchObject({ max_concurrent_calls: null, monthly_call_seconds: null });
+  });
+
   it('simultaneous admissions never both take the last slot', async () => {
     expect((await setQuota(1, null)).status).toBe(200);
     const attempts = 8;
@@ -52,17 +64,5 @@ describe('quota', () => {
     const next = await startCall(product, api, setup);
     next.client.sendStop();
     await next.client.waitForClose(5000);
-  });
-
-  it('a user over the monthly seconds is refused', async () => {
-    expect((await setQuota(null, 1)).status).toBe(200);
-    const call = await startCall(product, api, setup);
-    await new Promise((r) => setTimeout(r, 1200));
-    call.client.sendStop();
-    await call.client.waitForClose(5000);
-    expect((await finalRun(product, call.runId)).duration_seconds).toBeGreaterThanOrEqual(1);
-    const refused = await CloudonixMediaClient.connect(product.streamUrl(setup.agentUuid, { provider: 'cloudonix', Domain: 'acme' }));
-    expect(await refused.waitForClose(3000)).toEqual({ code: 1008, reason: 'quota exceeded' });
-    expect((await setQuota(null, null)).body).toMatchObject({ max_concurrent_calls: null, monthly_call_seconds: null });
   });
 });

@@ -46,14 +46,14 @@ export async function startCall(product: ProductProcess, api: FakeCloudonixApi, 
   const callId = `call-${randomUUID().slice(0, 8)}`;
   const streamSid = `MZ${randomUUID().replace(/-/g, '')}`;
   if (options.live !== false) api.addSession(DOMAIN, session);
-  const client = await CloudonixMediaClient.connect(
-    product.streamUrl(setup.agentUuid, { provider: 'cloudonix', Domain: 'acme', callId, from: '+15555550100', to: '+15555550199', ...options.query }),
-  );
+  const query = { provider: 'cloudonix', Domain: 'acme', callId, from: '+15555550100', to: '+15555550199', ...options.query };
+  const expectedCallId = query.callId || query.CallSid;
+  const client = await CloudonixMediaClient.connect(product.streamUrl(setup.agentUuid, query));
   client.sendConnected();
   client.sendStart({ streamSid, callSid: `CA${callId}`, session, accountSid: 'acme', from: '+15555550100', to: '+15555550199' });
   const run = await eventually(async () => {
     const list = await product.api('GET', `/runs?agent_uuid=${setup.agentUuid}&state=running&limit=100`);
-    return (list.body.data as any[]).find((r) => r.gathered_context?.call_id === callId);
+    return (list.body.data as any[]).find((r) => r.gathered_context?.call_id === expectedCallId);
   }, 5000);
   return { client, session, callId, streamSid, runId: run.id };
 }
