@@ -51,7 +51,8 @@ describe('echo round trip', () => {
     call.client.sendStop();
     expect((await call.client.waitForClose(5000)).code).toBe(1000);
     const run = await finalRun(product, call.runId);
-    expect(run.frames_in ?? run.media_stats?.frames_in).toBeGreaterThanOrEqual(50);
+    expect(run.media_stats.frames_in).toBeGreaterThanOrEqual(50);
+    expect(run.media_stats.audio_in_ms).toBeGreaterThanOrEqual(900);
   });
 });
 

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { CloseCode } from './close-codes.ts';
+import { BusError, STREAM_ERRORS, StreamErrorCode } from './errors.ts';
+import { EngineConfigSchema, RunFinalizeRequestSchema, StreamAdmitResponseSchema, Subjects, parseMessage } from './messages.ts';
+import { KNOWN_PROVIDERS, isKnownProvider, isStreamProvider } from './providers.ts';
+
+describe('stream error table', () => {
+  it('maps every error code to a close code and a short reason', () => {
+    for (const code of Object.values(StreamErrorCode)) {
+      const row = STREAM_ERRORS[code];
+      expect(Object.values(CloseCode)).toContain(row.close);
+      expect(row.reason.length).toBeGreaterThan(0);
+      expect(Buffer.byteLength(row.reason)).toBeLessThanOrEqual(123);
+    }
+  });
+
+  it('follows the contract for routing and handshake failures', () => {
+    expect(STREAM_ERRORS.unknown_provider.close).toBe(1008);
+    expect(STREAM_ERRORS.agent_not_found.close).toBe(1008);
+    expect(STREAM_ERRORS.quota_exceeded.close).toBe(1008);
+    expect(STREAM_ERRORS.unsupported_provider.close).toBe(1011);
+    expect(STREAM_ERRORS.missing_provider_identifier.close).toBe(4400);
+    expect(STREAM_ERRORS.session_validation_failed.close).toBe(4400);
+    expect(STREAM_ERRORS.handshake_timeout.close).toBe(4408);
+  });
+});
+
+describe('providers', () => {
+  it('knows every provider and supports cloudonix only', () => {
+    expect(KNOWN_PROVIDERS.every(isKnownProvider)).toBe(true);
+    expect(isKnownProvider('acme')).toBe(false);
+    expect(KNOWN_PROVIDERS.filter(isStreamProvider)).toEqual(['cloudonix']);
+  });
+});
+
+describe('messages', () => {
+  it('parses valid messages and rejects invalid ones with bus_bad_message', () => {
+    expect(parseMessage(StreamAdmitResponseSchema, { ok: false, error: { code: 'quota_exceeded', message: 'x' } })).toMatchObject({ ok: false });
+    expect(() => parseMessage(StreamAdmitResponseSchema, { ok: false, error: { code: 'nope', message: 'x' } })).toThrow(BusError);
+    expect(() => parseMessage(RunFinalizeRequestSchema, { run_id: 'r', edge_id: 'e', state: 'running', end_reason: 'caller_hangup' })).toThrow(/state/);
+  });
+
+  it('validates the echo engine options', () => {
+    expect(EngineConfigSchema.safeParse({ type: 'echo', hangup_dtmf: '#' }).success).toBe(true);
+    expect(EngineConfigSchema.safeParse({ type: 'echo', hangup_dtmf: '##' }).success).toBe(false);
+    expect(EngineConfigSchema.safeParse({ type: 'llm' }).success).toBe(false);
+  });
+
+  it('builds per-run control subjects', () => {
+    expect(Subjects.runControl('abc')).toBe('vr3.edge.run.abc.control');
+  });
+});
