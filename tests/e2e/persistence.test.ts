@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startFakeCloudonixApi, type FakeCloudonixApi } from '@vr3/providers/testing';
-import { ProductProcess, makeDataDir } from '../harness/product.ts';
+import { ProductProcess, eventually, makeDataDir } from '../harness/product.ts';
 import { finalRun, setupCloudonix, startCall } from '../harness/cloudonix.ts';
 
 const TOKEN = `cx-token-${randomUUID()}`;
@@ -52,9 +52,8 @@ describe('embedded persistence', () => {
   it('the first start without a bootstrap key creates one and prints it once', async () => {
     const dataDir = makeDataDir();
     const first = await start({ dataDir, apiKey: null });
-    const match = first.log().match(/\b(vr3_[A-Za-z0-9_-]{20,})\b/);
-    expect(match).not.toBeNull();
-    const key = match![1]!;
+    // The banner follows the `listening` line.
+    const key = await eventually(async () => first.log().match(/\b(vr3_[A-Za-z0-9_-]{20,})\b/)?.[1]);
     const me = await first.api('GET', '/me', undefined, key);
     expect(me.status).toBe(200);
     expect(me.body).toHaveProperty('organization_id');
