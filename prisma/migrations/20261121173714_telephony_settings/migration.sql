@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "telephony_configurations" ADD COLUMN     "settings" JSONB NOT NULL DEFAULT '{}';
