@@ -116,6 +116,10 @@ export const JobQueueErrorCode = {
   Closed: 'job_queue_closed',
   /** A second handler for the same job name. */
   DuplicateHandler: 'job_handler_exists',
+  /** The queue backend (Redis) did not answer in time; the outbox keeps the job. */
+  Unavailable: 'job_queue_unavailable',
+  /** A job arrived for a name this replica has no handler for (it is retried). */
+  NoHandler: 'job_handler_missing',
 } as const;
 
 /** One of {@link JobQueueErrorCode}. */

@@ -6,7 +6,8 @@ export { ensureBootstrap, MIN_BOOTSTRAP_API_KEY_LENGTH, type BootstrapOptions, t
 export { failActiveRuns, finalizeRun, type FailActiveRunsOptions, type FinalizeRunInput, type FinalizeRunResult } from './db/runs.ts';
 export { parseSecretKey, sealSecret, openSecret, SECRET_KEY_BYTES } from './crypto/secrets.ts';
 export { generateApiKey, hashApiKey, API_KEY_PREFIX } from './crypto/api-keys.ts';
-export { createInProcessJobQueue, type JobQueue, type JobOptions, type JobContext, type JobHandler, type InProcessJobQueueOptions } from './jobs/queue.ts';
+export { createInProcessJobQueue, type JobQueue, type JobOptions, type JobContext, type JobHandler, type InProcessJobQueueOptions, type ScheduleOptions } from './jobs/queue.ts';
+export { createBullJobQueue, BULL_JOB_QUEUE_DEFAULTS, type BullJobQueue, type BullJobQueueOptions, type JobQueueDepths } from './jobs/bullmq.ts';
 export { ProviderActionJob } from './jobs/provider-actions.ts';
 export { defaultProviderClients, type ProviderClientFactory, type ProviderClientOptions } from './providers/registry.ts';
 export {

@@ -120,3 +120,28 @@ describe('createInProcessJobQueue', () => {
     await queue.close();
   });
 });
+
+describe('createInProcessJobQueue schedule', () => {
+  it('runs a scheduled job every period, never two at once, and stops at close', async () => {
+    const queue = createInProcessJobQueue();
+    let runs = 0;
+    let overlapping = 0;
+    let active = 0;
+    queue.process('tick', async (data, job) => {
+      expect(data).toBeUndefined();
+      expect(job.attempts).toBe(1);
+      active += 1;
+      overlapping = Math.max(overlapping, active);
+      runs += 1;
+      await wait(25);
+      active -= 1;
+    });
+    await queue.schedule('tick', { everyMs: 10 });
+    await until(() => runs >= 3);
+    await queue.close();
+    const after = runs;
+    await wait(40);
+    expect(runs).toBe(after);
+    expect(overlapping).toBe(1);
+  });
+});

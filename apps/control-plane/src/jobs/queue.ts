@@ -11,6 +11,12 @@ export interface JobOptions {
   backoffMs: number;
 }
 
+/** Options of {@link JobQueue.schedule}. */
+export interface ScheduleOptions {
+  /** Period in milliseconds. */
+  everyMs: number;
+}
+
 /** What a handler learns about the job it runs. */
 export interface JobContext {
   id: string;
@@ -37,6 +43,11 @@ export interface JobQueue {
   enqueue(name: string, data: unknown, options: JobOptions): Promise<boolean>;
   /** Registers the handler for `name` (one per name). Jobs queued before it are run once it exists. */
   process(name: string, handler: JobHandler): void;
+  /**
+   * Runs job `name` (data `undefined`, one attempt) every `everyMs`, once per period for the
+   * whole fleet sharing the queue, not once per replica. Calling it again replaces the period.
+   */
+  schedule(name: string, options: ScheduleOptions): Promise<void>;
   /** Stops taking jobs, waits for running ones; jobs still waiting or backing off are logged as abandoned. Idempotent. */
   close(): Promise<void>;
 }
@@ -65,6 +76,7 @@ export function createInProcessJobQueue(options: InProcessJobQueueOptions = {}):
   const pending = new Map<string, Job>();
   const ready: Job[] = [];
   const running = new Set<Promise<void>>();
+  const schedules = new Map<string, NodeJS.Timeout>();
   let closed = false;
 
   const pump = (): void => {
@@ -123,9 +135,20 @@ export function createInProcessJobQueue(options: InProcessJobQueueOptions = {}):
       handlers.set(name, handler);
       queueMicrotask(pump);
     },
+    async schedule(name, scheduleOptions) {
+      if (closed) throw new JobQueueError(JobQueueErrorCode.Closed, 'job queue is closed');
+      clearInterval(schedules.get(name));
+      const timer = setInterval(() => {
+        if (!closed) void this.enqueue(name, undefined, { jobId: `schedule.${name}`, attempts: 1, backoffMs: 0 }).catch(() => undefined);
+      }, Math.max(1, scheduleOptions.everyMs));
+      timer.unref();
+      schedules.set(name, timer);
+    },
     async close() {
       if (closed) return;
       closed = true;
+      for (const timer of schedules.values()) clearInterval(timer);
+      schedules.clear();
       while (running.size > 0) await Promise.allSettled([...running]);
       for (const job of pending.values()) {
         if (job.timer) clearTimeout(job.timer);
