@@ -15,6 +15,13 @@ export interface ControlPlaneConfig {
   providerActionBackoffMs: number;
   /** Longest wait for the quota transaction to get a database connection, in milliseconds. */
   admitTransactionMaxWaitMs: number;
+  /**
+   * A live run whose edge has not heart-beaten for this long is ended `failed`/`edge_lost`, in
+   * milliseconds. Used only when the control-plane tracks edge liveness (`edgeLiveness` option).
+   */
+  edgeLostAfterMs: number;
+  /** Period of the stale-run reaper (one run per period across the fleet), in milliseconds. */
+  reaperIntervalMs: number;
 }
 
 /** Defaults of {@link ControlPlaneConfig}. */
@@ -25,6 +32,8 @@ export const DEFAULT_CONTROL_PLANE_CONFIG: Readonly<ControlPlaneConfig> = Object
   providerActionAttempts: 5,
   providerActionBackoffMs: 500,
   admitTransactionMaxWaitMs: 10_000,
+  edgeLostAfterMs: 30_000,
+  reaperIntervalMs: 5_000,
 });
 
 /** Defaults overlaid with the given values (`undefined` keeps the default). */

@@ -8,7 +8,9 @@ import { SECRET_KEY_BYTES } from './crypto/secrets.ts';
 import type { Db } from './db/prisma.ts';
 import { SecretError, SecretErrorCode } from './errors.ts';
 import { createApiRouter } from './http/router.ts';
+import { startEdgeTracking, type EdgeTracking } from './edges/heartbeats.ts';
 import { registerProviderActionJobs } from './jobs/provider-actions.ts';
+import { registerReaperJobs, type EdgeLiveness } from './jobs/reaper.ts';
 import { createInProcessJobQueue, type JobQueue } from './jobs/queue.ts';
 import { defaultProviderClients, type ProviderClientFactory } from './providers/registry.ts';
 
@@ -24,6 +26,12 @@ export interface ControlPlaneOptions {
   config?: Partial<ControlPlaneConfig>;
   /** Provider REST client factory; tests point it at fakes. Default: `createCloudonixApiClient`. */
   providerClients?: ProviderClientFactory;
+  /**
+   * Distributed mode: record edge heartbeats in `media_edges` and run the stale-run reaper
+   * (`edgeLostAfterMs`, `reaperIntervalMs`). Absent in the embedded default, where the edge lives
+   * and dies with this process.
+   */
+  edgeLiveness?: EdgeLiveness;
 }
 
 /** A composed control-plane. */
@@ -54,6 +62,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   };
   const router = createApiRouter(ctx);
   let responders: Responders | undefined;
+  let edges: EdgeTracking | undefined;
   let started = false;
   let closing: Promise<void> | undefined;
 
@@ -64,11 +73,19 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       if (closing) throw new Error('control-plane is closed');
       started = true;
       registerProviderActionJobs(ctx);
+      if (options.edgeLiveness) {
+        await registerReaperJobs(ctx, options.edgeLiveness);
+        edges = startEdgeTracking(ctx);
+      }
       responders = startResponders(ctx);
     },
     close() {
       closing ??= (async () => {
-        const steps: Array<() => Promise<void> | undefined> = [() => responders?.close(), () => (ownsJobs ? ctx.jobs.close() : undefined)];
+        const steps: Array<() => Promise<void> | undefined> = [
+          () => responders?.close(),
+          () => edges?.close(),
+          () => (ownsJobs ? ctx.jobs.close() : undefined),
+        ];
         for (const step of steps) {
           try {
             await step();

@@ -9,6 +9,7 @@ import { createControlPlane, type ControlPlane } from '../control-plane.ts';
 import { ensureBootstrap } from '../db/bootstrap.ts';
 import { createPrisma, type Db } from '../db/prisma.ts';
 import type { JobQueue } from '../jobs/queue.ts';
+import type { EdgeLiveness } from '../jobs/reaper.ts';
 import type { ProviderClientFactory } from '../providers/registry.ts';
 
 /** Options of {@link startTestControlPlane}. */
@@ -20,6 +21,8 @@ export interface TestControlPlaneOptions {
   providerClients?: ProviderClientFactory;
   jobs?: JobQueue;
   bus?: Bus;
+  /** Track edge heartbeats and run the stale-run reaper (distributed mode). */
+  edgeLiveness?: EdgeLiveness;
 }
 
 /** A control-plane on a real database, served on 127.0.0.1:0, with a bootstrap API key. */
@@ -57,6 +60,7 @@ export async function startTestControlPlane(options: TestControlPlaneOptions): P
     secretKey,
     ...(options.jobs ? { jobs: options.jobs } : {}),
     ...(options.providerClients ? { providerClients: options.providerClients } : {}),
+    ...(options.edgeLiveness ? { edgeLiveness: options.edgeLiveness } : {}),
     config: {
       allowInsecureProviderUrls: true,
       providerTimeoutMs: 1_000,
