@@ -40,7 +40,8 @@ export interface MediaEdge {
   readonly activeCalls: number;
   /**
    * Stops accepting (new streams get 1013), lets live calls run for `drainTimeoutMs`, ends the rest
-   * with `edge_shutdown`, finalizes them, and resolves when all are gone. Idempotent.
+   * with `edge_shutdown` and asks the control-plane to hang each up through the provider
+   * (`RunAction` hangup), finalizes them, and resolves when all are gone. Idempotent.
    */
   close(options?: { drainTimeoutMs?: number }): Promise<void>;
 }
@@ -157,13 +158,28 @@ class MediaEdgeServer implements MediaEdge {
       await Promise.race([Promise.all([...this.calls].map((c) => c.done)), deadline]);
       clearTimeout(timer);
     }
-    for (const call of this.calls) call.shutdown();
-    await Promise.all([...this.calls].map((c) => c.done));
+    // Calls still live after the drain window: end them (1013, run failed/edge_shutdown) and hang
+    // each up through the provider (the control-plane holds the credentials), so no caller is
+    // left on a dead stream.
+    const hangups = [...this.calls].map((call) => this.shutdownCall(call));
+    await Promise.all([...hangups, ...[...this.calls].map((c) => c.done)]);
     await Promise.all([...this.refused]);
     clearInterval(this.heartbeat);
     this.publishHeartbeat();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     this.log.info('media-edge closed');
+  }
+
+  private async shutdownCall(call: Call): Promise<void> {
+    const runId = call.phase === 'running' ? call.runId : null;
+    call.shutdown();
+    if (runId === null) return;
+    try {
+      const res = await this.controlPlane.action(runId, 'hangup');
+      if (!res.ok) this.log.warn({ run_id: runId, code: res.error.code }, 'provider hangup at shutdown refused');
+    } catch (err) {
+      this.log.warn({ err, run_id: runId }, 'provider hangup at shutdown failed');
+    }
   }
 
   private publishHeartbeat(): void {

@@ -1,0 +1,133 @@
+import os from 'node:os';
+import { z } from 'zod';
+
+/** Defaults of the distributed control-plane, each overridable by the environment variable named beside it. */
+export const CONTROL_PLANE_DEFAULTS = {
+  /** PORT: HTTP port of the REST API, /healthz, /readyz and /metrics. */
+  port: 8080,
+  /** HOST: interface to bind. */
+  host: '0.0.0.0',
+  /** VR3_MIGRATE_ON_START: apply pending migrations (prisma/migrations) before serving. */
+  migrateOnStart: false,
+  /** VR3_EDGE_LOST_AFTER_MS: a run whose edge is silent this long is ended failed/edge_lost. */
+  edgeLostAfterMs: 30_000,
+  /** VR3_REAPER_INTERVAL_MS: period of the stale-run reaper (one pass per period for the fleet). */
+  reaperIntervalMs: 5_000,
+  /** VR3_PROVIDER_TIMEOUT_MS: timeout of one provider REST call. */
+  providerTimeoutMs: 5_000,
+  /** VR3_EDGE_CONTROL_TIMEOUT_MS: how long a hangup waits for the edge holding the call. */
+  edgeControlTimeoutMs: 2_000,
+  /** VR3_SHUTDOWN_TIMEOUT_MS: longest wait for in-flight HTTP requests, bus requests and jobs on SIGTERM. */
+  shutdownTimeoutMs: 30_000,
+  /** VR3_DB_POOL_SIZE: PostgreSQL connections of this replica. */
+  dbPoolSize: 10,
+  /** VR3_JOB_CONCURRENCY: jobs this replica runs at once. */
+  jobConcurrency: 16,
+  /** LOG_LEVEL: pino level. */
+  logLevel: 'info',
+} as const;
+
+const intFromEnv = (name: string, min: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return undefined;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be an integer ≥ ${min}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const boolFromEnv = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1');
+
+const urlWithScheme = (name: string, schemes: string[]) =>
+  z
+    .string({ error: `${name} is required` })
+    .min(1, `${name} is required`)
+    .refine((v) => v.split(',').every((u) => schemes.some((s) => u.trim().startsWith(`${s}://`))), `${name} must be a ${schemes.join(' or ')} URL`);
+
+const EnvSchema = z.object({
+  DATABASE_URL: urlWithScheme('DATABASE_URL', ['postgresql', 'postgres']),
+  NATS_URL: urlWithScheme('NATS_URL', ['nats', 'tls']),
+  REDIS_URL: urlWithScheme('REDIS_URL', ['redis', 'rediss']),
+  VR3_SECRET_KEY: z.string({ error: 'VR3_SECRET_KEY is required (32 bytes, hex or base64)' }).min(1, 'VR3_SECRET_KEY is required'),
+  PORT: intFromEnv('PORT', 0),
+  HOST: z.string().min(1).optional(),
+  VR3_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'VR3_INSTANCE_ID must be 1-64 of [A-Za-z0-9_.-]').optional(),
+  VR3_BOOTSTRAP_API_KEY: z.string().min(16, 'VR3_BOOTSTRAP_API_KEY must be at least 16 characters').optional(),
+  VR3_MIGRATE_ON_START: boolFromEnv,
+  VR3_ALLOW_INSECURE_PROVIDER_URLS: boolFromEnv,
+  VR3_EDGE_LOST_AFTER_MS: intFromEnv('VR3_EDGE_LOST_AFTER_MS', 100),
+  VR3_REAPER_INTERVAL_MS: intFromEnv('VR3_REAPER_INTERVAL_MS', 50),
+  VR3_PROVIDER_TIMEOUT_MS: intFromEnv('VR3_PROVIDER_TIMEOUT_MS', 100),
+  VR3_EDGE_CONTROL_TIMEOUT_MS: intFromEnv('VR3_EDGE_CONTROL_TIMEOUT_MS', 50),
+  VR3_SHUTDOWN_TIMEOUT_MS: intFromEnv('VR3_SHUTDOWN_TIMEOUT_MS', 0),
+  VR3_DB_POOL_SIZE: intFromEnv('VR3_DB_POOL_SIZE', 2),
+  VR3_JOB_CONCURRENCY: intFromEnv('VR3_JOB_CONCURRENCY', 1),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+});
+
+/** Parsed configuration of a control-plane replica. */
+export interface ControlPlaneEnv {
+  databaseUrl: string;
+  natsServers: string[];
+  redisUrl: string;
+  secretKey: string;
+  port: number;
+  host: string;
+  instanceId: string;
+  bootstrapApiKey: string | undefined;
+  migrateOnStart: boolean;
+  allowInsecureProviderUrls: boolean;
+  edgeLostAfterMs: number;
+  reaperIntervalMs: number;
+  providerTimeoutMs: number;
+  edgeControlTimeoutMs: number;
+  shutdownTimeoutMs: number;
+  dbPoolSize: number;
+  jobConcurrency: number;
+  logLevel: string;
+}
+
+/** Raised when the environment is invalid; the message names the variable. */
+export class ConfigError extends Error {
+  readonly code = 'invalid_config';
+}
+
+/** Parses the environment once at boot; throws {@link ConfigError} naming the bad variable. */
+export function loadControlPlaneEnv(env: NodeJS.ProcessEnv = process.env): ControlPlaneEnv {
+  const result = EnvSchema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const name = issue?.path.join('.') ?? '?';
+    throw new ConfigError(`invalid environment: ${name}: ${issue?.message ?? 'invalid'}`);
+  }
+  const e = result.data;
+  const d = CONTROL_PLANE_DEFAULTS;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    natsServers: e.NATS_URL.split(',').map((u) => u.trim()),
+    redisUrl: e.REDIS_URL,
+    secretKey: e.VR3_SECRET_KEY,
+    port: e.PORT ?? d.port,
+    host: e.HOST ?? d.host,
+    instanceId: e.VR3_INSTANCE_ID ?? `${os.hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 40)}-${process.pid}`,
+    bootstrapApiKey: e.VR3_BOOTSTRAP_API_KEY,
+    migrateOnStart: e.VR3_MIGRATE_ON_START,
+    allowInsecureProviderUrls: e.VR3_ALLOW_INSECURE_PROVIDER_URLS,
+    edgeLostAfterMs: e.VR3_EDGE_LOST_AFTER_MS ?? d.edgeLostAfterMs,
+    reaperIntervalMs: e.VR3_REAPER_INTERVAL_MS ?? d.reaperIntervalMs,
+    providerTimeoutMs: e.VR3_PROVIDER_TIMEOUT_MS ?? d.providerTimeoutMs,
+    edgeControlTimeoutMs: e.VR3_EDGE_CONTROL_TIMEOUT_MS ?? d.edgeControlTimeoutMs,
+    shutdownTimeoutMs: e.VR3_SHUTDOWN_TIMEOUT_MS ?? d.shutdownTimeoutMs,
+    dbPoolSize: e.VR3_DB_POOL_SIZE ?? d.dbPoolSize,
+    jobConcurrency: e.VR3_JOB_CONCURRENCY ?? d.jobConcurrency,
+    logLevel: e.LOG_LEVEL ?? d.logLevel,
+  };
+}

@@ -1,0 +1,175 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { Redis } from 'ioredis';
+import { connect, type NatsConnection } from 'nats';
+import type { Logger } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { createNatsBus, watchConnection } from '@vr3/nats-bus';
+import { RunState } from '@vr3/protocol';
+import { createControlPlane } from '../control-plane.ts';
+import { parseSecretKey } from '../crypto/secrets.ts';
+import { ensureBootstrap } from '../db/bootstrap.ts';
+import { migrateDatabase } from '../db/migrate.ts';
+import { createPrisma } from '../db/prisma.ts';
+import { createBullJobQueue } from '../jobs/bullmq.ts';
+import { createControlPlaneMetrics, instrumentBus, instrumentProviderClients, registerStateGauges } from '../metrics.ts';
+import { defaultProviderClients } from '../providers/registry.ts';
+import { ConfigError, type ControlPlaneEnv } from './env.ts';
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../../../prisma/migrations', import.meta.url));
+
+/** A running control-plane replica. */
+export interface ControlPlaneService {
+  port: number;
+  /** The API key minted on this start (no key existed and none was configured), else undefined. */
+  createdApiKey: string | undefined;
+  /** Graceful stop: not ready, finish in-flight HTTP requests, bus requests and jobs, disconnect. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Runs every step even if one fails; logs failures. */
+async function runAll(steps: Array<() => unknown>, logger: Logger): Promise<void> {
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (err) {
+      logger.error({ err }, 'shutdown step failed');
+    }
+  }
+}
+
+/** Resolves with `promise`, or after `ms` with `undefined`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Starts one control-plane replica of the distributed topology: PostgreSQL through Prisma
+ * (optionally migrating it first), NATS for the bus (queue group `control-plane`), Redis/BullMQ
+ * behind the PostgreSQL outbox for jobs, edge liveness and the stale-run reaper, and the REST API
+ * with /healthz, /readyz and /metrics on one port.
+ */
+export async function startControlPlaneService(env: ControlPlaneEnv, logger: Logger): Promise<ControlPlaneService> {
+  let secretKey: Buffer;
+  try {
+    secretKey = parseSecretKey(env.secretKey);
+  } catch (err) {
+    throw new ConfigError('invalid environment: VR3_SECRET_KEY: must be 32 bytes given as hex or base64', { cause: err });
+  }
+  const cleanup: Array<() => unknown> = [];
+  const undo = () => runAll([...cleanup].reverse(), logger);
+  try {
+    if (env.migrateOnStart) {
+      const result = await migrateDatabase(env.databaseUrl, { migrationsDir: MIGRATIONS_DIR });
+      logger.info({ applied: result.applied }, 'database migrated');
+    }
+    const prisma = createPrisma(env.databaseUrl, { maxConnections: env.dbPoolSize });
+    cleanup.push(() => prisma.$disconnect());
+    const boot = await ensureBootstrap(prisma, env.bootstrapApiKey ? { apiKey: env.bootstrapApiKey } : {});
+
+    const nc: NatsConnection = await connect({
+      servers: env.natsServers,
+      name: `vr3-control-plane/${env.instanceId}`,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+      waitOnFirstConnect: true,
+      pingInterval: 10_000,
+      maxPingOut: 3,
+    });
+    cleanup.push(() => (nc.isClosed() ? undefined : nc.drain()));
+    const nats = watchConnection(nc, { logger });
+    cleanup.push(() => nats.stop());
+
+    const queueConnection = new Redis(env.redisUrl, { maxRetriesPerRequest: 1, connectionName: `vr3-cp-${env.instanceId}` });
+    const workerConnection = new Redis(env.redisUrl, { maxRetriesPerRequest: null, connectionName: `vr3-cp-worker-${env.instanceId}` });
+    for (const c of [queueConnection, workerConnection]) c.on('error', () => undefined); // reported by the job queue, rate-limited
+    cleanup.push(() => {
+      queueConnection.disconnect();
+      workerConnection.disconnect();
+    });
+
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry });
+    const metrics = createControlPlaneMetrics(registry);
+    const bus = instrumentBus(createNatsBus(nc, { logger }), metrics);
+    cleanup.push(() => bus.close());
+    const jobs = createBullJobQueue({ prisma, connection: queueConnection, workerConnection, logger, concurrency: env.jobConcurrency });
+    cleanup.push(() => within(jobs.close(), env.shutdownTimeoutMs));
+    registerStateGauges(metrics, {
+      activeRuns: () => prisma.workflowRun.count({ where: { state: { in: [RunState.Initialized, RunState.Running] } } }),
+      queueDepths: async () => ({ ...(await jobs.depths()) }),
+    });
+
+    const controlPlane = createControlPlane({
+      prisma,
+      bus,
+      jobs,
+      logger,
+      secretKey,
+      providerClients: instrumentProviderClients(defaultProviderClients, metrics),
+      edgeLiveness: { observedSince: () => (nats.connected ? nats.since : Date.now()) },
+      config: {
+        allowInsecureProviderUrls: env.allowInsecureProviderUrls,
+        providerTimeoutMs: env.providerTimeoutMs,
+        edgeControlTimeoutMs: env.edgeControlTimeoutMs,
+        edgeLostAfterMs: env.edgeLostAfterMs,
+        reaperIntervalMs: env.reaperIntervalMs,
+      },
+    });
+    await controlPlane.start();
+    cleanup.push(() => within(controlPlane.close(), env.shutdownTimeoutMs));
+
+    let stopping = false;
+    const app = express();
+    app.disable('x-powered-by');
+    app.get('/healthz', (_req, res) => {
+      res.json({ status: 'ok' });
+    });
+    app.get('/readyz', async (_req, res) => {
+      const database = await within(
+        prisma.$queryRaw`SELECT 1`.then(
+          () => true,
+          () => false,
+        ),
+        1_000,
+      );
+      const checks = { nats: nats.connected, database: database === true, redis: queueConnection.status === 'ready' };
+      // Redis is not required: jobs wait in the outbox while it is away.
+      const ready = !stopping && checks.nats && checks.database;
+      res.status(ready ? 200 : 503).json({ status: stopping ? 'stopping' : ready ? 'ready' : 'unavailable', checks });
+    });
+    app.get('/metrics', async (_req, res) => {
+      res.type(registry.contentType).send(await registry.metrics());
+    });
+    app.use('/api/v1', controlPlane.router);
+
+    const server = http.createServer(app);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(env.port, env.host, () => resolve());
+    });
+    // In-flight HTTP requests (which may use the bus and the queue) finish before those close.
+    cleanup.push(async () => {
+      stopping = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if ((await within(closed.then(() => true), env.shutdownTimeoutMs)) === undefined) server.closeAllConnections();
+    });
+    const port = (server.address() as AddressInfo).port;
+    logger.info({ port, host: env.host }, 'listening');
+
+    let closing: Promise<void> | undefined;
+    return {
+      port,
+      createdApiKey: boot.createdApiKey,
+      close: () => (closing ??= undo()),
+    };
+  } catch (err) {
+    await undo();
+    throw err;
+  }
+}

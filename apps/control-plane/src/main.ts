@@ -1,0 +1,50 @@
+// Distributed control-plane replica: `npm run start:control-plane` at the repository root.
+import { ConfigError, loadControlPlaneEnv } from './app/env.ts';
+import { createServiceLogger } from './app/logger.ts';
+import { startControlPlaneService } from './app/service.ts';
+
+let env;
+try {
+  env = loadControlPlaneEnv();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`vr3-control-plane: ${err.message}\n`);
+    process.exit(2);
+  }
+  throw err;
+}
+
+const logger = createServiceLogger(env.logLevel, 'vr3-control-plane', env.instanceId);
+
+try {
+  const service = await startControlPlaneService(env, logger);
+  if (service.createdApiKey) {
+    // Printed once, on the terminal only: the key is stored hashed and cannot be shown again.
+    process.stdout.write(`\nVR3 admin API key (shown once, store it now):\n\n  ${service.createdApiKey}\n\nUse it as: Authorization: Bearer <key>\n\n`);
+  }
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    service.close().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`vr3-control-plane: ${err.message}\n`);
+    process.exit(2);
+  }
+  logger.fatal({ err }, 'start-up failed');
+  process.exit(1);
+}

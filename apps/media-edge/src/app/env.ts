@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { z } from 'zod';
+import { DEFAULT_MEDIA_EDGE_CONFIG } from '../config.ts';
+
+/** Defaults of a distributed media-edge pod, each overridable by the environment variable named beside it. */
+export const MEDIA_EDGE_DEFAULTS = {
+  /** PORT: the Agent Stream WebSocket endpoint, /healthz, /readyz and /metrics. */
+  port: 8080,
+  /** HOST: interface to bind. */
+  host: '0.0.0.0',
+  /** VR3_HANDSHAKE_TIMEOUT_MS: deadline for `connected`/`start` after the socket opens. */
+  handshakeTimeoutMs: DEFAULT_MEDIA_EDGE_CONFIG.handshakeTimeoutMs,
+  /** VR3_DRAIN_TIMEOUT_MS: how long live calls run on after SIGTERM before they are hung up. */
+  drainTimeoutMs: DEFAULT_MEDIA_EDGE_CONFIG.drainTimeoutMs,
+  /** VR3_HEARTBEAT_INTERVAL_MS: period of the `EdgeHeartbeat` (keep well under VR3_EDGE_LOST_AFTER_MS). */
+  heartbeatIntervalMs: DEFAULT_MEDIA_EDGE_CONFIG.heartbeatIntervalMs,
+  /** VR3_BUS_REQUEST_TIMEOUT_MS: timeout of every request to the control-plane. */
+  busRequestTimeoutMs: DEFAULT_MEDIA_EDGE_CONFIG.busRequestTimeoutMs,
+  /** VR3_MAX_CALLS: concurrent calls; further streams are refused with 1013. */
+  maxCalls: DEFAULT_MEDIA_EDGE_CONFIG.maxCalls,
+  /** LOG_LEVEL: pino level. */
+  logLevel: 'info',
+} as const;
+
+const intFromEnv = (name: string, min: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return undefined;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be an integer ≥ ${min}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const EnvSchema = z.object({
+  NATS_URL: z
+    .string({ error: 'NATS_URL is required' })
+    .min(1, 'NATS_URL is required')
+    .refine((v) => v.split(',').every((u) => /^(nats|tls):\/\/./.test(u.trim())), 'NATS_URL must be a nats:// or tls:// URL'),
+  PORT: intFromEnv('PORT', 0),
+  HOST: z.string().min(1).optional(),
+  VR3_EDGE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'VR3_EDGE_ID must be 1-64 of [A-Za-z0-9_.-]').optional(),
+  VR3_HANDSHAKE_TIMEOUT_MS: intFromEnv('VR3_HANDSHAKE_TIMEOUT_MS', 100),
+  VR3_DRAIN_TIMEOUT_MS: intFromEnv('VR3_DRAIN_TIMEOUT_MS', 0),
+  VR3_HEARTBEAT_INTERVAL_MS: intFromEnv('VR3_HEARTBEAT_INTERVAL_MS', 50),
+  VR3_BUS_REQUEST_TIMEOUT_MS: intFromEnv('VR3_BUS_REQUEST_TIMEOUT_MS', 50),
+  VR3_MAX_CALLS: intFromEnv('VR3_MAX_CALLS', 1),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+});
+
+/** Parsed configuration of a media-edge pod. */
+export interface MediaEdgeEnv {
+  natsServers: string[];
+  port: number;
+  host: string;
+  edgeId: string;
+  handshakeTimeoutMs: number;
+  drainTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  busRequestTimeoutMs: number;
+  maxCalls: number;
+  logLevel: string;
+}
+
+/** Raised when the environment is invalid; the message names the variable. */
+export class ConfigError extends Error {
+  readonly code = 'invalid_config';
+}
+
+/**
+ * Parses the environment once at boot; throws {@link ConfigError} naming the bad variable.
+ * `DATABASE_URL`, `REDIS_URL` and credentials are not read: a media-edge holds no state and no secrets.
+ */
+export function loadMediaEdgeEnv(env: NodeJS.ProcessEnv = process.env): MediaEdgeEnv {
+  const result = EnvSchema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ConfigError(`invalid environment: ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`);
+  }
+  const e = result.data;
+  const d = MEDIA_EDGE_DEFAULTS;
+  return {
+    natsServers: e.NATS_URL.split(',').map((u) => u.trim()),
+    port: e.PORT ?? d.port,
+    host: e.HOST ?? d.host,
+    // Unique per process: a restarted pod is a new edge, so the reaper judges the old one's runs.
+    edgeId: e.VR3_EDGE_ID ?? `${os.hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 40)}-${randomBytes(3).toString('hex')}`,
+    handshakeTimeoutMs: e.VR3_HANDSHAKE_TIMEOUT_MS ?? d.handshakeTimeoutMs,
+    drainTimeoutMs: e.VR3_DRAIN_TIMEOUT_MS ?? d.drainTimeoutMs,
+    heartbeatIntervalMs: e.VR3_HEARTBEAT_INTERVAL_MS ?? d.heartbeatIntervalMs,
+    busRequestTimeoutMs: e.VR3_BUS_REQUEST_TIMEOUT_MS ?? d.busRequestTimeoutMs,
+    maxCalls: e.VR3_MAX_CALLS ?? d.maxCalls,
+    logLevel: e.LOG_LEVEL ?? d.logLevel,
+  };
+}

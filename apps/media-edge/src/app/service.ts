@@ -1,0 +1,116 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { connect } from 'nats';
+import type { Logger } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { createNatsBus, watchConnection } from '@vr3/nats-bus';
+import { createMediaEdge } from '../edge.ts';
+import { AGENT_STREAM_PATH_PREFIX } from '../routing.ts';
+import type { MediaEdgeEnv } from './env.ts';
+
+/** A running media-edge pod. */
+export interface MediaEdgeService {
+  port: number;
+  edgeId: string;
+  /** Graceful stop: not ready, refuse new streams (1013), drain live calls, hang up the rest, exit. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one media-edge pod of the distributed topology: the Agent Stream WebSocket endpoint,
+ * /healthz, /readyz and /metrics on one port, talking to the control-plane over NATS only. It
+ * opens no database connection and holds no provider secrets.
+ */
+export async function startMediaEdgeService(env: MediaEdgeEnv, logger: Logger): Promise<MediaEdgeService> {
+  const log = logger.child({ edge_id: env.edgeId });
+  const nc = await connect({
+    servers: env.natsServers,
+    name: `vr3-media-edge/${env.edgeId}`,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+    waitOnFirstConnect: true,
+    pingInterval: 10_000,
+    maxPingOut: 3,
+  });
+  const nats = watchConnection(nc, { logger: log });
+  const bus = createNatsBus(nc, { logger: log });
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const edge = createMediaEdge({
+    bus,
+    logger,
+    edgeId: env.edgeId,
+    metrics: registry,
+    config: {
+      handshakeTimeoutMs: env.handshakeTimeoutMs,
+      drainTimeoutMs: env.drainTimeoutMs,
+      heartbeatIntervalMs: env.heartbeatIntervalMs,
+      busRequestTimeoutMs: env.busRequestTimeoutMs,
+      maxCalls: env.maxCalls,
+    },
+  });
+
+  let draining = false;
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '').split('?', 1)[0];
+    const json = (status: number, body: unknown): void => {
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    };
+    if (req.method !== 'GET') return json(405, { error: { code: 'method_not_allowed' } });
+    if (path === '/healthz') return json(200, { status: 'ok' });
+    if (path === '/readyz') {
+      const ready = !draining && nats.connected;
+      return json(ready ? 200 : 503, { status: draining ? 'draining' : ready ? 'ready' : 'unavailable', nats: nats.connected, active_calls: edge.activeCalls });
+    }
+    if (path === '/metrics') {
+      registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+        () => json(500, { error: { code: 'internal' } }),
+      );
+      return;
+    }
+    json(404, { error: { code: 'not_found' } });
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if ((req.url ?? '').startsWith(AGENT_STREAM_PATH_PREFIX)) return edge.handleUpgrade(req, socket, head);
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(env.port, env.host, () => resolve());
+    });
+  } catch (err) {
+    await edge.close({ drainTimeoutMs: 0 });
+    await bus.close();
+    await nc.close();
+    throw err;
+  }
+  const port = (server.address() as AddressInfo).port;
+  log.info({ port, host: env.host }, 'listening');
+
+  const stop = async (): Promise<void> => {
+    draining = true;
+    const steps: Array<() => unknown> = [
+      // Refuses new streams with 1013 from here on; the server keeps accepting to say so.
+      () => edge.close({ drainTimeoutMs: env.drainTimeoutMs }),
+      () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        return closed;
+      },
+      () => bus.close(),
+      () => nats.stop(),
+      () => (nc.isClosed() ? undefined : nc.drain()),
+    ];
+    for (const step of steps) {
+      try {
+        await step();
+      } catch (err) {
+        log.error({ err }, 'shutdown step failed');
+      }
+    }
+  };
+  let closing: Promise<void> | undefined;
+  return { port, edgeId: env.edgeId, close: () => (closing ??= stop()) };
+}
