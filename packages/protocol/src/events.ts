@@ -4,7 +4,7 @@ import type { MediaFormat } from './media.ts';
  * Provider-neutral events parsed from an inbound provider frame by a provider adapter.
  * Provider frames differ (camelCase/snake_case, numbers as strings); these do not.
  */
-export type CallEvent = ConnectedEvent | StartEvent | MediaEvent | DtmfEvent | MarkEvent | StopEvent;
+export type CallEvent = ConnectedEvent | StartEvent | MediaEvent | DtmfEvent | MarkEvent | ClearedEvent | StopEvent;
 
 /** The provider's first frame (`connected`), where the provider sends one. */
 export interface ConnectedEvent {
@@ -51,14 +51,26 @@ export interface DtmfEvent {
   durationMs?: number;
 }
 
-/** A playback marker the provider echoes once the audio before it has been played (or cleared). */
+/**
+ * A playback marker the provider echoes once the audio before it has been played (or cleared):
+ * Twilio-style `mark`, Vobiz/Plivo `playedStream`.
+ */
 export interface MarkEvent {
   type: 'mark';
   name: string;
 }
 
+/**
+ * The provider confirms a `clear` (Vobiz/Plivo `clearedAudio`): everything buffered before it was
+ * dropped, and playback markers sent before it will not be acknowledged any more.
+ */
+export interface ClearedEvent {
+  type: 'cleared';
+}
+
 /** The provider ends the stream. */
 export interface StopEvent {
   type: 'stop';
+  /** Why the provider stopped the stream, as sent (Exotel: `callended` or `stopped`). */
   reason?: string;
 }

@@ -19,7 +19,7 @@ export {
   type Vr3ErrorOptions,
 } from './errors.ts';
 export { AudioEncoding, MULAW_8K, type MediaFormat } from './media.ts';
-export type { CallEvent, ConnectedEvent, StartEvent, MediaEvent, DtmfEvent, MarkEvent, StopEvent } from './events.ts';
+export type { CallEvent, ConnectedEvent, StartEvent, MediaEvent, DtmfEvent, MarkEvent, ClearedEvent, StopEvent } from './events.ts';
 export type { Bus, RequestOptions, SubscribeOptions, RequestHandler, MessageHandler, Subscription } from './bus.ts';
 export { createInProcessBus } from './in-process-bus.ts';
 export {
@@ -34,6 +34,7 @@ export {
   RunStartRequestSchema,
   RunStartResponseSchema,
   MediaStatsSchema,
+  StreamSettingsSchema,
   RunFinalizeRequestSchema,
   RunFinalizeResponseSchema,
   RunActionRequestSchema,
@@ -48,6 +49,7 @@ export {
   type RunStartRequest,
   type RunStartResponse,
   type MediaStats,
+  type StreamSettings,
   type RunFinalizeRequest,
   type RunFinalizeResponse,
   type RunActionRequest,

@@ -26,10 +26,11 @@ describe('stream error table', () => {
 });
 
 describe('providers', () => {
-  it('knows every provider and supports cloudonix only', () => {
+  it('knows every provider and supports all but telnyx, vonage and ari', () => {
     expect(KNOWN_PROVIDERS.every(isKnownProvider)).toBe(true);
     expect(isKnownProvider('acme')).toBe(false);
-    expect(KNOWN_PROVIDERS.filter(isStreamProvider)).toEqual(['cloudonix']);
+    expect(KNOWN_PROVIDERS.filter(isStreamProvider)).toEqual(['cloudonix', 'exotel', 'vobiz', 'twilio', 'plivo']);
+    expect(KNOWN_PROVIDERS.filter((p) => !isStreamProvider(p))).toEqual(['telnyx', 'vonage', 'ari']);
   });
 });
 

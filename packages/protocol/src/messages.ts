@@ -49,7 +49,11 @@ export const AdmittedRunSchema = z.object({
   name: z.string(),
   agent_uuid: z.string(),
   provider: z.string(),
-  telephony_configuration_id: z.string(),
+  /**
+   * The configuration matched from the stream URL (Cloudonix `Domain`); `null` for providers whose
+   * account is named by `start` (resolved by `RunStart`).
+   */
+  telephony_configuration_id: z.string().nullable(),
   engine: EngineConfigSchema,
   /** Hard limit on call length, if any. */
   max_duration_ms: z.number().int().positive().nullable(),
@@ -84,9 +88,16 @@ export const RunStartRequestSchema = z.object({
 });
 export type RunStartRequest = z.infer<typeof RunStartRequestSchema>;
 
+/**
+ * Per-configuration stream settings the edge applies to the provider adapter (e.g. Vobiz
+ * `l16_inbound_byte_order`). Keys and values are validated by the provider's descriptor when stored.
+ */
+export const StreamSettingsSchema = z.record(z.string(), z.string());
+export type StreamSettings = z.infer<typeof StreamSettingsSchema>;
+
 /** `ok:false` means the control-plane has already ended the run `failed`; the edge closes with the mapped code. */
 export const RunStartResponseSchema = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true) }),
+  z.object({ ok: z.literal(true), settings: StreamSettingsSchema.optional() }),
   z.object({ ok: z.literal(false), error: errorBody }),
 ]);
 export type RunStartResponse = z.infer<typeof RunStartResponseSchema>;
@@ -107,6 +118,8 @@ export const RunFinalizeRequestSchema = z.object({
   end_reason: z.enum(Object.values(EndReason) as [EndReason, ...EndReason[]]),
   /** Short, non-sensitive description of a failure. */
   error: z.string().optional(),
+  /** The provider's own reason for ending the stream (Exotel `stop.reason`), recorded on the run. */
+  stop_reason: z.string().max(64).optional(),
   stats: MediaStatsSchema.optional(),
 });
 export type RunFinalizeRequest = z.infer<typeof RunFinalizeRequestSchema>;

@@ -1,14 +1,24 @@
 import { STREAM_PROVIDERS } from '@vr3/protocol';
 import type { ProviderName, StartEvent } from '@vr3/protocol';
 import { describe, expect, it } from 'vitest';
+import type { StreamAdapter } from './adapter.ts';
 import { cloudonixFixtures } from './cloudonix/fixtures.ts';
-import { ProviderFrameError } from './errors.ts';
-import type { ProviderFixtures } from './fixture-types.ts';
+import { ProviderConfigError, ProviderFrameError } from './errors.ts';
+import { exotelFixtures } from './exotel/fixtures.ts';
+import type { BindingFixture, ProviderFixtures } from './fixture-types.ts';
+import { plivoFixtures } from './plivo/fixtures.ts';
 import { STREAM_PROVIDER_DESCRIPTORS, getStreamProvider } from './registry.ts';
+import { resolveProviderSettings } from './settings.ts';
+import { twilioFixtures } from './twilio/fixtures.ts';
+import { vobizFixtures } from './vobiz/fixtures.ts';
 
 /** Recorded fixtures per provider: every registered provider must have an entry. */
 const FIXTURES: Partial<Record<ProviderName, ProviderFixtures>> = {
   cloudonix: cloudonixFixtures,
+  exotel: exotelFixtures,
+  vobiz: vobizFixtures,
+  twilio: twilioFixtures,
+  plivo: plivoFixtures,
 };
 
 describe('provider registry', () => {
@@ -21,8 +31,8 @@ describe('provider registry', () => {
   });
 
   it('finds providers by exact name only', () => {
-    expect(getStreamProvider('cloudonix')?.name).toBe('cloudonix');
-    for (const name of ['Cloudonix', 'twilio', 'exotel', '', 'constructor', '__proto__', 'toString']) {
+    for (const name of STREAM_PROVIDERS) expect(getStreamProvider(name)?.name).toBe(name);
+    for (const name of ['Cloudonix', 'TWILIO', 'telnyx', 'vonage', 'ari', '', 'constructor', '__proto__', 'toString']) {
       expect(getStreamProvider(name), name).toBeUndefined();
     }
   });
@@ -32,12 +42,22 @@ for (const descriptor of STREAM_PROVIDER_DESCRIPTORS) {
   const fixtures = FIXTURES[descriptor.name];
   if (fixtures === undefined) continue;
 
+  /** A fresh adapter bound to `b.start` with `b.settings`. */
+  const bind = (b: BindingFixture): StreamAdapter => {
+    const adapter = descriptor.createStreamAdapter(b.adapterOptions);
+    const start = adapter.parse(b.start, false);
+    expect(start?.type).toBe('start');
+    adapter.bind(start as StartEvent, b.settings === undefined ? undefined : resolveProviderSettings(descriptor, b.settings));
+    return adapter;
+  };
+
   describe(`${descriptor.name} conformance`, () => {
     it('descriptor and adapter agree on name and handshake', () => {
       const adapter = descriptor.createStreamAdapter();
       expect(descriptor.handshake).toBe(fixtures.handshake);
       expect(adapter.handshake).toBe(fixtures.handshake);
       expect(adapter.provider).toBe(descriptor.name);
+      expect(adapter.clearAck).toBe(descriptor.handshake === 'start-first' ? 'cleared-event' : 'marks-echoed');
     });
 
     it('creates a fresh adapter per call', () => {
@@ -47,7 +67,7 @@ for (const descriptor of STREAM_PROVIDER_DESCRIPTORS) {
     describe('inbound', () => {
       for (const fx of fixtures.inbound) {
         it(`${fx.name} [${fx.source}]`, () => {
-          const adapter = descriptor.createStreamAdapter();
+          const adapter = descriptor.createStreamAdapter(fx.adapterOptions);
           const run = (): unknown => adapter.parse(fx.frame, fx.isBinary ?? false);
           if ('error' in fx.expect) {
             const code = fx.expect.error;
@@ -62,38 +82,51 @@ for (const descriptor of STREAM_PROVIDER_DESCRIPTORS) {
       }
     });
 
-    describe('outbound', () => {
-      const bound = (): ReturnType<typeof descriptor.createStreamAdapter> => {
-        const adapter = descriptor.createStreamAdapter();
-        const start = adapter.parse(fixtures.bindWith, false);
-        expect(start?.type).toBe('start');
-        adapter.bind(start as StartEvent);
-        return adapter;
-      };
+    for (const b of fixtures.bindings) {
+      describe(`bound: ${b.name}`, () => {
+        const expected = b.expect;
+        if ('error' in expected) {
+          it('refuses the settings', () => {
+            expect(() => bind(b)).toThrow(ProviderConfigError);
+            expect(() => bind(b)).toThrow(expect.objectContaining({ code: expected.error }));
+          });
+          return;
+        }
 
-      for (const fx of fixtures.outbound) {
-        it(`${fx.name} round-trips`, () => {
-          const adapter = bound();
-          const f = fx.frame;
-          const text = f.kind === 'media' ? adapter.media(f.payload) : f.kind === 'mark' ? adapter.mark(f.name) : adapter.clear();
-          expect(JSON.parse(text)).toEqual(fx.expected);
-          expect(text).toBe(JSON.stringify(fx.expected));
+        it('negotiates the formats and framing', () => {
+          const adapter = bind(b);
+          expect(adapter.inboundFormat()).toEqual(expected.inbound);
+          expect(adapter.outboundFormat()).toEqual(expected.outbound);
+          expect(adapter.outboundFraming()).toEqual(expected.framing);
+          expect(adapter.outboundFraming().chunkBytes % (expected.outbound.encoding.startsWith('pcm16') ? 2 : 1)).toBe(0);
         });
-      }
 
-      it('outbound format is the bound start format', () => {
-        const adapter = descriptor.createStreamAdapter();
-        const start = adapter.parse(fixtures.bindWith, false) as StartEvent;
-        adapter.bind(start);
-        expect(adapter.outboundFormat()).toEqual(start.mediaFormat);
-      });
-
-      it('refuses outbound frames before bind', () => {
-        const adapter = descriptor.createStreamAdapter();
-        for (const build of [() => adapter.media(Buffer.alloc(1)), () => adapter.mark('m'), () => adapter.clear()]) {
-          expect(build).toThrow(expect.objectContaining({ code: 'adapter_not_bound' }));
+        for (const fx of b.outbound ?? []) {
+          it(`${fx.name} serializes`, () => {
+            const f = fx.frame;
+            const adapter = bind(b);
+            const text = f.kind === 'media' ? adapter.media(f.payload) : f.kind === 'mark' ? adapter.mark(f.name) : adapter.clear();
+            expect(JSON.parse(text)).toEqual(fx.expected);
+            expect(text).toBe(JSON.stringify(fx.expected));
+          });
         }
       });
+    }
+
+    it('refuses outbound frames before bind', () => {
+      const adapter = descriptor.createStreamAdapter();
+      for (const build of [() => adapter.media(Buffer.alloc(1)), () => adapter.mark('m'), () => adapter.clear()]) {
+        expect(build).toThrow(expect.objectContaining({ code: 'adapter_not_bound' }));
+      }
+    });
+
+    it('refuses unknown settings and values', () => {
+      expect(() => resolveProviderSettings(descriptor, { no_such_setting: 'x' })).toThrow(expect.objectContaining({ code: 'invalid_option' }));
+      for (const spec of descriptor.settings) {
+        expect(spec.values).toContain(spec.default);
+        expect(() => resolveProviderSettings(descriptor, { [spec.key]: 'not-a-value' })).toThrow(expect.objectContaining({ code: 'invalid_option' }));
+        expect(resolveProviderSettings(descriptor, { [spec.key]: spec.default })).toEqual({ [spec.key]: spec.default });
+      }
     });
   });
 }

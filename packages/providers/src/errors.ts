@@ -27,6 +27,8 @@ export class ProviderFrameError extends Vr3Error<ProviderFrameErrorCode> {}
 export const ProviderConfigErrorCode = {
   /** A provider account identifier (e.g. a Cloudonix domain) is empty or not a valid name. */
   InvalidDomain: 'invalid_domain',
+  /** An Exotel/Twilio account SID or a Vobiz/Plivo auth id is empty or has characters ids never have. */
+  InvalidAccountId: 'invalid_account_id',
   /** A {@link CallRef} lacks its account or call id. */
   InvalidCallRef: 'invalid_call_ref',
   /** A client option is out of range or of the wrong shape (base URL, timeout, transfer target). */
@@ -53,6 +55,8 @@ export const ProviderApiErrorCode = {
   Rejected: 'provider_rejected',
   /** The caller's `AbortSignal` fired before an answer. Not retryable (the caller gave up). */
   Aborted: 'provider_aborted',
+  /** The provider knows the call but says it is not in progress (queued, ringing, completed, …). Not retryable. */
+  CallNotLive: 'provider_call_not_live',
 } as const;
 
 /** One of {@link ProviderApiErrorCode}. */
@@ -65,6 +69,7 @@ export const PROVIDER_API_RETRYABLE = {
   provider_network: true,
   provider_rejected: false,
   provider_aborted: false,
+  provider_call_not_live: false,
 } as const satisfies Record<ProviderApiErrorCode, boolean>;
 
 /** The provider API operation that failed. */

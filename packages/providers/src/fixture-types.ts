@@ -1,6 +1,6 @@
-import type { CallEvent, ProviderName } from '@vr3/protocol';
-import type { HandshakeOrder } from './adapter.ts';
-import type { ProviderFrameErrorCode } from './errors.ts';
+import type { CallEvent, MediaFormat, ProviderName } from '@vr3/protocol';
+import type { HandshakeOrder, OutboundFraming, ProviderSettings, StreamAdapterOptions } from './adapter.ts';
+import type { ProviderConfigErrorCode, ProviderFrameErrorCode } from './errors.ts';
 
 /** One recorded inbound frame and what the adapter must make of it. */
 export interface InboundFixture {
@@ -12,6 +12,8 @@ export interface InboundFixture {
   frame: string | Buffer;
   /** Arrived as a binary WebSocket frame. Default false. */
   isBinary?: boolean;
+  /** Options the adapter is created with (e.g. Exotel's `sample-rate` query). */
+  adapterOptions?: StreamAdapterOptions;
   /** The normalized event (`null`: ignored), or the `ProviderFrameError` code it must throw. */
   expect: { event: CallEvent | null } | { error: ProviderFrameErrorCode };
 }
@@ -25,12 +27,26 @@ export interface OutboundFixture {
   expected: Record<string, unknown>;
 }
 
+/** A `start` bound with settings: the formats and framing that result, and the frames built after. */
+export interface BindingFixture {
+  name: string;
+  /** Options the adapter is created with. */
+  adapterOptions?: StreamAdapterOptions;
+  /** A `start` frame, parsed then bound. */
+  start: string;
+  /** The configuration's settings given to `bind`. */
+  settings?: ProviderSettings;
+  /** What the bound adapter reports, or the error `bind` must throw. */
+  expect: { inbound: MediaFormat; outbound: MediaFormat; framing: OutboundFraming } | { error: ProviderConfigErrorCode };
+  /** Outbound frames checked on this binding. */
+  outbound?: readonly OutboundFixture[];
+}
+
 /** Everything the conformance suite checks for one provider. */
 export interface ProviderFixtures {
   provider: ProviderName;
   handshake: HandshakeOrder;
   inbound: readonly InboundFixture[];
-  /** A `start` frame the adapter parses and binds before the outbound cases. */
-  bindWith: string;
-  outbound: readonly OutboundFixture[];
+  /** At least one binding; the first is the provider's documented default. */
+  bindings: readonly [BindingFixture, ...BindingFixture[]];
 }

@@ -98,7 +98,8 @@ export function decodeBase64(text: string): Buffer {
 
 /**
  * Flattens integrator parameters to strings. Accepts an object (`customParameters`) or a
- * `"k=v;k2=v2"` / `"k=v,k2=v2"` string (Plivo/Vobiz `extra_headers`). Strings stay as they are,
+ * `"k=v;k2=v2"` / `"k=v,k2=v2"` string (Plivo/Vobiz `extra_headers`; a pair without `=` may use
+ * `:`, as in Vobiz's `header:value` form). Strings stay as they are,
  * numbers and booleans become their text, `null`/`undefined` values (and a `__proto__` key) are
  * dropped, nested objects and arrays become JSON. Anything else yields `{}`.
  */
@@ -111,7 +112,7 @@ export function flattenParameters(value: unknown): Record<string, string> {
     }
   } else if (typeof value === 'string') {
     for (const pair of value.split(/[;,]/)) {
-      const eq = pair.indexOf('=');
+      const eq = pair.includes('=') ? pair.indexOf('=') : pair.indexOf(':');
       const key = eq > 0 ? pair.slice(0, eq).trim() : '';
       if (key === '' || key === '__proto__') continue;
       out[key] = pair.slice(eq + 1).trim();

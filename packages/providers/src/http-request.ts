@@ -44,12 +44,30 @@ export function checkBaseUrl(value: string): string {
   return url.href.replace(/\/+$/, '');
 }
 
+/** Largest answer body read by {@link providerExchange}; a longer one is cut (and is not valid JSON). */
+export const MAX_PROVIDER_BODY_BYTES = 256 * 1024;
+
+/** A successful answer. */
+export interface ProviderHttpAnswer {
+  status: number;
+  /** The body as UTF-8 text, at most {@link MAX_PROVIDER_BODY_BYTES} bytes. */
+  text: string;
+}
+
 /**
  * Sends one request and resolves with the status when it is in `ok`. The timeout covers the whole
  * exchange, including reading the body; the timer is cleared and the caller's signal listener
  * removed on every path. Messages never contain the URL, headers or body.
  */
 export async function providerRequest(req: ProviderHttpRequest): Promise<number> {
+  return (await providerExchange(req)).status;
+}
+
+/**
+ * {@link providerRequest}, also returning the answer body (for status checks on a call resource).
+ * Rejects like {@link providerRequest}.
+ */
+export async function providerExchange(req: ProviderHttpRequest): Promise<ProviderHttpAnswer> {
   const label = `${req.provider} ${req.operation}`;
   const fail = (code: ProviderApiError['code'], message: string, status?: number, cause?: unknown): ProviderApiError =>
     new ProviderApiError(code, message, {
@@ -83,9 +101,9 @@ export async function providerRequest(req: ProviderHttpRequest): Promise<number>
     if (req.body !== undefined) init.body = req.body;
     const res = await Promise.race([req.fetch(req.url, init), aborted]);
     // Drain the body inside the deadline so the connection is released (and a stalled body times out).
-    await Promise.race([res.arrayBuffer(), aborted]);
+    const body = await Promise.race([res.arrayBuffer(), aborted]);
     const status = res.status;
-    if (req.ok.includes(status)) return status;
+    if (req.ok.includes(status)) return { status, text: Buffer.from(body, 0, Math.min(body.byteLength, MAX_PROVIDER_BODY_BYTES)).toString('utf8') };
     if (status >= 500 || status === 429 || status === 408) {
       throw fail('provider_unavailable', `${label} failed: provider unavailable (HTTP ${status})`, status);
     }

@@ -3,7 +3,18 @@
  * outbound audio/mark/clear → provider frames), the provider registry, and provider REST clients
  * for session validation, hangup and transfer. No sockets, no env, no singletons.
  */
-export type { HandshakeOrder, StreamAdapter, ProviderDescriptor } from './adapter.ts';
+export type {
+  AccountSource,
+  ClearAck,
+  HandshakeOrder,
+  OutboundFraming,
+  ProviderDescriptor,
+  ProviderSettingSpec,
+  ProviderSettings,
+  StreamAdapter,
+  StreamAdapterOptions,
+  StreamEndSignal,
+} from './adapter.ts';
 export type { CallRef, ProviderApiClient } from './api-client.ts';
 export { DEFAULT_PROVIDER_API_TIMEOUT_MS } from './api-client.ts';
 export {
@@ -18,7 +29,20 @@ export {
   type ProviderApiErrorOptions,
 } from './errors.ts';
 export { getStreamProvider, STREAM_PROVIDER_DESCRIPTORS } from './registry.ts';
+export { resolveProviderSettings } from './settings.ts';
+export { normalizeAccountId } from './account-id.ts';
+export type { RestClientOptions } from './rest-client.ts';
 export { cloudonixProvider } from './cloudonix/provider.ts';
 export { CloudonixStreamAdapter, CLOUDONIX_DEFAULT_FORMAT } from './cloudonix/stream-adapter.ts';
 export { CLOUDONIX_API_BASE_URL, CLOUDONIX_DOMAIN_SUFFIX, normalizeCloudonixDomain } from './cloudonix/domain.ts';
 export { createCloudonixApiClient, type CloudonixApiClientOptions } from './cloudonix/api-client.ts';
+export { exotelProvider, EXOTEL_ID_KEY_SETTING, EXOTEL_MIN_CHUNK_BYTES, EXOTEL_CHUNK_MULTIPLE_BYTES, EXOTEL_MAX_CHUNK_BYTES } from './exotel/provider.ts';
+export { createExotelApiClient, EXOTEL_API_BASE_URL, type ExotelApiClientOptions } from './exotel/api-client.ts';
+export { twilioProvider } from './twilio/provider.ts';
+export { createTwilioApiClient, TWILIO_API_BASE_URL, type TwilioApiClientOptions } from './twilio/api-client.ts';
+export { vobizProvider } from './vobiz/provider.ts';
+export { createVobizApiClient, VOBIZ_API_BASE_URL, type VobizApiClientOptions } from './vobiz/api-client.ts';
+export { plivoProvider } from './plivo/provider.ts';
+export { createPlivoApiClient, PLIVO_API_BASE_URL, type PlivoApiClientOptions } from './plivo/api-client.ts';
+export { TwilioStyleStreamAdapter } from './twilio-style/stream-adapter.ts';
+export { PlivoStyleStreamAdapter, L16_INBOUND_BYTE_ORDER, L16_OUTBOUND_BYTE_ORDER } from './plivo-style/stream-adapter.ts';

@@ -323,6 +323,17 @@ export const cloudonixFixtures: ProviderFixtures = {
   provider: 'cloudonix',
   handshake: 'connected-then-start',
   inbound,
-  bindWith: json({ event: 'start', start: cloudonixStart }),
-  outbound,
+  bindings: [
+    {
+      name: 'μ-law 8 kHz start',
+      start: json({ event: 'start', start: cloudonixStart }),
+      expect: { inbound: MULAW_8K, outbound: MULAW_8K, framing: { chunkBytes: 160, chunkMs: 20 } },
+      outbound,
+    },
+    {
+      name: 'A-law start plays A-law back',
+      start: json({ event: 'start', start: { streamSid: 'a', mediaFormat: { encoding: 'audio/x-alaw', sampleRate: 8000 } } }),
+      expect: { inbound: { encoding: 'alaw', sampleRate: 8000 }, outbound: { encoding: 'alaw', sampleRate: 8000 }, framing: { chunkBytes: 160, chunkMs: 20 } },
+    },
+  ],
 };

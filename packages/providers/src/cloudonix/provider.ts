@@ -1,9 +1,16 @@
 import type { ProviderDescriptor } from '../adapter.ts';
 import { CloudonixStreamAdapter } from './stream-adapter.ts';
 
-/** Cloudonix Agent Stream support: `connected` then `start`, Twilio-compatible framing, μ-law 8 kHz. */
+/**
+ * Cloudonix Agent Stream support: `connected` then `start`, Twilio-compatible framing, μ-law 8 kHz,
+ * `stop` ends the stream. The configuration is matched by the required `Domain` query parameter.
+ */
 export const cloudonixProvider: ProviderDescriptor = Object.freeze({
   name: 'cloudonix',
   handshake: 'connected-then-start',
+  streamEnd: 'stop-event',
+  accountSource: 'query',
+  accountParams: Object.freeze(['Domain']),
+  settings: Object.freeze([]),
   createStreamAdapter: (): CloudonixStreamAdapter => new CloudonixStreamAdapter(),
 });

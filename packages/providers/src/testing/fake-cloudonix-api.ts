@@ -1,17 +1,8 @@
-import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { normalizeCloudonixDomain } from '../cloudonix/domain.ts';
+import { decodeSegment, startFakeHttpServer } from './fake-http.ts';
+import type { FakeAnswer, RecordedRequest } from './fake-http.ts';
 
-/** One request as the fake API received it. */
-export interface RecordedRequest {
-  method: string;
-  /** Path and query as sent (still URL-encoded). */
-  path: string;
-  headers: IncomingHttpHeaders;
-  /** Body as UTF-8 text (`''` when none). */
-  body: string;
-}
+export type { RecordedRequest } from './fake-http.ts';
 
 /** HTTP methods of the Cloudonix routes the fake serves. */
 export type FakeCloudonixMethod = 'GET' | 'DELETE' | 'POST';
@@ -47,7 +38,6 @@ export interface FakeCloudonixApiOptions {
   bearerToken?: string;
 }
 
-const MAX_BODY_BYTES = 1 << 20;
 const SESSION_PATH = /^\/customers\/self\/domains\/([^/]+)\/sessions\/([^/]+)$/;
 const APPLICATION_PATH = /^\/calls\/([^/]+)\/sessions\/([^/]+)\/application$/;
 
@@ -62,136 +52,52 @@ const APPLICATION_PATH = /^\/calls\/([^/]+)\/sessions\/([^/]+)\/application$/;
  */
 export async function startFakeCloudonixApi(opts: FakeCloudonixApiOptions = {}): Promise<FakeCloudonixApi> {
   const bearerToken = opts.bearerToken ?? 'test-cloudonix-token';
-  const requests: RecordedRequest[] = [];
   const sessions = new Set<string>();
-  const forced = new Map<string, number>();
-  const sockets = new Set<Socket>();
-  const pending = new Set<NodeJS.Timeout>();
-  let delayMs = 0;
-  let closing: Promise<void> | undefined;
-
   const key = (domain: string, session: string): string => `${canonicalDomain(domain)}\u0000${session}`;
 
-  function answer(res: ServerResponse, status: number, body?: unknown): void {
-    const send = (): void => {
-      if (res.destroyed || res.writableEnded) return;
-      if (body === undefined) {
-        res.writeHead(status).end();
-      } else {
-        const text = JSON.stringify(body);
-        res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
-      }
-    };
-    if (delayMs <= 0) return send();
-    const timer = setTimeout(() => {
-      pending.delete(timer);
-      send();
-    }, delayMs);
-    pending.add(timer);
-  }
-
-  function route(req: IncomingMessage, res: ServerResponse, recorded: RecordedRequest): void {
-    const method = recorded.method;
-    const forcedStatus = forced.get(method);
-    if (forcedStatus !== undefined) return answer(res, forcedStatus, { error: 'forced', status: forcedStatus });
-
-    const path = recorded.path.split('?')[0] ?? '';
+  const route = (req: RecordedRequest): FakeAnswer => {
+    const method = req.method;
+    const path = req.path.split('?')[0] ?? '';
     const sessionMatch = SESSION_PATH.exec(path);
     const appMatch = sessionMatch === null ? APPLICATION_PATH.exec(path) : null;
     const match = sessionMatch ?? appMatch;
-    if (match === null) return answer(res, 404, { error: 'not found' });
+    if (match === null) return { status: 404, body: { error: 'not found' } };
     if ((sessionMatch !== null && method !== 'GET' && method !== 'DELETE') || (appMatch !== null && method !== 'POST')) {
-      return answer(res, 405, { error: 'method not allowed' });
+      return { status: 405, body: { error: 'method not allowed' } };
     }
-    if (req.headers.authorization !== `Bearer ${bearerToken}`) return answer(res, 401, { error: 'unauthorized' });
-
-    let domain: string;
-    let session: string;
-    try {
-      domain = decodeURIComponent(match[1] ?? '');
-      session = decodeURIComponent(match[2] ?? '');
-    } catch {
-      return answer(res, 400, { error: 'bad path' });
-    }
+    if (req.headers.authorization !== `Bearer ${bearerToken}`) return { status: 401, body: { error: 'unauthorized' } };
+    const domain = decodeSegment(match[1]);
+    const session = decodeSegment(match[2]);
+    if (domain === undefined || session === undefined) return { status: 400, body: { error: 'bad path' } };
     const k = key(domain, session);
-    if (!sessions.has(k)) return answer(res, 404, { error: 'session not found' });
+    if (!sessions.has(k)) return { status: 404, body: { error: 'session not found' } };
 
-    if (method === 'GET') {
-      return answer(res, 200, { token: session, domain: canonicalDomain(domain), status: 'connected', direction: 'inbound' });
-    }
+    if (method === 'GET') return { status: 200, body: { token: session, domain: canonicalDomain(domain), status: 'connected', direction: 'inbound' } };
     if (method === 'DELETE') {
       sessions.delete(k);
-      return answer(res, 204);
+      return { status: 204 };
     }
     let cxml: unknown;
     try {
-      cxml = (JSON.parse(recorded.body) as { cxml?: unknown } | null)?.cxml;
+      cxml = (JSON.parse(req.body) as { cxml?: unknown } | null)?.cxml;
     } catch {
       cxml = undefined;
     }
-    if (typeof cxml !== 'string' || cxml === '') return answer(res, 400, { error: 'cxml required' });
-    return answer(res, 200, { token: session, domain: canonicalDomain(domain), status: 'processing' });
-  }
+    if (typeof cxml !== 'string' || cxml === '') return { status: 400, body: { error: 'cxml required' } };
+    return { status: 200, body: { token: session, domain: canonicalDomain(domain), status: 'processing' } };
+  };
 
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('error', () => res.destroy());
-    req.on('end', () => {
-      const recorded: RecordedRequest = {
-        method: req.method ?? '',
-        path: req.url ?? '',
-        headers: { ...req.headers },
-        body: Buffer.concat(chunks).toString('utf8'),
-      };
-      requests.push(recorded);
-      if (tooLarge) return answer(res, 413, { error: 'body too large' });
-      route(req, res, recorded);
-    });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-
+  const server = await startFakeHttpServer(route);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     bearerToken,
-    requests,
+    requests: server.requests,
     addSession: (domain, session) => void sessions.add(key(domain, session)),
     endSession: (domain, session) => void sessions.delete(key(domain, session)),
     hasSession: (domain, session) => sessions.has(key(domain, session)),
-    setResponse(method, status) {
-      if (status === null) forced.delete(method);
-      else forced.set(method, status);
-    },
-    setDelay(ms) {
-      delayMs = Math.max(0, ms);
-    },
-    close() {
-      closing ??= new Promise<void>((resolve) => {
-        for (const t of pending) clearTimeout(t);
-        pending.clear();
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      });
-      return closing;
-    },
+    setResponse: (method, status) => server.setResponse(method, status),
+    setDelay: (ms) => server.setDelay(ms),
+    close: () => server.close(),
   };
 }
 

@@ -1,21 +1,42 @@
 /**
- * Test peers for Agent Stream tests: a fake Cloudonix REST API and a fake Cloudonix media client,
- * both real network peers on 127.0.0.1, plus the recorded provider frames of the conformance suite.
+ * Test peers for Agent Stream tests and simulators: fake provider REST APIs and fake provider
+ * media clients (real network peers on 127.0.0.1) behind one {@link ProviderMediaClient}
+ * interface, plus the recorded provider frames of the conformance suite.
  */
 export {
   startFakeCloudonixApi,
   type FakeCloudonixApi,
   type FakeCloudonixApiOptions,
   type FakeCloudonixMethod,
-  type RecordedRequest,
 } from './fake-cloudonix-api.ts';
+export { type RecordedRequest, type FakeHttpServer } from './fake-http.ts';
+export { startFakeProviderApi, type FakeProviderApi, type FakeProviderApiOptions, type FakeApiProvider } from './fake-provider-api.ts';
+export {
+  MediaClientConnectError,
+  type ProviderMediaClient,
+  type MediaClientOptions,
+  type MediaCallOptions,
+  type MediaCallInfo,
+  type AckMode,
+  type CloseInfo,
+} from './media-client.ts';
+export { connectMediaClient, MEDIA_CLIENT_PROVIDERS, type MediaClientProvider } from './connect-media-client.ts';
 export {
   CloudonixMediaClient,
-  MediaClientConnectError,
   type CloudonixMediaClientOptions,
   type CloudonixStartOptions,
   type CloudonixStartInfo,
-  type CloseInfo,
 } from './cloudonix-media-client.ts';
+export { TwilioMediaClient, TEST_TWILIO_ACCOUNT_SID } from './twilio-media-client.ts';
+export { ExotelMediaClient } from './exotel-media-client.ts';
+export { VobizMediaClient } from './vobiz-media-client.ts';
+export { PlivoMediaClient } from './plivo-media-client.ts';
+export { PlivoStyleMediaClient, type PlivoStyleClientOptions } from './plivo-style-media-client.ts';
+export { TwilioStyleMediaClient } from './twilio-style-media-client.ts';
+export { encodeWire, decodeWire } from './wire-audio.ts';
 export { cloudonixFixtures } from '../cloudonix/fixtures.ts';
-export type { InboundFixture, OutboundFixture, ProviderFixtures } from '../fixture-types.ts';
+export { exotelFixtures } from '../exotel/fixtures.ts';
+export { twilioFixtures } from '../twilio/fixtures.ts';
+export { vobizFixtures } from '../vobiz/fixtures.ts';
+export { plivoFixtures } from '../plivo/fixtures.ts';
+export type { InboundFixture, OutboundFixture, BindingFixture, ProviderFixtures } from '../fixture-types.ts';

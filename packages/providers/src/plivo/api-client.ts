@@ -1,0 +1,25 @@
+import type { ProviderApiClient } from '../api-client.ts';
+import { createPlivoStyleApiClient } from '../plivo-style/api-client.ts';
+import { basicAuth, requireSecret } from '../rest-client.ts';
+import type { RestClientOptions } from '../rest-client.ts';
+
+/** Base URL of the Plivo API (paths start with `/v1`). */
+export const PLIVO_API_BASE_URL = 'https://api.plivo.com';
+
+/** Options of {@link createPlivoApiClient}. */
+export interface PlivoApiClientOptions extends RestClientOptions {
+  /** The auth id (Basic user name). */
+  authId: string;
+  /** The auth token (Basic password). Never logged or put in messages. */
+  authToken: string;
+}
+
+/**
+ * Plivo REST client (Basic `auth_id:auth_token`) on `/v1/Account/{auth_id}/Call/{call_uuid}/`:
+ * `validateCall` = `GET …/?status=live` (200 = live), `hangup` = `DELETE` (204, 404 = already
+ * ended), `transfer` = `POST {legs:"aleg", aleg_url, aleg_method}`.
+ */
+export function createPlivoApiClient(opts: PlivoApiClientOptions): ProviderApiClient {
+  const auth = basicAuth(requireSecret('plivo', 'auth_id', opts.authId), requireSecret('plivo', 'auth_token', opts.authToken));
+  return createPlivoStyleApiClient({ provider: 'plivo', prefix: '/v1', headers: { authorization: auth } }, opts);
+}

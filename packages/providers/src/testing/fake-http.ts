@@ -1,0 +1,130 @@
+import { createServer } from 'node:http';
+import type { IncomingHttpHeaders, Server, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** One request as a fake API received it. */
+export interface RecordedRequest {
+  method: string;
+  /** Path and query as sent (still URL-encoded). */
+  path: string;
+  headers: IncomingHttpHeaders;
+  /** Body as UTF-8 text (`''` when none). */
+  body: string;
+}
+
+/** An answer: a status and an optional JSON body. */
+export interface FakeAnswer {
+  status: number;
+  body?: unknown;
+}
+
+/** The recording HTTP server under every fake provider API. */
+export interface FakeHttpServer {
+  readonly url: string;
+  readonly requests: RecordedRequest[];
+  /** Forces every later `method` request to answer `status` (no routing, no side effect); `null` restores. */
+  setResponse(method: string, status: number | null): void;
+  /** Delays every answer by `ms` (0 = none). */
+  setDelay(ms: number): void;
+  /** Stops the server, drops open connections and pending delayed answers. Idempotent. */
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1 << 20;
+
+/**
+ * Starts a real HTTP server on `127.0.0.1:0` that records every request and answers with `route`
+ * (after any forced status and delay). Bodies over 1 MiB answer 413.
+ */
+export async function startFakeHttpServer(route: (req: RecordedRequest) => FakeAnswer): Promise<FakeHttpServer> {
+  const requests: RecordedRequest[] = [];
+  const forced = new Map<string, number>();
+  const sockets = new Set<Socket>();
+  const pending = new Set<NodeJS.Timeout>();
+  let delayMs = 0;
+  let closing: Promise<void> | undefined;
+
+  function answer(res: ServerResponse, a: FakeAnswer): void {
+    const send = (): void => {
+      if (res.destroyed || res.writableEnded) return;
+      if (a.body === undefined) {
+        res.writeHead(a.status).end();
+        return;
+      }
+      const text = JSON.stringify(a.body);
+      res.writeHead(a.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+    };
+    if (delayMs <= 0) return send();
+    const timer = setTimeout(() => {
+      pending.delete(timer);
+      send();
+    }, delayMs);
+    pending.add(timer);
+  }
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('error', () => res.destroy());
+    req.on('end', () => {
+      const recorded: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: { ...req.headers }, body: Buffer.concat(chunks).toString('utf8') };
+      requests.push(recorded);
+      if (size > MAX_BODY_BYTES) return answer(res, { status: 413, body: { error: 'body too large' } });
+      const status = forced.get(recorded.method);
+      if (status !== undefined) return answer(res, { status, body: { error: 'forced', status } });
+      let a: FakeAnswer;
+      try {
+        a = route(recorded);
+      } catch {
+        a = { status: 500, body: { error: 'fake route failed' } };
+      }
+      answer(res, a);
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    setResponse(method, status) {
+      if (status === null) forced.delete(method);
+      else forced.set(method, status);
+    },
+    setDelay(ms) {
+      delayMs = Math.max(0, ms);
+    },
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        for (const t of pending) clearTimeout(t);
+        pending.clear();
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+      return closing;
+    },
+  };
+}
+
+/** `decodeURIComponent`, or `undefined` for a malformed escape. */
+export function decodeSegment(segment: string | undefined): string | undefined {
+  try {
+    return segment === undefined ? undefined : decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,26 @@
+import type { ProviderApiClient } from '../api-client.ts';
+import { createPlivoStyleApiClient } from '../plivo-style/api-client.ts';
+import { requireSecret } from '../rest-client.ts';
+import type { RestClientOptions } from '../rest-client.ts';
+
+/** Base URL of the Vobiz API (paths start with `/api/v1`). */
+export const VOBIZ_API_BASE_URL = 'https://api.vobiz.ai';
+
+/** Options of {@link createVobizApiClient}. */
+export interface VobizApiClientOptions extends RestClientOptions {
+  /** The auth id (`X-Auth-ID`). */
+  authId: string;
+  /** The auth token (`X-Auth-Token`). Never logged or put in messages. */
+  authToken: string;
+}
+
+/**
+ * Vobiz REST client (`X-Auth-ID` / `X-Auth-Token` headers) on
+ * `/api/v1/Account/{auth_id}/Call/{call_uuid}/`: `validateCall` = `GET …/?status=live` (200 = live),
+ * `hangup` = `DELETE` (200/204/404), `transfer` = `POST {legs:"aleg", aleg_url, aleg_method}`.
+ * Path casing and the trailing slash matter to Vobiz.
+ */
+export function createVobizApiClient(opts: VobizApiClientOptions): ProviderApiClient {
+  const headers = { 'x-auth-id': requireSecret('vobiz', 'auth_id', opts.authId), 'x-auth-token': requireSecret('vobiz', 'auth_token', opts.authToken) };
+  return createPlivoStyleApiClient({ provider: 'vobiz', prefix: '/api/v1', headers }, opts);
+}
