@@ -4,6 +4,9 @@ import { eventually, type ProductProcess } from './product.ts';
 
 export const DOMAIN = 'acme.cloudonix.net';
 
+/** What the helpers use of a deployment: the embedded product, or a distributed stack's `via(edge)`. */
+export type Deployment = Pick<ProductProcess, 'api' | 'streamUrl'>;
+
 /** An agent plus a Cloudonix configuration pointing at the fake API. */
 export interface CloudonixSetup {
   agentUuid: string;
@@ -11,7 +14,7 @@ export interface CloudonixSetup {
   token: string;
 }
 
-export async function setupCloudonix(product: ProductProcess, api: FakeCloudonixApi, token: string, engine: object = { type: 'echo', hangup_dtmf: '#' }): Promise<CloudonixSetup> {
+export async function setupCloudonix(product: Deployment, api: FakeCloudonixApi, token: string, engine: object = { type: 'echo', hangup_dtmf: '#' }): Promise<CloudonixSetup> {
   const agent = await product.api('POST', '/agents', { name: 'Echo agent', engine });
   if (agent.status !== 201) throw new Error(`agent create failed: ${agent.status} ${JSON.stringify(agent.body)}`);
   const config = await product.api('POST', '/telephony-configurations', {
@@ -41,7 +44,7 @@ export interface LiveCall {
 }
 
 /** Opens a stream and sends `connected` + `start` for a live session; waits for the run to be running. */
-export async function startCall(product: ProductProcess, api: FakeCloudonixApi, setup: CloudonixSetup, options: CallOptions = {}): Promise<LiveCall> {
+export async function startCall(product: Deployment, api: FakeCloudonixApi, setup: CloudonixSetup, options: CallOptions = {}): Promise<LiveCall> {
   const session = options.session ?? `sess-${randomUUID()}`;
   const callId = `call-${randomUUID().slice(0, 8)}`;
   const streamSid = `MZ${randomUUID().replace(/-/g, '')}`;
@@ -59,7 +62,7 @@ export async function startCall(product: ProductProcess, api: FakeCloudonixApi, 
 }
 
 /** Waits for a run to reach a terminal state and returns it. */
-export async function finalRun(product: ProductProcess, runId: string, timeoutMs = 5000): Promise<any> {
+export async function finalRun(product: Deployment, runId: string, timeoutMs = 5000): Promise<any> {
   return eventually(async () => {
     const res = await product.api('GET', `/runs/${runId}`);
     return res.body.state === 'completed' || res.body.state === 'failed' ? res.body : undefined;
@@ -67,7 +70,7 @@ export async function finalRun(product: ProductProcess, runId: string, timeoutMs
 }
 
 /** The newest run of an agent (the one a failed handshake just minted). */
-export async function newestRun(product: ProductProcess, agentUuid: string): Promise<any> {
+export async function newestRun(product: Deployment, agentUuid: string): Promise<any> {
   const res = await product.api('GET', `/runs?agent_uuid=${agentUuid}&limit=1`);
   return (res.body.data as any[])[0];
 }
