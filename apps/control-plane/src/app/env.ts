@@ -102,7 +102,8 @@ export class ConfigError extends Error {
 
 /** Parses the environment once at boot; throws {@link ConfigError} naming the bad variable. */
 export function loadControlPlaneEnv(env: NodeJS.ProcessEnv = process.env): ControlPlaneEnv {
-  const result = EnvSchema.safeParse(env);
+  // An empty variable counts as unset (compose files pass `${VAR:-}`).
+  const result = EnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
   if (!result.success) {
     const issue = result.error.issues[0];
     const name = issue?.path.join('.') ?? '?';

@@ -77,7 +77,8 @@ export class ConfigError extends Error {
  * `DATABASE_URL`, `REDIS_URL` and credentials are not read: a media-edge holds no state and no secrets.
  */
 export function loadMediaEdgeEnv(env: NodeJS.ProcessEnv = process.env): MediaEdgeEnv {
-  const result = EnvSchema.safeParse(env);
+  // An empty variable counts as unset (compose files pass `${VAR:-}`).
+  const result = EnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
   if (!result.success) {
     const issue = result.error.issues[0];
     throw new ConfigError(`invalid environment: ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`);
