@@ -18,6 +18,7 @@ export const API_ERRORS = {
   agent_archived: 409,
   unknown_provider: 422,
   invalid_domain: 422,
+  invalid_account_id: 422,
   invalid_api_base_url: 422,
   insecure_api_base_url: 422,
   no_draft_version: 422,

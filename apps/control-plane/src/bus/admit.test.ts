@@ -99,7 +99,7 @@ describe('StreamAdmit', () => {
 
     const cases: Array<[Promise<unknown>, string]> = [
       [admitStream(cp, fx.agentUuid, { Domain: fx.domain }, { provider: 'nope' }), 'unknown_provider'],
-      [admitStream(cp, fx.agentUuid, { Domain: fx.domain }, { provider: 'twilio' }), 'unsupported_provider'],
+      [admitStream(cp, fx.agentUuid, { Domain: fx.domain }, { provider: 'telnyx' }), 'unsupported_provider'],
       [admitStream(cp, crypto.randomUUID(), { Domain: fx.domain }), 'agent_not_found'],
       [admitStream(cp, archived.agentUuid, { Domain: archived.domain }), 'agent_not_found'],
       [admitStream(cp, fx.agentUuid, {}), 'missing_provider_identifier'],

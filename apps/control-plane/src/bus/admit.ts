@@ -9,6 +9,7 @@ import {
 import type { ControlPlaneContext } from '../context.ts';
 import { admitRun } from '../db/admission.ts';
 import { PROVIDER_RULES, isConfigurableProvider } from '../providers/registry.ts';
+import { queryAccount, resolveConfiguration } from '../providers/resolve.ts';
 
 /** The first of `names` present in the query with a non-empty value. */
 function queryValue(query: Record<string, string>, ...names: string[]): string | undefined {
@@ -24,8 +25,10 @@ function reject(code: StreamErrorCode, message: string): StreamAdmitResponse {
 }
 
 /**
- * `StreamAdmit`: resolve the agent (published version, else draft), the provider identifier and the
- * telephony configuration, then check quota and mint the run in one transaction.
+ * `StreamAdmit`: resolve the agent (published version, else draft) and, for providers that name
+ * their account in the URL (Cloudonix `Domain`), the telephony configuration; then check quota and
+ * mint the run in one transaction. Providers that name their account in `start` get their
+ * configuration matched by `RunStart`.
  * Query values (phone numbers, ids) and the agent UUID are never logged.
  */
 export async function handleStreamAdmit(ctx: ControlPlaneContext, data: unknown): Promise<StreamAdmitResponse> {
@@ -53,20 +56,14 @@ export async function handleStreamAdmit(ctx: ControlPlaneContext, data: unknown)
     return reject(StreamErrorCode.Internal, 'server error');
   }
 
-  const rawIdentifier = req.query[rules.identifierParam]?.trim();
-  if (!rawIdentifier) return refuse(StreamErrorCode.MissingProviderIdentifier, `missing ${rules.identifierParam}`, { agent_id: agent.id });
-  let identifier: string;
-  try {
-    identifier = rules.normalizeIdentifier(rawIdentifier);
-  } catch {
-    return refuse(StreamErrorCode.ConfigurationNotFound, 'no matching telephony configuration', { agent_id: agent.id });
-  }
-  const configuration = await ctx.prisma.telephonyConfiguration.findUnique({
-    where: { organizationId_provider_domainId: { organizationId: agent.organizationId, provider, domainId: identifier } },
-  });
-  if (!configuration) return refuse(StreamErrorCode.ConfigurationNotFound, 'no matching telephony configuration', { agent_id: agent.id });
-  if (!configuration.credentialsCiphertext) {
-    return refuse(StreamErrorCode.ConfigurationMissingCredentials, 'configuration has no credentials', { telephony_configuration_id: configuration.id });
+  // Cloudonix names its account (the domain) in the URL: the configuration is matched now. The
+  // others name it in `start` (a query parameter is the fallback): `RunStart` matches it then.
+  const named = queryAccount(provider, req.query);
+  let configurationId: string | null = null;
+  if (rules.descriptor.accountSource === 'query') {
+    const match = await resolveConfiguration(ctx, agent.organizationId, provider, named?.value);
+    if (!match.ok) return refuse(match.code, match.message, { agent_id: agent.id });
+    configurationId = match.configuration.id;
   }
 
   const callId = queryValue(req.query, 'callId', 'CallSid');
@@ -79,11 +76,11 @@ export async function handleStreamAdmit(ctx: ControlPlaneContext, data: unknown)
       agentUuid: agent.uuid,
       agentVersionId: version.id,
       provider,
-      telephonyConfigurationId: configuration.id,
+      telephonyConfigurationId: configurationId,
       edgeId: req.edge_id,
       initialContext: { caller_number: queryValue(req.query, 'from') ?? null, called_number: queryValue(req.query, 'to') ?? null },
       gatheredContext: callId === undefined ? {} : { call_id: callId },
-      logs: { inbound_webhook: { [rules.identifierParam]: rawIdentifier } },
+      logs: { inbound_webhook: named === undefined ? {} : { [named.param]: named.value } },
     },
     { maxWaitMs: ctx.config.admitTransactionMaxWaitMs },
   );
@@ -91,7 +88,7 @@ export async function handleStreamAdmit(ctx: ControlPlaneContext, data: unknown)
     return refuse(StreamErrorCode.QuotaExceeded, 'quota exceeded', { user_id: agent.userId, quota: result.reason, limit: result.limit, used: result.used });
   }
   const run = result.run;
-  log.info({ run_id: run.id, run_name: run.name, agent_id: agent.id, telephony_configuration_id: configuration.id }, 'run admitted');
+  log.info({ run_id: run.id, run_name: run.name, agent_id: agent.id, telephony_configuration_id: configurationId }, 'run admitted');
   return {
     ok: true,
     run: {
@@ -99,7 +96,7 @@ export async function handleStreamAdmit(ctx: ControlPlaneContext, data: unknown)
       name: run.name,
       agent_uuid: agent.uuid,
       provider,
-      telephony_configuration_id: configuration.id,
+      telephony_configuration_id: configurationId,
       engine: engine.data,
       max_duration_ms: null,
     },

@@ -48,7 +48,7 @@ describe('RunStart', () => {
     const { runId, session } = await admit();
     api.addSession('lifecycle', session);
     const before = api.requests.length;
-    expect(await start(startRequest(runId, { call_id: 'CA1', session_id: session }))).toEqual({ ok: true });
+    expect(await start(startRequest(runId, { call_id: 'CA1', session_id: session }))).toEqual({ ok: true, settings: {} });
     const r = await run(runId);
     expect(r).toMatchObject({ state: 'running', edgeId: 'edge-1' });
     expect(r.startedAt).toBeInstanceOf(Date);
@@ -114,6 +114,14 @@ describe('RunFinalize', () => {
     const r = await run(runId);
     expect(r).toMatchObject({ state: 'completed', endReason: 'caller_hangup', error: null, durationSeconds: 10, audioInMs: 10_000, audioOutMs: 9_980, framesIn: 500, framesOut: 499, framesDropped: 1 });
     expect(r.endedAt).toBeInstanceOf(Date);
+  });
+
+  it("records the provider's stop reason with the first terminal write only", async () => {
+    const { runId } = await admit();
+    expect(await finalize({ run_id: runId, state: 'completed', end_reason: 'caller_hangup', stop_reason: 'callended' })).toEqual({ ok: true, already_final: false });
+    await finalize({ run_id: runId, state: 'completed', end_reason: 'caller_hangup', stop_reason: 'stopped' });
+    const logs = (await run(runId)).logs as { stream_events?: Array<Record<string, unknown>> };
+    expect(logs.stream_events).toEqual([{ event: 'stop', reason: 'callended', at: expect.any(String) }]);
   });
 
   it('gives a never-started run 0 seconds, and answers already_final for unknown runs', async () => {

@@ -1,7 +1,18 @@
-import { EndReason, RunState, RunStartRequestSchema, StreamErrorCode, parseMessage, type RunStartResponse } from '@vr3/protocol';
+import {
+  RunState,
+  RunStartRequestSchema,
+  STREAM_ERRORS,
+  StreamErrorCode,
+  parseMessage,
+  type RunStartRequest,
+  type RunStartResponse,
+  type StreamSettings,
+} from '@vr3/protocol';
 import type { ControlPlaneContext } from '../context.ts';
 import { finalizeRun } from '../db/runs.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
+import type { Prisma, TelephonyConfiguration } from '../generated/prisma/client.ts';
+import { PROVIDER_RULES, isConfigurableProvider } from '../providers/registry.ts';
+import { resolveConfiguration } from '../providers/resolve.ts';
 import { providerTargetFor } from '../providers/run-target.ts';
 
 type JsonObject = Record<string, unknown>;
@@ -15,10 +26,30 @@ function defined(entries: JsonObject): JsonObject {
   return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
 }
 
+/** The stored settings of a configuration, as strings (anything else was never accepted). */
+function settingsOf(configuration: TelephonyConfiguration): StreamSettings {
+  const out: StreamSettings = {};
+  for (const [k, v] of Object.entries(objectOf(configuration.settings))) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+/** The account id the stream named: `start`'s, else the query parameter recorded at admission. */
+function namedAccount(provider: keyof typeof PROVIDER_RULES, start: RunStartRequest['start'], logs: JsonObject): string | undefined {
+  if (start.account_id !== undefined && start.account_id !== '') return start.account_id;
+  const webhook = objectOf(logs['inbound_webhook']);
+  for (const param of PROVIDER_RULES[provider].descriptor.accountParams) {
+    const value = webhook[param];
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  return undefined;
+}
+
 /**
- * `RunStart`: records the provider's `start` ids and metadata on the run, validates the call session
- * against the provider with the stored credentials (a timeout is a failure), then moves the run to
- * `running`. On failure the run is finalized `failed` / `session_validation_failed` before answering.
+ * `RunStart`: matches the telephony configuration when the provider names its account in `start`
+ * (Exotel, Twilio, Vobiz, Plivo; the query parameter is the fallback), records the `start` ids and
+ * metadata on the run (numbers missing from the URL are taken from `start`), validates the call with
+ * the stored credentials (a timeout is a failure), then moves the run to `running` and answers
+ * with the configuration's stream settings. On failure the run is finalized `failed` first.
  */
 export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): Promise<RunStartResponse> {
   const req = parseMessage(RunStartRequestSchema, data);
@@ -29,9 +60,29 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
     log.warn({ state: run?.state ?? null }, 'start for a run that is not awaiting it');
     return { ok: false, error: { code: StreamErrorCode.Internal, message: 'run is not awaiting start' } };
   }
+  const fail = async (code: StreamErrorCode, message: string, error: string): Promise<RunStartResponse> => {
+    await finalizeRun(ctx.prisma, { runId: run.id, state: RunState.Failed, endReason: STREAM_ERRORS[code].endReason, error });
+    return { ok: false, error: { code, message } };
+  };
 
   const gathered = objectOf(run.gatheredContext);
   const logs = objectOf(run.logs);
+  let configuration = run.telephonyConfiguration;
+  if (isConfigurableProvider(run.mode) && PROVIDER_RULES[run.mode].descriptor.accountSource === 'start') {
+    const match = await resolveConfiguration(ctx, run.organizationId, run.mode, namedAccount(run.mode, start, logs));
+    if (!match.ok) {
+      log.info({ code: match.code, provider: run.mode }, 'stream refused at start');
+      return fail(match.code, match.message, match.code);
+    }
+    configuration = match.configuration;
+  }
+
+  const initial = objectOf(run.initialContext);
+  const nextInitial = {
+    ...initial,
+    caller_number: initial['caller_number'] ?? start.from ?? null,
+    called_number: initial['called_number'] ?? start.to ?? null,
+  };
   const nextGathered = {
     ...gathered,
     ...defined({ stream_id: start.stream_id, call_sid: start.call_id, session_id: start.session_id, account_id: start.account_id }),
@@ -40,26 +91,30 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
   const nextLogs = { ...logs, inbound_webhook: { ...objectOf(logs['inbound_webhook']), start: start.metadata } };
   const recorded = await ctx.prisma.workflowRun.updateMany({
     where: { id: run.id, state: RunState.Initialized },
-    data: { gatheredContext: nextGathered as Prisma.InputJsonObject, logs: nextLogs as Prisma.InputJsonObject, edgeId: req.edge_id },
+    data: {
+      gatheredContext: nextGathered as Prisma.InputJsonObject,
+      initialContext: nextInitial as Prisma.InputJsonObject,
+      logs: nextLogs as Prisma.InputJsonObject,
+      edgeId: req.edge_id,
+      telephonyConfigurationId: configuration?.id ?? null,
+    },
   });
   if (recorded.count === 0) return { ok: false, error: { code: StreamErrorCode.Internal, message: 'run ended before it started' } };
 
   const sessionId = start.session_id ?? start.call_id;
   try {
-    const { client, ref } = providerTargetFor(ctx, run.telephonyConfiguration, sessionId);
+    const { client, ref } = providerTargetFor(ctx, configuration, sessionId);
     await client.validateCall(ref);
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     const status = (err as { status?: unknown }).status;
     const detail = typeof code === 'string' ? code : 'validation_error';
     log.warn({ err, provider: run.mode }, 'session validation failed');
-    await finalizeRun(ctx.prisma, {
-      runId: run.id,
-      state: RunState.Failed,
-      endReason: EndReason.SessionValidationFailed,
-      error: `session validation failed: ${detail}${typeof status === 'number' ? ` (${status})` : ''}`,
-    });
-    return { ok: false, error: { code: StreamErrorCode.SessionValidationFailed, message: 'session validation failed' } };
+    return fail(
+      StreamErrorCode.SessionValidationFailed,
+      'session validation failed',
+      `session validation failed: ${detail}${typeof status === 'number' ? ` (${status})` : ''}`,
+    );
   }
 
   const started = await ctx.prisma.workflowRun.updateMany({
@@ -67,6 +122,6 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
     data: { state: RunState.Running, startedAt: new Date() },
   });
   if (started.count === 0) return { ok: false, error: { code: StreamErrorCode.Internal, message: 'run ended before it started' } };
-  log.info('run running');
-  return { ok: true };
+  log.info({ telephony_configuration_id: configuration?.id }, 'run running');
+  return { ok: true, settings: configuration ? settingsOf(configuration) : {} };
 }

@@ -12,7 +12,8 @@ export interface AdmissionInput {
   agentUuid: string;
   agentVersionId: string;
   provider: string;
-  telephonyConfigurationId: string;
+  /** `null` until `RunStart` matches it, for providers that name their account in `start`. */
+  telephonyConfigurationId: string | null;
   edgeId: string;
   initialContext: Prisma.InputJsonObject;
   gatheredContext: Prisma.InputJsonObject;

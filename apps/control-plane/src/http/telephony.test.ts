@@ -34,6 +34,8 @@ describe('telephony configurations', () => {
       name: 'Main',
       domain_id: `${d.toLowerCase()}.cloudonix.net`,
       api_base_url: 'https://api.cloudonix.io',
+      settings: {},
+      has_credentials: true,
       has_bearer_token: true,
       created_at: expect.any(String),
       updated_at: expect.any(String),
@@ -59,7 +61,7 @@ describe('telephony configurations', () => {
   it('422 on an unknown provider, an invalid domain, or a bad API URL', async () => {
     const base = { provider: 'cloudonix', name: 'x', bearer_token: TOKEN };
     const cases: Array<[Record<string, unknown>, string]> = [
-      [{ ...base, provider: 'twilio', domain_id: domain() }, 'unknown_provider'],
+      [{ ...base, provider: 'telnyx', domain_id: domain() }, 'unknown_provider'],
       [{ ...base, provider: 'nope', domain_id: domain() }, 'unknown_provider'],
       [{ ...base, domain_id: 'not a domain!' }, 'invalid_domain'],
       [{ ...base, domain_id: '' }, 'invalid_domain'],

@@ -4,27 +4,14 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { ControlPlaneContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
-import { sealCredentials } from '../providers/credentials.ts';
-import { PROVIDER_RULES, isConfigurableProvider, type ProviderRules } from '../providers/registry.ts';
+import type { Prisma, TelephonyConfiguration } from '../generated/prisma/client.ts';
+import { openCredentials, sealCredentials, type StoredCredentials } from '../providers/credentials.ts';
+import { PROVIDER_RULES, isConfigurableProvider } from '../providers/registry.ts';
+import { nextCredentials, normalizeAccountField, parseConfigurationBody } from './telephony-body.ts';
 import { principal, validate } from './middleware.ts';
 import { telephonyView } from './views.ts';
 
-const Name = z.string().trim().min(1).max(200);
-const Token = z.string().max(4096).nullable();
-const CreateBody = z.strictObject({
-  provider: z.string().min(1),
-  name: Name,
-  domain_id: z.string(),
-  bearer_token: Token.optional(),
-  api_base_url: z.string().max(2048).nullable().optional(),
-});
-const UpdateBody = z.strictObject({
-  name: Name.optional(),
-  domain_id: z.string().optional(),
-  bearer_token: Token.optional(),
-  api_base_url: z.string().max(2048).nullable().optional(),
-});
+const ProviderOnly = z.object({ provider: z.string().min(1) });
 
 /** Canonical API base URL: https only (http too when insecure URLs are allowed), no credentials, query or fragment. */
 export function checkApiBaseUrl(value: string, allowInsecure: boolean): string {
@@ -42,47 +29,45 @@ export function checkApiBaseUrl(value: string, allowInsecure: boolean): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
-function normalizeIdentifier(rules: ProviderRules, value: string): string {
-  try {
-    return rules.normalizeIdentifier(value);
-  } catch {
-    throw new ApiError('invalid_domain', 'domain_id is not a valid domain');
-  }
-}
-
 function conflictOnDuplicate(err: unknown): never {
-  if ((err as { code?: unknown }).code === 'P2002') throw new ApiError('configuration_exists', 'a configuration for this provider and domain already exists');
+  if ((err as { code?: unknown }).code === 'P2002') throw new ApiError('configuration_exists', 'a configuration for this provider and account already exists');
   throw err;
 }
 
-/** Telephony configurations: create, list, get, patch, delete. `bearer_token` is write-only. */
+/**
+ * Telephony configurations: create, list, get, patch, delete. Each provider has its own account
+ * field (`domain_id`, `account_sid`, `auth_id`) and write-only credential fields, sealed together
+ * with AES-256-GCM; responses show only `has_credentials`.
+ */
 export function telephonyRoutes(ctx: ControlPlaneContext): Router {
   const router = Router();
-  const find = async (organizationId: string, id: string) => {
+  const find = async (organizationId: string, id: string): Promise<TelephonyConfiguration> => {
     const config = await ctx.prisma.telephonyConfiguration.findFirst({ where: { id, organizationId } });
     if (!config) throw new ApiError('telephony_configuration_not_found', 'telephony configuration not found');
     return config;
   };
+  const seal = (id: string, credentials: StoredCredentials | null): string | null => (credentials ? sealCredentials(ctx.secretKey, id, credentials) : null);
 
   router.post('/telephony-configurations', async (req, res) => {
-    const body = validate(CreateBody, req.body);
-    if (!isConfigurableProvider(body.provider)) {
+    const { provider } = validate(ProviderOnly, req.body);
+    if (!isConfigurableProvider(provider)) {
       throw new ApiError('unknown_provider', `provider must be one of: ${CONFIGURABLE_PROVIDERS.join(', ')}`);
     }
-    const rules = PROVIDER_RULES[body.provider];
+    const rules = PROVIDER_RULES[provider];
+    const body = parseConfigurationBody(rules, req.body, true);
     const id = randomUUID();
-    const domainId = normalizeIdentifier(rules, body.domain_id);
-    const apiBaseUrl = checkApiBaseUrl(body.api_base_url ?? rules.defaultApiBaseUrl, ctx.config.allowInsecureProviderUrls);
+    const credentials = nextCredentials(rules, null, body.secrets) ?? null;
     const config = await ctx.prisma.telephonyConfiguration
       .create({
         data: {
           id,
           organizationId: principal(res).organizationId,
-          provider: body.provider,
-          name: body.name,
-          domainId,
-          apiBaseUrl,
-          credentialsCiphertext: body.bearer_token ? sealCredentials(ctx.secretKey, id, { bearer_token: body.bearer_token }) : null,
+          provider,
+          name: body.name ?? '',
+          domainId: normalizeAccountField(rules, body.account ?? ''),
+          apiBaseUrl: checkApiBaseUrl(body.apiBaseUrl ?? rules.defaultApiBaseUrl, ctx.config.allowInsecureProviderUrls),
+          settings: (body.settings ?? {}) as Prisma.InputJsonObject,
+          credentialsCiphertext: seal(id, credentials),
         },
       })
       .catch(conflictOnDuplicate);
@@ -102,17 +87,21 @@ export function telephonyRoutes(ctx: ControlPlaneContext): Router {
   });
 
   router.patch('/telephony-configurations/:id', async (req, res) => {
-    const body = validate(UpdateBody, req.body);
     const existing = await find(principal(res).organizationId, req.params.id);
-    const rules = isConfigurableProvider(existing.provider) ? PROVIDER_RULES[existing.provider] : undefined;
+    if (!isConfigurableProvider(existing.provider)) throw new ApiError('unknown_provider', 'provider is no longer supported');
+    const rules = PROVIDER_RULES[existing.provider];
+    const body = parseConfigurationBody(rules, req.body, false);
     const data: Prisma.TelephonyConfigurationUpdateInput = {};
     if (body.name !== undefined) data.name = body.name;
-    if (body.domain_id !== undefined && rules) data.domainId = normalizeIdentifier(rules, body.domain_id);
-    if (body.api_base_url !== undefined && rules) {
-      data.apiBaseUrl = checkApiBaseUrl(body.api_base_url ?? rules.defaultApiBaseUrl, ctx.config.allowInsecureProviderUrls);
+    if (body.account !== undefined) data.domainId = normalizeAccountField(rules, body.account);
+    if (body.apiBaseUrl !== undefined) {
+      data.apiBaseUrl = checkApiBaseUrl(body.apiBaseUrl ?? rules.defaultApiBaseUrl, ctx.config.allowInsecureProviderUrls);
     }
-    if (body.bearer_token !== undefined) {
-      data.credentialsCiphertext = body.bearer_token ? sealCredentials(ctx.secretKey, existing.id, { bearer_token: body.bearer_token }) : null;
+    if (body.settings !== undefined) data.settings = (body.settings ?? {}) as Prisma.InputJsonObject;
+    if (Object.keys(body.secrets).length > 0) {
+      const current = existing.credentialsCiphertext ? openCredentials(ctx.secretKey, existing.id, existing.credentialsCiphertext) : null;
+      const credentials = nextCredentials(rules, current, body.secrets);
+      if (credentials !== undefined) data.credentialsCiphertext = seal(existing.id, credentials);
     }
     const config = await ctx.prisma.telephonyConfiguration.update({ where: { id: existing.id }, data }).catch(conflictOnDuplicate);
     res.json(telephonyView(config));

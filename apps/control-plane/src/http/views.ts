@@ -21,15 +21,32 @@ export function agentView(agent: AgentWithVersions) {
   };
 }
 
-/** REST shape of a telephony configuration. Credentials are write-only: only `has_bearer_token` shows. */
+/** REST field naming the account of each provider's configurations. */
+const ACCOUNT_FIELD: Readonly<Record<string, string>> = {
+  cloudonix: 'domain_id',
+  exotel: 'account_sid',
+  twilio: 'account_sid',
+  vobiz: 'auth_id',
+  plivo: 'auth_id',
+};
+
+/**
+ * REST shape of a telephony configuration. Credentials are write-only: only `has_credentials`
+ * shows (and, for Cloudonix, the older `has_bearer_token`). The account id appears under the
+ * provider's own field name.
+ */
 export function telephonyView(config: TelephonyConfiguration) {
+  const hasCredentials = config.credentialsCiphertext !== null;
+  const settings = config.settings !== null && typeof config.settings === 'object' && !Array.isArray(config.settings) ? config.settings : {};
   return {
     id: config.id,
     provider: config.provider,
     name: config.name,
-    domain_id: config.domainId,
+    [ACCOUNT_FIELD[config.provider] ?? 'domain_id']: config.domainId,
     api_base_url: config.apiBaseUrl,
-    has_bearer_token: config.credentialsCiphertext !== null,
+    settings,
+    has_credentials: hasCredentials,
+    ...(config.provider === 'cloudonix' ? { has_bearer_token: hasCredentials } : {}),
     created_at: config.createdAt.toISOString(),
     updated_at: config.updatedAt.toISOString(),
   };

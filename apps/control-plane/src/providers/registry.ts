@@ -1,6 +1,24 @@
 import { CONFIGURABLE_PROVIDERS } from '@vr3/protocol';
-import { CLOUDONIX_API_BASE_URL, createCloudonixApiClient, normalizeCloudonixDomain } from '@vr3/providers';
-import type { CallRef, ProviderApiClient } from '@vr3/providers';
+import {
+  CLOUDONIX_API_BASE_URL,
+  EXOTEL_API_BASE_URL,
+  PLIVO_API_BASE_URL,
+  TWILIO_API_BASE_URL,
+  VOBIZ_API_BASE_URL,
+  cloudonixProvider,
+  createCloudonixApiClient,
+  createExotelApiClient,
+  createPlivoApiClient,
+  createTwilioApiClient,
+  createVobizApiClient,
+  exotelProvider,
+  normalizeAccountId,
+  normalizeCloudonixDomain,
+  plivoProvider,
+  twilioProvider,
+  vobizProvider,
+} from '@vr3/providers';
+import type { CallRef, ProviderApiClient, ProviderDescriptor } from '@vr3/providers';
 
 /** A provider a telephony configuration can be stored for. */
 export type ConfigurableProviderName = (typeof CONFIGURABLE_PROVIDERS)[number];
@@ -14,8 +32,10 @@ export function isConfigurableProvider(name: string): name is ConfigurableProvid
 export interface ProviderClientOptions {
   /** The configuration's API base URL. */
   baseUrl: string;
-  /** Decrypted credential; never logged. */
-  bearerToken: string;
+  /** The configuration's account id (Cloudonix domain, account SID, auth id). */
+  accountId: string;
+  /** Decrypted secrets, keyed by the provider's credential fields; never logged. */
+  credentials: Readonly<Record<string, string>>;
   /** Per-request timeout in milliseconds. */
   timeoutMs: number;
 }
@@ -23,32 +43,84 @@ export interface ProviderClientOptions {
 /** Builds the REST client of `provider` for one configuration. Tests override it to point at fakes. */
 export type ProviderClientFactory = (provider: ConfigurableProviderName, options: ProviderClientOptions) => ProviderApiClient;
 
-/** How each configurable provider identifies the stored configuration and the call. */
+/** How each configurable provider is stored, matched and called. */
 export interface ProviderRules {
+  readonly descriptor: ProviderDescriptor;
   /** Default REST base URL of a new configuration. */
-  defaultApiBaseUrl: string;
-  /** Query parameter of the stream URL naming the account (Cloudonix: `Domain`). */
-  identifierParam: string;
-  /** Canonical form of an account identifier; throws `ProviderConfigError(invalid_domain)` when invalid. */
-  normalizeIdentifier(input: string): string;
-  /** The provider's reference to a live call: account from the configuration, call from the `start` ids. */
-  callRef(identifier: string, sessionId: string): CallRef;
+  readonly defaultApiBaseUrl: string;
+  /** REST field carrying the account id (stored in `domain_id`). */
+  readonly accountField: 'domain_id' | 'account_sid' | 'auth_id';
+  /** Write-only secret fields, all required for a configuration to have credentials. */
+  readonly credentialFields: readonly string[];
+  /** Canonical form of an account id; throws `ProviderConfigError` when invalid. */
+  normalizeAccount(input: string): string;
+  /** Whether a transfer needs a target (Exotel hands the call to the next applet instead). */
+  readonly transferTarget: 'required' | 'unused';
 }
 
 /** Rules per configurable provider. */
 export const PROVIDER_RULES: Readonly<Record<ConfigurableProviderName, ProviderRules>> = {
   cloudonix: {
+    descriptor: cloudonixProvider,
     defaultApiBaseUrl: CLOUDONIX_API_BASE_URL,
-    identifierParam: 'Domain',
-    normalizeIdentifier: normalizeCloudonixDomain,
-    callRef: (domain, session) => ({ accountId: domain, callId: session }),
+    accountField: 'domain_id',
+    credentialFields: ['bearer_token'],
+    normalizeAccount: normalizeCloudonixDomain,
+    transferTarget: 'required',
+  },
+  exotel: {
+    descriptor: exotelProvider,
+    defaultApiBaseUrl: EXOTEL_API_BASE_URL,
+    accountField: 'account_sid',
+    credentialFields: ['api_key', 'api_token'],
+    normalizeAccount: normalizeAccountId,
+    transferTarget: 'unused',
+  },
+  vobiz: {
+    descriptor: vobizProvider,
+    defaultApiBaseUrl: VOBIZ_API_BASE_URL,
+    accountField: 'auth_id',
+    credentialFields: ['auth_token'],
+    normalizeAccount: normalizeAccountId,
+    transferTarget: 'required',
+  },
+  twilio: {
+    descriptor: twilioProvider,
+    defaultApiBaseUrl: TWILIO_API_BASE_URL,
+    accountField: 'account_sid',
+    credentialFields: ['auth_token'],
+    normalizeAccount: normalizeAccountId,
+    transferTarget: 'required',
+  },
+  plivo: {
+    descriptor: plivoProvider,
+    defaultApiBaseUrl: PLIVO_API_BASE_URL,
+    accountField: 'auth_id',
+    credentialFields: ['auth_token'],
+    normalizeAccount: normalizeAccountId,
+    transferTarget: 'required',
   },
 };
 
-/** The production clients: Cloudonix over `createCloudonixApiClient`. */
-export const defaultProviderClients: ProviderClientFactory = (provider, options) => {
+/** The provider's reference to a live call: the configuration's account and the session/call id from `start`. */
+export function callRefOf(accountId: string, sessionId: string): CallRef {
+  return { accountId, callId: sessionId };
+}
+
+/** The production clients, one per provider. */
+export const defaultProviderClients: ProviderClientFactory = (provider, o) => {
+  const base = { baseUrl: o.baseUrl, timeoutMs: o.timeoutMs };
+  const secret = (field: string): string => o.credentials[field] ?? '';
   switch (provider) {
     case 'cloudonix':
-      return createCloudonixApiClient(options);
+      return createCloudonixApiClient({ ...base, bearerToken: secret('bearer_token') });
+    case 'exotel':
+      return createExotelApiClient({ ...base, apiKey: secret('api_key'), apiToken: secret('api_token') });
+    case 'twilio':
+      return createTwilioApiClient({ ...base, accountSid: o.accountId, authToken: secret('auth_token') });
+    case 'vobiz':
+      return createVobizApiClient({ ...base, authId: o.accountId, authToken: secret('auth_token') });
+    case 'plivo':
+      return createPlivoApiClient({ ...base, authId: o.accountId, authToken: secret('auth_token') });
   }
 };

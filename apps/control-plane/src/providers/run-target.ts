@@ -2,8 +2,8 @@ import type { CallRef, ProviderApiClient } from '@vr3/providers';
 import type { ControlPlaneContext } from '../context.ts';
 import { ProviderActionError, ProviderActionErrorCode } from '../errors.ts';
 import type { TelephonyConfiguration } from '../generated/prisma/client.ts';
-import { openCredentials } from './credentials.ts';
-import { PROVIDER_RULES, isConfigurableProvider } from './registry.ts';
+import { openCredentials, type StoredCredentials } from './credentials.ts';
+import { callRefOf, isConfigurableProvider } from './registry.ts';
 
 /** A provider REST client bound to one call. */
 export interface RunProviderTarget {
@@ -35,13 +35,18 @@ export function providerTargetFor(
     throw new ProviderActionError(ProviderActionErrorCode.UnsupportedProvider, 'provider has no REST client');
   }
   if (!sessionId) throw new ProviderActionError(ProviderActionErrorCode.NoSession, 'no provider session id recorded for the run');
-  let bearerToken: string;
+  let credentials: StoredCredentials;
   try {
-    bearerToken = openCredentials(ctx.secretKey, configuration.id, configuration.credentialsCiphertext).bearer_token;
+    credentials = openCredentials(ctx.secretKey, configuration.id, configuration.credentialsCiphertext);
   } catch (err) {
     throw new ProviderActionError(ProviderActionErrorCode.CredentialsUnreadable, 'stored credentials cannot be decrypted', { cause: err });
   }
   const provider = configuration.provider;
-  const client = ctx.providerClients(provider, { baseUrl: configuration.apiBaseUrl, bearerToken, timeoutMs: ctx.config.providerTimeoutMs });
-  return { client, ref: PROVIDER_RULES[provider].callRef(configuration.domainId, sessionId) };
+  const client = ctx.providerClients(provider, {
+    baseUrl: configuration.apiBaseUrl,
+    accountId: configuration.domainId,
+    credentials,
+    timeoutMs: ctx.config.providerTimeoutMs,
+  });
+  return { client, ref: callRefOf(configuration.domainId, sessionId) };
 }

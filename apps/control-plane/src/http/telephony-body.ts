@@ -1,0 +1,88 @@
+/**
+ * Request bodies of the telephony-configuration routes, per provider: the account field, the
+ * write-only credential fields, `api_base_url` and `settings`.
+ */
+import { ProviderConfigError, resolveProviderSettings } from '@vr3/providers';
+import type { ProviderSettings } from '@vr3/providers';
+import { z } from 'zod';
+import { ApiError } from '../errors.ts';
+import type { StoredCredentials } from '../providers/credentials.ts';
+import type { ProviderRules } from '../providers/registry.ts';
+import { validate } from './middleware.ts';
+
+const Name = z.string().trim().min(1).max(200);
+const Secret = z.string().max(4096).nullable();
+const BaseUrl = z.string().max(2048).nullable();
+const Settings = z.record(z.string(), z.unknown()).nullable();
+
+/** A validated create or update body. */
+export interface ConfigurationBody {
+  name?: string;
+  account?: string;
+  /** Credential fields present in the body (`null`/`''` = clear). */
+  secrets: Record<string, string | null>;
+  apiBaseUrl?: string | null;
+  settings?: ProviderSettings | null;
+}
+
+/** The strict body schema of `rules`' provider; `create` requires the name and the account field. */
+function schemaFor(rules: ProviderRules, create: boolean) {
+  const shape: Record<string, z.ZodType> = {
+    name: create ? Name : Name.optional(),
+    [rules.accountField]: create ? z.string() : z.string().optional(),
+    api_base_url: BaseUrl.optional(),
+    settings: Settings.optional(),
+  };
+  if (create) shape['provider'] = z.string();
+  for (const field of rules.credentialFields) shape[field] = Secret.optional();
+  return z.strictObject(shape);
+}
+
+/** Validates a create (`create: true`) or update body for `rules`' provider. */
+export function parseConfigurationBody(rules: ProviderRules, body: unknown, create: boolean): ConfigurationBody {
+  const parsed = validate(schemaFor(rules, create), body) as Record<string, unknown>;
+  const out: ConfigurationBody = { secrets: {} };
+  if (typeof parsed['name'] === 'string') out.name = parsed['name'];
+  const account = parsed[rules.accountField];
+  if (typeof account === 'string') out.account = account;
+  for (const field of rules.credentialFields) {
+    const v = parsed[field];
+    if (v !== undefined) out.secrets[field] = v as string | null;
+  }
+  if (parsed['api_base_url'] !== undefined) out.apiBaseUrl = parsed['api_base_url'] as string | null;
+  if (parsed['settings'] !== undefined) {
+    try {
+      out.settings = parsed['settings'] === null ? null : resolveProviderSettings(rules.descriptor, parsed['settings']);
+    } catch (err) {
+      if (err instanceof ProviderConfigError) throw new ApiError('validation_failed', err.message);
+      throw err;
+    }
+  }
+  return out;
+}
+
+/** Canonical account id; a 422 naming the field when invalid. */
+export function normalizeAccountField(rules: ProviderRules, value: string): string {
+  try {
+    return rules.normalizeAccount(value);
+  } catch {
+    if (rules.accountField === 'domain_id') throw new ApiError('invalid_domain', 'domain_id is not a valid domain');
+    throw new ApiError('invalid_account_id', `${rules.accountField} is not a valid account id`);
+  }
+}
+
+/**
+ * The credentials to store after applying `secrets` to `existing` (decrypted; `null` when none):
+ * - no credential field in the body → `undefined` (leave as is);
+ * - any field `null` or `''` → `null` (credentials cleared; a configuration never holds a partial set);
+ * - otherwise the merge, which must then hold every field of the provider (else 400).
+ */
+export function nextCredentials(rules: ProviderRules, existing: StoredCredentials | null, secrets: Record<string, string | null>): StoredCredentials | null | undefined {
+  const given = Object.entries(secrets);
+  if (given.length === 0) return undefined;
+  if (given.some(([, v]) => v === null || v === '')) return null;
+  const merged: Record<string, string> = { ...existing, ...(Object.fromEntries(given) as Record<string, string>) };
+  const missing = rules.credentialFields.filter((f) => !merged[f]);
+  if (missing.length > 0) throw new ApiError('validation_failed', `credentials need ${rules.credentialFields.join(' and ')}`);
+  return Object.fromEntries(rules.credentialFields.map((f) => [f, merged[f]!]));
+}

@@ -1,0 +1,55 @@
+import { StreamErrorCode } from '@vr3/protocol';
+import type { ControlPlaneContext } from '../context.ts';
+import type { TelephonyConfiguration } from '../generated/prisma/client.ts';
+import { PROVIDER_RULES, type ConfigurableProviderName } from './registry.ts';
+
+/** A query parameter naming the provider account, as given (never logged). */
+export interface QueryAccount {
+  param: string;
+  value: string;
+}
+
+/** The first of the provider's account parameters present in `query` with a non-blank value. */
+export function queryAccount(provider: ConfigurableProviderName, query: Readonly<Record<string, string>>): QueryAccount | undefined {
+  for (const param of PROVIDER_RULES[provider].descriptor.accountParams) {
+    const value = query[param]?.trim();
+    if (value) return { param, value };
+  }
+  return undefined;
+}
+
+/** Outcome of {@link resolveConfiguration}. */
+export type ConfigurationMatch =
+  | { ok: true; configuration: TelephonyConfiguration; account: string }
+  | { ok: false; code: StreamErrorCode; message: string };
+
+/**
+ * Finds the telephony configuration of `provider` for account `rawAccount` within an organization:
+ * absent → `missing_provider_identifier`; not a valid id or no configuration →
+ * `configuration_not_found`; stored without credentials → `configuration_missing_credentials`.
+ */
+export async function resolveConfiguration(
+  ctx: Pick<ControlPlaneContext, 'prisma'>,
+  organizationId: string,
+  provider: ConfigurableProviderName,
+  rawAccount: string | undefined,
+): Promise<ConfigurationMatch> {
+  const rules = PROVIDER_RULES[provider];
+  if (rawAccount === undefined || rawAccount.trim() === '') {
+    return { ok: false, code: StreamErrorCode.MissingProviderIdentifier, message: `missing ${rules.descriptor.accountParams[0] ?? 'account id'}` };
+  }
+  let account: string;
+  try {
+    account = rules.normalizeAccount(rawAccount);
+  } catch {
+    return { ok: false, code: StreamErrorCode.ConfigurationNotFound, message: 'no matching telephony configuration' };
+  }
+  const configuration = await ctx.prisma.telephonyConfiguration.findUnique({
+    where: { organizationId_provider_domainId: { organizationId, provider, domainId: account } },
+  });
+  if (!configuration) return { ok: false, code: StreamErrorCode.ConfigurationNotFound, message: 'no matching telephony configuration' };
+  if (!configuration.credentialsCiphertext) {
+    return { ok: false, code: StreamErrorCode.ConfigurationMissingCredentials, message: 'configuration has no credentials' };
+  }
+  return { ok: true, configuration, account };
+}
