@@ -36,6 +36,7 @@ export class Resampler {
   readonly delay: number;
 
   readonly #design: PolyphaseDesign | undefined;
+  readonly #kernels: readonly BranchKernel[];
   /** Silence fed by flush(): the group delay expressed in input samples. */
   readonly #tail: Int16Array;
   /** `taps − 1` samples of history followed by the current input, as float64. */
@@ -55,6 +56,7 @@ export class Resampler {
     this.toRate = toRate;
     if (fromRate === toRate) {
       this.#design = undefined;
+      this.#kernels = [];
       this.delay = 0;
       this.#tail = new Int16Array(0);
       this.#work = new Float64Array(0);
@@ -62,6 +64,7 @@ export class Resampler {
     }
     const design = polyphaseFor(fromRate, toRate);
     this.#design = design;
+    this.#kernels = branchKernels(design);
     this.delay = design.delayOut;
     this.#tail = new Int16Array(design.delayIn);
     this.#work = new Float64Array(design.taps - 1 + INITIAL_CAPACITY);
@@ -78,15 +81,17 @@ export class Resampler {
     const work = this.#work;
     work.set(input, history);
 
+    const kernels = this.#kernels;
     let index = this.#next;
     let phase = this.#phase;
     const count = index < n ? Math.ceil(((n - index) * up - phase) / down) : 0;
     const out = new Int16Array(count);
     for (let o = 0; o < count; o++) {
       // work[index + k] is x[index − taps + 1 + k]; the branch is stored time-reversed to match.
-      const base = phase * taps;
-      let acc = 0;
-      for (let k = 0; k < taps; k++) acc += work[index + k]! * coefficients[base + k]!;
+      const kernel = kernels[phase]!;
+      const c = kernel.offset + phase * taps;
+      const x = index + kernel.offset;
+      const acc = kernel.symmetric ? dotSymmetric(work, x, coefficients, c, kernel.length) : dot(work, x, coefficients, c, kernel.length);
       const rounded = Math.round(acc);
       out[o] = rounded > 32767 ? 32767 : rounded < -32768 ? -32768 : rounded;
       phase += down;
@@ -126,4 +131,71 @@ export class Resampler {
     work.set(this.#work.subarray(0, (this.#design?.taps ?? 1) - 1));
     this.#work = work;
   }
+}
+
+/**
+ * The non-zero span of one polyphase branch, and whether it is exactly symmetric (then each
+ * coefficient multiplies the sum of the two samples it applies to: half the multiplications).
+ * For 8↔16 kHz every branch is symmetric.
+ */
+interface BranchKernel {
+  readonly offset: number;
+  readonly length: number;
+  readonly symmetric: boolean;
+}
+
+function branchKernels(design: PolyphaseDesign): BranchKernel[] {
+  const { up, taps, coefficients } = design;
+  const kernels: BranchKernel[] = [];
+  for (let p = 0; p < up; p++) {
+    const base = p * taps;
+    let first = 0;
+    let last = taps - 1;
+    while (first < last && coefficients[base + first] === 0) first++;
+    while (last > first && coefficients[base + last] === 0) last--;
+    const length = last - first + 1;
+    let symmetric = true;
+    for (let k = 0; k < length >> 1 && symmetric; k++) {
+      symmetric = coefficients[base + first + k] === coefficients[base + last - k];
+    }
+    kernels.push({ offset: first, length, symmetric });
+  }
+  return kernels;
+}
+
+/** Σ c[c0 + k] · w[x0 + k] for k < length, with four independent accumulators. */
+function dot(w: Float64Array, x0: number, c: Float64Array, c0: number, length: number): number {
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  let k = 0;
+  for (; k + 3 < length; k += 4) {
+    a0 += c[c0 + k]! * w[x0 + k]!;
+    a1 += c[c0 + k + 1]! * w[x0 + k + 1]!;
+    a2 += c[c0 + k + 2]! * w[x0 + k + 2]!;
+    a3 += c[c0 + k + 3]! * w[x0 + k + 3]!;
+  }
+  for (; k < length; k++) a0 += c[c0 + k]! * w[x0 + k]!;
+  return a0 + a1 + (a2 + a3);
+}
+
+/** {@link dot} for a symmetric branch (c[k] = c[length − 1 − k]): folds the two halves first. */
+function dotSymmetric(w: Float64Array, x0: number, c: Float64Array, c0: number, length: number): number {
+  const half = length >> 1;
+  const x1 = x0 + length - 1;
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  let k = 0;
+  for (; k + 3 < half; k += 4) {
+    a0 += c[c0 + k]! * (w[x0 + k]! + w[x1 - k]!);
+    a1 += c[c0 + k + 1]! * (w[x0 + k + 1]! + w[x1 - k - 1]!);
+    a2 += c[c0 + k + 2]! * (w[x0 + k + 2]! + w[x1 - k - 2]!);
+    a3 += c[c0 + k + 3]! * (w[x0 + k + 3]! + w[x1 - k - 3]!);
+  }
+  for (; k < half; k++) a0 += c[c0 + k]! * (w[x0 + k]! + w[x1 - k]!);
+  if ((length & 1) !== 0) a0 += c[c0 + half]! * w[x0 + half]!;
+  return a0 + a1 + (a2 + a3);
 }
