@@ -1,0 +1,50 @@
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { getPeerFactory } from '../peers/registry.ts';
+import { formatLoadResult } from '../load/report.ts';
+import { runLoad } from '../load/run-load.ts';
+import { choice, intOption, numberOption, parseFormat } from './args.ts';
+import { resolveStreamUrl } from './target.ts';
+
+/** `vr3-sim load`: exit 0 when the run passed. */
+export async function loadCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      url: { type: 'string' },
+      product: { type: 'string' },
+      agent: { type: 'string' },
+      provider: { type: 'string', default: 'cloudonix' },
+      account: { type: 'string', default: 'acme' },
+      format: { type: 'string' },
+      calls: { type: 'string', default: '10' },
+      ramp: { type: 'string' },
+      window: { type: 'string' },
+      settle: { type: 'string' },
+      probe: { type: 'string' },
+      hangup: { type: 'string' },
+      'max-p99': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      out: { type: 'string' },
+    },
+    strict: true,
+  });
+  getPeerFactory(values.provider);
+  const result = await runLoad({
+    url: resolveStreamUrl(values, values.provider, values.account),
+    provider: values.provider,
+    account: values.account,
+    format: parseFormat(values.format),
+    calls: intOption('calls', values.calls, 1) ?? 10,
+    rampPerSecond: numberOption('ramp', values.ramp),
+    windowMs: intOption('window', values.window, 100),
+    settleMs: intOption('settle', values.settle),
+    probeMs: intOption('probe', values.probe),
+    hangup: choice('hangup', values.hangup, ['stop', 'close'] as const),
+    maxP99Ms: numberOption('max-p99', values['max-p99']),
+    onProgress: values.json ? undefined : (line) => process.stderr.write(`${line}\n`),
+  });
+  if (values.out !== undefined) writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatLoadResult(result)}\n`);
+  return result.pass ? 0 : 1;
+}

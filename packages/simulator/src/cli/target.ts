@@ -1,0 +1,21 @@
+import { SimulatorError, SimulatorErrorCode } from '../errors.ts';
+import { streamUrl } from '../setup.ts';
+
+/** The stream URL from `--url`, or built from `--product` + `--agent` with the provider's query parameters. */
+export function resolveStreamUrl(values: { url?: string | undefined; product?: string | undefined; agent?: string | undefined }, provider: string, account: string): string {
+  if (values.url !== undefined) {
+    let parsed: URL;
+    try {
+      parsed = new URL(values.url);
+    } catch {
+      throw new SimulatorError(SimulatorErrorCode.InvalidOption, '--url is not a URL');
+    }
+    if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') throw new SimulatorError(SimulatorErrorCode.InvalidOption, '--url must be ws:// or wss://');
+    return values.url;
+  }
+  if (values.product === undefined || values.agent === undefined) {
+    throw new SimulatorError(SimulatorErrorCode.InvalidOption, 'give --url, or --product and --agent');
+  }
+  // Cloudonix selects the configuration by `Domain`; the other providers by the account in `start`.
+  return streamUrl(values.product, values.agent, provider, provider === 'cloudonix' ? { Domain: account } : {});
+}
