@@ -51,8 +51,9 @@ describe('distributed stack: 2 control-planes, 2 media-edges, NATS, PostgreSQL, 
     const [edgeA, edgeB] = stack.edges as [ServiceProcess, ServiceProcess];
     const a = await startCall(stack.via(edgeA), api, setup);
     const b = await startCall(stack.via(edgeB), api, setup);
-    expect(await run(a.runId)).toMatchObject({ state: 'running', edge_id: 'edge-1' });
-    expect(await run(b.runId)).toMatchObject({ state: 'running', edge_id: 'edge-2' });
+    expect(await run(a.runId)).toMatchObject({ state: 'running', edge_id: edgeA.name });
+    expect(await run(b.runId)).toMatchObject({ state: 'running', edge_id: edgeB.name });
+    expect(edgeA.name).not.toBe(edgeB.name);
     expect(await echoes(a)).toBeGreaterThan(0);
     expect(await echoes(b)).toBeGreaterThan(0);
 
@@ -95,6 +96,42 @@ describe('distributed stack: 2 control-planes, 2 media-edges, NATS, PostgreSQL, 
     ]) {
       expect(cpMetrics).toContain(name);
     }
+  });
+
+  it('measures handshake (socket open → running) and NATS request latency across processes', async () => {
+    const edge = stack.edges[1]!;
+    const histogram = async (name: string, labels = '') => {
+      const text = await (await fetch(`${edge.baseUrl}/metrics`)).text();
+      const buckets = new Map<number, number>();
+      let sum = 0;
+      let count = 0;
+      for (const line of text.split('\n')) {
+        if (line.startsWith(`${name}_bucket{`) && line.includes(labels)) {
+          const le = /le="([^"]+)"/.exec(line)![1]!;
+          buckets.set(le === '+Inf' ? Infinity : Number(le), (buckets.get(Number(le)) ?? 0) + Number(line.split(' ').pop()));
+        } else if (line.startsWith(`${name}_sum`) && line.includes(labels)) sum += Number(line.split(' ').pop());
+        else if (line.startsWith(`${name}_count`) && line.includes(labels)) count += Number(line.split(' ').pop());
+      }
+      return { buckets, sum, count };
+    };
+    const before = await histogram('vr3_media_edge_handshake_seconds');
+    const admitBefore = await histogram('vr3_media_edge_bus_request_seconds', 'op="admit"');
+    const N = 20;
+    for (let i = 0; i < N; i++) {
+      const call = await startCall(stack.via(edge), api, setup);
+      call.client.sendStop();
+      await call.client.waitForClose(5_000);
+    }
+    const after = await histogram('vr3_media_edge_handshake_seconds');
+    const admitAfter = await histogram('vr3_media_edge_bus_request_seconds', 'op="admit"');
+    expect(after.count - before.count).toBe(N);
+    // p50 upper bound from the cumulative buckets of these N handshakes.
+    const p50 = [...after.buckets.entries()].sort((a, b) => a[0] - b[0]).find(([le, n]) => n - (before.buckets.get(le) ?? 0) >= N / 2)![0];
+    const meanMs = ((after.sum - before.sum) / N) * 1000;
+    const admitMeanMs = ((admitAfter.sum - admitBefore.sum) / (admitAfter.count - admitBefore.count)) * 1000;
+    console.log(`distributed handshake: mean ${meanMs.toFixed(1)} ms, p50 ≤ ${p50 * 1000} ms; StreamAdmit over NATS: mean ${admitMeanMs.toFixed(1)} ms (${N} calls)`);
+    expect(p50).toBeLessThanOrEqual(0.25);
+    expect(admitMeanMs).toBeLessThan(250);
   });
 
   it('lets only one of many simultaneous streams through both edges and both replicas take the last quota slot', async () => {

@@ -168,6 +168,10 @@ export class DistributedStack {
       await stack.stop();
       throw err;
     }
+    // Started in parallel: keep them in name order (cp-1, cp-2, …; edge-1, edge-2, …).
+    const byName = (a: ServiceProcess, b: ServiceProcess) => a.name.localeCompare(b.name, 'en', { numeric: true });
+    stack.controlPlanes.sort(byName);
+    stack.edges.sort(byName);
     return stack;
   }
 
