@@ -26,7 +26,7 @@ describe('routing failures, no bus request', () => {
     expect((await (await connect(query)).waitForClose()).code).toBe(1008);
   });
 
-  it.each(['exotel', 'vobiz', 'twilio', 'plivo', 'telnyx', 'vonage', 'ari'])('known but unsupported %s closes 1011', async (provider) => {
+  it.each(['telnyx', 'vonage', 'ari'])('known but unsupported %s closes 1011', async (provider) => {
     const { connect, cp } = await harness();
     const client = await connect({ ...DEFAULT_QUERY, provider });
     expect(await client.waitForClose()).toEqual({ code: 1011, reason: 'provider not supported' });

@@ -28,6 +28,8 @@ export interface CallOutcome {
   readonly close: { readonly code: number; readonly reason: string } | null;
   /** Short, non-sensitive description of a failure, stored on the run. */
   readonly error?: string;
+  /** The provider's reason for ending the stream (Exotel `stop.reason`), recorded on the run. */
+  readonly stopReason?: string;
 }
 
 /** Ways a call ends once its stream exists, besides the handshake errors of {@link STREAM_ERRORS}. */

@@ -55,7 +55,7 @@ export class Call {
     this.done = Promise.all([this.socketClosed, this.finalizer.done]).then(() => {
       this.phase = 'ended';
     });
-    this.adapter = d.provider.createStreamAdapter();
+    this.adapter = d.provider.createStreamAdapter({ query: d.query });
     this.gate = new HandshakeGate(this.adapter, d.config.maxHandshakeFrames);
     this.stats = new CallStats(d.metrics);
     this.log = d.logger;
@@ -72,7 +72,7 @@ export class Call {
     if (this.outcome || this.deferredEnd) return;
     if (!this.gate.started) return this.handshake(data, isBinary);
     const event = this.parse(data, isBinary);
-    if (event?.type === 'stop') return this.end(this.pendingEnd ?? callOutcome('caller_hangup'));
+    if (event?.type === 'stop') return this.end(this.pendingEnd ?? stopOutcome(event.reason));
     if (event && this.media) return this.media.onEvent(event);
     // After `start`, before the run is running: caller audio has nowhere to go yet.
     if (event?.type === 'media') {
@@ -144,15 +144,15 @@ export class Call {
     }
   }
 
+  /**
+   * `RunStart` (the control-plane matches the configuration when `start` names the account, and
+   * validates the call), then binds the adapter with the configuration's settings, which fix the
+   * negotiated formats and framing.
+   */
   private async startRun(start: StartEvent): Promise<void> {
     this.phase = 'starting';
     this.log = this.log.child({ stream_sid: start.streamId });
-    try {
-      this.adapter.bind(start);
-    } catch (err) {
-      this.log.info({ err }, 'start rejected by the adapter');
-      return this.end(streamErrorOutcome(StreamErrorCode.MalformedHandshake));
-    }
+    let settings: Readonly<Record<string, string>> | undefined;
     try {
       const res = await this.d.controlPlane.start(this.runId!, start);
       if (this.outcome) return;
@@ -160,9 +160,16 @@ export class Call {
         this.log.info({ code: res.error.code }, 'run start refused');
         return this.end(streamErrorOutcome(res.error.code));
       }
+      settings = res.settings;
     } catch (err) {
       this.log.warn({ err }, 'run start failed');
       return this.end(streamErrorOutcome(StreamErrorCode.ControlPlaneUnavailable));
+    }
+    try {
+      this.adapter.bind(start, settings);
+    } catch (err) {
+      this.log.info({ err }, 'start rejected by the adapter');
+      return this.end(streamErrorOutcome(StreamErrorCode.MalformedHandshake));
     }
     this.enterRunning(start);
   }
@@ -258,6 +265,12 @@ export class Call {
     if (this.handshakeTimer !== null) clearTimeout(this.handshakeTimer);
     this.handshakeTimer = null;
   }
+}
+
+/** `stop` from the provider: the caller (or the provider's flow) ended the call; its reason is kept. */
+function stopOutcome(reason: string | undefined): CallOutcome {
+  const outcome = callOutcome('caller_hangup');
+  return reason === undefined ? outcome : { ...outcome, stopReason: reason.slice(0, 64) };
 }
 
 function errorCode(err: unknown): string {

@@ -66,6 +66,7 @@ export class ControlPlaneClient {
   async finalize(runId: string, outcome: CallOutcome, stats: MediaStats): Promise<boolean> {
     const req: RunFinalizeRequest = { run_id: runId, edge_id: this.options.edgeId, state: outcome.state, end_reason: outcome.endReason, stats };
     if (outcome.error !== undefined) req.error = outcome.error;
+    if (outcome.stopReason !== undefined) req.stop_reason = outcome.stopReason;
     let delay = this.options.finalizeBackoffMs;
     for (let attempt = 1; ; attempt++) {
       try {

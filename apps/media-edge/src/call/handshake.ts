@@ -59,6 +59,7 @@ export class HandshakeGate {
       case 'media':
       case 'dtmf':
       case 'mark':
+      case 'cleared':
       case 'stop':
         return { kind: 'malformed', detail: `${event.type} before start` };
       default: {

@@ -1,11 +1,12 @@
 import type { AdmittedRun, CallEvent, MediaFormat, StartEvent } from '@vr3/protocol';
-import type { StreamAdapter } from '@vr3/providers';
+import type { OutboundFraming, StreamAdapter } from '@vr3/providers';
 import type { Logger } from 'pino';
 import type { MediaEdgeConfig } from '../config.ts';
 import type { AgentEngineRegistry, AgentIO, AgentSession } from '../engine/types.ts';
 import { MediaEdgeError, MediaEdgeErrorCode } from '../errors.ts';
-import { FRAME_MS, payloadMs } from '../media/codecs.ts';
+import { payloadMs } from '../media/codecs.ts';
 import { OutboundPacer, type PacerSink } from '../media/pacer.ts';
+import { PlaybackTracker } from '../media/playback.ts';
 import type { CallStats } from '../media/stats.ts';
 import { InboundTranscoder, OutboundTranscoder } from '../media/transcoder.ts';
 
@@ -26,6 +27,8 @@ export interface MediaSessionOptions {
   engine: AgentSession;
   inbound: MediaFormat;
   outbound: MediaFormat;
+  /** Outbound message size and duration (Exotel: ≥ 3200 B chunks). */
+  framing: OutboundFraming;
   stats: CallStats;
   logger: Logger;
   hooks: MediaSessionHooks;
@@ -59,12 +62,13 @@ export function openMediaSession(o: OpenMediaSessionOptions): MediaSession {
     return new MediaSession({
       adapter: o.adapter,
       engine,
-      inbound: o.start.mediaFormat,
+      inbound: o.adapter.inboundFormat(),
       outbound: o.adapter.outboundFormat(),
+      framing: o.adapter.outboundFraming(),
       stats: o.stats,
       logger: o.logger,
       hooks: o.hooks,
-      maxOutboundFrames: Math.max(1, Math.floor(o.config.maxOutboundBufferMs / FRAME_MS)),
+      maxOutboundFrames: Math.max(1, Math.floor(o.config.maxOutboundBufferMs / o.adapter.outboundFraming().chunkMs)),
       leadFrames: o.config.outboundLeadFrames,
       maxSocketBufferedBytes: o.config.maxSocketBufferedBytes,
     });
@@ -83,6 +87,7 @@ export class MediaSession implements PacerSink {
   private readonly inbound: InboundTranscoder;
   private readonly outbound: OutboundTranscoder;
   private readonly pacer: OutboundPacer;
+  private readonly playback: PlaybackTracker;
   private closed = false;
   private drainTimer: NodeJS.Timeout | null = null;
   private drainDone: (() => void) | null = null;
@@ -92,8 +97,9 @@ export class MediaSession implements PacerSink {
   constructor(private readonly o: MediaSessionOptions) {
     this.inbound = new InboundTranscoder(o.inbound, o.engine.sampleRate);
     this.inboundMsPerByte = payloadMs(o.inbound, 1);
-    this.outbound = new OutboundTranscoder(o.engine.sampleRate, o.outbound);
-    this.pacer = new OutboundPacer(this, { maxFrames: o.maxOutboundFrames, leadFrames: o.leadFrames });
+    this.outbound = new OutboundTranscoder(o.engine.sampleRate, o.outbound, o.framing.chunkBytes);
+    this.pacer = new OutboundPacer(this, { maxFrames: o.maxOutboundFrames, leadFrames: o.leadFrames, frameMs: o.framing.chunkMs });
+    this.playback = new PlaybackTracker({ onPlayed: (name) => this.onPlayed(name) });
     this.io = {
       sendAudio: (pcm) => this.sendPcm(pcm),
       clear: () => this.clear(),
@@ -128,7 +134,9 @@ export class MediaSession implements PacerSink {
       case 'dtmf':
         return this.guard(() => this.o.engine.onDtmf(event.digit));
       case 'mark':
-        return this.onMark(event.name);
+        return this.playback.acked(event.name);
+      case 'cleared':
+        return this.playback.cleared();
       case 'connected':
       case 'start':
       case 'stop':
@@ -153,7 +161,8 @@ export class MediaSession implements PacerSink {
     }
   }
 
-  private onMark(name: string): void {
+  /** The provider played (or dropped) everything before marker `name`: the engine learns it once. */
+  private onPlayed(name: string): void {
     this.guard(() => this.o.engine.onPlayed(name));
   }
 
@@ -182,6 +191,7 @@ export class MediaSession implements PacerSink {
     this.closed = true;
     this.finishDrain();
     this.pacer.stop();
+    this.playback.close();
     try {
       this.o.engine.close();
     } catch (err) {
@@ -197,12 +207,14 @@ export class MediaSession implements PacerSink {
       return;
     }
     this.o.hooks.send(this.o.adapter.media(frame));
-    this.o.stats.frameOut();
+    this.o.stats.frameOut(this.o.framing.chunkMs);
   }
 
   /** {@link PacerSink} */
   sendMark(name: string): void {
-    if (!this.closed) this.o.hooks.send(this.o.adapter.mark(name));
+    if (this.closed) return;
+    this.o.hooks.send(this.o.adapter.mark(name));
+    this.playback.sent(name, this.pacer.playoutRemainingMs());
   }
 
   /** {@link PacerSink} */
@@ -226,8 +238,9 @@ export class MediaSession implements PacerSink {
     this.outbound.reset();
     const unsent = this.pacer.clear();
     this.o.hooks.send(this.o.adapter.clear());
-    // Marks never sent count as played (cleared); reported after the engine's clear() returns.
-    if (unsent.length > 0) queueMicrotask(() => unsent.forEach((name) => !this.closed && this.onMark(name)));
+    // Marks already sent settle when the provider confirms the clear (or after a timeout); marks
+    // never sent count as played (cleared) right after them, never before the engine's clear() returns.
+    this.playback.clear(unsent);
   }
 
   private flushPartialFrame(): void {

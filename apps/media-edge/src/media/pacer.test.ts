@@ -142,3 +142,16 @@ describe('OutboundPacer', () => {
     expect(p.playoutRemainingMs()).toBe(10);
   });
 });
+
+describe('OutboundPacer with provider-sized chunks', () => {
+  it('paces 200 ms chunks (Exotel at 8 kHz) with the lead counted in 20 ms frames', () => {
+    const p = new OutboundPacer(sink, { maxFrames: 100, leadFrames: 3, frameMs: 200, now: () => t });
+    for (let i = 0; i < 4; i++) p.pushAudio(frame(i));
+    expect(sent).toEqual(['f0']); // the next one is due 40 ms before f0 has played
+    fireAt(1160);
+    expect(sent).toEqual(['f0', 'f1']);
+    fireAt(1360);
+    expect(sent).toHaveLength(3);
+    expect(p.playoutRemainingMs()).toBe(240);
+  });
+});

@@ -13,16 +13,19 @@ export interface PacerSink {
 export interface PacerOptions {
   /** Audio frames held at most; beyond it the oldest is dropped. */
   maxFrames: number;
-  /** Frames sent ahead of real time. */
+  /** Frames sent ahead of real time (counted in {@link FRAME_MS} frames, whatever `frameMs` is). */
   leadFrames: number;
+  /** Playout duration of one queued frame. Default {@link FRAME_MS}; Exotel sends 80–200 ms chunks. */
+  frameMs?: number;
   /** Monotonic milliseconds. */
   now?: () => number;
 }
 
 /**
  * Real-time playout of one call's outbound frames: a bounded FIFO of audio frames (Buffers) and
- * marks (strings), drained at one {@link FRAME_MS} frame per {@link FRAME_MS} from a drift-free
- * clock (due times are `epoch + n × 20 ms`, never chained delays), keeping `leadFrames` in flight.
+ * marks (strings), drained at one frame per `frameMs` (20 ms unless the provider wants bigger
+ * chunks) from a drift-free clock (due times are `epoch + n × frameMs`, never chained delays),
+ * sending up to `(leadFrames − 1) × 20 ms` ahead of real time.
  * When the queue runs dry long enough for the provider to have played everything, the clock
  * restarts at the next frame. A mark leaves the queue as soon as the audio before it has been sent.
  *
@@ -39,6 +42,7 @@ export class OutboundPacer {
   private idleWaiter: (() => void) | null = null;
   private readonly now: () => number;
   private readonly leadMs: number;
+  private readonly frameMs: number;
   private readonly tick = (): void => {
     this.timer = null;
     this.pump();
@@ -49,6 +53,7 @@ export class OutboundPacer {
     private readonly options: PacerOptions,
   ) {
     this.now = options.now ?? (() => performance.now());
+    this.frameMs = options.frameMs ?? FRAME_MS;
     this.leadMs = (Math.max(1, options.leadFrames) - 1) * FRAME_MS;
   }
 
@@ -59,7 +64,7 @@ export class OutboundPacer {
 
   /** Milliseconds until the provider has played everything sent so far (assuming it plays on receipt). */
   playoutRemainingMs(): number {
-    return Math.max(0, this.epoch + this.sent * FRAME_MS - this.now());
+    return Math.max(0, this.epoch + this.sent * this.frameMs - this.now());
   }
 
   pushAudio(frame: Buffer): void {
@@ -125,7 +130,7 @@ export class OutboundPacer {
   private pump(): void {
     const now = this.now();
     // The provider has played everything sent: restart the clock at this frame.
-    if (this.epoch + this.sent * FRAME_MS < now) {
+    if (this.epoch + this.sent * this.frameMs < now) {
       this.epoch = now;
       this.sent = 0;
     }
@@ -136,7 +141,7 @@ export class OutboundPacer {
         this.sink.sendMark(entry);
         continue;
       }
-      const sendAt = this.epoch + this.sent * FRAME_MS - this.leadMs;
+      const sendAt = this.epoch + this.sent * this.frameMs - this.leadMs;
       if (sendAt > now) {
         this.timer = setTimeout(this.tick, sendAt - now);
         break;

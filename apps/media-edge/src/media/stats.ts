@@ -8,6 +8,7 @@ export class CallStats {
   framesOut = 0;
   framesDropped = 0;
   audioInMs = 0;
+  audioOutMs = 0;
 
   constructor(private readonly metrics: EdgeMetrics) {}
 
@@ -17,8 +18,10 @@ export class CallStats {
     this.metrics.framesIn.inc();
   }
 
-  frameOut(): void {
+  /** One outbound media message of `audioMs` (20 ms, or a provider's bigger chunk) left for the provider. */
+  frameOut(audioMs: number = FRAME_MS): void {
     this.framesOut++;
+    this.audioOutMs += audioMs;
     this.metrics.framesOut.inc();
   }
 
@@ -31,7 +34,7 @@ export class CallStats {
   snapshot(): MediaStats {
     return {
       audio_in_ms: Math.round(this.audioInMs),
-      audio_out_ms: this.framesOut * FRAME_MS,
+      audio_out_ms: Math.round(this.audioOutMs),
       frames_in: this.framesIn,
       frames_out: this.framesOut,
       frames_dropped: this.framesDropped,

@@ -47,8 +47,9 @@ export class InboundTranscoder {
 }
 
 /**
- * Agent audio: PCM16 at the engine's rate → the provider's outbound format, cut into 20 ms frames.
- * A partial frame stays buffered until more audio arrives or {@link flush} pads it with silence.
+ * Agent audio: PCM16 at the engine's rate → the provider's outbound format, cut into frames of
+ * `chunkBytes` (default 20 ms; Exotel wants ≥ 3200 B in multiples of 320 B). A partial frame stays
+ * buffered until more audio arrives or {@link flush} pads it with silence to a whole frame.
  */
 export class OutboundTranscoder {
   readonly frameBytes: number;
@@ -56,9 +57,12 @@ export class OutboundTranscoder {
   private readonly resampler: Resampler | null;
   private readonly rechunker: Rechunker;
 
-  constructor(engineRate: number, format: MediaFormat) {
+  constructor(engineRate: number, format: MediaFormat, chunkBytes?: number) {
     this.codec = codecFor(format);
-    this.frameBytes = frameBytes(this.codec, format.sampleRate);
+    this.frameBytes = chunkBytes ?? frameBytes(this.codec, format.sampleRate);
+    if (!Number.isInteger(this.frameBytes) || this.frameBytes <= 0 || this.frameBytes % this.codec.bytesPerSample !== 0) {
+      throw new MediaEdgeError(MediaEdgeErrorCode.UnsupportedMediaFormat, `cannot frame ${format.encoding} in ${this.frameBytes} byte chunks`);
+    }
     this.resampler = format.sampleRate === engineRate ? null : new Resampler(engineRate, format.sampleRate);
     // Returned frames leave at once and the carry is under one frame: the bound lives in the pacer.
     this.rechunker = new Rechunker(this.frameBytes);
