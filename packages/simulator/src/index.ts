@@ -32,3 +32,4 @@ export { runLoad, LOAD_DEFAULTS, type LoadOptions, type LoadResult } from './loa
 export { formatLoadResult } from './load/report.ts';
 export { Histogram, type Percentiles } from './load/histogram.ts';
 export { setupProduct, streamUrl, type SetupOptions, type SetupResult } from './setup.ts';
+export { findCapacity, type SearchOptions, type SearchResult } from './load/capacity-search.ts';

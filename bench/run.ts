@@ -1,0 +1,268 @@
+/**
+ * `npm run bench`: how far one media-edge core goes, against a bare `ws` echo server on the same
+ * core, in one run. Prints progress, writes bench/results/bench-<date>.json and regenerates the
+ * table of docs/benchmarks.md. See docs/benchmarks.md for the method.
+ *
+ * Options: --quick (short windows, coarse search) · --window MS · --settle MS · --max-calls N ·
+ * --product-ramp PER_S · --baseline-ramp PER_S · --only product|baseline · --no-docs
+ */
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { findCapacity, runLoad, startProviderApi, type LoadResult } from '@vr3/simulator';
+import { runCodecMicro } from './lib/codec-micro.ts';
+import { renderResult, writeDocsBlock } from './lib/docs.ts';
+import { fetchMetrics, histogramQuantile, metricValue } from './lib/metrics.ts';
+import { canPin, cpuPercent, pinSelf, sampleProc, spawnOnCore, stopProcess, waitForLine, type ProcSample } from './lib/processes.ts';
+import { ROOT, startProduct, type BenchProduct } from './lib/product.ts';
+import type { BenchResult, LatencyPair, ServerResult, StepRecord } from './lib/result.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    window: { type: 'string' },
+    settle: { type: 'string' },
+    'max-calls': { type: 'string' },
+    'product-ramp': { type: 'string' },
+    'baseline-ramp': { type: 'string' },
+    only: { type: 'string' },
+    'no-docs': { type: 'boolean', default: false },
+  },
+});
+const quick = args.quick;
+const num = (v: string | undefined, d: number): number => (v === undefined ? d : Number(v));
+const settings = {
+  windowMs: num(args.window, quick ? 2500 : 8000),
+  settleMs: num(args.settle, quick ? 1000 : 2000),
+  maxCalls: num(args['max-calls'], 4000),
+  productRamp: num(args['product-ramp'], 25),
+  baselineRamp: num(args['baseline-ramp'], 250),
+  maxP99Ms: 20,
+  echoRate: 16000,
+};
+const SERVER_CORE = 0;
+const LOAD_CORE = 1;
+const log = (line: string): void => void process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const tmpDir = path.join(ROOT, 'bench/tmp');
+mkdirSync(tmpDir, { recursive: true });
+
+const loadStart = os.loadavg();
+const pinned = canPin() && pinSelf(LOAD_CORE);
+log(`load average ${loadStart.map((x) => x.toFixed(2)).join(' ')}; ${pinned ? `load generator pinned to core ${LOAD_CORE}, servers to core ${SERVER_CORE}` : 'not pinned (taskset or a second core missing)'}`);
+if (loadStart[0]! > 0.5) log('WARNING: the machine is busy (1-min load average > 0.5): numbers will be noisy');
+
+log('codec microbenchmark');
+const codec = runCodecMicro(quick ? 5000 : 20_000, quick ? 5 : 9);
+for (const [k, v] of Object.entries(codec)) log(`  ${k.padEnd(22)} ${(v / 1000).toFixed(2)} µs/frame`);
+
+const api = await startProviderApi();
+const children: ChildProcess[] = [];
+let product: BenchProduct | null = null;
+let baselinePid = 0;
+let baselineUrl = '';
+const cleanup = async (): Promise<void> => {
+  await Promise.allSettled([product?.stop(), ...children.map((c) => stopProcess(c, 5000))]);
+  await api.close();
+};
+process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
+
+try {
+  if (args.only !== 'baseline') {
+    log('starting the product (embedded, echo engine)');
+    product = await startProduct({ core: pinned ? SERVER_CORE : null, providerApiUrl: api.url, providerToken: api.token, logFile: path.join(tmpDir, 'product.log') });
+  }
+  if (args.only !== 'product') {
+    const child = spawnOnCore(pinned ? SERVER_CORE : null, process.execPath, ['bench/ws-echo-server.mjs'], { ...process.env, PORT: '0' }, ROOT);
+    children.push(child);
+    const m = await waitForLine(child, /^listening (\d+)/, 10_000);
+    baselinePid = child.pid!;
+    baselineUrl = `ws://127.0.0.1:${m[1]}/api/v1/agent-stream/baseline?provider=cloudonix&Domain=acme`;
+  }
+
+  const step = async (server: 'product' | 'baseline', calls: number, ramp: number, windowMs = settings.windowMs): Promise<StepRecord> => {
+    const pid = server === 'product' ? product!.pid : baselinePid;
+    if (server === 'product') await waitIdle(product!);
+    else await sleep(500);
+    const idle = sampleProc(pid);
+    let a: ProcSample = idle;
+    let b: ProcSample = idle;
+    const load: LoadResult = await runLoad({
+      url: server === 'product' ? product!.streamUrl : baselineUrl,
+      calls,
+      rampPerSecond: ramp,
+      settleMs: settings.settleMs,
+      windowMs,
+      hangup: server === 'product' ? 'stop' : 'close',
+      maxP99Ms: settings.maxP99Ms,
+      handshakeTimeoutMs: 15_000,
+      onWindow: (edge) => {
+        if (edge === 'start') a = sampleProc(pid);
+        else b = sampleProc(pid);
+      },
+    });
+    const cpu = cpuPercent(a, b);
+    const frames = load.window.echoed || 1;
+    const record: StepRecord = {
+      calls,
+      pass: load.pass,
+      verdict: load.verdict,
+      p50Ms: load.window.latencyMs.p50,
+      p99Ms: load.window.latencyMs.p99,
+      lost: load.window.lost,
+      failedCalls: load.calls.failed,
+      serverCpuPercent: round(cpu, 1),
+      serverRssBytes: b.rssBytes,
+      serverIdleRssBytes: idle.rssBytes,
+      cpuPercentPerCall: round(cpu / calls, 4),
+      cpuUsPerFrame: round(((b.cpuSeconds - a.cpuSeconds) * 1e6) / frames, 2),
+      rssKiBPerCall: round((b.rssBytes - idle.rssBytes) / 1024 / calls, 1),
+      generatorCpuPercent: load.generator.cpuPercent,
+      generatorSaturated: load.generator.saturated,
+      load,
+    };
+    log(
+      `  ${server} ${calls} calls: ${record.pass ? 'pass' : `FAIL (${record.verdict.join('; ')})`}; echo p50 ${record.p50Ms} p99 ${record.p99Ms} ms; ` +
+        `server cpu ${record.serverCpuPercent}% rss +${record.rssKiBPerCall} KiB/call; generator cpu ${record.generatorCpuPercent}%${record.generatorSaturated ? ' SATURATED' : ''}`,
+    );
+    return record;
+  };
+
+  const search = async (server: 'product' | 'baseline', ramp: number, start: number): Promise<ServerResult> => {
+    log(`capacity search: ${server}`);
+    const r = await findCapacity((calls) => step(server, calls, ramp), {
+      start,
+      max: settings.maxCalls,
+      resolution: quick ? 0.15 : 0.05,
+      minGap: quick ? 20 : 10,
+      maxSteps: quick ? 8 : 12,
+    });
+    const firstFailStep = r.steps.find((s) => s.calls === r.firstFail);
+    const atCapacity = r.steps.find((s) => s.calls === r.capacity && s.pass) ?? null;
+    log(`  ${server} capacity ${r.capacity}${r.firstFail === null ? '+' : ''}`);
+    return { capacity: r.capacity, firstFail: r.firstFail, generatorBound: firstFailStep?.generatorSaturated ?? false, atCapacity, steps: r.steps };
+  };
+
+  // Handshake at light load.
+  let handshake: BenchResult['handshake'] = null;
+  const hsCalls = quick ? 20 : 40;
+  const hsRamp = 5;
+  if (product || baselineUrl) {
+    log(`handshake: ${hsCalls} calls at ${hsRamp}/s`);
+    const before = product ? await fetchMetrics(product.baseUrl) : [];
+    const p = product ? await step('product', hsCalls, hsRamp, 1000) : null;
+    const after = product ? await fetchMetrics(product.baseUrl) : [];
+    const bl = baselineUrl ? await step('baseline', hsCalls, hsRamp, 1000) : null;
+    const q = (h: LoadResult | undefined): LatencyPair | null => (h ? { p50: h.handshake.openToFirstEchoMs.p50, p99: h.handshake.openToFirstEchoMs.p99 } : null);
+    const serverQ = (x: number): number | null => {
+      const v = product ? histogramQuantile(before, after, 'vr3_media_edge_handshake_seconds', x) : null;
+      return v === null ? null : round(v * 1000, 1);
+    };
+    handshake = { calls: hsCalls, rampPerSecond: hsRamp, product: q(p?.load), baseline: q(bl?.load), serverP50Ms: serverQ(0.5), serverP99Ms: serverQ(0.99) };
+    log(`  product open → first echo p50 ${handshake.product?.p50} p99 ${handshake.product?.p99} ms; server histogram p50 ≈ ${handshake.serverP50Ms} p99 ≈ ${handshake.serverP99Ms} ms`);
+  }
+
+  const baseline = baselineUrl ? await search('baseline', settings.baselineRamp, quick ? 100 : 200) : null;
+  const prod = product ? await search('product', settings.productRamp, quick ? 50 : 100) : null;
+
+  let halfCapacity: BenchResult['halfCapacity'] = null;
+  if (prod && prod.capacity >= 2) {
+    const half = Math.floor(prod.capacity / 2);
+    log(`half capacity: ${half} calls on both`);
+    const p = await step('product', half, settings.productRamp);
+    const bl = baselineUrl ? await step('baseline', half, settings.baselineRamp) : null;
+    halfCapacity = {
+      calls: half,
+      product: { p50: p.p50Ms, p99: p.p99Ms },
+      baseline: bl ? { p50: bl.p50Ms, p99: bl.p99Ms } : null,
+      addedP99Ms: bl && p.p99Ms !== null && bl.p99Ms !== null ? round(p.p99Ms - bl.p99Ms, 2) : null,
+    };
+  }
+
+  const ratio = baseline && prod && baseline.capacity > 0 ? round(prod.capacity / baseline.capacity, 3) : null;
+  const rssPerCall = prod?.atCapacity?.rssKiBPerCall ?? null;
+  const budgets: BenchResult['budgets'] = [
+    {
+      name: 'echo calls per core vs bare ws',
+      target: '≥ 80 %',
+      measured: ratio === null ? '—' : `${(ratio * 100).toFixed(0)} % (${prod!.capacity} / ${baseline!.capacity}${baseline!.generatorBound ? ', baseline load-generator bound' : ''})`,
+      met: ratio === null ? null : ratio >= 0.8,
+    },
+    {
+      name: 'added latency per frame, p99 at half capacity',
+      target: '≤ 2 ms',
+      measured: halfCapacity?.addedP99Ms === null || halfCapacity === null ? '—' : `${halfCapacity.addedP99Ms} ms (${halfCapacity.product?.p99} − ${halfCapacity.baseline?.p99} ms)`,
+      met: halfCapacity?.addedP99Ms === null || halfCapacity === null ? null : halfCapacity.addedP99Ms <= 2,
+    },
+    {
+      name: 'handshake p50 (embedded), open → running',
+      target: '≤ 25 ms',
+      measured: handshake?.serverP50Ms == null ? '—' : `${handshake.serverP50Ms} ms server-side; ${handshake.product?.p50} ms open → first echo`,
+      met: handshake?.serverP50Ms == null ? null : handshake.serverP50Ms <= 25,
+    },
+    { name: 'memory per active call', target: '≤ 150 KB', measured: rssPerCall === null ? '—' : `${rssPerCall} KiB RSS at ${prod!.capacity} calls`, met: rssPerCall === null ? null : rssPerCall * 1.024 <= 150 },
+  ];
+
+  const date = new Date().toISOString();
+  const cpus = os.cpus();
+  const result: BenchResult = {
+    schema: 1,
+    date,
+    quick,
+    commit: gitCommit(),
+    machine: {
+      cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+      cores: cpus.length,
+      memGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.versions.node,
+      os: `${os.type()} ${os.release()}`,
+      loadAvgStart: loadStart.map((x) => round(x, 2)),
+      loadAvgEnd: os.loadavg().map((x) => round(x, 2)),
+      busyAtStart: loadStart[0]! > 0.5,
+    },
+    settings: { pinned, serverCore: pinned ? SERVER_CORE : null, loadCore: pinned ? LOAD_CORE : null, ...settings },
+    codec,
+    handshake,
+    baseline,
+    product: prod,
+    ratio,
+    halfCapacity,
+    budgets,
+  };
+  const file = path.join('bench/results', `bench-${date.replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);
+  writeFileSync(path.join(ROOT, file), `${JSON.stringify(result, null, 2)}\n`);
+  log(`result: ${file}`);
+  const body = renderResult(result, file);
+  if (!args['no-docs'] && args.only === undefined) {
+    writeDocsBlock(path.join(ROOT, 'docs/benchmarks.md'), body);
+    log('docs/benchmarks.md updated');
+  }
+  process.stdout.write(`\n${body}\n`);
+} finally {
+  await cleanup();
+}
+
+async function waitIdle(p: BenchProduct): Promise<void> {
+  const deadline = performance.now() + 30_000;
+  while (performance.now() < deadline) {
+    const active = metricValue(await fetchMetrics(p.baseUrl), 'vr3_media_edge_active_calls');
+    if (active === 0) return;
+    await sleep(200);
+  }
+  log('  warning: the product still holds calls after 30 s');
+}
+
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function round(v: number, digits: number): number {
+  const k = 10 ** digits;
+  return Math.round(v * k) / k;
+}
