@@ -9,6 +9,7 @@ import { createWriteStream, mkdtempSync, chmodSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setupProduct } from '@vr3/simulator';
+import WebSocket from 'ws';
 import { spawnOnCore, stopProcess, waitForLine } from './processes.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -21,6 +22,8 @@ export interface BenchProduct {
   apiKey: string;
   /** Agent Stream URL of the echo agent (Cloudonix, domain `acme`). */
   streamUrl: string;
+  /** Runs a full garbage collection in the product (only when started with `inspect`). */
+  collectGarbage(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -34,6 +37,12 @@ export interface StartProductOptions {
   /** Extra node flags (e.g. --cpu-prof). */
   nodeArgs?: string[];
   env?: Record<string, string>;
+  /**
+   * Open the V8 inspector on 127.0.0.1 (a random port) so that {@link BenchProduct.collectGarbage}
+   * can force a full GC through it: memory is then compared without garbage that was merely not
+   * collected yet. No product option is involved.
+   */
+  inspect?: boolean;
 }
 
 /** Starts the product and sets it up; the data dir is removed on stop. */
@@ -55,7 +64,13 @@ export async function startProduct(o: StartProductOptions): Promise<BenchProduct
   delete env.DATABASE_URL;
   delete env.NODE_OPTIONS;
   const log = createWriteStream(o.logFile);
-  const child = spawnOnCore(o.core, process.execPath, [...(o.nodeArgs ?? []), '--import', 'tsx', 'apps/embedded/src/main.ts'], env, ROOT);
+  const nodeArgs = [...(o.nodeArgs ?? []), ...(o.inspect ? ['--inspect=127.0.0.1:0'] : [])];
+  const child = spawnOnCore(o.core, process.execPath, [...nodeArgs, '--import', 'tsx', 'apps/embedded/src/main.ts'], env, ROOT);
+  let inspectorUrl: string | null = null;
+  child.stderr?.on('data', (chunk: Buffer) => {
+    const m = /Debugger listening on (ws:\/\/\S+)/.exec(chunk.toString('utf8'));
+    if (m) inspectorUrl = m[1]!;
+  });
   const stop = async (): Promise<void> => {
     await stopProcess(child, 20_000);
     log.end();
@@ -67,9 +82,35 @@ export async function startProduct(o: StartProductOptions): Promise<BenchProduct
     const baseUrl = `http://127.0.0.1:${port}`;
     const setup = await setupProduct({ productUrl: baseUrl, apiKey, providerApiUrl: o.providerApiUrl, token: o.providerToken });
     // `taskset -c N node …` execs node in place, so the child's pid is the product's.
-    return { child, pid: child.pid!, baseUrl, apiKey, streamUrl: setup.streamUrl, stop };
+    const collectGarbage = async (): Promise<void> => {
+      if (inspectorUrl === null) throw new Error('the product was not started with inspect');
+      await inspectorCall(inspectorUrl, 'HeapProfiler.collectGarbage');
+    };
+    return { child, pid: child.pid!, baseUrl, apiKey, streamUrl: setup.streamUrl, collectGarbage, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** Sends one Chrome DevTools Protocol command to a V8 inspector and waits for its answer. */
+function inspectorCall(url: string, method: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error(`inspector ${method} timed out`));
+    }, 30_000);
+    ws.on('open', () => ws.send(JSON.stringify({ id: 1, method })));
+    ws.on('message', (data) => {
+      if ((JSON.parse(data.toString()) as { id?: number }).id !== 1) return;
+      clearTimeout(timer);
+      ws.close();
+      resolve();
+    });
+    ws.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
 }
