@@ -57,6 +57,12 @@ const inbound: InboundFixture[] = [
     expect: startOf({ stream_sid: 's', media_format: { encoding: 'audio/x-mulaw;rate=8000' } }, { encoding: 'mulaw', sampleRate: 8000 }),
   },
   {
+    name: 'start naming the transport ("base64", "128kbps") is PCM16 LE',
+    source: CAPTURE,
+    frame: start({ stream_sid: 's', media_format: { encoding: 'base64', sample_rate: '8000', bit_rate: '128kbps' } }),
+    expect: startOf({ stream_sid: 's', media_format: { encoding: 'base64', sample_rate: '8000', bit_rate: '128kbps' } }, pcm(8000)),
+  },
+  {
     name: 'start without media_format takes the sample-rate query parameter',
     source: EDGE,
     adapterOptions: { query: { 'sample-rate': '16000' } },

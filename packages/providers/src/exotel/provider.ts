@@ -16,7 +16,8 @@ export const EXOTEL_SAMPLE_RATES: readonly number[] = Object.freeze([8000, 16000
 
 /**
  * Encodings seen on Exotel sockets: raw/slin PCM16 is **little-endian** (Exotel's audio table), so
- * every L16 spelling maps to `pcm16le` here, unlike RFC 3551 L16. μ-law appears on Legs API streams.
+ * every L16 spelling maps to `pcm16le` here, unlike RFC 3551 L16. μ-law appears on Legs API streams;
+ * `base64` (a transport name some captures put here) means the usual PCM16 LE.
  */
 export const EXOTEL_ENCODINGS: Readonly<Record<string, AudioEncoding>> = Object.freeze({
   ...Object.fromEntries(Object.entries(TWILIO_STYLE_ENCODINGS).filter(([, e]) => e !== AudioEncoding.Pcm16Be)),
@@ -28,6 +29,8 @@ export const EXOTEL_ENCODINGS: Readonly<Record<string, AudioEncoding>> = Object.
   l16: AudioEncoding.Pcm16Le,
   pcm: AudioEncoding.Pcm16Le,
   linear16: AudioEncoding.Pcm16Le,
+  // Some Exotel captures name the transport encoding here; the audio is still PCM16 LE.
+  base64: AudioEncoding.Pcm16Le,
 });
 
 /**
