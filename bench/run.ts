@@ -4,7 +4,8 @@
  * table of docs/benchmarks.md. See docs/benchmarks.md for the method.
  *
  * Options: --quick (short windows, coarse search) · --window MS · --settle MS · --max-calls N ·
- * --product-ramp PER_S · --baseline-ramp PER_S · --only product|baseline · --no-docs
+ * --product-ramp PER_S · --baseline-ramp PER_S · --only product|baseline · --no-docs ·
+ * --profile N (instead: profile the product holding N calls, see profile.ts)
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -28,9 +29,15 @@ const { values: args } = parseArgs({
     'product-ramp': { type: 'string' },
     'baseline-ramp': { type: 'string' },
     only: { type: 'string' },
+    profile: { type: 'string' },
     'no-docs': { type: 'boolean', default: false },
   },
 });
+if (args.profile !== undefined) {
+  const { profileProduct } = await import('./profile.ts');
+  await profileProduct(Number(args.profile), Number(args.window ?? 10_000), Number(args['product-ramp'] ?? 10));
+  process.exit(0);
+}
 const quick = args.quick;
 const num = (v: string | undefined, d: number): number => (v === undefined ? d : Number(v));
 const settings = {
