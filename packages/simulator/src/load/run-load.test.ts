@@ -28,7 +28,8 @@ async function echoServer(dropEvery = 0): Promise<string> {
 describe('runLoad', () => {
   it('matches every echoed frame to the frame it echoes and passes a clean echo', async () => {
     const url = await echoServer();
-    const r = await runLoad({ url, calls: 5, rampPerSecond: 50, settleMs: 100, windowMs: 600, graceMs: 200, hangup: 'close' });
+    // Matching is under test here, not speed: a loaded test machine must not fail it on latency.
+    const r = await runLoad({ url, calls: 5, rampPerSecond: 50, settleMs: 100, windowMs: 600, graceMs: 200, hangup: 'close', maxP99Ms: 2000 });
     expect(r.calls).toMatchObject({ requested: 5, established: 5, failed: 0 });
     expect(r.window.sent).toBeGreaterThan(5 * 20);
     expect(r.window.echoed).toBe(r.window.sent);
