@@ -45,14 +45,35 @@ describe('OutboundPacer', () => {
     expect(p.queuedFrames).toBe(2);
   });
 
-  it('restarts with a fresh lead when a late timer let the provider run dry', () => {
+  it('catches up after a late timer instead of restarting the clock', () => {
     const p = pacer();
     for (let i = 0; i < 10; i++) p.pushAudio(frame(i));
     fireAt(1020); // 4 frames sent: the provider plays until 1080
-    fireAt(1090);
-    expect(sent).toHaveLength(7); // three at once again
-    fireAt(1110);
+    fireAt(1090); // 10 ms dry: f4..f6 (due 1040..1080) go at once, f7 stays on the old clock
+    expect(sent).toHaveLength(7);
+    fireAt(1100);
     expect(sent).toHaveLength(8);
+  });
+
+  it('a late burst of arrivals goes out at once and leaves no lasting delay', () => {
+    const p = pacer();
+    let n = 0;
+    for (; n < 5; n++) {
+      t = 1000 + n * 20;
+      p.pushAudio(frame(n));
+      expect(p.queuedFrames).toBe(0);
+    }
+    // A 100 ms stall upstream: frames 5..9 arrive together.
+    t = 1000 + 9 * 20 + 1;
+    for (; n < 10; n++) p.pushAudio(frame(n));
+    expect(p.queuedFrames).toBe(0);
+    // Back on time: every frame still leaves on arrival.
+    for (; n < 20; n++) {
+      t = 1000 + n * 20;
+      p.pushAudio(frame(n));
+      expect(p.queuedFrames).toBe(0);
+    }
+    expect(sent).toHaveLength(20);
   });
 
   it('restarts the clock after the queue ran dry and playout finished', () => {

@@ -17,17 +17,27 @@ export interface PacerOptions {
   leadFrames: number;
   /** Playout duration of one queued frame. Default {@link FRAME_MS}; Exotel sends 80–200 ms chunks. */
   frameMs?: number;
+  /**
+   * How far playout may fall behind its clock and still catch up (late frames go out at once).
+   * Beyond it the provider has run dry for longer than a jitter spike (a pause in the agent's
+   * audio), so the clock restarts at the next frame. Default {@link DEFAULT_MAX_CATCH_UP_MS}.
+   */
+  maxCatchUpMs?: number;
   /** Monotonic milliseconds. */
   now?: () => number;
 }
+
+/** Default of {@link PacerOptions.maxCatchUpMs}. */
+export const DEFAULT_MAX_CATCH_UP_MS = 200;
 
 /**
  * Real-time playout of one call's outbound frames: a bounded FIFO of audio frames (Buffers) and
  * marks (strings), drained at one frame per `frameMs` (20 ms unless the provider wants bigger
  * chunks) from a drift-free clock (due times are `epoch + n × frameMs`, never chained delays),
  * sending up to `(leadFrames − 1) × 20 ms` ahead of real time.
- * When the queue runs dry long enough for the provider to have played everything, the clock
- * restarts at the next frame. A mark leaves the queue as soon as the audio before it has been sent.
+ * Frames that arrive late (a stall on either side) go out at once so the clock, and the latency,
+ * stay where they were; only when playout has been dry for longer than `maxCatchUpMs` does the
+ * clock restart at the next frame. A mark leaves the queue as soon as the audio before it has been sent.
  *
  * Drop policy: beyond `maxFrames` the oldest audio frame is dropped (live audio: late is worthless).
  */
@@ -43,6 +53,7 @@ export class OutboundPacer {
   private readonly now: () => number;
   private readonly leadMs: number;
   private readonly frameMs: number;
+  private readonly maxCatchUpMs: number;
   private readonly tick = (): void => {
     this.timer = null;
     this.pump();
@@ -54,6 +65,7 @@ export class OutboundPacer {
   ) {
     this.now = options.now ?? (() => performance.now());
     this.frameMs = options.frameMs ?? FRAME_MS;
+    this.maxCatchUpMs = options.maxCatchUpMs ?? DEFAULT_MAX_CATCH_UP_MS;
     this.leadMs = (Math.max(1, options.leadFrames) - 1) * FRAME_MS;
   }
 
@@ -129,8 +141,8 @@ export class OutboundPacer {
 
   private pump(): void {
     const now = this.now();
-    // The provider has played everything sent: restart the clock at this frame.
-    if (this.epoch + this.sent * this.frameMs < now) {
+    // Playout has been dry for longer than a late burst could explain: restart the clock here.
+    if (now - (this.epoch + this.sent * this.frameMs) > this.maxCatchUpMs) {
       this.epoch = now;
       this.sent = 0;
     }
