@@ -44,6 +44,8 @@ describe('messages', () => {
   it('validates the echo engine options', () => {
     expect(EngineConfigSchema.safeParse({ type: 'echo', hangup_dtmf: '#' }).success).toBe(true);
     expect(EngineConfigSchema.safeParse({ type: 'echo', hangup_dtmf: '##' }).success).toBe(false);
+    expect(EngineConfigSchema.safeParse({ type: 'echo', sample_rate: 8000 }).success).toBe(true);
+    expect(EngineConfigSchema.safeParse({ type: 'echo', sample_rate: 11025 }).success).toBe(false);
     expect(EngineConfigSchema.safeParse({ type: 'llm' }).success).toBe(false);
   });
 

@@ -30,6 +30,8 @@ export const EngineConfigSchema = z.discriminatedUnion('type', [
     type: z.literal('echo'),
     /** Diagnostics: when the caller presses this DTMF digit, the echo agent hangs up. */
     hangup_dtmf: z.string().regex(/^[0-9*#A-D]$/).optional(),
+    /** PCM16 rate the echo agent works at (default 16000, so both resamplers run on μ-law calls). */
+    sample_rate: z.union([z.literal(8000), z.literal(16000), z.literal(24000), z.literal(48000)]).optional(),
   }),
 ]);
 /** Agent engine selection stored on an agent version. */

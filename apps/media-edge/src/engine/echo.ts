@@ -1,10 +1,11 @@
-import type { AgentEngineFactory, AgentIO, AgentSession, AgentSessionContext } from './types.ts';
+import type { AgentEngineFactory, AgentIO, AgentSession } from './types.ts';
 
 /** Options of {@link createEchoEngine}. */
 export interface EchoEngineOptions {
   /**
-   * PCM16 rate the session works at. The default, 16000, differs from telephony's 8000 so every echo
-   * exercises both resamplers.
+   * PCM16 rate sessions work at unless the agent's engine config sets `sample_rate`. The default,
+   * 16000, differs from telephony's 8000 so every echo exercises both resamplers, as a real agent
+   * engine would.
    */
   sampleRate?: number;
 }
@@ -14,12 +15,13 @@ export interface EchoEngineOptions {
  * With `hangup_dtmf` in its engine config, that digit makes the agent hang up.
  */
 export function createEchoEngine(options: EchoEngineOptions = {}): AgentEngineFactory {
-  const sampleRate = options.sampleRate ?? 16_000;
-  return { create: (ctx) => new EchoSession(sampleRate, hangupDigit(ctx)) };
-}
-
-function hangupDigit(ctx: AgentSessionContext): string | undefined {
-  return ctx.config.type === 'echo' ? ctx.config.hangup_dtmf : undefined;
+  const defaultRate = options.sampleRate ?? 16_000;
+  return {
+    create: (ctx) => {
+      const config = ctx.config.type === 'echo' ? ctx.config : undefined;
+      return new EchoSession(config?.sample_rate ?? defaultRate, config?.hangup_dtmf);
+    },
+  };
 }
 
 class EchoSession implements AgentSession {
