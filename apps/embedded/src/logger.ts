@@ -1,18 +1,7 @@
 import { pino, type Logger } from 'pino';
-
-/** Paths redacted from every log line: credentials, keys and phone numbers. */
-export const REDACT_PATHS = [
-  'req.headers.authorization',
-  'headers.authorization',
-  '*.bearer_token',
-  '*.api_key',
-  '*.apiKey',
-  '*.password',
-  'pii',
-  '*.pii',
-];
+import { LOG_REDACT_PATHS } from '@vr3/protocol';
 
 /** The product's root logger (JSON lines on stdout). */
 export function createLogger(level: string): Logger {
-  return pino({ level, base: { service: 'vr3' }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
+  return pino({ level, base: { service: 'vr3' }, redact: { paths: [...LOG_REDACT_PATHS], censor: '[redacted]' } });
 }

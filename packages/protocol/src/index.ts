@@ -1,4 +1,5 @@
 export { CloseCode } from './close-codes.ts';
+export { LOG_REDACT_PATHS } from './logging.ts';
 export {
   KNOWN_PROVIDERS,
   STREAM_PROVIDERS,
