@@ -5,7 +5,7 @@
  *
  * Options: --quick (short windows, coarse search) · --window MS · --settle MS · --max-calls N ·
  * --product-ramp PER_S · --baseline-ramp PER_S · --only product|baseline · --no-docs ·
- * --profile N (instead: profile the product holding N calls, see profile.ts)
+ * --profile N (instead: profile the product holding N calls, see profile.ts) · --echo-rate 8000|16000
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -31,6 +31,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     profile: { type: 'string' },
     'no-docs': { type: 'boolean', default: false },
+    'echo-rate': { type: 'string' },
   },
 });
 if (args.profile !== undefined) {
@@ -47,7 +48,7 @@ const settings = {
   productRamp: num(args['product-ramp'], 25),
   baselineRamp: num(args['baseline-ramp'], 250),
   maxP99Ms: 20,
-  echoRate: 16000,
+  echoRate: num(args['echo-rate'], 16000) === 8000 ? (8000 as const) : (16000 as const),
 };
 const SERVER_CORE = 0;
 const LOAD_CORE = 1;
@@ -79,7 +80,7 @@ process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
 try {
   if (args.only !== 'baseline') {
     log('starting the product (embedded, echo engine)');
-    product = await startProduct({ core: pinned ? SERVER_CORE : null, providerApiUrl: api.url, providerToken: api.token, logFile: path.join(tmpDir, 'product.log') });
+    product = await startProduct({ core: pinned ? SERVER_CORE : null, providerApiUrl: api.url, providerToken: api.token, logFile: path.join(tmpDir, 'product.log'), echoRate: settings.echoRate });
   }
   if (args.only !== 'product') {
     const child = spawnOnCore(pinned ? SERVER_CORE : null, process.execPath, ['bench/ws-echo-server.mjs'], { ...process.env, PORT: '0' }, ROOT);

@@ -19,6 +19,8 @@ export interface SetupOptions {
   domain?: string;
   /** DTMF digit that makes the echo agent hang up. Default `#`. */
   hangupDigit?: string;
+  /** PCM16 rate of the echo agent (the product's default, 16 kHz, when absent). */
+  echoSampleRate?: 8000 | 16000 | 24000 | 48000;
 }
 
 /** What {@link setupProduct} created. */
@@ -66,7 +68,8 @@ export async function setupProduct(o: SetupOptions): Promise<SetupResult> {
     throw new SimulatorError(SimulatorErrorCode.UnsupportedProvider, `setup knows the configuration fields of cloudonix only, not ${provider}`);
   }
   const domain = o.domain ?? 'acme';
-  const agent = await call(o, 'POST', '/agents', { name: 'Simulator echo', engine: { type: 'echo', hangup_dtmf: o.hangupDigit ?? '#' } });
+  const engine = { type: 'echo', hangup_dtmf: o.hangupDigit ?? '#', ...(o.echoSampleRate ? { sample_rate: o.echoSampleRate } : {}) };
+  const agent = await call(o, 'POST', '/agents', { name: 'Simulator echo', engine });
   if (agent.status !== 201 || typeof agent.body.uuid !== 'string') throw apiError('agent', agent);
   const config = await call(o, 'POST', '/telephony-configurations', {
     provider,
