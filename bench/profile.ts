@@ -11,7 +11,7 @@ import { canPin, pinSelf } from './lib/processes.ts';
 import { ROOT, startProduct } from './lib/product.ts';
 
 /** Profiles N calls held for `windowMs`; prints the summary. */
-export async function profileProduct(calls: number, windowMs: number, ramp: number): Promise<void> {
+export async function profileProduct(calls: number, windowMs: number, ramp: number, echoRate?: 8000 | 16000): Promise<void> {
   const pinned = canPin() && pinSelf(1);
   const dir = path.join(ROOT, 'bench/tmp/prof');
   rmSync(dir, { recursive: true, force: true });
@@ -22,6 +22,7 @@ export async function profileProduct(calls: number, windowMs: number, ramp: numb
     providerApiUrl: api.url,
     providerToken: api.token,
     logFile: path.join(ROOT, 'bench/tmp/profile-product.log'),
+    ...(echoRate ? { echoRate } : {}),
     nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200'],
   });
   try {

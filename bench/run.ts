@@ -5,7 +5,8 @@
  *
  * Options: --quick (short windows, coarse search) · --window MS · --settle MS · --max-calls N ·
  * --product-ramp PER_S · --baseline-ramp PER_S · --only product|baseline · --no-docs ·
- * --profile N (instead: profile the product holding N calls, see profile.ts) · --echo-rate 8000|16000
+ * --profile N (instead: profile the product holding N calls, see profile.ts) · --echo-rate 8000|16000 ·
+ * --steps N,M,… (instead of the search: only these fixed steps on the selected servers, no result file)
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -32,11 +33,12 @@ const { values: args } = parseArgs({
     profile: { type: 'string' },
     'no-docs': { type: 'boolean', default: false },
     'echo-rate': { type: 'string' },
+    steps: { type: 'string' },
   },
 });
 if (args.profile !== undefined) {
   const { profileProduct } = await import('./profile.ts');
-  await profileProduct(Number(args.profile), Number(args.window ?? 10_000), Number(args['product-ramp'] ?? 10));
+  await profileProduct(Number(args.profile), Number(args.window ?? 10_000), Number(args['product-ramp'] ?? 10), args['echo-rate'] === '8000' ? 8000 : 16000);
   process.exit(0);
 }
 const quick = args.quick;
@@ -63,7 +65,7 @@ log(`load average ${loadStart.map((x) => x.toFixed(2)).join(' ')}; ${pinned ? `l
 if (loadStart[0]! > 0.5) log('WARNING: the machine is busy (1-min load average > 0.5): numbers will be noisy');
 
 log('codec microbenchmark');
-const codec = runCodecMicro(quick ? 5000 : 20_000, quick ? 5 : 9);
+const codec = runCodecMicro(quick || args.steps ? 5000 : 20_000, quick || args.steps ? 5 : 9);
 for (const [k, v] of Object.entries(codec)) log(`  ${k.padEnd(22)} ${(v / 1000).toFixed(2)} µs/frame`);
 
 const api = await startProviderApi();
@@ -153,6 +155,22 @@ try {
     return { capacity: r.capacity, firstFail: r.firstFail, generatorBound: firstFailStep?.generatorSaturated ?? false, atCapacity, steps: r.steps };
   };
 
+  if (args.steps !== undefined) {
+    for (const calls of args.steps.split(',').map(Number)) {
+      if (product) {
+        const r = await step('product', calls, settings.productRamp);
+        log(`    product ${calls}: ${r.cpuUsPerFrame} µs server CPU per echoed frame`);
+      }
+      if (baselineUrl) {
+        const r = await step('baseline', calls, settings.baselineRamp);
+        log(`    baseline ${calls}: ${r.cpuUsPerFrame} µs server CPU per echoed frame`);
+      }
+    }
+  }
+
+  // eslint-disable-next-line no-labels
+  full: {
+  if (args.steps !== undefined) break full;
   // Handshake at light load.
   let handshake: BenchResult['handshake'] = null;
   const hsCalls = quick ? 20 : 40;
@@ -248,6 +266,7 @@ try {
     log('docs/benchmarks.md updated');
   }
   process.stdout.write(`\n${body}\n`);
+  }
 } finally {
   await cleanup();
 }
