@@ -106,3 +106,66 @@ export function polyphaseFor(fromRate: number, toRate: number): PolyphaseDesign 
   }
   return design;
 }
+
+/**
+ * A half-band filter for the 2× pairs (8↔16 and 24↔48 kHz): the same length and group delay as
+ * {@link designPolyphase} (ZERO_CROSSINGS periods of the lower rate each side of the centre), with
+ * the cutoff at exactly half the lower Nyquist's double, i.e. a quarter of the higher rate, so that
+ * every other tap is zero. Transition band ± ~0.4 kHz around the lower Nyquist for 8↔16 kHz (about
+ * 3.6–4.4 kHz), ~63 dB stopband (same Kaiser window).
+ *
+ * Upsampling by 2: the even outputs are the input delayed (centre tap 1), the odd outputs a
+ * symmetric FIR of `pairs` coefficient pairs. Downsampling by 2: `centre` × the middle sample plus
+ * the same symmetric FIR over the odd-distance samples.
+ */
+export interface HalfBandDesign {
+  /** Coefficient pairs (non-zero taps on each side of the centre). */
+  readonly pairs: number;
+  /**
+   * `pairs` coefficients, nearest to the centre first: tap at distance 2m+1 (in higher-rate
+   * samples) from the centre. Scaled for the direction (see {@link halfBandFor}).
+   */
+  readonly coefficients: Float64Array;
+  /** Centre tap (downsampling; 1 when upsampling, where it is a pure delay). */
+  readonly centre: number;
+  /** Group delay in output samples. */
+  readonly delayOut: number;
+  /** Group delay in input samples. */
+  readonly delayIn: number;
+}
+
+/** Designs the half-band filter for `fromRate` → `toRate` when one is twice the other; else undefined. */
+export function designHalfBand(fromRate: number, toRate: number): HalfBandDesign | undefined {
+  const up = toRate === 2 * fromRate;
+  if (!up && fromRate !== 2 * toRate) return undefined;
+  // Centre of the prototype, in higher-rate samples (40 for 8↔16 kHz): an even number.
+  const centre = 2 * ZERO_CROSSINGS;
+  const pairs = ZERO_CROSSINGS;
+  const i0Beta = besselI0(KAISER_BETA);
+  const odd = new Float64Array(pairs);
+  let oddSum = 0;
+  for (let m = 0; m < pairs; m++) {
+    const d = 2 * m + 1; // distance from the centre
+    const t = d / centre;
+    const window = besselI0(KAISER_BETA * Math.sqrt(Math.max(0, 1 - t * t))) / i0Beta;
+    odd[m] = 0.5 * sinc(0.5 * d) * window;
+    oddSum += 2 * odd[m]!;
+  }
+  if (up) {
+    // Odd-output branch on its own sums to 1 (unity DC gain); the even branch is the centre tap, 1.
+    for (let m = 0; m < pairs; m++) odd[m] = odd[m]! / oddSum;
+    return { pairs, coefficients: odd, centre: 1, delayOut: centre, delayIn: centre / 2 };
+  }
+  const total = 0.5 + oddSum;
+  for (let m = 0; m < pairs; m++) odd[m] = odd[m]! / total;
+  return { pairs, coefficients: odd, centre: 0.5 / total, delayOut: centre / 2, delayIn: centre };
+}
+
+const halfBands = new Map<string, HalfBandDesign | undefined>();
+
+/** {@link designHalfBand}, memoised. */
+export function halfBandFor(fromRate: number, toRate: number): HalfBandDesign | undefined {
+  const key = `${fromRate}:${toRate}`;
+  if (!halfBands.has(key)) halfBands.set(key, designHalfBand(fromRate, toRate));
+  return halfBands.get(key);
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CodecError } from './errors.ts';
+import { designHalfBand } from './polyphase.ts';
 import { Resampler } from './resampler.ts';
 import { SUPPORTED_SAMPLE_RATES } from './sample-rates.ts';
 import { rms, sine } from './testing/index.ts';
@@ -194,5 +195,108 @@ describe('Resampler', () => {
     }
     expect(caught).toBeInstanceOf(CodecError);
     expect((caught as CodecError).code).toBe('unsupported_sample_rate');
+  });
+});
+
+describe('Resampler, half-band path (2× pairs)', () => {
+  const HALF_BAND_PAIRS = [
+    [8000, 16000],
+    [16000, 8000],
+    [24000, 48000],
+    [48000, 24000],
+  ] as const;
+
+  /** Direct-form reference: zero-stuff (×2) or not, convolve with the full prototype, keep every output / every other. */
+  function reference(from: number, to: number, input: Int16Array): Int16Array {
+    const hb = designHalfBand(from, to)!;
+    const up = to > from;
+    const centre = 2 * hb.pairs;
+    const h = new Float64Array(2 * centre + 1);
+    h[centre] = up ? 0.5 : hb.centre;
+    for (let m = 0; m < hb.pairs; m++) h[centre - 1 - 2 * m] = h[centre + 1 + 2 * m] = up ? hb.coefficients[m]! / 2 : hb.coefficients[m]!;
+    // At the higher rate: u[j] = x[j/2] (up, even j; ×2 gain folded into the branch sums) or x[j] (down).
+    const highLength = up ? 2 * input.length : input.length;
+    const u = new Float64Array(highLength);
+    for (let i = 0; i < input.length; i++) u[up ? 2 * i : i] = input[i]!;
+    const out: number[] = [];
+    for (let n = 0; n < highLength; n += up ? 1 : 2) {
+      let acc = 0;
+      for (let j = 0; j < h.length; j++) if (n - j >= 0) acc += h[j]! * u[n - j]!;
+      // Upsampling has a gain of 2 (half the samples of u are zero).
+      const v = Math.round(up ? 2 * acc : acc);
+      out.push(Math.max(-32768, Math.min(32767, v)));
+    }
+    return Int16Array.from(out);
+  }
+
+  it.each(HALF_BAND_PAIRS)('%d → %d Hz matches the direct-form half-band filter (±1 LSB)', (from, to) => {
+    const input = concat([noise(from / 25, 3).map((v) => v >> 2), sine(700, from, 40, 20000)]);
+    const got = runFramed(new Resampler(from, to), input, [from / 50, 7, 1]);
+    const want = reference(from, to, input);
+    expect(got.length - new Resampler(from, to).delay).toBe(want.length);
+    let worst = 0;
+    for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+
+  it('has every other tap zero: the even outputs of 8 → 16 kHz are the input delayed by 20 samples', () => {
+    const input = noise(800, 5);
+    const out = new Resampler(8000, 16000).process(input);
+    for (let i = 0; i < input.length; i++) expect(out[2 * i]).toBe(i < 20 ? 0 : input[i - 20]);
+  });
+
+  it('keeps 3.4 kHz within 1 dB and puts 4.5 kHz ≥ 55 dB down (8 ↔ 16 kHz)', () => {
+    const pass = new Resampler(16000, 8000).process(sine(3400, 16000, 300, 16000));
+    expect(20 * Math.log10(rms(pass.subarray(200)) / (16000 / Math.SQRT2))).toBeGreaterThan(-1);
+    const image = new Resampler(8000, 16000).process(sine(3500, 8000, 300, 16000));
+    // 3.5 kHz at 8 kHz images to 4.5 kHz at 16 kHz: what is not the tone is the image.
+    const w = (2 * Math.PI * 3500) / 16000;
+    let residual = 0;
+    let count = 0;
+    for (let n = 200; n < image.length - 200; n++) {
+      const d = image[n]! - 16000 * Math.sin(w * (n - 40));
+      residual += d * d;
+      count++;
+    }
+    expect(20 * Math.log10(Math.sqrt(residual / count) / (16000 / Math.SQRT2))).toBeLessThan(-40);
+  });
+});
+
+describe('Resampler.process(input, dst)', () => {
+  it.each(PAIRS)('%d → %d Hz: fills dst with what process(input) returns; outputLength() is exact', (from, to) => {
+    const a = new Resampler(from, to);
+    const b = new Resampler(from, to);
+    const dst = new Int16Array(4096);
+    const input = noise(2000, 11);
+    for (let offset = 0, i = 0; offset < input.length; i++) {
+      const size = [from / 50, 1, 13, 0, 97][i % 5]!;
+      const chunk = input.subarray(offset, offset + size);
+      offset += size;
+      const expected = a.process(chunk);
+      expect(b.outputLength(chunk.length)).toBe(expected.length);
+      const got = b.process(chunk, dst);
+      expect(got.buffer).toBe(dst.buffer);
+      expect(got).toEqual(expected);
+    }
+  });
+
+  it('throws destination_too_small for a short dst, before consuming the input', () => {
+    const r = new Resampler(8000, 16000);
+    let caught: unknown;
+    try {
+      r.process(new Int16Array(160), new Int16Array(319));
+    } catch (err) {
+      caught = err;
+    }
+    expect((caught as CodecError).code).toBe('destination_too_small');
+    expect(r.process(sine(440, 8000, 20))).toEqual(new Resampler(8000, 16000).process(sine(440, 8000, 20)));
+  });
+
+  it('copies into dst when the rates are equal', () => {
+    const input = noise(320);
+    const dst = new Int16Array(400);
+    const out = new Resampler(16000, 16000).process(input, dst);
+    expect(out.buffer).toBe(dst.buffer);
+    expect(out).toEqual(input);
   });
 });
