@@ -6,7 +6,8 @@
  * Options: --quick (short windows, coarse search) · --window MS · --settle MS · --max-calls N ·
  * --product-ramp PER_S · --baseline-ramp PER_S · --only product|baseline · --no-docs ·
  * --profile N (instead: profile the product holding N calls, see profile.ts) · --echo-rate 8000|16000 ·
- * --steps N,M,… (instead of the search: only these fixed steps on the selected servers, no result file)
+ * --steps N,M,… (instead of the search: only these fixed steps on the selected servers, no result file) ·
+ * --node-args '…' (extra node options for the product, e.g. --perf-basic-prof)
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -34,6 +35,7 @@ const { values: args } = parseArgs({
     'no-docs': { type: 'boolean', default: false },
     'echo-rate': { type: 'string' },
     steps: { type: 'string' },
+    'node-args': { type: 'string' },
   },
 });
 if (args.profile !== undefined) {
@@ -82,7 +84,7 @@ process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
 try {
   if (args.only !== 'baseline') {
     log('starting the product (embedded, echo engine)');
-    product = await startProduct({ core: pinned ? SERVER_CORE : null, providerApiUrl: api.url, providerToken: api.token, logFile: path.join(tmpDir, 'product.log'), echoRate: settings.echoRate });
+    product = await startProduct({ core: pinned ? SERVER_CORE : null, providerApiUrl: api.url, providerToken: api.token, logFile: path.join(tmpDir, 'product.log'), echoRate: settings.echoRate, ...(args['node-args'] ? { nodeArgs: args['node-args'].split(' ') } : {}) });
   }
   if (args.only !== 'product') {
     const child = spawnOnCore(pinned ? SERVER_CORE : null, process.execPath, ['bench/ws-echo-server.mjs'], { ...process.env, PORT: '0' }, ROOT);

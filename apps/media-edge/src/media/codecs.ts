@@ -24,14 +24,14 @@ export interface WireCodec {
    * may borrow `dst` or `src` and is valid until either is reused.
    */
   decode(src: Uint8Array, dst: Int16Array): Int16Array;
-  /** Encodes PCM16 samples to wire bytes. */
+  /** Encodes PCM16 samples to wire bytes (a new Buffer, from Node's pool where small). */
   encode(pcm: Int16Array): Uint8Array;
 }
 
 /** Every encoding of `AudioEncoding`, as one table. */
 export const WIRE_CODECS = {
-  mulaw: { bytesPerSample: 1, silenceByte: 0xff, decode: mulawDecode, encode: (pcm) => mulawEncode(pcm) },
-  alaw: { bytesPerSample: 1, silenceByte: 0xd5, decode: alawDecode, encode: (pcm) => alawEncode(pcm) },
+  mulaw: { bytesPerSample: 1, silenceByte: 0xff, decode: mulawDecode, encode: (pcm) => mulawEncode(pcm, Buffer.allocUnsafe(pcm.length)) },
+  alaw: { bytesPerSample: 1, silenceByte: 0xd5, decode: alawDecode, encode: (pcm) => alawEncode(pcm, Buffer.allocUnsafe(pcm.length)) },
   pcm16le: { bytesPerSample: 2, silenceByte: 0, decode: (src) => pcm16leToInt16(src), encode: (pcm) => int16ToPcm16le(pcm) },
   pcm16be: { bytesPerSample: 2, silenceByte: 0, decode: (src) => pcm16beToInt16(src), encode: (pcm) => int16ToPcm16be(pcm) },
 } as const satisfies Record<AudioEncoding, WireCodec>;

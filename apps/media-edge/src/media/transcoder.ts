@@ -21,6 +21,7 @@ export class InboundTranscoder {
   private readonly codec: WireCodec;
   private readonly resampler: Resampler | null;
   private scratch = new Int16Array(0);
+  private resampled = new Int16Array(0);
 
   constructor(
     private readonly format: MediaFormat,
@@ -42,7 +43,11 @@ export class InboundTranscoder {
     const whole = count * this.codec.bytesPerSample === payload.length ? payload : payload.subarray(0, count * this.codec.bytesPerSample);
     const pcm = this.codec.decode(whole, this.scratch);
     this.samples += count;
-    return this.resampler ? this.resampler.process(pcm) : pcm;
+    const r = this.resampler;
+    if (r === null) return pcm;
+    const out = r.outputLength(pcm.length);
+    if (this.resampled.length < out) this.resampled = new Int16Array(Math.max(out, 2 * this.resampled.length));
+    return r.process(pcm, this.resampled);
   }
 }
 
@@ -56,6 +61,7 @@ export class OutboundTranscoder {
   private readonly codec: WireCodec;
   private readonly resampler: Resampler | null;
   private readonly rechunker: Rechunker;
+  private resampled = new Int16Array(0);
 
   constructor(engineRate: number, format: MediaFormat, chunkBytes?: number) {
     this.codec = codecFor(format);
@@ -68,9 +74,19 @@ export class OutboundTranscoder {
     this.rechunker = new Rechunker(this.frameBytes);
   }
 
-  /** Returns the whole frames completed by `pcm`. */
+  /**
+   * Returns the whole frames completed by `pcm`. Resamples into a reused scratch buffer; the
+   * encoded bytes are a new (pooled) Buffer each time, since returned frames are views of it and
+   * may wait in the pacer.
+   */
   write(pcm: Int16Array): Buffer[] {
-    const resampled = this.resampler ? this.resampler.process(pcm) : pcm;
+    let resampled = pcm;
+    const r = this.resampler;
+    if (r !== null) {
+      const out = r.outputLength(pcm.length);
+      if (this.resampled.length < out) this.resampled = new Int16Array(Math.max(out, 2 * this.resampled.length));
+      resampled = r.process(pcm, this.resampled);
+    }
     if (resampled.length === 0) return [];
     return this.rechunker.write(asBuffer(this.codec.encode(resampled)));
   }
