@@ -160,8 +160,16 @@ try {
   if (args.steps !== undefined) {
     for (const calls of args.steps.split(',').map(Number)) {
       if (product) {
+        const before = await fetchMetrics(product.baseUrl);
         const r = await step('product', calls, settings.productRamp);
-        log(`    product ${calls}: ${r.cpuUsPerFrame} µs server CPU per echoed frame`);
+        const after = await fetchMetrics(product.baseUrl);
+        const mean = (op: string): string => {
+          const d = (n: string): number => (metricValue(after, n, { op, outcome: 'ok' }) ?? 0) - (metricValue(before, n, { op, outcome: 'ok' }) ?? 0);
+          const count = d('vr3_media_edge_bus_request_seconds_count');
+          return count > 0 ? ((d('vr3_media_edge_bus_request_seconds_sum') / count) * 1000).toFixed(1) : '—';
+        };
+        const hs = (q: number): string => ((histogramQuantile(before, after, 'vr3_media_edge_handshake_seconds', q) ?? Number.NaN) * 1000).toFixed(1);
+        log(`    product ${calls}: ${r.cpuUsPerFrame} µs server CPU per echoed frame; handshake p50 ${hs(0.5)} p99 ${hs(0.99)} ms; bus mean admit ${mean('admit')} start ${mean('start')} ms`);
       }
       if (baselineUrl) {
         const r = await step('baseline', calls, settings.baselineRamp);

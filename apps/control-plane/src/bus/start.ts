@@ -47,9 +47,10 @@ function namedAccount(provider: keyof typeof PROVIDER_RULES, start: RunStartRequ
 /**
  * `RunStart`: matches the telephony configuration when the provider names its account in `start`
  * (Exotel, Twilio, Vobiz, Plivo; the query parameter is the fallback), records the `start` ids and
- * metadata on the run (numbers missing from the URL are taken from `start`), validates the call with
- * the stored credentials (a timeout is a failure), then moves the run to `running` and answers
- * with the configuration's stream settings. On failure the run is finalized `failed` first.
+ * metadata on the run (numbers missing from the URL are taken from `start`) and moves it to `running`
+ * once the call is validated with the stored credentials (a timeout is a failure), in one update,
+ * and answers with the configuration's stream settings. On a failed validation the `start`
+ * metadata is recorded and the run finalized `failed` first.
  */
 export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): Promise<RunStartResponse> {
   const req = parseMessage(RunStartRequestSchema, data);
@@ -89,18 +90,16 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
     ...(gathered['call_id'] === undefined && start.call_id !== undefined ? { call_id: start.call_id } : {}),
   };
   const nextLogs = { ...logs, inbound_webhook: { ...objectOf(logs['inbound_webhook']), start: start.metadata } };
-  const recorded = await ctx.prisma.workflowRun.updateMany({
-    where: { id: run.id, state: RunState.Initialized },
-    data: {
-      gatheredContext: nextGathered as Prisma.InputJsonObject,
-      initialContext: nextInitial as Prisma.InputJsonObject,
-      logs: nextLogs as Prisma.InputJsonObject,
-      edgeId: req.edge_id,
-      telephonyConfigurationId: configuration?.id ?? null,
-    },
-  });
-  if (recorded.count === 0) return { ok: false, error: { code: StreamErrorCode.Internal, message: 'run ended before it started' } };
+  const record = {
+    gatheredContext: nextGathered as Prisma.InputJsonObject,
+    initialContext: nextInitial as Prisma.InputJsonObject,
+    logs: nextLogs as Prisma.InputJsonObject,
+    edgeId: req.edge_id,
+    telephonyConfigurationId: configuration?.id ?? null,
+  };
 
+  // Validate first, then record `start` and move to `running` in one update (one round trip fewer
+  // on every handshake); a failed validation records `start` before finalizing the run.
   const sessionId = start.session_id ?? start.call_id;
   try {
     const { client, ref } = providerTargetFor(ctx, configuration, sessionId);
@@ -110,6 +109,8 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
     const status = (err as { status?: unknown }).status;
     const detail = typeof code === 'string' ? code : 'validation_error';
     log.warn({ err, provider: run.mode }, 'session validation failed');
+    const recorded = await ctx.prisma.workflowRun.updateMany({ where: { id: run.id, state: RunState.Initialized }, data: record });
+    if (recorded.count === 0) return { ok: false, error: { code: StreamErrorCode.Internal, message: 'run ended before it started' } };
     return fail(
       StreamErrorCode.SessionValidationFailed,
       'session validation failed',
@@ -119,7 +120,7 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
 
   const started = await ctx.prisma.workflowRun.updateMany({
     where: { id: run.id, state: RunState.Initialized },
-    data: { state: RunState.Running, startedAt: new Date() },
+    data: { ...record, state: RunState.Running, startedAt: new Date() },
   });
   if (started.count === 0) return { ok: false, error: { code: StreamErrorCode.Internal, message: 'run ended before it started' } };
   log.info({ telephony_configuration_id: configuration?.id }, 'run running');

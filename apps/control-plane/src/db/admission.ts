@@ -61,8 +61,13 @@ export async function admitRun(prisma: Db, input: AdmissionInput, options: Admis
 }
 
 async function admitInTransaction(tx: Prisma.TransactionClient, input: AdmissionInput, now: Date): Promise<AdmissionResult> {
-  await tx.$queryRaw`SELECT "id" FROM "users" WHERE "id" = ${input.userId} FOR UPDATE`;
-  const quota = await tx.userQuota.findUnique({ where: { userId: input.userId } });
+  // Lock the user's row and read their quota in one round trip. The active-run count and the month's
+  // seconds below are later statements, so they see every admission committed before the lock.
+  const rows = await tx.$queryRaw<Array<{ maxConcurrentCalls: number | null; monthlyCallSeconds: number | null }>>`
+    SELECT q."max_concurrent_calls" AS "maxConcurrentCalls", q."monthly_call_seconds" AS "monthlyCallSeconds"
+    FROM "users" u LEFT JOIN "user_quotas" q ON q."user_id" = u."id"
+    WHERE u."id" = ${input.userId} FOR UPDATE OF u`;
+  const quota = rows[0];
   if (quota?.maxConcurrentCalls !== null && quota?.maxConcurrentCalls !== undefined) {
     const active = await tx.workflowRun.count({
       where: { userId: input.userId, state: { in: [RunState.Initialized, RunState.Running] } },
