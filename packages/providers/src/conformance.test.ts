@@ -73,6 +73,10 @@ for (const descriptor of STREAM_PROVIDER_DESCRIPTORS) {
             const code = fx.expect.error;
             expect(run).toThrow(ProviderFrameError);
             expect(run).toThrow(expect.objectContaining({ code, retryable: false }));
+            // The same frame as a Buffer fails the same way.
+            if (typeof fx.frame === 'string' && !(fx.isBinary ?? false)) {
+              expect(() => adapter.parse(Buffer.from(fx.frame as string), false)).toThrow(expect.objectContaining({ code, retryable: false }));
+            }
           } else {
             expect(run()).toStrictEqual(fx.expect.event);
             // The same frame as a Buffer parses identically.

@@ -215,6 +215,18 @@ const inbound: InboundFixture[] = [
     expect: { event: { type: 'media', payload: Buffer.alloc(0), sequence: 9 } },
   },
   {
+    name: 'media with keys in another order and whitespace (bytes: fast path)',
+    source: EDGE,
+    frame: '{"event":"media" ,"media":{ "payload":"/38AgA==", "timestamp":220 }, "streamSid":"s","sequenceNumber":12 }',
+    expect: { event: { type: 'media', payload: Buffer.from([0xff, 0x7f, 0x00, 0x80]), sequence: 12, timestampMs: 220 } },
+  },
+  {
+    name: 'media with an escaped payload string (bytes: general path)',
+    source: EDGE,
+    frame: '{"event":"media","media":{"payload":"\\/38AgA=="},"sequenceNumber":"1"}',
+    expect: { event: { type: 'media', payload: Buffer.from([0xff, 0x7f, 0x00, 0x80]), sequence: 1 } },
+  },
+  {
     name: 'media on the outbound track is not caller audio',
     source: EDGE,
     frame: json({ event: 'media', streamSid: SID, media: { track: 'outbound', payload: '/38AgA==' } }),

@@ -2,6 +2,7 @@ import type { AudioEncoding, CallEvent, MediaFormat, ProviderName, StartEvent } 
 import type { ClearAck, HandshakeOrder, OutboundFraming, ProviderSettings, StreamAdapter } from '../adapter.ts';
 import { ProviderFrameError } from '../errors.ts';
 import { parseEventFrame, requireObject } from '../frame-fields.ts';
+import { FALLBACK, parseMediaFast } from './fast-media.ts';
 import { parseConnected, parseDtmf, parseMedia, parseStart, parseStop, requireString } from './frames.ts';
 
 /** What distinguishes one Twilio-style provider from another. */
@@ -27,6 +28,8 @@ const UNBOUND = '';
  * snake_case; media on an outbound track parses to `null`. Outbound `media`, `mark`, `clear`, each
  * carrying the stream id under the profile's key. The provider plays back the format it sends.
  *
+ * Inbound `media` frames in plain form are read without `JSON.parse` ({@link parseMediaFast});
+ * anything else goes through `JSON.parse`, with the same results.
  * Outbound frames are concatenations of JSON prefixes computed once in {@link bind}: no
  * per-frame object serialization and no per-frame closures.
  */
@@ -50,6 +53,10 @@ export class TwilioStyleStreamAdapter implements StreamAdapter {
   }
 
   parse(data: Buffer | string, isBinary: boolean): CallEvent | null {
+    if (!isBinary && typeof data !== 'string') {
+      const fast = parseMediaFast(data);
+      if (fast !== FALLBACK) return fast;
+    }
     const frame = parseEventFrame(data, isBinary);
     switch (frame.event) {
       case 'media':
