@@ -66,7 +66,8 @@ export interface BenchResult {
     maxCalls: number;
   };
   codec: CodecCosts;
-  handshake: { calls: number; rampPerSecond: number; product: LatencyPair | null; baseline: LatencyPair | null; serverP50Ms: number | null; serverP99Ms: number | null } | null;
+  /** `warmupCalls` calls at the same rate went first; `coldServerP50Ms` is their server-side p50. */
+  handshake: { calls: number; rampPerSecond: number; warmupCalls?: number; coldServerP50Ms?: number | null; product: LatencyPair | null; baseline: LatencyPair | null; serverP50Ms: number | null; serverP99Ms: number | null } | null;
   baseline: ServerResult | null;
   product: ServerResult | null;
   ratio: number | null;
