@@ -85,6 +85,11 @@ export interface StreamAdapter {
   outboundFraming(): OutboundFraming;
   /** Serializes outbound audio (exactly one {@link outboundFraming} chunk) into one text frame. */
   media(payload: Buffer): string;
+  /**
+   * Optional: the same frame as {@link media}, as its UTF-8 bytes (sent as a text frame without
+   * making a string first). Adapters that have it serialize the hot path straight into a Buffer.
+   */
+  mediaBytes?(payload: Buffer): Buffer;
   /** A playback marker the provider acknowledges once everything before it has played. */
   mark(name: string): string;
   /** Asks the provider to drop audio it has buffered but not yet played. */

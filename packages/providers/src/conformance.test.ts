@@ -112,6 +112,8 @@ for (const descriptor of STREAM_PROVIDER_DESCRIPTORS) {
             const text = f.kind === 'media' ? adapter.media(f.payload) : f.kind === 'mark' ? adapter.mark(f.name) : adapter.clear();
             expect(JSON.parse(text)).toEqual(fx.expected);
             expect(text).toBe(JSON.stringify(fx.expected));
+            // The bytes form, where an adapter has one, is exactly the same frame.
+            if (f.kind === 'media' && adapter.mediaBytes) expect(adapter.mediaBytes(f.payload).toString('utf8')).toBe(text);
           });
         }
       });
@@ -119,7 +121,8 @@ for (const descriptor of STREAM_PROVIDER_DESCRIPTORS) {
 
     it('refuses outbound frames before bind', () => {
       const adapter = descriptor.createStreamAdapter();
-      for (const build of [() => adapter.media(Buffer.alloc(1)), () => adapter.mark('m'), () => adapter.clear()]) {
+      const bytes = adapter.mediaBytes?.bind(adapter);
+      for (const build of [() => adapter.media(Buffer.alloc(1)), () => adapter.mark('m'), () => adapter.clear(), ...(bytes ? [() => bytes(Buffer.alloc(1))] : [])]) {
         expect(build).toThrow(expect.objectContaining({ code: 'adapter_not_bound' }));
       }
     });

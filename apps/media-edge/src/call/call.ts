@@ -187,6 +187,7 @@ export class Call {
         logger: this.log,
         hooks: {
           send: (text) => this.d.transport.send(text),
+          ...(this.d.transport.sendBytes ? { sendBytes: (bytes: Buffer) => this.d.transport.sendBytes!(bytes) } : {}),
           bufferedAmount: () => this.d.transport.bufferedAmount,
           hangup: () => void this.agentEnd('agent_hangup'),
           transfer: (target) => void this.agentEnd('transfer', target),

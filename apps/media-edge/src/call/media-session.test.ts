@@ -1,3 +1,4 @@
+import { mulawEncode } from '@vr3/codec';
 import { MULAW_8K, type AdmittedRun, type StartEvent } from '@vr3/protocol';
 import { CloudonixStreamAdapter } from '@vr3/providers';
 import pino from 'pino';
@@ -12,16 +13,18 @@ import { openMediaSession, type MediaSessionHooks } from './media-session.ts';
 const run: AdmittedRun = { id: 'run-1', name: 'WR-AGS-00000001', agent_uuid: 'a', provider: 'cloudonix', telephony_configuration_id: 't', engine: { type: 'echo' }, max_duration_ms: null };
 const start: StartEvent = { type: 'start', streamId: 'MZ1', customParameters: {}, mediaFormat: MULAW_8K, metadata: {} };
 
-function open(options: { bufferedAmount: () => number; engineRate?: number; config?: Parameters<typeof resolveMediaEdgeConfig>[0] }) {
+function open(options: { bufferedAmount: () => number; engineRate?: number; config?: Parameters<typeof resolveMediaEdgeConfig>[0]; bytes?: boolean }) {
   const registry = new Registry();
   const metrics = createEdgeMetrics(registry);
   const stats = new CallStats(metrics);
   const adapter = new CloudonixStreamAdapter();
   adapter.bind(start);
   const sent: string[] = [];
+  const sentBytes: Buffer[] = [];
   const failures: unknown[] = [];
   const hooks: MediaSessionHooks = {
     send: (t) => sent.push(t),
+    ...(options.bytes ? { sendBytes: (b: Buffer) => sentBytes.push(b) } : {}),
     bufferedAmount: options.bufferedAmount,
     hangup: () => undefined,
     transfer: () => undefined,
@@ -30,7 +33,7 @@ function open(options: { bufferedAmount: () => number; engineRate?: number; conf
   const probe = new ProbeEngine(options.engineRate ? { sampleRate: options.engineRate } : {});
   const media = openMediaSession({ run, start, adapter, engines: { echo: probe }, config: resolveMediaEdgeConfig(options.config), stats, logger: pino({ level: 'silent' }), hooks });
   media.start();
-  return { media, sent, stats, probe, registry, failures };
+  return { media, sent, sentBytes, stats, probe, registry, failures, adapter };
 }
 
 describe('MediaSession', () => {
@@ -82,5 +85,19 @@ describe('MediaSession', () => {
     expect(Date.now() - began).toBeLessThan(300);
     media.close();
     await media.drain(10_000);
+  });
+
+  it('sends outbound media as bytes when the socket takes bytes (the same frame as text), marks as text', () => {
+    const { media, sent, sentBytes, probe, adapter } = open({ bufferedAmount: () => 0, bytes: true });
+    const pcm = new Int16Array(160).map((_, i) => (i * 97) % 4000);
+    probe.last.io.sendAudio(pcm);
+    probe.last.io.sendAudio(pcm.subarray(0, 100)); // a partial frame: carried
+    probe.last.io.sendAudio(pcm.subarray(100)); // completes it
+    probe.last.io.mark('m1');
+    expect(sentBytes).toHaveLength(2);
+    expect(sent).toEqual([adapter.mark('m1')]);
+    const expected = adapter.media(Buffer.from(mulawEncode(pcm)));
+    expect(sentBytes.map((b) => b.toString('utf8'))).toEqual([expected, expected]);
+    media.close();
   });
 });

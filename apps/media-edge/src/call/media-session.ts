@@ -14,6 +14,8 @@ import { InboundTranscoder, OutboundTranscoder } from '../media/transcoder.ts';
 export interface MediaSessionHooks {
   /** Sends one text frame on the provider socket. */
   send(text: string): void;
+  /** Sends one text frame given as its UTF-8 bytes (optional; `send` is used without it). */
+  sendBytes?(bytes: Buffer): void;
   /** `ws.bufferedAmount` of the provider socket. */
   bufferedAmount(): number;
   hangup(reason: string | undefined): void;
@@ -92,11 +94,14 @@ export class MediaSession implements PacerSink {
   private drainTimer: NodeJS.Timeout | null = null;
   private drainDone: (() => void) | null = null;
   private readonly inboundMsPerByte: number;
+  /** Outbound media goes as bytes (adapter and socket both support it): no string per frame. */
+  private readonly mediaAsBytes: boolean;
   readonly io: AgentIO;
 
   constructor(private readonly o: MediaSessionOptions) {
     this.inbound = new InboundTranscoder(o.inbound, o.engine.sampleRate);
     this.inboundMsPerByte = payloadMs(o.inbound, 1);
+    this.mediaAsBytes = o.adapter.mediaBytes !== undefined && o.hooks.sendBytes !== undefined;
     this.outbound = new OutboundTranscoder(o.engine.sampleRate, o.outbound, o.framing.chunkBytes);
     this.pacer = new OutboundPacer(this, { maxFrames: o.maxOutboundFrames, leadFrames: o.leadFrames, frameMs: o.framing.chunkMs });
     this.playback = new PlaybackTracker({ onPlayed: (name) => this.onPlayed(name) });
@@ -206,7 +211,8 @@ export class MediaSession implements PacerSink {
       this.o.stats.dropped('out', 'socket_backpressure');
       return;
     }
-    this.o.hooks.send(this.o.adapter.media(frame));
+    if (this.mediaAsBytes) this.o.hooks.sendBytes!(this.o.adapter.mediaBytes!(frame));
+    else this.o.hooks.send(this.o.adapter.media(frame));
     this.o.stats.frameOut(this.o.framing.chunkMs);
   }
 
@@ -224,7 +230,7 @@ export class MediaSession implements PacerSink {
 
   private sendPcm(pcm: Int16Array): void {
     if (this.closed) return;
-    for (const frame of this.outbound.write(pcm)) this.pacer.pushAudio(frame);
+    this.outbound.write(pcm, this.pacer);
   }
 
   private mark(name: string): void {

@@ -12,6 +12,8 @@ export type CallPhase = 'admitting' | 'handshaking' | 'starting' | 'running' | '
 /** The provider socket as the call sees it. */
 export interface CallTransport {
   send(text: string): void;
+  /** Sends one text frame given as its UTF-8 bytes (optional). */
+  sendBytes?(bytes: Buffer): void;
   readonly bufferedAmount: number;
   /** Sends a close frame; the transport enforces the close deadline. Idempotent. */
   close(code: number, reason: string): void;

@@ -51,6 +51,11 @@ export class InboundTranscoder {
   }
 }
 
+/** Where {@link OutboundTranscoder.write} delivers whole frames (the call's pacer). */
+export interface FrameSink {
+  pushAudio(frame: Buffer): void;
+}
+
 /**
  * Agent audio: PCM16 at the engine's rate → the provider's outbound format, cut into frames of
  * `chunkBytes` (default 20 ms; Exotel wants ≥ 3200 B in multiples of 320 B). A partial frame stays
@@ -75,11 +80,12 @@ export class OutboundTranscoder {
   }
 
   /**
-   * Returns the whole frames completed by `pcm`. Resamples into a reused scratch buffer; the
-   * encoded bytes are a new (pooled) Buffer each time, since returned frames are views of it and
-   * may wait in the pacer.
+   * Hands `sink` the whole frames completed by `pcm`, in order. Resamples into a reused scratch
+   * buffer; the encoded bytes are a new (pooled) Buffer each time, since frames are views of it
+   * and may wait in the pacer. The common case — exactly one frame and nothing carried — skips
+   * the rechunker.
    */
-  write(pcm: Int16Array): Buffer[] {
+  write(pcm: Int16Array, sink: FrameSink): void {
     let resampled = pcm;
     const r = this.resampler;
     if (r !== null) {
@@ -87,8 +93,10 @@ export class OutboundTranscoder {
       if (this.resampled.length < out) this.resampled = new Int16Array(Math.max(out, 2 * this.resampled.length));
       resampled = r.process(pcm, this.resampled);
     }
-    if (resampled.length === 0) return [];
-    return this.rechunker.write(asBuffer(this.codec.encode(resampled)));
+    if (resampled.length === 0) return;
+    const bytes = asBuffer(this.codec.encode(resampled));
+    if (bytes.length === this.frameBytes && this.rechunker.buffered === 0) return sink.pushAudio(bytes);
+    for (const frame of this.rechunker.write(bytes)) sink.pushAudio(frame);
   }
 
   /** Pads a partial frame with silence and returns it (null when none is pending). */

@@ -2,6 +2,9 @@ import { WebSocket, type RawData } from 'ws';
 import type { CallTransport } from '../call/types.ts';
 import type { EdgeMetrics } from '../metrics.ts';
 
+/** Every frame the edge sends: text, uncompressed (no permessage-deflate is negotiated anyway), whole. */
+const TEXT_FRAME = { binary: false, compress: false, fin: true } as const;
+
 /** What a {@link WsTransport} reports to its owner. */
 export interface TransportListener {
   onFrame(data: Buffer | string, isBinary: boolean): void;
@@ -49,7 +52,12 @@ export class WsTransport implements CallTransport {
   }
 
   send(text: string): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text, TEXT_FRAME);
+  }
+
+  /** A text frame from its UTF-8 bytes (the caller guarantees valid UTF-8): no string conversion. */
+  sendBytes(bytes: Buffer): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(bytes, TEXT_FRAME);
   }
 
   close(code: number, reason: string): void {

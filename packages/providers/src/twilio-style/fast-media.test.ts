@@ -83,3 +83,16 @@ describe('parseMediaFast', () => {
     expect(slow).toEqual({ error: 'malformed_frame' });
   });
 });
+
+describe('TwilioStyleStreamAdapter.mediaBytes', () => {
+  it.each(['cloudonix', 'twilio', 'exotel'] as const)('%s: the bytes of media() for every payload length and a non-ASCII stream id', (name) => {
+    const adapter = getStreamProvider(name)!.createStreamAdapter();
+    const start = adapter.parse(JSON.stringify({ event: 'start', start: { streamSid: 'MZ-é-"q"-1', mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000 } } }), false);
+    adapter.bind(start as Parameters<typeof adapter.bind>[0]);
+    for (let n = 0; n < 12; n++) {
+      const payload = Buffer.from(Array.from({ length: n + 158 }, (_, i) => (i * 37 + n) & 0xff));
+      expect(adapter.mediaBytes!(payload).toString('utf8')).toBe(adapter.media(payload));
+    }
+    expect(adapter.mediaBytes!(Buffer.alloc(0)).toString('utf8')).toBe(adapter.media(Buffer.alloc(0)));
+  });
+});

@@ -42,6 +42,7 @@ export class TwilioStyleStreamAdapter implements StreamAdapter {
   #format: MediaFormat;
   #framing: OutboundFraming;
   #mediaPrefix = '';
+  #mediaPrefixBytes = Buffer.alloc(0);
   #markPrefix = '';
   #clear = UNBOUND;
 
@@ -82,6 +83,7 @@ export class TwilioStyleStreamAdapter implements StreamAdapter {
     this.#format = { encoding: start.mediaFormat.encoding, sampleRate: start.mediaFormat.sampleRate };
     this.#framing = this.#profile.framing(this.#format);
     this.#mediaPrefix = `{"event":"media",${key}:${sid},"media":{"payload":"`;
+    this.#mediaPrefixBytes = Buffer.from(this.#mediaPrefix, 'utf8');
     this.#markPrefix = `{"event":"mark",${key}:${sid},"mark":{"name":`;
     this.#clear = `{"event":"clear",${key}:${sid}}`;
   }
@@ -103,6 +105,21 @@ export class TwilioStyleStreamAdapter implements StreamAdapter {
   media(payload: Buffer): string {
     if (this.#clear === UNBOUND) throw notBound();
     return this.#mediaPrefix + payload.toString('base64') + '"}}';
+  }
+
+  /** {@link media} as bytes: the prefix copied, the payload base64-encoded after it, `"}}`. */
+  mediaBytes(payload: Buffer): Buffer {
+    if (this.#clear === UNBOUND) throw notBound();
+    const prefix = this.#mediaPrefixBytes;
+    const at = prefix.length;
+    const b64 = 4 * Math.ceil(payload.length / 3);
+    const out = Buffer.allocUnsafe(at + b64 + 3);
+    prefix.copy(out, 0);
+    out.write(payload.toString('base64'), at, b64, 'latin1');
+    out[at + b64] = 0x22; // "
+    out[at + b64 + 1] = 0x7d; // }
+    out[at + b64 + 2] = 0x7d; // }
+    return out;
   }
 
   mark(name: string): string {
