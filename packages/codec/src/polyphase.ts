@@ -141,6 +141,8 @@ export function designHalfBand(fromRate: number, toRate: number): HalfBandDesign
   // Centre of the prototype, in higher-rate samples (40 for 8↔16 kHz): an even number.
   const centre = 2 * ZERO_CROSSINGS;
   const pairs = ZERO_CROSSINGS;
+  // The resampler's inner loops take the pairs four at a time.
+  if (pairs % 4 !== 0) throw new Error(`half-band pairs must be a multiple of 4, got ${pairs}`);
   const i0Beta = besselI0(KAISER_BETA);
   const odd = new Float64Array(pairs);
   let oddSum = 0;

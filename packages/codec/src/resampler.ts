@@ -171,11 +171,15 @@ export class Resampler {
         out[2 * k] = work[mid]!;
         let a0 = 0;
         let a1 = 0;
-        for (let m = 0; m < pairs; m += 2) {
-          a0 += c[m]! * (work[mid - m]! + work[mid + 1 + m]!);
-          a1 += c[m + 1]! * (work[mid - m - 1]! + work[mid + 2 + m]!);
+        let a2 = 0;
+        let a3 = 0;
+        for (let m = 0, lo = mid, hi = mid + 1; m < pairs; m += 4, lo -= 4, hi += 4) {
+          a0 += c[m]! * (work[lo]! + work[hi]!);
+          a1 += c[m + 1]! * (work[lo - 1]! + work[hi + 1]!);
+          a2 += c[m + 2]! * (work[lo - 2]! + work[hi + 2]!);
+          a3 += c[m + 3]! * (work[lo - 3]! + work[hi + 3]!);
         }
-        const rounded = Math.round(a0 + a1);
+        const rounded = Math.round(a0 + a1 + (a2 + a3));
         out[2 * k + 1] = rounded > 32767 ? 32767 : rounded < -32768 ? -32768 : rounded;
       }
       work.copyWithin(0, n, n + history);
@@ -193,11 +197,15 @@ export class Resampler {
       const mid = history + k - 2 * pairs;
       let a0 = centre * work[mid]!;
       let a1 = 0;
-      for (let m = 0; m < pairs; m += 2) {
-        a0 += c[m]! * (work[mid - 1 - 2 * m]! + work[mid + 1 + 2 * m]!);
-        a1 += c[m + 1]! * (work[mid - 3 - 2 * m]! + work[mid + 3 + 2 * m]!);
+      let a2 = 0;
+      let a3 = 0;
+      for (let m = 0, lo = mid - 1, hi = mid + 1; m < pairs; m += 4, lo -= 8, hi += 8) {
+        a0 += c[m]! * (work[lo]! + work[hi]!);
+        a1 += c[m + 1]! * (work[lo - 2]! + work[hi + 2]!);
+        a2 += c[m + 2]! * (work[lo - 4]! + work[hi + 4]!);
+        a3 += c[m + 3]! * (work[lo - 6]! + work[hi + 6]!);
       }
-      const rounded = Math.round(a0 + a1);
+      const rounded = Math.round(a0 + a1 + (a2 + a3));
       out[o] = rounded > 32767 ? 32767 : rounded < -32768 ? -32768 : rounded;
     }
     work.copyWithin(0, n, n + history);
