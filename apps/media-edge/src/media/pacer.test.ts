@@ -45,6 +45,24 @@ describe('OutboundPacer', () => {
     expect(p.queuedFrames).toBe(2);
   });
 
+  it('a real-time stream goes out frame by frame as it arrives, without a timer or a queue', () => {
+    const p = pacer();
+    let idle = 0;
+    for (let i = 0; i < 50; i++) {
+      t = 1000 + i * 20 + (i % 3); // a little jitter, never early
+      p.pushAudio(frame(i));
+      expect(sent).toHaveLength(i + 1);
+      expect(p.queuedFrames).toBe(0);
+      p.whenIdle(() => idle++);
+    }
+    expect(idle).toBe(50);
+    expect(vi.getTimerCount()).toBe(0);
+    // A frame ahead of the lead still waits for its time.
+    for (let i = 50; i < 54; i++) p.pushAudio(frame(i));
+    expect(sent).toHaveLength(52);
+    expect(vi.getTimerCount()).toBe(1);
+  });
+
   it('catches up after a late timer instead of restarting the clock', () => {
     const p = pacer();
     for (let i = 0; i < 10; i++) p.pushAudio(frame(i));

@@ -81,6 +81,21 @@ export class OutboundPacer {
 
   pushAudio(frame: Buffer): void {
     if (this.stopped) return;
+    // Nothing queued and the frame is due (an engine answering in real time): send it straight
+    // away, exactly as pump() would, without going through the queue.
+    if (this.head === this.queue.length && this.timer === null) {
+      const now = this.now();
+      if (now - (this.epoch + this.sent * this.frameMs) > this.maxCatchUpMs) {
+        this.epoch = now;
+        this.sent = 0;
+      }
+      if (this.epoch + this.sent * this.frameMs - this.leadMs <= now) {
+        this.sent++;
+        this.sink.sendAudio(frame);
+        if (this.head === this.queue.length) this.settleIdle();
+        return;
+      }
+    }
     this.queue.push(frame);
     this.audioQueued++;
     while (this.audioQueued > this.options.maxFrames) this.dropOldest();
