@@ -14,12 +14,9 @@
  * Internal to the package.
  */
 import type { MediaEvent } from '@vr3/protocol';
-import { decodeBase64 } from '../frame-fields.ts';
+import { decodeBase64Bytes } from '../base64-bytes.ts';
 
-/** Node's Buffer has `latin1Slice(start, end)` (what `toString('latin1', …)` calls), untyped. */
-interface Latin1Sliceable {
-  latin1Slice(start: number, end: number): string;
-}
+const EMPTY = Buffer.alloc(0);
 
 /** "Not handled here": parse the frame the general way. */
 export const FALLBACK: unique symbol = Symbol('fallback');
@@ -85,7 +82,23 @@ class Scanner {
   sequence: number | null | undefined = undefined;
   sequenceSnake: number | null | undefined = undefined;
 
-  constructor(private readonly b: Buffer) {}
+  b: Buffer = EMPTY;
+
+  /** Ready for `b` (one scanner serves every frame: parsing is synchronous). */
+  reset(b: Buffer): this {
+    this.b = b;
+    this.pos = 0;
+    this.kind = Kind.None;
+    this.mediaSeen = false;
+    this.payloadStart = -1;
+    this.payloadEnd = -1;
+    this.outbound = false;
+    this.timestamp = undefined;
+    this.isMediaEvent = false;
+    this.sequence = undefined;
+    this.sequenceSnake = undefined;
+    return this;
+  }
 
   ws(): void {
     const b = this.b;
@@ -321,16 +334,24 @@ export function parseMediaFast(data: Buffer): MediaEvent | null | typeof FALLBAC
   for (let i = 0; i < PREFIX.length; i++) if (data[i] !== PREFIX[i]) return FALLBACK;
   // Escapes anywhere: JSON.parse (one native search instead of a check per string byte).
   if (data.indexOf(BACKSLASH) >= 0) return FALLBACK;
-  const s = new Scanner(data);
-  if (!s.object(0, false)) return FALLBACK;
-  s.ws();
-  if (s.pos !== data.length) return FALLBACK;
-  if (!s.isMediaEvent || !s.mediaSeen || s.payloadStart < 0) return FALLBACK;
-  if (s.outbound) return null;
-  const event: MediaEvent = { type: 'media', payload: decodeBase64((data as unknown as Latin1Sliceable).latin1Slice(s.payloadStart, s.payloadEnd)) };
+  const s = SCANNER.reset(data);
+  const ok = s.object(0, false) && (s.ws(), s.pos === data.length) && s.isMediaEvent && s.mediaSeen && s.payloadStart >= 0;
+  if (!ok) {
+    s.reset(EMPTY);
+    return FALLBACK;
+  }
+  if (s.outbound) {
+    s.reset(EMPTY);
+    return null;
+  }
+  const payload = decodeBase64Bytes(data, s.payloadStart, s.payloadEnd);
+  const event: MediaEvent = { type: 'media', payload };
   // `pick(frame, 'sequenceNumber', 'sequence_number')`: the camelCase key wins when present.
   const sequence = s.sequence === undefined ? s.sequenceSnake : s.sequence;
   if (sequence !== undefined && sequence !== null) event.sequence = sequence;
   if (s.timestamp !== undefined && s.timestamp !== null) event.timestampMs = s.timestamp;
+  s.reset(EMPTY);
   return event;
 }
+
+const SCANNER = new Scanner();

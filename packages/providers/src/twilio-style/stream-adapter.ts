@@ -1,5 +1,6 @@
 import type { AudioEncoding, CallEvent, MediaFormat, ProviderName, StartEvent } from '@vr3/protocol';
 import type { ClearAck, HandshakeOrder, OutboundFraming, ProviderSettings, StreamAdapter } from '../adapter.ts';
+import { base64Length, encodeBase64Into } from '../base64-bytes.ts';
 import { ProviderFrameError } from '../errors.ts';
 import { parseEventFrame, requireObject } from '../frame-fields.ts';
 import { FALLBACK, parseMediaFast } from './fast-media.ts';
@@ -112,10 +113,10 @@ export class TwilioStyleStreamAdapter implements StreamAdapter {
     if (this.#clear === UNBOUND) throw notBound();
     const prefix = this.#mediaPrefixBytes;
     const at = prefix.length;
-    const b64 = 4 * Math.ceil(payload.length / 3);
+    const b64 = base64Length(payload.length);
     const out = Buffer.allocUnsafe(at + b64 + 3);
     prefix.copy(out, 0);
-    out.write(payload.toString('base64'), at, b64, 'latin1');
+    encodeBase64Into(payload, out, at);
     out[at + b64] = 0x22; // "
     out[at + b64 + 1] = 0x7d; // }
     out[at + b64 + 2] = 0x7d; // }
