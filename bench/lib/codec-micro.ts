@@ -1,10 +1,10 @@
 /**
  * Per-frame cost of the media path's building blocks, measured in this process: μ-law decode,
- * resampling 8→16 and 16→8 kHz, μ-law encode, base64 both ways, the Cloudonix adapter's parse and
- * media frame, and the whole inbound + outbound path with the engine at 16 kHz (both resamplers)
+ * resampling 8→16 and 16→8 kHz (into reused buffers, as the product does), μ-law encode, base64 both
+ * ways, the Cloudonix adapter's parse and media frame (as bytes, as the product sends it), and the whole inbound + outbound path with the engine at 16 kHz (both resamplers)
  * and at 8 kHz (none). Each figure is the median of several timed batches of 20 ms frames.
  */
-import { mulawDecode, mulawEncode, Resampler, Rechunker } from '@vr3/codec';
+import { mulawDecode, mulawEncode, Resampler } from '@vr3/codec';
 import { getStreamProvider } from '@vr3/providers';
 
 /** Nanoseconds per 20 ms frame, by operation. */
@@ -51,31 +51,32 @@ export function runCodecMicro(frames = 20_000, batches = 7): CodecCosts {
     `{"event":"media","sequenceNumber":"7","streamSid":"MZbench","media":{"track":"inbound","chunk":"6","timestamp":"100","payload":"${b64}"}}`,
   );
   const wireBuf = Buffer.from(wire);
-  const rechunker = new Rechunker(160);
 
-  // The media-edge path per inbound frame: parse → decode → (resample up) → engine → (resample down) → encode → frame → serialize.
+  // The media-edge path per inbound frame, as the product runs it: parse (byte scanner, base64 from
+  // the frame's bytes) → decode into a per-call scratch → (resample up into a scratch) → engine →
+  // (resample down into a scratch) → encode into a pooled Buffer → media frame as bytes.
   const path16Up = new Resampler(8000, 16000);
   const path16Down = new Resampler(16000, 8000);
+  const mid = new Int16Array(320);
+  const back = new Int16Array(160);
   const fullPath = (resample: boolean): number => {
     const event = adapter.parse(mediaFrame, false);
     if (event?.type !== 'media') return 0;
     let pcm = mulawDecode(event.payload, scratch);
-    if (resample) pcm = path16Down.process(path16Up.process(pcm));
-    const frames = rechunker.write(Buffer.from(mulawEncode(pcm).buffer));
-    let n = 0;
-    for (const f of frames) n += adapter.media(f).length;
-    return n;
+    if (resample) pcm = path16Down.process(path16Up.process(pcm, mid), back);
+    const bytes = mulawEncode(pcm, Buffer.allocUnsafe(pcm.length));
+    return adapter.mediaBytes ? adapter.mediaBytes(bytes as Buffer).length : adapter.media(Buffer.from(bytes)).length;
   };
 
   return {
     mulaw_decode: time(() => mulawDecode(wire, scratch)[0]!, frames, batches),
-    resample_8k_to_16k: time(() => up.process(pcm8)[0]!, frames, batches),
-    resample_16k_to_8k: time(() => down.process(pcm16)[0]!, frames, batches),
+    resample_8k_to_16k: time(() => up.process(pcm8, mid)[0]!, frames, batches),
+    resample_16k_to_8k: time(() => down.process(pcm16, back)[0]!, frames, batches),
     mulaw_encode: time(() => mulawEncode(pcm8)[0]!, frames, batches),
     base64_decode: time(() => Buffer.from(b64, 'base64')[0]!, frames, batches),
     base64_encode: time(() => wireBuf.toString('base64').length, frames, batches),
     adapter_parse_media: time(() => (adapter.parse(mediaFrame, false) === null ? 0 : 1), frames, batches),
-    adapter_media_frame: time(() => adapter.media(wireBuf).length, frames, batches),
+    adapter_media_frame: time(() => (adapter.mediaBytes ? adapter.mediaBytes(wireBuf) : adapter.media(wireBuf)).length, frames, batches),
     path_engine_16k: time(() => fullPath(true), frames, batches),
     path_engine_8k: time(() => fullPath(false), frames, batches),
   };
