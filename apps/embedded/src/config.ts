@@ -1,5 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { ConfigError, envBool, envInt, parseEnv } from '@vr3/env';
+
+export { ConfigError };
 
 /** Defaults of the embedded product, each overridable by the environment variable named beside it. */
 export const EMBEDDED_DEFAULTS = {
@@ -19,36 +22,17 @@ export const EMBEDDED_DEFAULTS = {
   logLevel: 'info',
 } as const;
 
-const boolFromEnv = z
-  .enum(['true', 'false', '1', '0', ''])
-  .optional()
-  .transform((v) => v === 'true' || v === '1');
-
-const intFromEnv = (name: string, min: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v === '') return undefined;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min) {
-        ctx.addIssue({ code: 'custom', message: `${name} must be an integer ≥ ${min}` });
-        return z.NEVER;
-      }
-      return n;
-    });
-
 const EnvSchema = z.object({
-  PORT: intFromEnv('PORT', 0),
+  PORT: envInt('PORT', 0),
   HOST: z.string().min(1).optional(),
   VR3_DATA_DIR: z.string().min(1).optional(),
-  DATABASE_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  DATABASE_URL: z.string().url().optional(),
   VR3_SECRET_KEY: z.string().min(1).optional(),
   VR3_BOOTSTRAP_API_KEY: z.string().min(16, 'VR3_BOOTSTRAP_API_KEY must be at least 16 characters').optional(),
-  VR3_ALLOW_INSECURE_PROVIDER_URLS: boolFromEnv,
-  VR3_HANDSHAKE_TIMEOUT_MS: intFromEnv('VR3_HANDSHAKE_TIMEOUT_MS', 100),
-  VR3_DRAIN_TIMEOUT_MS: intFromEnv('VR3_DRAIN_TIMEOUT_MS', 0),
-  VR3_PROVIDER_TIMEOUT_MS: intFromEnv('VR3_PROVIDER_TIMEOUT_MS', 100),
+  VR3_ALLOW_INSECURE_PROVIDER_URLS: envBool,
+  VR3_HANDSHAKE_TIMEOUT_MS: envInt('VR3_HANDSHAKE_TIMEOUT_MS', 100),
+  VR3_DRAIN_TIMEOUT_MS: envInt('VR3_DRAIN_TIMEOUT_MS', 0),
+  VR3_PROVIDER_TIMEOUT_MS: envInt('VR3_PROVIDER_TIMEOUT_MS', 100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -67,19 +51,9 @@ export interface EmbeddedConfig {
   logLevel: string;
 }
 
-/** Raised when the environment is invalid; the message names the variable. */
-export class ConfigError extends Error {
-  readonly code = 'invalid_config';
-}
-
 /** Parses the environment once at boot; throws {@link ConfigError} naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig {
-  const result = EnvSchema.safeParse(env);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new ConfigError(`invalid environment: ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`);
-  }
-  const e = result.data;
+  const e = parseEnv(EnvSchema, env);
   return {
     port: e.PORT ?? EMBEDDED_DEFAULTS.port,
     host: e.HOST ?? EMBEDDED_DEFAULTS.host,

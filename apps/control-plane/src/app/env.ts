@@ -1,5 +1,8 @@
 import os from 'node:os';
 import { z } from 'zod';
+import { ConfigError, envBool, envInt, envUrl, parseEnv } from '@vr3/env';
+
+export { ConfigError };
 
 /** Defaults of the distributed control-plane, each overridable by the environment variable named beside it. */
 export const CONTROL_PLANE_DEFAULTS = {
@@ -27,49 +30,24 @@ export const CONTROL_PLANE_DEFAULTS = {
   logLevel: 'info',
 } as const;
 
-const intFromEnv = (name: string, min: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v === '') return undefined;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min) {
-        ctx.addIssue({ code: 'custom', message: `${name} must be an integer ≥ ${min}` });
-        return z.NEVER;
-      }
-      return n;
-    });
-
-const boolFromEnv = z
-  .enum(['true', 'false', '1', '0', ''])
-  .optional()
-  .transform((v) => v === 'true' || v === '1');
-
-const urlWithScheme = (name: string, schemes: string[]) =>
-  z
-    .string({ error: `${name} is required` })
-    .min(1, `${name} is required`)
-    .refine((v) => v.split(',').every((u) => schemes.some((s) => u.trim().startsWith(`${s}://`))), `${name} must be a ${schemes.join(' or ')} URL`);
-
 const EnvSchema = z.object({
-  DATABASE_URL: urlWithScheme('DATABASE_URL', ['postgresql', 'postgres']),
-  NATS_URL: urlWithScheme('NATS_URL', ['nats', 'tls']),
-  REDIS_URL: urlWithScheme('REDIS_URL', ['redis', 'rediss']),
+  DATABASE_URL: envUrl('DATABASE_URL', ['postgresql', 'postgres']),
+  NATS_URL: envUrl('NATS_URL', ['nats', 'tls']),
+  REDIS_URL: envUrl('REDIS_URL', ['redis', 'rediss']),
   VR3_SECRET_KEY: z.string({ error: 'VR3_SECRET_KEY is required (32 bytes, hex or base64)' }).min(1, 'VR3_SECRET_KEY is required'),
-  PORT: intFromEnv('PORT', 0),
+  PORT: envInt('PORT', 0),
   HOST: z.string().min(1).optional(),
   VR3_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'VR3_INSTANCE_ID must be 1-64 of [A-Za-z0-9_.-]').optional(),
   VR3_BOOTSTRAP_API_KEY: z.string().min(16, 'VR3_BOOTSTRAP_API_KEY must be at least 16 characters').optional(),
-  VR3_MIGRATE_ON_START: boolFromEnv,
-  VR3_ALLOW_INSECURE_PROVIDER_URLS: boolFromEnv,
-  VR3_EDGE_LOST_AFTER_MS: intFromEnv('VR3_EDGE_LOST_AFTER_MS', 100),
-  VR3_REAPER_INTERVAL_MS: intFromEnv('VR3_REAPER_INTERVAL_MS', 50),
-  VR3_PROVIDER_TIMEOUT_MS: intFromEnv('VR3_PROVIDER_TIMEOUT_MS', 100),
-  VR3_EDGE_CONTROL_TIMEOUT_MS: intFromEnv('VR3_EDGE_CONTROL_TIMEOUT_MS', 50),
-  VR3_SHUTDOWN_TIMEOUT_MS: intFromEnv('VR3_SHUTDOWN_TIMEOUT_MS', 0),
-  VR3_DB_POOL_SIZE: intFromEnv('VR3_DB_POOL_SIZE', 2),
-  VR3_JOB_CONCURRENCY: intFromEnv('VR3_JOB_CONCURRENCY', 1),
+  VR3_MIGRATE_ON_START: envBool,
+  VR3_ALLOW_INSECURE_PROVIDER_URLS: envBool,
+  VR3_EDGE_LOST_AFTER_MS: envInt('VR3_EDGE_LOST_AFTER_MS', 100),
+  VR3_REAPER_INTERVAL_MS: envInt('VR3_REAPER_INTERVAL_MS', 50),
+  VR3_PROVIDER_TIMEOUT_MS: envInt('VR3_PROVIDER_TIMEOUT_MS', 100),
+  VR3_EDGE_CONTROL_TIMEOUT_MS: envInt('VR3_EDGE_CONTROL_TIMEOUT_MS', 50),
+  VR3_SHUTDOWN_TIMEOUT_MS: envInt('VR3_SHUTDOWN_TIMEOUT_MS', 0),
+  VR3_DB_POOL_SIZE: envInt('VR3_DB_POOL_SIZE', 2),
+  VR3_JOB_CONCURRENCY: envInt('VR3_JOB_CONCURRENCY', 1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -95,21 +73,9 @@ export interface ControlPlaneEnv {
   logLevel: string;
 }
 
-/** Raised when the environment is invalid; the message names the variable. */
-export class ConfigError extends Error {
-  readonly code = 'invalid_config';
-}
-
 /** Parses the environment once at boot; throws {@link ConfigError} naming the bad variable. */
 export function loadControlPlaneEnv(env: NodeJS.ProcessEnv = process.env): ControlPlaneEnv {
-  // An empty variable counts as unset (compose files pass `${VAR:-}`).
-  const result = EnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const name = issue?.path.join('.') ?? '?';
-    throw new ConfigError(`invalid environment: ${name}: ${issue?.message ?? 'invalid'}`);
-  }
-  const e = result.data;
+  const e = parseEnv(EnvSchema, env);
   const d = CONTROL_PLANE_DEFAULTS;
   return {
     databaseUrl: e.DATABASE_URL,

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { z } from 'zod';
+import { ConfigError, envInt, envUrl, parseEnv } from '@vr3/env';
 import { DEFAULT_MEDIA_EDGE_CONFIG } from '../config.ts';
+
+export { ConfigError };
 
 /** Defaults of a distributed media-edge pod, each overridable by the environment variable named beside it. */
 export const MEDIA_EDGE_DEFAULTS = {
@@ -23,33 +26,16 @@ export const MEDIA_EDGE_DEFAULTS = {
   logLevel: 'info',
 } as const;
 
-const intFromEnv = (name: string, min: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v === '') return undefined;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min) {
-        ctx.addIssue({ code: 'custom', message: `${name} must be an integer ≥ ${min}` });
-        return z.NEVER;
-      }
-      return n;
-    });
-
 const EnvSchema = z.object({
-  NATS_URL: z
-    .string({ error: 'NATS_URL is required' })
-    .min(1, 'NATS_URL is required')
-    .refine((v) => v.split(',').every((u) => /^(nats|tls):\/\/./.test(u.trim())), 'NATS_URL must be a nats:// or tls:// URL'),
-  PORT: intFromEnv('PORT', 0),
+  NATS_URL: envUrl('NATS_URL', ['nats', 'tls']),
+  PORT: envInt('PORT', 0),
   HOST: z.string().min(1).optional(),
   VR3_EDGE_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'VR3_EDGE_ID must be 1-64 of [A-Za-z0-9_.-]').optional(),
-  VR3_HANDSHAKE_TIMEOUT_MS: intFromEnv('VR3_HANDSHAKE_TIMEOUT_MS', 100),
-  VR3_DRAIN_TIMEOUT_MS: intFromEnv('VR3_DRAIN_TIMEOUT_MS', 0),
-  VR3_HEARTBEAT_INTERVAL_MS: intFromEnv('VR3_HEARTBEAT_INTERVAL_MS', 50),
-  VR3_BUS_REQUEST_TIMEOUT_MS: intFromEnv('VR3_BUS_REQUEST_TIMEOUT_MS', 50),
-  VR3_MAX_CALLS: intFromEnv('VR3_MAX_CALLS', 1),
+  VR3_HANDSHAKE_TIMEOUT_MS: envInt('VR3_HANDSHAKE_TIMEOUT_MS', 100),
+  VR3_DRAIN_TIMEOUT_MS: envInt('VR3_DRAIN_TIMEOUT_MS', 0),
+  VR3_HEARTBEAT_INTERVAL_MS: envInt('VR3_HEARTBEAT_INTERVAL_MS', 50),
+  VR3_BUS_REQUEST_TIMEOUT_MS: envInt('VR3_BUS_REQUEST_TIMEOUT_MS', 50),
+  VR3_MAX_CALLS: envInt('VR3_MAX_CALLS', 1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -67,23 +53,12 @@ export interface MediaEdgeEnv {
   logLevel: string;
 }
 
-/** Raised when the environment is invalid; the message names the variable. */
-export class ConfigError extends Error {
-  readonly code = 'invalid_config';
-}
-
 /**
  * Parses the environment once at boot; throws {@link ConfigError} naming the bad variable.
  * `DATABASE_URL`, `REDIS_URL` and credentials are not read: a media-edge holds no state and no secrets.
  */
 export function loadMediaEdgeEnv(env: NodeJS.ProcessEnv = process.env): MediaEdgeEnv {
-  // An empty variable counts as unset (compose files pass `${VAR:-}`).
-  const result = EnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new ConfigError(`invalid environment: ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`);
-  }
-  const e = result.data;
+  const e = parseEnv(EnvSchema, env);
   const d = MEDIA_EDGE_DEFAULTS;
   return {
     natsServers: e.NATS_URL.split(',').map((u) => u.trim()),
