@@ -1,23 +1,11 @@
-import {
-  alawDecode,
-  alawEncode,
-  alawToLinear,
-  int16ToPcm16be,
-  int16ToPcm16le,
-  mulawDecode,
-  mulawEncode,
-  mulawToLinear,
-  pcm16beToInt16,
-  pcm16leToInt16,
-} from '@vr3/codec';
-import type { AudioEncoding } from '@vr3/protocol';
+import { alawToLinear, mulawToLinear } from '@vr3/codec';
+import type { AudioEncoding, MediaFormat } from '@vr3/protocol';
 
-/** The audio format a provider puts on its socket. Always mono. */
-export interface WireFormat {
-  readonly encoding: AudioEncoding;
-  /** Samples per second. */
-  readonly sampleRate: number;
-}
+/** The audio format a provider puts on its socket (always mono): the protocol's {@link MediaFormat}. */
+export type WireFormat = MediaFormat;
+
+/** PCM16 ⇄ wire bytes, shared with the provider test peers. */
+export { encodeWire, decodeWire } from '@vr3/providers/testing';
 
 /** Length of one media frame a simulated provider sends. */
 export const FRAME_MS = 20;
@@ -35,34 +23,6 @@ export function frameSamples(format: WireFormat): number {
 /** Bytes in one {@link FRAME_MS} frame. */
 export function frameBytes(format: WireFormat): number {
   return frameSamples(format) * bytesPerSample(format.encoding);
-}
-
-/** Encodes PCM16 samples to wire bytes (a new buffer). */
-export function encodeWire(format: WireFormat, pcm: Int16Array): Uint8Array {
-  switch (format.encoding) {
-    case 'mulaw':
-      return mulawEncode(pcm);
-    case 'alaw':
-      return alawEncode(pcm);
-    case 'pcm16le':
-      return int16ToPcm16le(pcm);
-    case 'pcm16be':
-      return int16ToPcm16be(pcm);
-  }
-}
-
-/** Decodes wire bytes to PCM16 samples (a trailing odd byte of 16-bit audio is ignored). */
-export function decodeWire(format: WireFormat, bytes: Uint8Array): Int16Array {
-  switch (format.encoding) {
-    case 'mulaw':
-      return mulawDecode(bytes);
-    case 'alaw':
-      return alawDecode(bytes);
-    case 'pcm16le':
-      return pcm16leToInt16(bytes.subarray(0, bytes.length & ~1)).slice();
-    case 'pcm16be':
-      return pcm16beToInt16(bytes.subarray(0, bytes.length & ~1));
-  }
 }
 
 /** The linear value of sample `index` of wire bytes (no bounds check beyond returning 0). */
