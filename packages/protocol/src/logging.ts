@@ -14,6 +14,11 @@ export const LOG_REDACT_PATHS: readonly string[] = Object.freeze([
   '*.apiKey',
   '*.password',
   '*.credentials',
+  '*.secrets',
+  'engine.headers',
+  '*.engine.headers',
+  'engine.api_key',
+  '*.engine.api_key',
   'pii',
   '*.pii',
 ]);

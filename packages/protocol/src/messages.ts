@@ -16,6 +16,8 @@ export const Subjects = {
   RunFinalize: 'vr3.cp.run.finalize',
   /** The agent asks for a provider action (hangup, transfer) on its call. */
   RunAction: 'vr3.cp.run.action',
+  /** Run events an engine emitted (transcripts, tool calls, metrics, context updates), in order. */
+  RunEvents: 'vr3.cp.run.events',
   /** Edge liveness and the runs it holds (publish). */
   EdgeHeartbeat: 'vr3.edge.heartbeat',
   /** Control-plane → the edge holding a run: end or transfer it. */
@@ -24,16 +26,14 @@ export const Subjects = {
 
 const errorBody = z.object({ code: z.enum(Object.values(StreamErrorCode) as [StreamErrorCode, ...StreamErrorCode[]]), message: z.string() });
 
-/** Agent engine selection stored on an agent version. */
-export const EngineConfigSchema = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('echo'),
-    /** Diagnostics: when the caller presses this DTMF digit, the echo agent hangs up. */
-    hangup_dtmf: z.string().regex(/^[0-9*#A-D]$/).optional(),
-    /** PCM16 rate the echo agent works at (default 16000, so both resamplers run on μ-law calls). */
-    sample_rate: z.union([z.literal(8000), z.literal(16000), z.literal(24000), z.literal(48000)]).optional(),
-  }),
-]);
+/**
+ * Agent engine selection stored on an agent version: `type` names a registered engine and the rest is
+ * that engine's own configuration, validated by the engine's schema (`@vr3/agent` `EngineCatalog`).
+ * On the bus (`StreamAdmit` answer) it carries the engine's secrets in memory: never log it.
+ */
+export const EngineConfigSchema = z.looseObject({
+  type: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'engine type: lower-case letters, digits, "_" or "-"'),
+});
 /** Agent engine selection stored on an agent version. */
 export type EngineConfig = z.infer<typeof EngineConfigSchema>;
 
@@ -59,6 +59,8 @@ export const AdmittedRunSchema = z.object({
   engine: EngineConfigSchema,
   /** Hard limit on call length, if any. */
   max_duration_ms: z.number().int().positive().nullable(),
+  /** The run's `initial_context` as minted (caller/called numbers, …), for the engine. */
+  initial_context: z.record(z.string(), z.unknown()).default({}),
 });
 export type AdmittedRun = z.infer<typeof AdmittedRunSchema>;
 
@@ -142,6 +144,36 @@ export const RunActionResponseSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
 ]);
 export type RunActionResponse = z.infer<typeof RunActionResponseSchema>;
+
+/** Kinds of run events. `context` events are also merged into the run's `gathered_context`. */
+export const RUN_EVENT_TYPES = ['transcript', 'tool_call', 'metric', 'variables', 'log', 'context', 'event'] as const;
+/** One of {@link RUN_EVENT_TYPES}. */
+export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
+/** Largest JSON size of one run event's `data`, in bytes (larger events are refused by the edge). */
+export const MAX_RUN_EVENT_BYTES = 16_384;
+/** Most run events in one `RunEvents` request. */
+export const MAX_RUN_EVENTS_PER_REQUEST = 200;
+
+/** One run event as carried on the bus and stored on the run. `seq` orders a run's events (from 1, per edge). */
+export const RunEventSchema = z.object({
+  seq: z.number().int().positive(),
+  /** Wall-clock milliseconds since the epoch when the engine emitted it. */
+  at: z.number().int().nonnegative(),
+  type: z.enum(RUN_EVENT_TYPES),
+  data: z.record(z.string(), z.unknown()),
+});
+export type RunEvent = z.infer<typeof RunEventSchema>;
+
+/** Edge → control-plane: store these events (idempotent by `(run_id, seq)`), merge `context` events into `gathered_context`. */
+export const RunEventsRequestSchema = z.object({
+  run_id: z.string(),
+  edge_id: z.string(),
+  events: z.array(RunEventSchema).min(1).max(MAX_RUN_EVENTS_PER_REQUEST),
+});
+export type RunEventsRequest = z.infer<typeof RunEventsRequestSchema>;
+
+export const RunEventsResponseSchema = z.object({ ok: z.literal(true), stored: z.number().int().nonnegative() });
+export type RunEventsResponse = z.infer<typeof RunEventsResponseSchema>;
 
 export const RunControlRequestSchema = z.object({
   action: z.literal('end'),

@@ -35,6 +35,10 @@ export const EndReason = {
   SessionValidationFailed: 'session_validation_failed',
   /** The agent engine failed. */
   AgentError: 'agent_error',
+  /** The agent's remote end (a bridged bot, a vendor) could not be reached at the start of the call. */
+  AgentUnreachable: 'agent_unreachable',
+  /** The agent's remote end (a bridged bot) went away abnormally during the call. */
+  AgentDisconnected: 'agent_disconnected',
   /** The media-edge holding the call stopped heart-beating. */
   EdgeLost: 'edge_lost',
   /** The media-edge shut down while the call was live. */

@@ -1,0 +1,21 @@
+/**
+ * `@vr3/agent`: the agent-engine contract. A session gets the call's metadata, its audio in a
+ * format it chooses, DTMF, playback marks and a playback clock, and acts through {@link AgentIO}:
+ * audio out, clear, mark, hangup, transfer, run events and context updates. Engines live in their
+ * own packages and register an {@link EngineSpec} (config schema, secret fields) and an {@link Engine}.
+ * Runtime-free: no sockets, no timers, no environment.
+ */
+export type { AgentIO, AgentSession, CallInfo, ClearResult, EngineLogger, PlaybackClock, SessionCloseInfo, SessionContext } from './session.ts';
+export type {
+  RunEventInput,
+  TranscriptEvent,
+  ToolCallEvent,
+  MetricEvent,
+  VariablesEvent,
+  LogEvent,
+  CustomEvent,
+} from './run-events.ts';
+export { defineEngineSpec, type Engine, type EngineSpec } from './engine.ts';
+export { EngineCatalog, EngineRegistry, type ValidEngineConfig } from './catalog.ts';
+export { splitSecrets, joinSecrets, secretPaths, applySecretUpdate, type EngineSecret } from './secrets.ts';
+export { EngineError, EngineErrorCode, EngineConfigError, EngineConfigErrorCode, failureEndReason } from './errors.ts';
