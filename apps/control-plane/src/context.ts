@@ -1,3 +1,4 @@
+import type { EngineCatalog } from '@vr3/agent';
 import type { Bus } from '@vr3/protocol';
 import type { Logger } from 'pino';
 import type { ControlPlaneConfig } from './config.ts';
@@ -15,4 +16,6 @@ export interface ControlPlaneContext {
   jobs: JobQueue;
   config: ControlPlaneConfig;
   providerClients: ProviderClientFactory;
+  /** The registered agent engines' specs: validate configurations, name their secret fields. */
+  engines: EngineCatalog;
 }

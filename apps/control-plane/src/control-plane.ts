@@ -1,3 +1,4 @@
+import type { EngineCatalog } from '@vr3/agent';
 import type { Bus } from '@vr3/protocol';
 import type { Router } from 'express';
 import type { Logger } from 'pino';
@@ -19,8 +20,14 @@ export interface ControlPlaneOptions {
   prisma: Db;
   bus: Bus;
   logger: Logger;
-  /** 32-byte AES-256-GCM key of stored credentials (see `parseSecretKey`). */
+  /** 32-byte AES-256-GCM key of stored credentials and engine secrets (see `parseSecretKey`). */
   secretKey: Buffer;
+  /**
+   * The specs of every agent engine the product runs (`new EngineCatalog([echoEngineSpec,
+   * bridgeEngineSpec])`): agent configurations are validated with it, its `secretFields` are
+   * sealed, and admission re-validates the stored configuration. Must match the media-edge's engines.
+   */
+  engines: EngineCatalog;
   /** Provider action jobs; an in-process queue owned (and closed) by the control-plane when omitted. */
   jobs?: JobQueue;
   config?: Partial<ControlPlaneConfig>;
@@ -59,6 +66,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     jobs: options.jobs ?? createInProcessJobQueue({ logger: options.logger }),
     config: resolveConfig(options.config),
     providerClients: options.providerClients ?? defaultProviderClients,
+    engines: options.engines,
   };
   const router = createApiRouter(ctx);
   let responders: Responders | undefined;

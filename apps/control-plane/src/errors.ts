@@ -7,6 +7,8 @@ import { Vr3Error, type Vr3ErrorOptions } from '@vr3/protocol';
 export const API_ERRORS = {
   invalid_json: 400,
   validation_failed: 400,
+  unknown_engine: 400,
+  invalid_engine_config: 400,
   unauthorized: 401,
   not_found: 404,
   agent_not_found: 404,
@@ -128,3 +130,17 @@ export type JobQueueErrorCode = (typeof JobQueueErrorCode)[keyof typeof JobQueue
 
 /** Misuse of a `JobQueue`. */
 export class JobQueueError extends Vr3Error<JobQueueErrorCode> {}
+
+/** Codes of {@link RunEventsError}. */
+export const RunEventsErrorCode = {
+  /** No run has the id the events name. */
+  RunNotFound: 'run_not_found',
+  /** The run is held by another edge than the one sending the events. */
+  EdgeMismatch: 'run_edge_mismatch',
+} as const;
+
+/** One of {@link RunEventsErrorCode}. */
+export type RunEventsErrorCode = (typeof RunEventsErrorCode)[keyof typeof RunEventsErrorCode];
+
+/** A `RunEvents` batch was refused; the edge gets `bus_remote_error` with this code as the cause. Never retryable. */
+export class RunEventsError extends Vr3Error<RunEventsErrorCode> {}

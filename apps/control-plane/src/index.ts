@@ -23,6 +23,8 @@ export {
   MigrationErrorCode,
   ProviderActionError,
   ProviderActionErrorCode,
+  RunEventsError,
+  RunEventsErrorCode,
   SecretError,
   SecretErrorCode,
   type ApiErrorCode,

@@ -1,4 +1,7 @@
 // Distributed control-plane replica: `npm run start:control-plane` at the repository root.
+import { EngineCatalog } from '@vr3/agent';
+import { bridgeEngineSpec } from '@vr3/engine-bridge/spec';
+import { echoEngineSpec } from '@vr3/engine-echo';
 import { ConfigError, loadControlPlaneEnv } from './app/env.ts';
 import { createServiceLogger } from './app/logger.ts';
 import { startControlPlaneService } from './app/service.ts';
@@ -15,9 +18,12 @@ try {
 }
 
 const logger = createServiceLogger(env.logLevel, 'vr3-control-plane', env.instanceId);
+// Every engine the media-edges run: agent configurations are validated with their specs. The
+// bridge is registered by its spec alone, so this process never loads the bridge runtime.
+const engines = new EngineCatalog([echoEngineSpec, bridgeEngineSpec]);
 
 try {
-  const service = await startControlPlaneService(env, logger);
+  const service = await startControlPlaneService(env, logger, engines);
   if (service.createdApiKey) {
     // Printed once, on the terminal only: the key is stored hashed and cannot be shown again.
     process.stdout.write(`\nVR3 admin API key (shown once, store it now):\n\n  ${service.createdApiKey}\n\nUse it as: Authorization: Bearer <key>\n\n`);

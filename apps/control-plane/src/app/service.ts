@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { Redis } from 'ioredis';
 import { connect, type NatsConnection } from 'nats';
+import type { EngineCatalog } from '@vr3/agent';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createNatsBus, watchConnection } from '@vr3/nats-bus';
@@ -51,9 +52,10 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
  * Starts one control-plane replica of the distributed topology: PostgreSQL through Prisma
  * (optionally migrating it first), NATS for the bus (queue group `control-plane`), Redis/BullMQ
  * behind the PostgreSQL outbox for jobs, edge liveness and the stale-run reaper, and the REST API
- * with /healthz, /readyz and /metrics on one port.
+ * with /healthz, /readyz and /metrics on one port. `engines`: the specs of every engine the
+ * media-edges run (`main.ts` registers them).
  */
-export async function startControlPlaneService(env: ControlPlaneEnv, logger: Logger): Promise<ControlPlaneService> {
+export async function startControlPlaneService(env: ControlPlaneEnv, logger: Logger, engines: EngineCatalog): Promise<ControlPlaneService> {
   let secretKey: Buffer;
   try {
     secretKey = parseSecretKey(env.secretKey);
@@ -110,6 +112,7 @@ export async function startControlPlaneService(env: ControlPlaneEnv, logger: Log
       jobs,
       logger,
       secretKey,
+      engines,
       providerClients: instrumentProviderClients(defaultProviderClients, metrics),
       edgeLiveness: { observedSince: () => (nats.connected ? nats.since : Date.now()) },
       config: {

@@ -42,6 +42,7 @@ describe('StreamAdmit', () => {
         telephony_configuration_id: fx.telephonyConfigurationId,
         engine: { type: 'echo' },
         max_duration_ms: null,
+        initial_context: { caller_number: '+15555550100', called_number: '+15555550199' },
       },
     });
     if (!res.ok) return;

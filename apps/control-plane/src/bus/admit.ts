@@ -1,5 +1,5 @@
+import { EngineConfigError, type ValidEngineConfig } from '@vr3/agent';
 import {
-  EngineConfigSchema,
   StreamAdmitRequestSchema,
   StreamErrorCode,
   isKnownProvider,
@@ -8,6 +8,10 @@ import {
 } from '@vr3/protocol';
 import type { ControlPlaneContext } from '../context.ts';
 import { admitRun } from '../db/admission.ts';
+import { resolveEngine } from '../engines/config.ts';
+import { openEngineSecrets } from '../engines/secrets.ts';
+import { SecretError } from '../errors.ts';
+import type { AgentVersion } from '../generated/prisma/client.ts';
 import { PROVIDER_RULES, isConfigurableProvider } from '../providers/registry.ts';
 import { queryAccount, resolveConfiguration } from '../providers/resolve.ts';
 
@@ -20,8 +24,32 @@ function queryValue(query: Record<string, string>, ...names: string[]): string |
   return undefined;
 }
 
+function objectOf(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
 function reject(code: StreamErrorCode, message: string): StreamAdmitResponse {
   return { ok: false, error: { code, message } };
+}
+
+/** Why a stored engine cannot be handed to the edge: codes and field paths only, never values. */
+function engineFailure(err: unknown): Record<string, unknown> {
+  if (err instanceof EngineConfigError) return { err_code: err.code, paths: err.issues.map((i) => i.path) };
+  if (err instanceof SecretError) return { err_code: err.code };
+  throw err;
+}
+
+/**
+ * The full engine configuration of `version` for the edge: its secrets opened and joined in (in
+ * memory only), validated again with the catalog. `ok: false` with loggable fields when that fails.
+ */
+function engineOf(ctx: ControlPlaneContext, version: AgentVersion): { ok: true; engine: ValidEngineConfig } | { ok: false; failure: Record<string, unknown> } {
+  try {
+    const secrets = openEngineSecrets(ctx.secretKey, version.id, version.engineSecretsCiphertext);
+    return { ok: true, engine: resolveEngine(ctx.engines, version.engine, secrets) };
+  } catch (err) {
+    return { ok: false, failure: engineFailure(err) };
+  }
 }
 
 /**
@@ -29,6 +57,7 @@ function reject(code: StreamErrorCode, message: string): StreamAdmitResponse {
  * their account in the URL (Cloudonix `Domain`), the telephony configuration; then check quota and
  * mint the run in one transaction. Providers that name their account in `start` get their
  * configuration matched by `RunStart`.
+ * The answer carries the engine configuration with its secrets joined in: it is never logged.
  * Query values (phone numbers, ids) and the agent UUID are never logged.
  */
 export async function handleStreamAdmit(ctx: ControlPlaneContext, data: unknown): Promise<StreamAdmitResponse> {
@@ -50,9 +79,9 @@ export async function handleStreamAdmit(ctx: ControlPlaneContext, data: unknown)
   });
   const version = agent?.versions.find((v) => v.status === 'published') ?? agent?.versions.find((v) => v.status === 'draft');
   if (!agent || agent.archivedAt !== null || !version) return refuse(StreamErrorCode.AgentNotFound, 'agent not found');
-  const engine = EngineConfigSchema.safeParse(version.engine);
-  if (!engine.success) {
-    log.error({ agent_id: agent.id, agent_version_id: version.id }, 'stored engine configuration is invalid');
+  const engine = engineOf(ctx, version);
+  if (!engine.ok) {
+    log.error({ agent_id: agent.id, agent_version_id: version.id, ...engine.failure }, 'stored engine configuration is unusable');
     return reject(StreamErrorCode.Internal, 'server error');
   }
 
@@ -97,8 +126,9 @@ export async function handleStreamAdmit(ctx: ControlPlaneContext, data: unknown)
       agent_uuid: agent.uuid,
       provider,
       telephony_configuration_id: configurationId,
-      engine: engine.data,
+      engine: engine.engine,
       max_duration_ms: null,
+      initial_context: objectOf(run.initialContext),
     },
   };
 }

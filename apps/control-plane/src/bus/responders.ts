@@ -3,6 +3,7 @@ import type { ControlPlaneContext } from '../context.ts';
 import { handleRunAction } from './action.ts';
 import { handleStreamAdmit } from './admit.ts';
 import { handleRunFinalize } from './finalize.ts';
+import { handleRunEvents } from './run-events.ts';
 import { handleRunStart } from './start.ts';
 
 type Handler = (ctx: ControlPlaneContext, data: unknown) => Promise<unknown>;
@@ -13,6 +14,7 @@ const RESPONDERS: ReadonlyArray<readonly [string, Handler]> = [
   [Subjects.RunStart, handleRunStart],
   [Subjects.RunFinalize, handleRunFinalize],
   [Subjects.RunAction, handleRunAction],
+  [Subjects.RunEvents, handleRunEvents],
 ];
 
 /** Live bus responders; `close()` unsubscribes and waits for requests being answered. */

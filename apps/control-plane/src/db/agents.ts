@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { EngineConfig } from '@vr3/protocol';
 import { ApiError } from '../errors.ts';
 import type { Agent, AgentVersion, Prisma } from '../generated/prisma/client.ts';
 import type { Db } from './prisma.ts';
@@ -16,15 +15,33 @@ export const draftOf = (agent: AgentWithVersions): AgentVersion | undefined => a
 /** The published version of an agent, if any. */
 export const publishedOf = (agent: AgentWithVersions): AgentVersion | undefined => agent.versions.find((v) => v.status === 'published');
 
-/** Creates an agent owned by `userId` with version 1 as its draft. */
-export async function createAgent(prisma: Db, input: { organizationId: string; userId: string; name: string; engine: EngineConfig }): Promise<AgentWithVersions> {
+/** The engine columns of an agent version: the clear configuration, its sealed secrets and their paths. */
+export interface VersionEngine {
+  engine: Prisma.InputJsonObject;
+  /** Sealed with the version's id as AAD; null when the engine has no secrets. */
+  engineSecretsCiphertext: string | null;
+  engineSecretPaths: string[];
+}
+
+/**
+ * The engine of a version about to be written. `base` is the version the edit starts from (the
+ * draft, else the published version, else none); `versionId` the row it is written to (a new
+ * draft's id when there is no draft), which sealed secrets must be bound to.
+ */
+export type VersionEngineBuilder = (base: AgentVersion | undefined, versionId: string) => VersionEngine;
+
+/** Creates an agent owned by `userId` with version 1 (id `versionId`) as its draft. */
+export async function createAgent(
+  prisma: Db,
+  input: { organizationId: string; userId: string; name: string; versionId: string; engine: VersionEngine },
+): Promise<AgentWithVersions> {
   return prisma.agent.create({
     data: {
       uuid: randomUUID(),
       organizationId: input.organizationId,
       userId: input.userId,
       name: input.name,
-      versions: { create: { version: 1, status: 'draft', engine: input.engine } },
+      versions: { create: { id: input.versionId, version: 1, status: 'draft', ...input.engine } },
     },
     include: WITH_CURRENT_VERSIONS,
   });
@@ -62,18 +79,26 @@ async function withLockedAgent<T>(
 
 /**
  * Renames the agent and/or replaces the draft's engine. Without a draft (after a publish) a new
- * draft is created from the published version first. 409 `agent_archived` on archived agents.
+ * draft is created from the published version: `patch.engine` gets the published version as its
+ * base and the new draft's id. 409 `agent_archived` on archived agents.
  */
-export async function updateAgent(prisma: Db, organizationId: string, uuid: string, patch: { name?: string; engine?: EngineConfig }): Promise<AgentWithVersions> {
+export async function updateAgent(
+  prisma: Db,
+  organizationId: string,
+  uuid: string,
+  patch: { name?: string; engine?: VersionEngineBuilder },
+): Promise<AgentWithVersions> {
   return withLockedAgent(prisma, organizationId, uuid, async (tx, agent) => {
     if (agent.archivedAt) throw new ApiError('agent_archived', 'agent is archived');
     if (patch.engine !== undefined) {
       const draft = draftOf(agent);
       if (draft) {
-        await tx.agentVersion.update({ where: { id: draft.id }, data: { engine: patch.engine } });
+        await tx.agentVersion.update({ where: { id: draft.id }, data: patch.engine(draft, draft.id) });
       } else {
+        const id = randomUUID();
+        const engine = patch.engine(publishedOf(agent), id);
         const latest = await tx.agentVersion.aggregate({ where: { agentId: agent.id }, _max: { version: true } });
-        await tx.agentVersion.create({ data: { agentId: agent.id, version: (latest._max.version ?? 0) + 1, status: 'draft', engine: patch.engine } });
+        await tx.agentVersion.create({ data: { id, agentId: agent.id, version: (latest._max.version ?? 0) + 1, status: 'draft', ...engine } });
       }
     }
     await tx.agent.update({ where: { id: agent.id }, data: { ...(patch.name === undefined ? {} : { name: patch.name }), updatedAt: new Date() } });

@@ -60,8 +60,11 @@ describe('agents', () => {
       uuid: expect.stringMatching(/^[0-9a-f-]{36}$/),
       name: 'Support bot',
       engine: echo,
+      engine_secrets_set: [],
       draft_version: 1,
       published_version: null,
+      published_engine: null,
+      published_engine_secrets_set: null,
       archived: false,
     });
     expect(Date.parse(res.body.created_at)).not.toBeNaN();
@@ -69,7 +72,7 @@ describe('agents', () => {
   });
 
   it('400 on invalid bodies', async () => {
-    for (const body of [{}, { name: '', engine: echo }, { name: 'a', engine: { type: 'nope' } }, { name: 'a', engine: echo, extra: 1 }, [1]]) {
+    for (const body of [{}, { name: '', engine: echo }, { name: 'a', engine: 'echo' }, { name: 'a', engine: echo, extra: 1 }, [1]]) {
       expect(await cp.api('POST', '/agents', body)).toMatchObject({ status: 400, body: { error: { code: 'validation_failed' } } });
     }
     const { body: agent } = await cp.api('POST', '/agents', { name: 'p', engine: echo });

@@ -1,30 +1,55 @@
-import { EngineConfigSchema } from '@vr3/protocol';
+import { randomUUID } from 'node:crypto';
+import { secretPaths } from '@vr3/agent';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ControlPlaneContext } from '../context.ts';
-import { archiveAgent, createAgent, findAgent, listAgents, publishAgent, updateAgent } from '../db/agents.ts';
+import { archiveAgent, createAgent, findAgent, listAgents, publishAgent, updateAgent, type VersionEngine } from '../db/agents.ts';
+import { engineTypeOf, prepareEngine, type EngineBase, type StoredEngine } from '../engines/config.ts';
+import { openEngineSecrets, sealEngineSecrets } from '../engines/secrets.ts';
 import { ApiError } from '../errors.ts';
+import type { AgentVersion, Prisma } from '../generated/prisma/client.ts';
 import { principal, validate } from './middleware.ts';
 import { agentView } from './views.ts';
 
 const Name = z.string().trim().min(1).max(200);
-const CreateAgentBody = z.strictObject({ name: Name, engine: EngineConfigSchema });
+/** Any object: the engine catalog validates it by its `type` (400 `unknown_engine` / `invalid_engine_config`). */
+const EngineBody = z.record(z.string(), z.unknown());
+const CreateAgentBody = z.strictObject({ name: Name, engine: EngineBody });
 const UpdateAgentBody = z
-  .strictObject({ name: Name.optional(), engine: EngineConfigSchema.optional() })
+  .strictObject({ name: Name.optional(), engine: EngineBody.optional() })
   .refine((b) => b.name !== undefined || b.engine !== undefined, { message: 'give name and/or engine' });
 const ListAgentsQuery = z.object({ include_archived: z.enum(['true', 'false']).optional() });
 
 /**
  * Agents: `POST /agents`, `GET /agents`, `GET|PATCH /agents/{uuid}`, `POST /agents/{uuid}/publish`,
- * `POST /agents/{uuid}/archive`. Other organizations' agents are 404.
+ * `POST /agents/{uuid}/archive`. Other organizations' agents are 404. Engine configurations are
+ * validated by the engine catalog; their secret fields are sealed and write-only (responses list
+ * the paths that are set).
  */
 export function agentRoutes(ctx: ControlPlaneContext): Router {
   const router = Router();
 
+  /** The columns of `stored` written to version `versionId` (secrets sealed to that row). */
+  const columns = (versionId: string, stored: StoredEngine): VersionEngine => ({
+    engine: stored.engine as Prisma.InputJsonObject,
+    engineSecretsCiphertext: sealEngineSecrets(ctx.secretKey, versionId, stored.secrets),
+    engineSecretPaths: secretPaths(stored.secrets),
+  });
+
+  /** The engine an edit starts from; secrets are opened only when the type stays (else they are forgotten). */
+  const baseOf = (version: AgentVersion | undefined, incomingType: string | undefined): EngineBase | null => {
+    const type = version ? engineTypeOf(version.engine) : undefined;
+    if (!version || type === undefined) return null;
+    if (type !== incomingType) return { type, secrets: [] };
+    return { type, secrets: openEngineSecrets(ctx.secretKey, version.id, version.engineSecretsCiphertext) };
+  };
+
   router.post('/agents', async (req, res) => {
     const body = validate(CreateAgentBody, req.body);
+    const stored = prepareEngine(ctx.engines, body.engine, null);
     const me = principal(res);
-    const agent = await createAgent(ctx.prisma, { organizationId: me.organizationId, userId: me.userId, name: body.name, engine: body.engine });
+    const versionId = randomUUID();
+    const agent = await createAgent(ctx.prisma, { organizationId: me.organizationId, userId: me.userId, name: body.name, versionId, engine: columns(versionId, stored) });
     res.status(201).json(agentView(agent));
   });
 
@@ -42,7 +67,13 @@ export function agentRoutes(ctx: ControlPlaneContext): Router {
 
   router.patch('/agents/:uuid', async (req, res) => {
     const body = validate(UpdateAgentBody, req.body);
-    const patch = { ...(body.name === undefined ? {} : { name: body.name }), ...(body.engine === undefined ? {} : { engine: body.engine }) };
+    const incoming = body.engine;
+    const patch = {
+      ...(body.name === undefined ? {} : { name: body.name }),
+      ...(incoming === undefined
+        ? {}
+        : { engine: (base: AgentVersion | undefined, versionId: string) => columns(versionId, prepareEngine(ctx.engines, incoming, baseOf(base, engineTypeOf(incoming)))) }),
+    };
     res.json(agentView(await updateAgent(ctx.prisma, principal(res).organizationId, req.params.uuid, patch)));
   });
 

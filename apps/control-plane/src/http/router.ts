@@ -3,6 +3,7 @@ import type { ControlPlaneContext } from '../context.ts';
 import { agentRoutes } from './agents.ts';
 import { authenticate, errorHandler, notFound, principal } from './middleware.ts';
 import { quotaRoutes } from './quota.ts';
+import { runEventRoutes } from './run-events.ts';
 import { runRoutes } from './runs.ts';
 import { telephonyRoutes } from './telephony.ts';
 
@@ -21,6 +22,7 @@ export function createApiRouter(ctx: ControlPlaneContext): Router {
   router.use(agentRoutes(ctx));
   router.use(telephonyRoutes(ctx));
   router.use(runRoutes(ctx));
+  router.use(runEventRoutes(ctx));
   router.use(quotaRoutes(ctx));
   router.use(notFound);
   router.use(errorHandler(ctx.logger));

@@ -7,6 +7,7 @@ import { ApiError } from '../errors.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { enqueueProviderAction } from '../jobs/provider-actions.ts';
 import { sessionIdOf } from '../providers/run-target.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
 import { principal, validate } from './middleware.ts';
 import { runView } from './views.ts';
 
@@ -15,16 +16,6 @@ export const RUN_PAGE = { default: 20, max: 100 } as const;
 
 const Cursor = z.object({ t: z.iso.datetime(), i: z.string().min(1) });
 type Cursor = z.infer<typeof Cursor>;
-
-const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
-
-function decodeCursor(value: string): Cursor {
-  try {
-    return Cursor.parse(JSON.parse(Buffer.from(value, 'base64url').toString('utf8')));
-  } catch {
-    throw new ApiError('validation_failed', 'cursor: invalid cursor');
-  }
-}
 
 const ListQuery = z.object({
   agent_uuid: z.string().min(1).optional(),
@@ -59,7 +50,7 @@ export function runRoutes(ctx: ControlPlaneContext): Router {
     }
     if (query.state !== undefined) where.state = query.state;
     if (query.cursor !== undefined) {
-      const cursor = decodeCursor(query.cursor);
+      const cursor = decodeCursor(Cursor, query.cursor);
       const t = new Date(cursor.t);
       where.OR = [{ createdAt: { lt: t } }, { createdAt: t, id: { lt: cursor.i } }];
     }
@@ -68,7 +59,7 @@ export function runRoutes(ctx: ControlPlaneContext): Router {
     const last = page[page.length - 1];
     res.json({
       data: page.map(runView),
-      next_cursor: rows.length > limit && last ? encodeCursor({ t: last.createdAt.toISOString(), i: last.id }) : null,
+      next_cursor: rows.length > limit && last ? encodeCursor({ t: last.createdAt.toISOString(), i: last.id } satisfies Cursor) : null,
     });
   });
 

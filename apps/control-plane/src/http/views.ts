@@ -1,19 +1,26 @@
-import type { TelephonyConfiguration, WorkflowRun } from '../generated/prisma/client.ts';
+import type { RunEvent, TelephonyConfiguration, WorkflowRun } from '../generated/prisma/client.ts';
 import { draftOf, publishedOf, type AgentWithVersions } from '../db/agents.ts';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
-/** REST shape of an agent. `engine` is the draft's when there is one, else the published one's. */
+/**
+ * REST shape of an agent. `engine` is the draft's when there is one, else the published one's.
+ * Engine secrets are write-only: `engine` / `published_engine` hold the configuration without them
+ * and `engine_secrets_set` / `published_engine_secrets_set` name the secret paths that are set.
+ */
 export function agentView(agent: AgentWithVersions) {
   const draft = draftOf(agent);
   const published = publishedOf(agent);
+  const current = draft ?? published;
   return {
     uuid: agent.uuid,
     name: agent.name,
-    engine: (draft ?? published)?.engine ?? null,
+    engine: current?.engine ?? null,
+    engine_secrets_set: current ? current.engineSecretPaths : null,
     draft_version: draft?.version ?? null,
     published_version: published?.version ?? null,
     published_engine: published?.engine ?? null,
+    published_engine_secrets_set: published ? published.engineSecretPaths : null,
     archived: agent.archivedAt !== null,
     archived_at: iso(agent.archivedAt),
     created_at: agent.createdAt.toISOString(),
@@ -85,4 +92,9 @@ export function runView(run: WorkflowRun) {
     ended_at: iso(run.endedAt),
     duration_seconds: run.durationSeconds,
   };
+}
+
+/** REST shape of a run event: `at` is when the engine emitted it. */
+export function runEventView(event: Pick<RunEvent, 'seq' | 'type' | 'emittedAt' | 'data'>) {
+  return { seq: event.seq, type: event.type, at: event.emittedAt.toISOString(), data: event.data };
 }

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { EngineCatalog } from '@vr3/agent';
+import { bridgeEngineSpec } from '@vr3/engine-bridge/spec';
+import { echoEngineSpec } from '@vr3/engine-echo';
 import { createInProcessBus, type Bus } from '@vr3/protocol';
 import express from 'express';
 import { pino, type Logger } from 'pino';
@@ -23,6 +26,8 @@ export interface TestControlPlaneOptions {
   bus?: Bus;
   /** Track edge heartbeats and run the stale-run reaper (distributed mode). */
   edgeLiveness?: EdgeLiveness;
+  /** Default: the product's engines, `echo` and `bridge`. */
+  engines?: EngineCatalog;
 }
 
 /** A control-plane on a real database, served on 127.0.0.1:0, with a bootstrap API key. */
@@ -58,6 +63,7 @@ export async function startTestControlPlane(options: TestControlPlaneOptions): P
     bus,
     logger,
     secretKey,
+    engines: options.engines ?? new EngineCatalog([echoEngineSpec, bridgeEngineSpec]),
     ...(options.jobs ? { jobs: options.jobs } : {}),
     ...(options.providerClients ? { providerClients: options.providerClients } : {}),
     ...(options.edgeLiveness ? { edgeLiveness: options.edgeLiveness } : {}),
