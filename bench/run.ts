@@ -7,7 +7,9 @@
  * --product-ramp PER_S · --baseline-ramp PER_S · --only product|baseline · --no-docs ·
  * --profile N (instead: profile the product holding N calls, see profile.ts) · --echo-rate 8000|16000 ·
  * --steps N,M,… (instead of the search: only these fixed steps on the selected servers, no result file) ·
- * --node-args '…' (extra node options for the product, e.g. --perf-basic-prof)
+ * --node-args '…' (extra node options for the product, e.g. --perf-basic-prof) ·
+ * --scenario echo|bridge (bridge: the product bridging each call to a local Twilio-protocol echo bot,
+ * against a bare `ws` proxy in front of the same bot; the bot runs on the load generator's core)
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -36,8 +38,11 @@ const { values: args } = parseArgs({
     'echo-rate': { type: 'string' },
     steps: { type: 'string' },
     'node-args': { type: 'string' },
+    scenario: { type: 'string' },
   },
 });
+if (args.scenario !== undefined && args.scenario !== 'echo' && args.scenario !== 'bridge') throw new Error('--scenario is echo or bridge');
+const scenario: 'echo' | 'bridge' = args.scenario === 'bridge' ? 'bridge' : 'echo';
 if (args.profile !== undefined) {
   const { profileProduct } = await import('./profile.ts');
   await profileProduct(Number(args.profile), Number(args.window ?? 10_000), Number(args['product-ramp'] ?? 10), args['echo-rate'] === '8000' ? 8000 : 16000);
@@ -53,7 +58,10 @@ const settings = {
   baselineRamp: num(args['baseline-ramp'], 250),
   maxP99Ms: 20,
   echoRate: num(args['echo-rate'], 16000) === 8000 ? (8000 as const) : (16000 as const),
+  scenario,
 };
+/** Budgets of the scenario (design §7): capacity ratio and added p99 at half capacity. */
+const BUDGETS = scenario === 'bridge' ? { ratio: 0.8, addedP99Ms: 1, baselineName: 'bare ws proxy' } : { ratio: 0.8, addedP99Ms: 2, baselineName: 'bare ws' };
 const SERVER_CORE = 0;
 const LOAD_CORE = 1;
 const log = (line: string): void => void process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -75,6 +83,7 @@ const children: ChildProcess[] = [];
 let product: BenchProduct | null = null;
 let baselinePid = 0;
 let baselineUrl = '';
+let botUrl = '';
 const cleanup = async (): Promise<void> => {
   await Promise.allSettled([product?.stop(), ...children.map((c) => stopProcess(c, 5000))]);
   await api.close();
@@ -82,12 +91,29 @@ const cleanup = async (): Promise<void> => {
 process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
 
 try {
+  if (scenario === 'bridge') {
+    // The bot answers both servers alike, from the load generator's core: each server's core does
+    // only its own work.
+    const bot = spawnOnCore(pinned ? LOAD_CORE : null, process.execPath, ['bench/echo-bot.mjs'], { ...process.env, PORT: '0' }, ROOT);
+    children.push(bot);
+    botUrl = `ws://127.0.0.1:${(await waitForLine(bot, /^listening (\d+)/, 10_000))[1]}/bot`;
+    log(`echo bot (Twilio Media Streams protocol) on core ${pinned ? LOAD_CORE : '—'}`);
+  }
   if (args.only !== 'baseline') {
-    log('starting the product (embedded, echo engine)');
-    product = await startProduct({ core: pinned ? SERVER_CORE : null, providerApiUrl: api.url, providerToken: api.token, logFile: path.join(tmpDir, 'product.log'), echoRate: settings.echoRate, ...(args['node-args'] ? { nodeArgs: args['node-args'].split(' ') } : {}) });
+    log(`starting the product (embedded, ${scenario === 'bridge' ? 'bridge engine → echo bot' : 'echo engine'})`);
+    product = await startProduct({
+      core: pinned ? SERVER_CORE : null,
+      providerApiUrl: api.url,
+      providerToken: api.token,
+      logFile: path.join(tmpDir, 'product.log'),
+      echoRate: settings.echoRate,
+      ...(scenario === 'bridge' ? { engine: { type: 'bridge', url: botUrl, protocol: 'twilio' } } : {}),
+      ...(args['node-args'] ? { nodeArgs: args['node-args'].split(' ') } : {}),
+    });
   }
   if (args.only !== 'product') {
-    const child = spawnOnCore(pinned ? SERVER_CORE : null, process.execPath, ['bench/ws-echo-server.mjs'], { ...process.env, PORT: '0' }, ROOT);
+    const script = scenario === 'bridge' ? 'bench/ws-proxy-server.mjs' : 'bench/ws-echo-server.mjs';
+    const child = spawnOnCore(pinned ? SERVER_CORE : null, process.execPath, [script], { ...process.env, PORT: '0', BOT_URL: botUrl }, ROOT);
     children.push(child);
     const m = await waitForLine(child, /^listening (\d+)/, 10_000);
     baselinePid = child.pid!;
@@ -233,16 +259,16 @@ try {
   const rssPerCall = prod?.atCapacity?.rssKiBPerCall ?? null;
   const budgets: BenchResult['budgets'] = [
     {
-      name: 'echo calls per core vs bare ws',
-      target: '≥ 80 %',
+      name: `${scenario} calls per core vs ${BUDGETS.baselineName}`,
+      target: `≥ ${BUDGETS.ratio * 100} %`,
       measured: ratio === null ? '—' : `${(ratio * 100).toFixed(0)} % (${prod!.capacity} / ${baseline!.capacity}${baseline!.generatorBound ? ', baseline load-generator bound' : ''})`,
-      met: ratio === null ? null : ratio >= 0.8,
+      met: ratio === null ? null : ratio >= BUDGETS.ratio,
     },
     {
       name: 'added latency per frame, p99 at half capacity',
-      target: '≤ 2 ms',
+      target: `≤ ${BUDGETS.addedP99Ms} ms`,
       measured: halfCapacity?.addedP99Ms === null || halfCapacity === null ? '—' : `${halfCapacity.addedP99Ms} ms (${halfCapacity.product?.p99} − ${halfCapacity.baseline?.p99} ms)`,
-      met: halfCapacity?.addedP99Ms === null || halfCapacity === null ? null : halfCapacity.addedP99Ms <= 2,
+      met: halfCapacity?.addedP99Ms === null || halfCapacity === null ? null : halfCapacity.addedP99Ms <= BUDGETS.addedP99Ms,
     },
     {
       name: 'handshake p50 (embedded), open → running',
@@ -279,12 +305,12 @@ try {
     halfCapacity,
     budgets,
   };
-  const file = path.join('bench/results', `bench-${date.replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);
+  const file = path.join('bench/results', `bench-${date.replace(/[:.]/g, '-')}${scenario === 'bridge' ? '-bridge' : ''}${quick ? '-quick' : ''}.json`);
   writeFileSync(path.join(ROOT, file), `${JSON.stringify(result, null, 2)}\n`);
   log(`result: ${file}`);
   const body = renderResult(result, file);
   if (!args['no-docs'] && args.only === undefined) {
-    writeDocsBlock(path.join(ROOT, 'docs/benchmarks.md'), settings.echoRate, body);
+    writeDocsBlock(path.join(ROOT, 'docs/benchmarks.md'), scenario === 'bridge' ? 'bridge' : String(settings.echoRate), body);
     log('docs/benchmarks.md updated');
   }
   process.stdout.write(`\n${body}\n`);

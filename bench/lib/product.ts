@@ -20,7 +20,7 @@ export interface BenchProduct {
   pid: number;
   baseUrl: string;
   apiKey: string;
-  /** Agent Stream URL of the echo agent (Cloudonix, domain `acme`). */
+  /** Agent Stream URL of the agent (Cloudonix, domain `acme`). */
   streamUrl: string;
   /** Runs a full garbage collection in the product (only when started with `inspect`). */
   collectGarbage(): Promise<void>;
@@ -45,6 +45,8 @@ export interface StartProductOptions {
   inspect?: boolean;
   /** PCM16 rate of the echo agent (16 kHz runs both resamplers per frame; 8 kHz none). */
   echoRate?: 8000 | 16000;
+  /** The agent's engine instead of the echo agent (the bridge scenario). */
+  engine?: Record<string, unknown>;
 }
 
 /** Starts the product and sets it up; the data dir is removed on stop. */
@@ -82,7 +84,7 @@ export async function startProduct(o: StartProductOptions): Promise<BenchProduct
     const m = await waitForLine(child, /"msg":"listening".*"port":(\d+)|"port":(\d+).*"msg":"listening"/, 120_000, (line) => log.write(`${line}\n`));
     const port = Number(m[1] ?? m[2]);
     const baseUrl = `http://127.0.0.1:${port}`;
-    const setup = await setupProduct({ productUrl: baseUrl, apiKey, providerApiUrl: o.providerApiUrl, token: o.providerToken, ...(o.echoRate ? { echoSampleRate: o.echoRate } : {}) });
+    const setup = await setupProduct({ productUrl: baseUrl, apiKey, providerApiUrl: o.providerApiUrl, token: o.providerToken, ...(o.echoRate ? { echoSampleRate: o.echoRate } : {}), ...(o.engine ? { engine: o.engine } : {}) });
     // `taskset -c N node …` execs node in place, so the child's pid is the product's.
     const collectGarbage = async (): Promise<void> => {
       if (inspectorUrl === null) throw new Error('the product was not started with inspect');

@@ -64,6 +64,8 @@ export interface BenchResult {
     maxP99Ms: number;
     echoRate: number;
     maxCalls: number;
+    /** `echo` (the echo engine vs a bare ws echo server) or `bridge` (the bridge engine vs a bare ws proxy, both to the same echo bot). Absent in older results: echo. */
+    scenario?: 'echo' | 'bridge';
   };
   codec: CodecCosts;
   /** `warmupCalls` calls at the same rate went first; `coldServerP50Ms` is their server-side p50. */

@@ -14,7 +14,10 @@ import {
   migrateDatabase,
   parseSecretKey,
 } from '@vr3/control-plane';
-import { createMediaEdge } from '@vr3/media-edge';
+import { createMediaEdge, createProductEngines } from '@vr3/media-edge';
+import { EngineCatalog } from '@vr3/agent';
+import { echoEngineSpec } from '@vr3/engine-echo';
+import { bridgeEngineSpec } from '@vr3/engine-bridge/spec';
 import type { EmbeddedConfig } from './config.ts';
 import { lockDataDir, readOrCreateSecret } from './data-dir.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './database.ts';
@@ -90,6 +93,8 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger): Prom
       jobs,
       logger: logger.child({ component: 'control-plane' }),
       secretKey,
+      // Every engine the media-edge runs: agent configurations are validated with their specs.
+      engines: new EngineCatalog([echoEngineSpec, bridgeEngineSpec]),
       config: { allowInsecureProviderUrls: config.allowInsecureProviderUrls, providerTimeoutMs: config.providerTimeoutMs },
     });
     await controlPlane.start();
@@ -101,6 +106,8 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger): Prom
       edgeId: `embedded-${process.pid}`,
       config: { handshakeTimeoutMs: config.handshakeTimeoutMs },
       metrics,
+      // Every engine the product runs (echo, bridge): the same list as `npm run start:media-edge`.
+      engines: createProductEngines(),
     });
     let draining = false;
     cleanup.push(() => {

@@ -1,3 +1,4 @@
+import { MAX_RUN_EVENT_BYTES } from '@vr3/protocol';
 import { z } from 'zod';
 import { MediaEdgeError, MediaEdgeErrorCode } from './errors.ts';
 
@@ -29,6 +30,24 @@ export interface MediaEdgeConfig {
   finalizeBackoffMs: number;
   /** Concurrent calls this edge accepts; further streams are closed with 1013. */
   maxCalls: number;
+  /**
+   * How long the edge waits for an engine session's `close()` when the call ends; the run is
+   * finalized after at most this long, whether the engine finished or not.
+   */
+  engineCloseTimeoutMs: number;
+  /**
+   * Caller audio kept between `start` and `running`, in milliseconds of wire audio, handed to the
+   * engine once it starts; beyond it the oldest frames are dropped and counted.
+   */
+  earlyAudioMaxMs: number;
+  /** Run events queued per call at most (waiting for the bus); beyond it the oldest are dropped and counted. */
+  maxQueuedRunEvents: number;
+  /** Bytes of run event data (JSON) queued per call at most; beyond it the oldest events are dropped and counted. */
+  maxQueuedRunEventBytes: number;
+  /** Delay before re-sending a batch of run events after a bus failure; doubles on each further failure, up to 5 s. */
+  runEventsRetryBackoffMs: number;
+  /** When a call ends, how long its remaining run events may take to reach the control-plane before the run is finalized anyway. */
+  runEventsFlushTimeoutMs: number;
 }
 
 /** Defaults of {@link MediaEdgeConfig}. */
@@ -59,6 +78,18 @@ export const DEFAULT_MEDIA_EDGE_CONFIG: Readonly<MediaEdgeConfig> = Object.freez
   finalizeBackoffMs: 200,
   /** 1000 concurrent calls. */
   maxCalls: 1_000,
+  /** 2 s for an engine to hang up its remote end (a bot socket, a vendor stream). */
+  engineCloseTimeoutMs: 2_000,
+  /** 2 s: under load the run can take ~0.6 s to become `running`; the caller's first words are kept. */
+  earlyAudioMaxMs: 2_000,
+  /** 500 events: far more than a call produces between two flushes. */
+  maxQueuedRunEvents: 500,
+  /** 256 KiB of event data per call. */
+  maxQueuedRunEventBytes: 256 * 1024,
+  /** 100 ms before the first re-send: 0.1, 0.2, 0.4 … 5 s. */
+  runEventsRetryBackoffMs: 100,
+  /** 2 s for the last events before the run is finalized. */
+  runEventsFlushTimeoutMs: 2_000,
 });
 
 const positiveInt = z.number().int().positive();
@@ -76,6 +107,12 @@ const ConfigSchema = z.object({
   finalizeAttempts: positiveInt.max(20),
   finalizeBackoffMs: z.number().int().min(0),
   maxCalls: positiveInt,
+  engineCloseTimeoutMs: z.number().int().min(0),
+  earlyAudioMaxMs: z.number().int().min(0).max(10_000),
+  maxQueuedRunEvents: positiveInt.max(10_000),
+  maxQueuedRunEventBytes: positiveInt.min(MAX_RUN_EVENT_BYTES),
+  runEventsRetryBackoffMs: positiveInt,
+  runEventsFlushTimeoutMs: z.number().int().min(0),
 });
 
 /** Merges `overrides` over {@link DEFAULT_MEDIA_EDGE_CONFIG}; throws `MediaEdgeError(invalid_config)` naming the field. */

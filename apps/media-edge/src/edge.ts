@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { EngineRegistry } from '@vr3/agent';
+import { createEchoEngine } from '@vr3/engine-echo';
 import { isKnownProvider, isStreamProvider, STREAM_ERRORS, StreamErrorCode, Subjects, type Bus, type EdgeHeartbeat } from '@vr3/protocol';
 import { getStreamProvider } from '@vr3/providers';
 import type { Logger } from 'pino';
@@ -9,8 +11,6 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { Call } from './call/call.ts';
 import { ControlPlaneClient } from './call/control-plane.ts';
 import { resolveMediaEdgeConfig, type MediaEdgeConfig } from './config.ts';
-import { createEchoEngine } from './engine/echo.ts';
-import type { AgentEngineRegistry } from './engine/types.ts';
 import { createEdgeMetrics, type EdgeMetrics } from './metrics.ts';
 import { agentRef, parseStreamRoute, type StreamRoute } from './routing.ts';
 import { WsTransport } from './transport/ws-transport.ts';
@@ -25,8 +25,11 @@ export interface MediaEdgeOptions {
   config?: Partial<MediaEdgeConfig>;
   /** Registry to register the edge's metrics in; a private one when absent. */
   metrics?: Registry;
-  /** Engine factories by engine type; defaults to `{ echo: createEchoEngine() }`. */
-  engines?: AgentEngineRegistry;
+  /**
+   * The engines this edge runs, by type (`@vr3/agent`). Default: the echo engine only. An admitted
+   * run naming a type not registered here fails `server_error` (1011).
+   */
+  engines?: EngineRegistry;
 }
 
 /** A media-edge: terminates provider WebSockets and moves audio between adapters and agent engines. */
@@ -57,7 +60,7 @@ class MediaEdgeServer implements MediaEdge {
   private readonly log: Logger;
   private readonly wss: WebSocketServer;
   private readonly controlPlane: ControlPlaneClient;
-  private readonly engines: AgentEngineRegistry;
+  private readonly engines: EngineRegistry;
   private readonly calls = new Set<Call>();
   /** Sockets closed without a call (refused); tracked until their close completes. */
   private readonly refused = new Set<Promise<void>>();
@@ -69,7 +72,7 @@ class MediaEdgeServer implements MediaEdge {
     this.config = resolveMediaEdgeConfig(options.config);
     this.metrics = createEdgeMetrics(options.metrics);
     this.log = options.logger.child({ edge_id: options.edgeId });
-    this.engines = options.engines ?? { echo: createEchoEngine() };
+    this.engines = options.engines ?? new EngineRegistry([createEchoEngine()]);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.config.maxPayloadBytes, clientTracking: false, perMessageDeflate: false });
     this.controlPlane = new ControlPlaneClient({
       bus: options.bus,

@@ -4,8 +4,10 @@ import { CloseCode, EndReason, RunState, STREAM_ERRORS, Vr3Error, type StreamErr
 export const MediaEdgeErrorCode = {
   /** `MediaEdgeOptions.config` failed validation. */
   InvalidConfig: 'invalid_config',
-  /** The admitted run names an engine type this edge has no factory for. */
+  /** The admitted run names an engine type this edge has not registered. */
   EngineNotFound: 'engine_not_found',
+  /** The admitted run's engine configuration does not match the engine's own schema. */
+  InvalidEngineConfig: 'invalid_engine_config',
   /** The agent engine threw, rejected or called `fail()`. */
   EngineFailed: 'engine_failed',
   /** The negotiated media format cannot be transcoded. */
@@ -44,6 +46,10 @@ export const CallEnd = {
   Transfer: 'transfer',
   DurationLimit: 'duration_limit',
   AgentError: 'agent_error',
+  /** The engine's remote end (a bridged bot, a vendor) could not be reached when the call started. */
+  AgentUnreachable: 'agent_unreachable',
+  /** The engine's remote end went away abnormally during the call. */
+  AgentDisconnected: 'agent_disconnected',
   EdgeShutdown: 'edge_shutdown',
   ServerError: 'server_error',
 } as const;
@@ -51,7 +57,12 @@ export const CallEnd = {
 /** One of {@link CallEnd}. */
 export type CallEnd = (typeof CallEnd)[keyof typeof CallEnd];
 
-/** The one table from internal call endings to run state, end reason and close code. */
+/**
+ * The one table from internal call endings to run state, end reason and close code.
+ * Engine failures (`agent_error`, `agent_unreachable`, `agent_disconnected`) close **1011**: a
+ * server-side failure in the Agent Stream contract. The provider has already been asked to hang the
+ * call up (`RunAction hangup`) by then, so the close code only tells the provider's logs why.
+ */
 export const CALL_ENDS = {
   caller_hangup: { state: RunState.Completed, endReason: EndReason.CallerHangup, close: CloseCode.Normal, reason: 'call ended' },
   stream_closed: { state: RunState.Completed, endReason: EndReason.StreamClosed, close: CloseCode.Normal, reason: 'stream closed' },
@@ -60,7 +71,9 @@ export const CALL_ENDS = {
   agent_hangup: { state: RunState.Completed, endReason: EndReason.AgentHangup, close: CloseCode.Normal, reason: 'agent hangup' },
   transfer: { state: RunState.Completed, endReason: EndReason.Transfer, close: CloseCode.Normal, reason: 'transferred' },
   duration_limit: { state: RunState.Completed, endReason: EndReason.DurationLimit, close: CloseCode.Normal, reason: 'duration limit' },
-  agent_error: { state: RunState.Failed, endReason: EndReason.AgentError, close: CloseCode.ServerError, reason: 'server error' },
+  agent_error: { state: RunState.Failed, endReason: EndReason.AgentError, close: CloseCode.ServerError, reason: 'agent error' },
+  agent_unreachable: { state: RunState.Failed, endReason: EndReason.AgentUnreachable, close: CloseCode.ServerError, reason: 'agent unreachable' },
+  agent_disconnected: { state: RunState.Failed, endReason: EndReason.AgentDisconnected, close: CloseCode.ServerError, reason: 'agent disconnected' },
   edge_shutdown: { state: RunState.Failed, endReason: EndReason.EdgeShutdown, close: CloseCode.TryAgainLater, reason: 'try again later' },
   server_error: { state: RunState.Failed, endReason: EndReason.ServerError, close: CloseCode.ServerError, reason: 'server error' },
 } as const satisfies Record<CallEnd, { state: FinalRunState; endReason: EndReason; close: CloseCode; reason: string }>;

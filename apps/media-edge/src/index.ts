@@ -1,7 +1,5 @@
 export { createMediaEdge, type MediaEdge, type MediaEdgeOptions } from './edge.ts';
 export { DEFAULT_MEDIA_EDGE_CONFIG, resolveMediaEdgeConfig, type MediaEdgeConfig } from './config.ts';
-export { createEchoEngine, type EchoEngineOptions } from './engine/echo.ts';
-export type { AgentEngineFactory, AgentEngineRegistry, AgentIO, AgentSession, AgentSessionContext } from './engine/types.ts';
 export {
   MediaEdgeError,
   MediaEdgeErrorCode,
@@ -12,3 +10,4 @@ export {
 } from './errors.ts';
 export { AGENT_STREAM_PATH_PREFIX } from './routing.ts';
 export { createEdgeMetrics, type EdgeMetrics } from './metrics.ts';
+export { createProductEngines } from './app/engines.ts';

@@ -1,10 +1,31 @@
 import { Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
 
 /** Label of {@link EdgeMetrics.framesDropped}: why a frame did not reach its destination. */
-export type DropReason = 'queue_full' | 'socket_backpressure' | 'not_running';
+export type DropReason =
+  /** Outbound: the per-call queue was full (oldest dropped). */
+  | 'queue_full'
+  /** Outbound: the provider socket was backed up. */
+  | 'socket_backpressure'
+  /** Inbound: the call ended before its engine started. */
+  | 'not_running'
+  /** Inbound: more caller audio arrived before `running` than the early-audio buffer holds (oldest dropped). */
+  | 'early_audio_overflow'
+  /** Inbound: the engine reported caller audio it had to drop (`AgentIO.dropped`). */
+  | 'agent_backpressure';
 
 /** Bus calls the edge makes, as the `op` label of {@link EdgeMetrics.busRequestSeconds}. */
-export type BusOp = 'admit' | 'start' | 'finalize' | 'action';
+export type BusOp = 'admit' | 'start' | 'finalize' | 'action' | 'events';
+
+/** Label of {@link EdgeMetrics.runEvents}: what became of a run event. */
+export type RunEventOutcome =
+  /** Stored by the control-plane. */
+  | 'sent'
+  /** Dropped (oldest first) because the call's queue was full. */
+  | 'dropped'
+  /** Refused at `emit`: larger than `MAX_RUN_EVENT_BYTES` or not JSON (a `log` event says so instead). */
+  | 'refused'
+  /** Still queued when the call's flush deadline passed or the bus closed. */
+  | 'unsent';
 
 /** The media-edge's prom-client metrics. */
 export interface EdgeMetrics {
@@ -15,6 +36,7 @@ export interface EdgeMetrics {
   framesDropped: Counter<'direction' | 'reason'>;
   closeCodes: Counter<'code' | 'initiator'>;
   busRequestSeconds: Histogram<'op' | 'outcome'>;
+  runEvents: Counter<'outcome'>;
 }
 
 /**
@@ -56,6 +78,10 @@ export function createEdgeMetrics(registry: Registry = new Registry()): EdgeMetr
           buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
           registers,
         }),
+    ),
+    runEvents: reuse(
+      'vr3_media_edge_run_events_total',
+      () => new Counter({ name: 'vr3_media_edge_run_events_total', help: 'Run events emitted by engines, by outcome', labelNames: ['outcome'] as const, registers }),
     ),
   };
 }

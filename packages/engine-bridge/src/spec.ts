@@ -27,17 +27,18 @@ const BotUrl = z
   .refine((u) => {
     try {
       const url = new URL(u);
-      return (url.protocol === 'ws:' || url.protocol === 'wss:') && url.username === '' && url.password === '';
+      return (url.protocol === 'ws:' || url.protocol === 'wss:') && url.username === '' && url.password === '' && url.hash === '';
     } catch {
       return false;
     }
-  }, 'a ws:// or wss:// URL without user information');
+  }, 'a ws:// or wss:// URL without user information or fragment');
 
 /**
  * `engine: {type: "bridge", url, protocol, sample_rate?, encoding?, headers?, connect_timeout_ms?, custom_parameters?}`.
  * - `sample_rate`: audio rate toward the bot. `twilio` and `cloudonix` are μ-law 8 kHz only;
- *   `exotel` PCM16 LE at 8000 (default), 16000 or 24000; `vobiz`/`plivo` 8000 (default), 16000 or
- *   24000 with `encoding: "l16"`; `vr3` PCM16 LE at 8000, 16000 (default), 24000 or 48000.
+ *   `exotel` PCM16 LE at 8000 (default), 16000 or 24000; with `encoding: "l16"`, `vobiz` 8000
+ *   (default), 16000 or 24000 and `plivo` 8000 (default) or 16000 (Plivo has no 24 kHz); `vr3`
+ *   PCM16 LE at 8000, 16000 (default), 24000 or 48000.
  * - `encoding` (`vobiz`, `plivo` only): `mulaw` (default, 8 kHz) or `l16`.
  * - `headers`: sent on the bot's WebSocket upgrade (e.g. `Authorization`); every value is secret.
  * - `custom_parameters`: added to the protocol's custom parameters in `start`, beside the run id,
@@ -68,7 +69,7 @@ export const BridgeConfigSchema = z
       cloudonix: [8000],
       exotel: [8000, 16000, 24000],
       vobiz: c.encoding === 'l16' ? [8000, 16000, 24000] : [8000],
-      plivo: c.encoding === 'l16' ? [8000, 16000, 24000] : [8000],
+      plivo: c.encoding === 'l16' ? [8000, 16000] : [8000],
       vr3: [8000, 16000, 24000, 48000],
     };
     if (!allowed[c.protocol].includes(rate)) {

@@ -45,6 +45,17 @@ describe('package entry points', () => {
         'resolveProviderSettings',
         'twilioProvider',
         'vobizProvider',
+        'TwilioStyleBotWire',
+        'twilioBotDialect',
+        'cloudonixBotDialect',
+        'exotelBotDialect',
+        'TWILIO_STYLE_BOT_DIALECTS',
+        'PlivoStyleBotWire',
+        'vobizBotDialect',
+        'plivoBotDialect',
+        'PLIVO_STYLE_BOT_DIALECTS',
+        'formatExtraHeaders',
+        'plivoStyleAuthId',
       ].sort(),
     );
     for (const name of ['cloudonix', 'exotel', 'vobiz', 'twilio', 'plivo'] as const) {

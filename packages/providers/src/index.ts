@@ -46,3 +46,25 @@ export { plivoProvider } from './plivo/provider.ts';
 export { createPlivoApiClient, PLIVO_API_BASE_URL, type PlivoApiClientOptions } from './plivo/api-client.ts';
 export { TwilioStyleStreamAdapter } from './twilio-style/stream-adapter.ts';
 export { PlivoStyleStreamAdapter, L16_INBOUND_BYTE_ORDER, L16_OUTBOUND_BYTE_ORDER } from './plivo-style/stream-adapter.ts';
+export type { BotEvent, BotStreamCall, BotStreamIds } from './bot-wire.ts';
+export {
+  TwilioStyleBotWire,
+  twilioBotDialect,
+  cloudonixBotDialect,
+  exotelBotDialect,
+  TWILIO_STYLE_BOT_DIALECTS,
+  type TwilioStyleBotDialect,
+  type TwilioStyleBotProvider,
+} from './twilio-style/bot-wire.ts';
+export {
+  PlivoStyleBotWire,
+  vobizBotDialect,
+  plivoBotDialect,
+  PLIVO_STYLE_BOT_DIALECTS,
+  formatExtraHeaders,
+  plivoStyleAuthId,
+  type PlivoStyleBotDialect,
+  type PlivoStyleBotProvider,
+  type PlivoStyleBotWireOptions,
+  type PlivoStyleStartForm,
+} from './plivo-style/bot-wire.ts';

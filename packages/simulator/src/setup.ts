@@ -1,5 +1,5 @@
 /**
- * Points a running product at the simulator: creates an echo agent and a telephony configuration
+ * Points a running product at the simulator: creates an agent (echo unless an engine is given) and a telephony configuration
  * whose `api_base_url` is the provider REST stand-in, through the product's REST API.
  */
 import { SimulatorError, SimulatorErrorCode } from './errors.ts';
@@ -21,6 +21,8 @@ export interface SetupOptions {
   hangupDigit?: string;
   /** PCM16 rate of the echo agent (the product's default, 16 kHz, when absent). */
   echoSampleRate?: 8000 | 16000 | 24000 | 48000;
+  /** The agent's engine configuration instead of the echo agent (e.g. a `bridge` to a local bot). */
+  engine?: Record<string, unknown>;
 }
 
 /** What {@link setupProduct} created. */
@@ -68,8 +70,8 @@ export async function setupProduct(o: SetupOptions): Promise<SetupResult> {
     throw new SimulatorError(SimulatorErrorCode.UnsupportedProvider, `setup knows the configuration fields of cloudonix only, not ${provider}`);
   }
   const domain = o.domain ?? 'acme';
-  const engine = { type: 'echo', hangup_dtmf: o.hangupDigit ?? '#', ...(o.echoSampleRate ? { sample_rate: o.echoSampleRate } : {}) };
-  const agent = await call(o, 'POST', '/agents', { name: 'Simulator echo', engine });
+  const engine = o.engine ?? { type: 'echo', hangup_dtmf: o.hangupDigit ?? '#', ...(o.echoSampleRate ? { sample_rate: o.echoSampleRate } : {}) };
+  const agent = await call(o, 'POST', '/agents', { name: `Simulator ${String(engine.type)}`, engine });
   if (agent.status !== 201 || typeof agent.body.uuid !== 'string') throw apiError('agent', agent);
   const config = await call(o, 'POST', '/telephony-configurations', {
     provider,

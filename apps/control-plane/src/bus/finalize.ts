@@ -1,6 +1,6 @@
 import { RunFinalizeRequestSchema, parseMessage, type RunFinalizeResponse } from '@vr3/protocol';
 import type { ControlPlaneContext } from '../context.ts';
-import { appendRunLog, finalizeRun } from '../db/runs.ts';
+import { finalizeRun } from '../db/runs.ts';
 
 /** `RunFinalize`: the first terminal write wins; later ones answer `already_final: true`. */
 export async function handleRunFinalize(ctx: ControlPlaneContext, data: unknown): Promise<RunFinalizeResponse> {
@@ -11,12 +11,10 @@ export async function handleRunFinalize(ctx: ControlPlaneContext, data: unknown)
     endReason: req.end_reason,
     error: req.error,
     stats: req.stats,
+    // The provider's own reason for ending the stream (Exotel `stop.reason`), kept beside the end reason.
+    logEntry: req.stop_reason === undefined ? undefined : { key: 'stream_events', entry: { event: 'stop', reason: req.stop_reason, at: new Date().toISOString() } },
   });
   const log = ctx.logger.child({ run_id: req.run_id, edge_id: req.edge_id });
-  // The provider's own reason for ending the stream (Exotel `stop.reason`), kept beside the end reason.
-  if (result.changed && req.stop_reason !== undefined) {
-    await appendRunLog(ctx.prisma, req.run_id, 'stream_events', { event: 'stop', reason: req.stop_reason, at: new Date().toISOString() });
-  }
   if (!result.found) log.warn('finalize for an unknown run');
   else if (result.changed) log.info({ state: req.state, end_reason: req.end_reason }, 'run finalized');
   return { ok: true, already_final: !result.changed };

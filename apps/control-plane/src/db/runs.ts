@@ -20,6 +20,11 @@ export interface FinalizeRunInput {
   /** Short, non-sensitive failure description. */
   error?: string | undefined;
   stats?: MediaStats | undefined;
+  /**
+   * A log entry appended to `logs[key]` in the same write (the provider's own stop reason), so a
+   * reader never sees the terminal state without it.
+   */
+  logEntry?: { key: string; entry: Record<string, unknown> } | undefined;
   /** Defaults to now. */
   endedAt?: Date;
 }
@@ -40,8 +45,12 @@ export interface FinalizeRunResult {
 export async function finalizeRun(prisma: Db, input: FinalizeRunInput): Promise<FinalizeRunResult> {
   const endedAt = input.endedAt ?? new Date();
   const s = input.stats;
+  const logKey = input.logEntry?.key ?? null;
+  const logEntry = input.logEntry ? JSON.stringify(input.logEntry.entry) : null;
   const changed = await prisma.$executeRaw`
     UPDATE "workflow_runs" SET
+      "logs" = CASE WHEN ${logKey}::text IS NULL THEN "logs"
+        ELSE jsonb_set("logs", ARRAY[${logKey}::text], COALESCE("logs" -> ${logKey}::text, '[]'::jsonb) || jsonb_build_array(${logEntry}::jsonb)) END,
       "state" = ${input.state}::"RunState",
       "end_reason" = ${input.endReason},
       "error" = ${input.error ?? null},

@@ -22,6 +22,8 @@ export const MEDIA_EDGE_DEFAULTS = {
   busRequestTimeoutMs: DEFAULT_MEDIA_EDGE_CONFIG.busRequestTimeoutMs,
   /** VR3_MAX_CALLS: concurrent calls; further streams are refused with 1013. */
   maxCalls: DEFAULT_MEDIA_EDGE_CONFIG.maxCalls,
+  /** VR3_ENGINE_CLOSE_TIMEOUT_MS: how long a call's engine may take to close before its run is finalized anyway. */
+  engineCloseTimeoutMs: DEFAULT_MEDIA_EDGE_CONFIG.engineCloseTimeoutMs,
   /** LOG_LEVEL: pino level. */
   logLevel: 'info',
 } as const;
@@ -36,6 +38,7 @@ const EnvSchema = z.object({
   VR3_HEARTBEAT_INTERVAL_MS: envInt('VR3_HEARTBEAT_INTERVAL_MS', 50),
   VR3_BUS_REQUEST_TIMEOUT_MS: envInt('VR3_BUS_REQUEST_TIMEOUT_MS', 50),
   VR3_MAX_CALLS: envInt('VR3_MAX_CALLS', 1),
+  VR3_ENGINE_CLOSE_TIMEOUT_MS: envInt('VR3_ENGINE_CLOSE_TIMEOUT_MS', 0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -50,6 +53,7 @@ export interface MediaEdgeEnv {
   heartbeatIntervalMs: number;
   busRequestTimeoutMs: number;
   maxCalls: number;
+  engineCloseTimeoutMs: number;
   logLevel: string;
 }
 
@@ -71,6 +75,7 @@ export function loadMediaEdgeEnv(env: NodeJS.ProcessEnv = process.env): MediaEdg
     heartbeatIntervalMs: e.VR3_HEARTBEAT_INTERVAL_MS ?? d.heartbeatIntervalMs,
     busRequestTimeoutMs: e.VR3_BUS_REQUEST_TIMEOUT_MS ?? d.busRequestTimeoutMs,
     maxCalls: e.VR3_MAX_CALLS ?? d.maxCalls,
+    engineCloseTimeoutMs: e.VR3_ENGINE_CLOSE_TIMEOUT_MS ?? d.engineCloseTimeoutMs,
     logLevel: e.LOG_LEVEL ?? d.logLevel,
   };
 }

@@ -6,6 +6,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createNatsBus, watchConnection } from '@vr3/nats-bus';
 import { createMediaEdge } from '../edge.ts';
 import { AGENT_STREAM_PATH_PREFIX } from '../routing.ts';
+import { createProductEngines } from './engines.ts';
 import type { MediaEdgeEnv } from './env.ts';
 
 /** A running media-edge pod. */
@@ -41,12 +42,14 @@ export async function startMediaEdgeService(env: MediaEdgeEnv, logger: Logger): 
     logger,
     edgeId: env.edgeId,
     metrics: registry,
+    engines: createProductEngines(),
     config: {
       handshakeTimeoutMs: env.handshakeTimeoutMs,
       drainTimeoutMs: env.drainTimeoutMs,
       heartbeatIntervalMs: env.heartbeatIntervalMs,
       busRequestTimeoutMs: env.busRequestTimeoutMs,
       maxCalls: env.maxCalls,
+      engineCloseTimeoutMs: env.engineCloseTimeoutMs,
     },
   });
 

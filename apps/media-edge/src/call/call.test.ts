@@ -1,7 +1,9 @@
+import { EngineError } from '@vr3/agent';
 import { Subjects } from '@vr3/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { admitted, startHarness, waitUntil, type Harness, type HarnessOptions } from '../test-support/harness.ts';
-import { ProbeEngine } from '../test-support/probe-engine.ts';
+import { pcmBytes, ProbeEngine } from '../test-support/probe-engine.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -65,7 +67,7 @@ describe('ending a running call finalizes exactly once', () => {
 
   it('engine hangup: RunAction hangup, then close 1000, completed agent_hangup', async () => {
     const probe = new ProbeEngine();
-    const hn = await harness({ engines: { echo: probe } });
+    const hn = await harness({ engines: [probe] });
     const client = await hn.startCall();
     probe.last.io.hangup('done');
     expect((await client.waitForClose()).code).toBe(1000);
@@ -76,9 +78,9 @@ describe('ending a running call finalizes exactly once', () => {
 
   it('engine hangup plays out queued audio first', async () => {
     const probe = new ProbeEngine();
-    const hn = await harness({ engines: { echo: probe } });
+    const hn = await harness({ engines: [probe] });
     const client = await hn.startCall();
-    probe.last.io.sendAudio(new Int16Array(8000 * 0.3)); // 300 ms = 15 frames
+    probe.last.io.sendAudio(pcmBytes(new Int16Array(8000 * 0.3))); // 300 ms = 15 frames
     probe.last.io.hangup();
     await client.waitForClose();
     expect(client.received.filter((f: any) => f.event === 'media')).toHaveLength(15);
@@ -86,7 +88,7 @@ describe('ending a running call finalizes exactly once', () => {
 
   it('a stop arriving while the agent hangs up still ends agent_hangup', async () => {
     const probe = new ProbeEngine();
-    const hn = await harness({ engines: { echo: probe }, script: { action: () => new Promise((r) => setTimeout(() => r({ ok: true }), 100)) } });
+    const hn = await harness({ engines: [probe], script: { action: () => new Promise((r) => setTimeout(() => r({ ok: true }), 100)) } });
     const client = await hn.startCall();
     probe.last.io.hangup();
     await waitUntil(() => hn.cp.actions.length === 1);
@@ -106,7 +108,7 @@ describe('ending a running call finalizes exactly once', () => {
 
   it('engine transfer: RunAction transfer with the target, completed transfer', async () => {
     const probe = new ProbeEngine();
-    const hn = await harness({ engines: { echo: probe } });
+    const hn = await harness({ engines: [probe] });
     const client = await hn.startCall();
     probe.last.io.transfer('<Response/>');
     expect((await client.waitForClose()).code).toBe(1000);
@@ -116,7 +118,7 @@ describe('ending a running call finalizes exactly once', () => {
 
   it('a refused transfer keeps the call going', async () => {
     const probe = new ProbeEngine();
-    const hn = await harness({ engines: { echo: probe }, script: { action: () => ({ ok: false, error: { code: 'provider_rejected', message: 'x' } }) } });
+    const hn = await harness({ engines: [probe], script: { action: () => ({ ok: false, error: { code: 'provider_rejected', message: 'x' } }) } });
     const client = await hn.startCall();
     probe.last.io.transfer('<Response/>');
     await waitUntil(() => hn.cp.actions.length === 1);
@@ -129,19 +131,67 @@ describe('ending a running call finalizes exactly once', () => {
   it.each([
     ['fail()', (p: ProbeEngine) => p.last.io.fail(new Error('boom'))],
     ['a throwing onDtmf', (p: ProbeEngine) => ((p.last.onDtmf = () => { throw new Error('boom'); }), undefined)],
-  ])('engine error via %s: close 1011, failed agent_error', async (_name, breakIt) => {
+  ])('engine error via %s: provider hangup, then close 1011, failed agent_error', async (_name, breakIt) => {
     const probe = new ProbeEngine();
-    const hn = await harness({ engines: { echo: probe } });
+    const hn = await harness({ engines: [probe] });
     const client = await hn.startCall();
     breakIt(probe);
     client.sendDtmf('5');
+    expect(await client.waitForClose()).toEqual({ code: 1011, reason: 'agent error' });
+    expect(hn.cp.actions).toEqual([{ run_id: 'run-1', action: 'hangup' }]);
+    expect(await onlyFinalize(hn)).toMatchObject({ state: 'failed', end_reason: 'agent_error', error: 'agent_error' });
+    expect(probe.last.closes).toEqual([{ endReason: 'agent_error' }]);
+  });
+
+  it.each([
+    ['agent_unreachable', 'agent unreachable'],
+    ['agent_disconnected', 'agent disconnected'],
+  ] as const)('an EngineError %s ends the run with that reason: hangup at once (no playout), close 1011', async (code, reason) => {
+    const probe = new ProbeEngine();
+    const hn = await harness({ engines: [probe], captureLogs: true });
+    const client = await hn.startCall();
+    probe.last.io.sendAudio(pcmBytes(new Int16Array(8000 * 2))); // 2 s queued: not waited for
+    const began = Date.now();
+    probe.last.io.fail(new EngineError(code, 'wss://bot.example/secret-path refused'));
+    probe.last.io.sendAudio(pcmBytes(new Int16Array(160))); // no effect any more
+    expect(await client.waitForClose()).toEqual({ code: 1011, reason });
+    expect(Date.now() - began).toBeLessThan(500);
+    expect(client.received.filter((f: any) => f.event === 'media').length).toBeLessThan(10);
+    expect(hn.cp.actions).toEqual([{ run_id: 'run-1', action: 'hangup' }]);
+    expect(await onlyFinalize(hn)).toMatchObject({ state: 'failed', end_reason: code, error: code });
+    expect(hn.logs.join('\n')).not.toContain('secret-path');
+  });
+
+  it('an engine whose createSession throws fails the call the same way', async () => {
+    const probe = new ProbeEngine({ createError: new EngineError('agent_unreachable', 'no bot') });
+    const hn = await harness({ engines: [probe] });
+    const client = await hn.connect();
+    client.sendConnected();
+    client.sendStart();
+    expect(await client.waitForClose()).toEqual({ code: 1011, reason: 'agent unreachable' });
+    expect(hn.cp.actions).toEqual([{ run_id: 'run-1', action: 'hangup' }]);
+    expect(await onlyFinalize(hn)).toMatchObject({ state: 'failed', end_reason: 'agent_unreachable' });
+  });
+
+  it('a failed provider hangup still ends the failed call', async () => {
+    const probe = new ProbeEngine();
+    const hn = await harness({
+      engines: [probe],
+      script: {
+        action: () => {
+          throw new Error('provider down');
+        },
+      },
+    });
+    const client = await hn.startCall();
+    probe.last.io.fail(new EngineError('agent_disconnected', 'gone'));
     expect((await client.waitForClose()).code).toBe(1011);
-    expect(await onlyFinalize(hn)).toMatchObject({ state: 'failed', end_reason: 'agent_error' });
+    expect(await onlyFinalize(hn)).toMatchObject({ state: 'failed', end_reason: 'agent_disconnected' });
   });
 
   it('an engine whose start rejects fails the call', async () => {
     const probe = new ProbeEngine({ onStart: () => Promise.reject(new Error('no model')) });
-    const hn = await harness({ engines: { echo: probe } });
+    const hn = await harness({ engines: [probe] });
     const client = await hn.connect();
     client.sendConnected();
     client.sendStart();
@@ -159,13 +209,166 @@ describe('ending a running call finalizes exactly once', () => {
 
   it('everything racing to end the call still finalizes once', async () => {
     const probe = new ProbeEngine();
-    const hn = await harness({ engines: { echo: probe } });
+    const hn = await harness({ engines: [probe] });
     const client = await hn.startCall();
     client.sendStop();
     probe.last.io.fail(new Error('x'));
     void hn.bus.request(Subjects.runControl('run-1'), { action: 'end', end_reason: 'api_hangup' }, { timeoutMs: 200 }).catch(() => undefined);
     await client.close();
     await onlyFinalize(hn);
+  });
+});
+
+describe('engines and their sessions', () => {
+  it('validates the run\'s engine config with the engine\'s schema: invalid closes 1011, server_error, logs paths never values', async () => {
+    const probe = new ProbeEngine({ configSchema: z.strictObject({ type: z.literal('echo'), api_key: z.string().min(40) }) });
+    const hn = await harness({ engines: [probe], captureLogs: true, script: { admit: (_r, n) => admitted(n, { engine: { type: 'echo', api_key: 'sk-live-do-not-log' } }) } });
+    const client = await hn.connect();
+    client.sendConnected();
+    client.sendStart();
+    expect(await client.waitForClose()).toEqual({ code: 1011, reason: 'server error' });
+    expect(await onlyFinalize(hn)).toMatchObject({ state: 'failed', end_reason: 'server_error', error: 'invalid_engine_config' });
+    expect(probe.sessions).toHaveLength(0);
+    const logs = hn.logs.join('\n');
+    expect(logs).toContain('invalid_engine_config');
+    expect(logs).toContain('api_key');
+    expect(logs).not.toContain('sk-live-do-not-log');
+  });
+
+  it('an engine type this edge has not registered closes 1011, server_error', async () => {
+    const hn = await harness({ script: { admit: (_r, n) => admitted(n, { engine: { type: 'voice' } }) } });
+    const client = await hn.connect();
+    client.sendConnected();
+    client.sendStart();
+    expect((await client.waitForClose()).code).toBe(1011);
+    expect(await onlyFinalize(hn)).toMatchObject({ end_reason: 'server_error', error: 'engine_not_found' });
+  });
+
+  it('a session gets its call info, config and a signal that fires before close(info)', async () => {
+    const probe = new ProbeEngine();
+    const hn = await harness({ engines: [probe], script: { admit: (_r, n) => admitted(n, { initial_context: { caller_number: '+15551230001' } }) } });
+    const client = await hn.connect();
+    client.sendConnected();
+    const info = client.sendStart({ customParameters: { lang: 'en' } });
+    await waitUntil(() => probe.sessions.length === 1);
+    const ctx = probe.last.ctx;
+    expect(ctx.call).toMatchObject({
+      runId: 'run-1',
+      runName: 'WR-AGS-00000001',
+      agentUuid: 'agent',
+      provider: 'cloudonix',
+      from: '+15551230001',
+      to: '+15551230002',
+      callId: info.callSid,
+      streamId: info.streamSid,
+      customParameters: { lang: 'en' },
+      initialContext: { caller_number: '+15551230001' },
+      callerFormat: { encoding: 'mulaw', sampleRate: 8000 },
+    });
+    expect(ctx.config).toEqual({ type: 'echo' });
+    expect(ctx.signal.aborted).toBe(false);
+    client.sendStop();
+    await onlyFinalize(hn);
+    expect(ctx.signal.aborted).toBe(true);
+    expect(probe.last.abortedAtClose).toBe(true);
+    expect(probe.last.closes).toEqual([{ endReason: 'caller_hangup' }]);
+  });
+
+  it('the run is finalized no later than engineCloseTimeoutMs after the end, even if the engine never closes; the socket closes at once', async () => {
+    const probe = new ProbeEngine({ onClose: () => new Promise(() => {}) });
+    const hn = await harness({ engines: [probe], config: { engineCloseTimeoutMs: 300 } });
+    const client = await hn.startCall();
+    const began = Date.now();
+    client.sendStop();
+    await client.waitForClose();
+    expect(Date.now() - began).toBeLessThan(200);
+    await waitUntil(() => hn.cp.finalizes.length === 1);
+    const waited = Date.now() - began;
+    expect(waited).toBeGreaterThanOrEqual(280);
+    expect(waited).toBeLessThan(1_000);
+  });
+
+  it('run events reach the control-plane in order, those of close() included, before the run is finalized', async () => {
+    const probe = new ProbeEngine({
+      onClose: async (s) => {
+        await new Promise((r) => setTimeout(r, 20));
+        s.io.emit({ type: 'log', data: { level: 'info', message: 'session closed' } });
+      },
+    });
+    let failures = 1;
+    const hn = await harness({
+      engines: [probe],
+      config: { runEventsRetryBackoffMs: 20 },
+      script: {
+        // Slow answers: a finalize that did not wait for them would be answered first.
+        events: async (req) => {
+          await new Promise((r) => setTimeout(r, 40));
+          if (failures-- > 0) throw new Error('db busy');
+          return { ok: true, stored: req.events.length };
+        },
+      },
+    });
+    const client = await hn.startCall();
+    probe.last.io.emit({ type: 'transcript', data: { role: 'caller', text: 'hello' } });
+    probe.last.io.setContext({ intent: 'billing' });
+    await new Promise((r) => setTimeout(r, 10));
+    probe.last.io.emit({ type: 'metric', data: { name: 'latency', value: 12, unit: 'ms' } });
+    client.sendStop();
+    const fin = await onlyFinalize(hn);
+    expect(fin.end_reason).toBe('caller_hangup');
+    const stored = new Map(hn.cp.events.map((e) => [e.seq, e]));
+    expect([...stored.keys()].sort((a, b) => a - b)).toEqual([1, 2, 3, 4]);
+    expect([...stored.values()].sort((a, b) => a.seq - b.seq).map((e) => e.type)).toEqual(['transcript', 'context', 'metric', 'log']);
+    expect(hn.cp.eventBatches.every((b) => b.run_id === 'run-1' && b.edge_id === 'edge-test')).toBe(true);
+    expect(hn.cp.answered.at(-1)).toBe('finalize');
+    expect(hn.cp.answered.filter((a) => a === 'finalize')).toHaveLength(1);
+  });
+});
+
+describe('early caller audio (between start and running)', () => {
+  const slowStart = (ms: number) => () => new Promise((r) => setTimeout(() => r({ ok: true }), ms));
+  const frame = (n: number) => new Uint8Array(160).fill(n);
+
+  it('is kept and handed to the engine right after start, in order, before the live audio', async () => {
+    const probe = new ProbeEngine({ format: { encoding: 'mulaw', sampleRate: 8000 }, keepAudio: true });
+    const hn = await harness({ engines: [probe], script: { start: slowStart(150) } });
+    const client = await hn.connect();
+    client.sendConnected();
+    client.sendStart();
+    for (let i = 1; i <= 5; i++) client.sendMedia(frame(i));
+    await waitUntil(() => probe.sessions.length === 1);
+    client.sendMedia(frame(6));
+    await waitUntil(() => probe.last.audio.length === 6);
+    expect(probe.last.audio.map((a) => a[0])).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(probe.last.audio.every((a, i) => a.length === 160 && a.every((b) => b === i + 1))).toBe(true);
+    client.sendStop();
+    expect((await onlyFinalize(hn)).stats).toMatchObject({ frames_in: 6, frames_dropped: 0 });
+  });
+
+  it('is bounded by earlyAudioMaxMs: the oldest frames are dropped and counted', async () => {
+    const probe = new ProbeEngine({ format: { encoding: 'mulaw', sampleRate: 8000 }, keepAudio: true });
+    const hn = await harness({ engines: [probe], config: { earlyAudioMaxMs: 60 }, script: { start: slowStart(150) } });
+    const client = await hn.connect();
+    client.sendConnected();
+    client.sendStart();
+    for (let i = 1; i <= 8; i++) client.sendMedia(frame(i));
+    await waitUntil(() => probe.sessions.length === 1 && probe.last.audio.length === 3);
+    expect(probe.last.audio.map((a) => a[0])).toEqual([6, 7, 8]);
+    client.sendStop();
+    expect((await onlyFinalize(hn)).stats).toMatchObject({ frames_in: 8, frames_dropped: 5 });
+    const metric = await hn.metrics.getSingleMetric('vr3_media_edge_frames_dropped_total')!.get();
+    expect(metric.values.find((v) => v.labels.reason === 'early_audio_overflow')?.value).toBe(5);
+  });
+
+  it('is counted dropped (not_running) when the call ends before the engine starts', async () => {
+    const hn = await harness({ script: { start: slowStart(300) } });
+    const client = await hn.connect();
+    client.sendConnected();
+    client.sendStart();
+    for (let i = 1; i <= 4; i++) client.sendMedia(frame(i));
+    await new Promise((r) => setTimeout(r, 50));
+    client.sendStop();
+    expect((await onlyFinalize(hn)).stats).toMatchObject({ frames_in: 4, frames_dropped: 4 });
   });
 });
 

@@ -9,16 +9,22 @@ import {
   type StartEvent,
   type Subscription,
 } from '@vr3/protocol';
+import { failureEndReason, type EngineErrorCode } from '@vr3/agent';
 import type { StreamAdapter } from '@vr3/providers';
 import type { Logger } from 'pino';
-import { callOutcome, controlEndOutcome, streamErrorOutcome, type CallEnd, type CallOutcome } from '../errors.ts';
-import { FRAME_MS, payloadMs } from '../media/codecs.ts';
+import { callOutcome, controlEndOutcome, MediaEdgeError, MediaEdgeErrorCode, streamErrorOutcome, type CallEnd, type CallOutcome } from '../errors.ts';
+import { FRAME_MS, payloadBytes, payloadMs } from '../media/codecs.ts';
+import { EarlyAudioBuffer } from '../media/early-audio.ts';
 import { CallStats } from '../media/stats.ts';
 import { playOutThenAct } from './agent-action.ts';
 import { RunFinalizer } from './finalizer.ts';
 import { HandshakeGate } from './handshake.ts';
 import { openMediaSession, type MediaSession } from './media-session.ts';
+import { RunEventQueue } from './run-events.ts';
 import type { CallDeps, CallPhase } from './types.ts';
+
+/** Ways the agent side ends a call: its hangup or transfer, the run's duration limit, or an engine failure. */
+type AgentEnd = 'agent_hangup' | 'transfer' | 'duration_limit' | EngineErrorCode;
 
 /**
  * The per-call state machine: admission → handshake → start → running → end. Socket I/O arrives
@@ -41,6 +47,9 @@ export class Call {
   private readonly finalizer: RunFinalizer;
   private run: AdmittedRun | null = null;
   private media: MediaSession | null = null;
+  /** Caller audio between `start` and `running`, handed to the engine when it starts. */
+  private early: EarlyAudioBuffer | null = null;
+  private events: RunEventQueue | null = null;
   private control: Subscription | null = null;
   private handshakeTimer: NodeJS.Timeout | null = null;
   private durationTimer: NodeJS.Timeout | null = null;
@@ -74,11 +83,8 @@ export class Call {
     const event = this.parse(data, isBinary);
     if (event?.type === 'stop') return this.end(this.pendingEnd ?? stopOutcome(event.reason));
     if (event && this.media) return this.media.onEvent(event);
-    // After `start`, before the run is running: caller audio has nowhere to go yet.
-    if (event?.type === 'media') {
-      this.stats.frameIn(payloadMs(this.gate.started.mediaFormat, event.payload.length));
-      this.stats.dropped('in', 'not_running');
-    }
+    // After `start`, before the run is running: caller audio waits (bounded) for the engine.
+    if (event?.type === 'media') this.keepEarly(event.payload);
   }
 
   /** The socket is gone (peer close, close handshake done, or terminated). */
@@ -101,12 +107,16 @@ export class Call {
     if (this.outcome) return;
     this.outcome = outcome;
     this.phase = 'ending';
-    this.log.info({ state: outcome.state, end_reason: outcome.endReason, close_code: outcome.close?.code, stats: this.stats.snapshot() }, 'call ended');
+    let engineClosed: Promise<void> | undefined;
     const steps = [
       () => this.clearHandshakeTimer(),
       () => this.durationTimer && clearTimeout(this.durationTimer),
       () => this.control?.unsubscribe(),
-      () => this.media?.close(),
+      () => this.dropEarly(),
+      () => {
+        const info = outcome.stopReason === undefined ? { endReason: outcome.endReason } : { endReason: outcome.endReason, stopReason: outcome.stopReason };
+        engineClosed = this.media?.close(info);
+      },
       () => outcome.close && this.socketOpen && this.d.transport.close(outcome.close.code, outcome.close.reason),
     ];
     for (const step of steps) {
@@ -115,6 +125,22 @@ export class Call {
       } catch (err) {
         this.log.warn({ err }, 'call cleanup step failed');
       }
+    }
+    this.log.info({ state: outcome.state, end_reason: outcome.endReason, close_code: outcome.close?.code, stats: this.stats.snapshot() }, 'call ended');
+    if (engineClosed === undefined && this.events === null) this.finalizer.decide(outcome);
+    else void this.finalizeAfter(outcome, engineClosed);
+  }
+
+  /**
+   * The run is finalized after the engine closed (or its close deadline passed) and its run events
+   * were flushed (or their deadline passed): stored events precede the terminal state.
+   */
+  private async finalizeAfter(outcome: CallOutcome, engineClosed: Promise<void> | undefined): Promise<void> {
+    try {
+      await engineClosed;
+      await this.events?.close(this.d.config.runEventsFlushTimeoutMs);
+    } catch (err) {
+      this.log.warn({ err }, 'call cleanup step failed');
     }
     this.finalizer.decide(outcome);
   }
@@ -176,13 +202,24 @@ export class Call {
 
   private enterRunning(start: StartEvent): void {
     const run = this.run!;
+    const { config, controlPlane } = this.d;
+    const events = new RunEventQueue({
+      send: (batch) => controlPlane.events(run.id, batch),
+      maxEvents: config.maxQueuedRunEvents,
+      maxBytes: config.maxQueuedRunEventBytes,
+      retryBackoffMs: config.runEventsRetryBackoffMs,
+      metrics: this.d.metrics,
+      logger: this.log,
+    });
+    this.events = events;
     try {
       this.media = openMediaSession({
         run,
         start,
+        query: this.d.query,
         adapter: this.adapter,
         engines: this.d.engines,
-        config: this.d.config,
+        config,
         stats: this.stats,
         logger: this.log,
         hooks: {
@@ -191,14 +228,14 @@ export class Call {
           bufferedAmount: () => this.d.transport.bufferedAmount,
           hangup: () => void this.agentEnd('agent_hangup'),
           transfer: (target) => void this.agentEnd('transfer', target),
-          fail: (err) => {
-            this.log.warn({ err }, 'agent engine failed');
-            this.end(callOutcome('agent_error', { error: 'agent_error' }));
-          },
+          fail: (err) => this.engineFailed(err),
+          emit: (type, data) => events.push(type, data),
         },
       });
     } catch (err) {
-      this.log.error({ err }, 'cannot start media session');
+      if (err instanceof MediaEdgeError && err.code === MediaEdgeErrorCode.EngineFailed) return this.engineFailed(err.cause);
+      // Codes and paths only: the engine configuration carries secrets.
+      this.log.error({ code: errorCode(err), detail: err instanceof MediaEdgeError ? err.message : undefined }, 'cannot start media session');
       return this.end(callOutcome('server_error', { error: errorCode(err) }));
     }
     this.phase = 'running';
@@ -206,8 +243,44 @@ export class Call {
     if (run.max_duration_ms !== null) {
       this.durationTimer = setTimeout(() => void this.agentEnd('duration_limit'), run.max_duration_ms);
     }
-    this.log.info('call running');
-    this.media.start();
+    this.log.info({ engine: run.engine.type, early_audio_frames: this.early?.size ?? 0 }, 'call running');
+    const early = this.early?.take() ?? [];
+    this.early = null;
+    this.media.start(early);
+  }
+
+  /** Caller audio after `start`, before `running`: counted, and kept within the early-audio bound. */
+  private keepEarly(payload: Buffer): void {
+    const format = this.gate.started!.mediaFormat;
+    this.stats.frameIn(payloadMs(format, payload.length));
+    if (this.early === null) {
+      const maxBytes = Math.floor(payloadBytes(format, this.d.config.earlyAudioMaxMs));
+      if (maxBytes === 0) return this.stats.dropped('in', 'not_running');
+      this.early = new EarlyAudioBuffer(maxBytes);
+    }
+    const dropped = this.early.push(payload);
+    if (dropped > 0) this.stats.dropped('in', 'early_audio_overflow', dropped);
+  }
+
+  /** The call ends before its engine started: the early audio is lost. */
+  private dropEarly(): void {
+    const early = this.early;
+    this.early = null;
+    if (early && early.size > 0) this.stats.dropped('in', 'not_running', early.size);
+  }
+
+  /**
+   * The engine failed (`fail()`, a throw, a rejected `start`, or `createSession` throwing): the
+   * provider hangs up (`RunAction hangup`, no playout wait: the engine's audio stops at once), then
+   * the stream closes 1011 and the run fails with the engine's end reason.
+   */
+  private engineFailed(err: unknown): void {
+    const reason = failureEndReason(err);
+    // The code and class only: an engine's messages may quote its remote end or its configuration.
+    this.log.warn({ code: reason, error: err instanceof Error ? err.name : typeof err }, 'agent engine failed');
+    this.media?.halt();
+    this.dropEarly();
+    void this.agentEnd(reason);
   }
 
   private handshake(data: Buffer | string, isBinary: boolean): void {
@@ -234,16 +307,21 @@ export class Call {
     }
   }
 
-  /** Agent hangup, transfer or duration limit: play out queued audio, ask the control-plane, then end. */
-  private async agentEnd(kind: 'agent_hangup' | 'transfer' | 'duration_limit', target?: string): Promise<void> {
+  /**
+   * Agent hangup, transfer or duration limit: play out queued audio, ask the control-plane, then
+   * end. An engine failure asks for the hangup at once. A `stop` or socket close meanwhile ends the
+   * call with this outcome.
+   */
+  private async agentEnd(kind: AgentEnd, target?: string): Promise<void> {
     if (this.outcome || this.pendingEnd || this.runId === null) return;
-    const pending = callOutcome(kind);
+    const failure = kind !== 'agent_hangup' && kind !== 'transfer' && kind !== 'duration_limit';
+    const pending = callOutcome(kind, failure ? { error: kind } : {});
     this.pendingEnd = pending;
     this.log.info({ kind }, 'agent ending call');
     const { config, controlPlane } = this.d;
     const proceed = await playOutThenAct({
       controlPlane,
-      media: this.media,
+      media: failure ? null : this.media,
       runId: this.runId,
       action: kind === 'transfer' ? 'transfer' : 'hangup',
       target,

@@ -4,6 +4,7 @@ import {
   BusErrorCode,
   parseMessage,
   RunActionResponseSchema,
+  RunEventsResponseSchema,
   RunFinalizeResponseSchema,
   RunStartResponseSchema,
   StreamAdmitResponseSchema,
@@ -12,6 +13,9 @@ import {
   type MediaStats,
   type RunActionRequest,
   type RunActionResponse,
+  type RunEvent,
+  type RunEventsRequest,
+  type RunEventsResponse,
   type RunFinalizeRequest,
   type RunStartRequest,
   type RunStartResponse,
@@ -56,6 +60,12 @@ export class ControlPlaneClient {
   action(runId: string, action: RunActionRequest['action'], target?: string): Promise<RunActionResponse> {
     const req: RunActionRequest = target === undefined ? { run_id: runId, action } : { run_id: runId, action, target };
     return this.request('action', Subjects.RunAction, req, RunActionResponseSchema);
+  }
+
+  /** Stores a batch of the run's events (idempotent by `seq` on the control-plane). Rejects on a bus failure. */
+  events(runId: string, events: RunEvent[]): Promise<RunEventsResponse> {
+    const req: RunEventsRequest = { run_id: runId, edge_id: this.options.edgeId, events };
+    return this.request('events', Subjects.RunEvents, req, RunEventsResponseSchema);
   }
 
   /**

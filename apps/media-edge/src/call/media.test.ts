@@ -4,7 +4,7 @@ import { mulawDecode, mulawEncode } from '@vr3/codec';
 import { dominantFrequency, rms, sine } from '@vr3/codec/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, waitUntil, type Harness, type HarnessOptions } from '../test-support/harness.ts';
-import { ProbeEngine } from '../test-support/probe-engine.ts';
+import { pcmBytes, ProbeEngine } from '../test-support/probe-engine.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -50,14 +50,14 @@ describe('echo engine round trip', () => {
 describe('outbound pacing', () => {
   it('a burst of N frames is sent one per 20 ms, a few frames ahead', async () => {
     const probe = new ProbeEngine();
-    const hn = await harness({ engines: { echo: probe } });
+    const hn = await harness({ engines: [probe] });
     const client = await hn.startCall();
     const arrivals: number[] = [];
     const t0 = performance.now();
     const poll = setInterval(() => {
       while (arrivals.length < mediaFrames(client).length) arrivals.push(performance.now() - t0);
     }, 1);
-    probe.last.io.sendAudio(new Int16Array(8000)); // 1 s = 50 frames
+    probe.last.io.sendAudio(pcmBytes(new Int16Array(8000))); // 1 s = 50 frames
     await waitUntil(() => mediaFrames(client).length === 50, 3000);
     clearInterval(poll);
     while (arrivals.length < 50) arrivals.push(performance.now() - t0);
@@ -71,11 +71,11 @@ describe('outbound pacing', () => {
 describe('marks, clear and DTMF', () => {
   it('a mark follows the audio queued before it, and its echo reaches the engine', async () => {
     const probe = new ProbeEngine();
-    const hn = await harness({ engines: { echo: probe } });
+    const hn = await harness({ engines: [probe] });
     const client = await hn.startCall();
-    probe.last.io.sendAudio(new Int16Array(8000 * 0.2 + 40)); // 10 frames + a partial one
+    probe.last.io.sendAudio(pcmBytes(new Int16Array(8000 * 0.2 + 40))); // 10 frames + a partial one
     probe.last.io.mark('m1');
-    probe.last.io.sendAudio(new Int16Array(160));
+    probe.last.io.sendAudio(pcmBytes(new Int16Array(160)));
     await client.waitFor((f) => (f as Frame).event === 'mark');
     const events = frames(client).map((f) => f.event);
     expect(events.indexOf('mark')).toBe(11); // 10 frames + the padded partial frame, then the mark
@@ -85,9 +85,9 @@ describe('marks, clear and DTMF', () => {
 
   it('clear drops queued audio, sends clear, and reports unsent marks as played', async () => {
     const probe = new ProbeEngine();
-    const hn = await harness({ engines: { echo: probe } });
+    const hn = await harness({ engines: [probe] });
     const client = await hn.startCall({ autoEchoMarks: false });
-    probe.last.io.sendAudio(new Int16Array(8000)); // 50 frames
+    probe.last.io.sendAudio(pcmBytes(new Int16Array(8000))); // 50 frames
     probe.last.io.mark('after-prompt');
     await sleep(100);
     probe.last.io.clear();
@@ -99,13 +99,13 @@ describe('marks, clear and DTMF', () => {
     expect(frames(client).some((f) => f.event === 'mark')).toBe(false);
     expect(probe.last.played).toEqual(['after-prompt']);
     // Playback resumes after a clear.
-    probe.last.io.sendAudio(new Int16Array(320));
+    probe.last.io.sendAudio(pcmBytes(new Int16Array(320)));
     await waitUntil(() => mediaFrames(client).length === sentBeforeClear + 2);
   });
 
   it('DTMF reaches the engine', async () => {
     const probe = new ProbeEngine();
-    const hn = await harness({ engines: { echo: probe } });
+    const hn = await harness({ engines: [probe] });
     const client = await hn.startCall();
     client.sendDtmf('5');
     client.sendDtmf('#');
@@ -117,12 +117,12 @@ describe('marks, clear and DTMF', () => {
 describe('bounded outbound queue', () => {
   it('drops the oldest frames beyond maxOutboundBufferMs and counts them', async () => {
     const probe = new ProbeEngine();
-    const hn = await harness({ engines: { echo: probe }, config: { maxOutboundBufferMs: 200, outboundLeadFrames: 1 } });
+    const hn = await harness({ engines: [probe], config: { maxOutboundBufferMs: 200, outboundLeadFrames: 1 } });
     const client = await hn.startCall();
     // 50 frames whose first sample numbers the frame, so we can tell which ones survived.
     const pcm = new Int16Array(8000);
     for (let i = 0; i < 50; i++) pcm[i * 160] = (i + 1) * 100;
-    probe.last.io.sendAudio(pcm);
+    probe.last.io.sendAudio(pcmBytes(pcm));
     await sleep(400);
     client.sendStop();
     await waitUntil(() => h!.cp.finalizes.length === 1);
@@ -144,7 +144,7 @@ describe('after a call', () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
     const probe = new ProbeEngine({ echo: true });
-    const hn = await harness({ engines: { echo: probe }, config: { heartbeatIntervalMs: 60_000 } });
+    const hn = await harness({ engines: [probe], config: { heartbeatIntervalMs: 60_000 } });
     const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const client = await hn.startCall();
     for (let i = 0; i < 10; i++) client.sendMedia(new Uint8Array(160).fill(0x7f));

@@ -2,7 +2,7 @@ import { dominantFrequency, sine } from '@vr3/codec/testing';
 import { connectMediaClient, type MediaClientProvider, type PlivoStyleClientOptions, type ProviderMediaClient } from '@vr3/providers/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_QUERY, startHarness, waitUntil, type Harness, type HarnessOptions } from '../test-support/harness.ts';
-import { ProbeEngine } from '../test-support/probe-engine.ts';
+import { pcmBytes, ProbeEngine } from '../test-support/probe-engine.ts';
 
 type Frame = { event?: string; media?: { payload?: string; contentType?: string; sampleRate?: number }; streamId?: string; stream_sid?: string };
 
@@ -18,7 +18,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function call(provider: MediaClientProvider, options: HarnessOptions & { client?: PlivoStyleClientOptions; query?: Record<string, string>; path?: string } = {}) {
   const probe = new ProbeEngine({ echo: true });
-  h = await startHarness({ engines: { echo: probe }, ...options });
+  h = await startHarness({ engines: [probe], ...options });
   const url = h.url(options.query ?? { ...DEFAULT_QUERY, provider }, options.path);
   const client = await connectMediaClient(provider, url, options.client);
   clients.push(client);
@@ -61,7 +61,7 @@ describe('start-first providers (Vobiz)', () => {
     client.begin();
     await waitUntil(() => hn.cp.starts.length === 1);
     await sleep(20);
-    probe.last.io.sendAudio(new Int16Array(1600));
+    probe.last.io.sendAudio(pcmBytes(new Int16Array(1600)));
     probe.last.io.mark('m1');
     await waitUntil(() => client.marks.length === 1);
     const clearedAt = performance.now();
@@ -88,7 +88,7 @@ describe('Exotel', () => {
     client.begin();
     await waitUntil(() => hn.cp.starts.length === 1);
     await sleep(20);
-    probe.last.io.sendAudio(new Int16Array(8000 + 800)); // 1.1 s at 8 kHz
+    probe.last.io.sendAudio(pcmBytes(new Int16Array(8000 + 800))); // 1.1 s at 8 kHz
     probe.last.io.mark('end');
     await waitUntil(() => probe.last.played.includes('end'), 3000);
     const sizes = media(client, 'media').map((f) => Buffer.from(f.media!.payload!, 'base64').length);

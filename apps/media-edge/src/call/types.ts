@@ -1,8 +1,8 @@
+import type { EngineRegistry } from '@vr3/agent';
 import type { Bus } from '@vr3/protocol';
 import type { ProviderDescriptor } from '@vr3/providers';
 import type { Logger } from 'pino';
 import type { MediaEdgeConfig } from '../config.ts';
-import type { AgentEngineRegistry } from '../engine/types.ts';
 import type { EdgeMetrics } from '../metrics.ts';
 import type { ControlPlaneClient } from './control-plane.ts';
 
@@ -27,7 +27,7 @@ export interface CallDeps {
   query: Record<string, string>;
   controlPlane: ControlPlaneClient;
   bus: Bus;
-  engines: AgentEngineRegistry;
+  engines: EngineRegistry;
   config: MediaEdgeConfig;
   metrics: EdgeMetrics;
   logger: Logger;

@@ -25,10 +25,10 @@ export class CallStats {
     this.metrics.framesOut.inc();
   }
 
-  /** Counts a dropped frame; `frames_dropped` in the run's stats covers both directions. */
-  dropped(direction: 'in' | 'out', reason: DropReason): void {
-    this.framesDropped++;
-    this.metrics.framesDropped.inc({ direction, reason });
+  /** Counts `frames` dropped frames (default 1); `frames_dropped` in the run's stats covers both directions. */
+  dropped(direction: 'in' | 'out', reason: DropReason, frames = 1): void {
+    this.framesDropped += frames;
+    this.metrics.framesDropped.inc({ direction, reason }, frames);
   }
 
   snapshot(): MediaStats {

@@ -4,12 +4,14 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { EngineRegistry, type Engine } from '@vr3/agent';
 import {
   createInProcessBus,
   Subjects,
   type Bus,
   type EdgeHeartbeat,
   type RunActionRequest,
+  type RunEventsRequest,
   type RunFinalizeRequest,
   type RunStartRequest,
   type StreamAdmitRequest,
@@ -19,7 +21,6 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import type { MediaEdgeConfig } from '../config.ts';
 import { createMediaEdge, type MediaEdge } from '../edge.ts';
-import type { AgentEngineRegistry } from '../engine/types.ts';
 
 type Answer = unknown | Promise<unknown>;
 
@@ -29,12 +30,13 @@ export interface ControlPlaneScript {
   start?: (req: RunStartRequest) => Answer;
   finalize?: (req: RunFinalizeRequest, attempt: number) => Answer;
   action?: (req: RunActionRequest) => Answer;
+  events?: (req: RunEventsRequest, n: number) => Answer;
   /** Register no responders at all. */
   absent?: boolean;
 }
 
 /** An admitted run as the control-plane would return it. */
-export function admitted(n: number, extra: { max_duration_ms?: number | null } = {}) {
+export function admitted(n: number, extra: { max_duration_ms?: number | null; engine?: { type: string; [key: string]: unknown }; initial_context?: Record<string, unknown> } = {}) {
   return {
     ok: true,
     run: {
@@ -43,8 +45,9 @@ export function admitted(n: number, extra: { max_duration_ms?: number | null } =
       agent_uuid: 'agent',
       provider: 'cloudonix',
       telephony_configuration_id: 'tc-1',
-      engine: { type: 'echo' },
+      engine: extra.engine ?? { type: 'echo' },
       max_duration_ms: extra.max_duration_ms ?? null,
+      initial_context: extra.initial_context ?? {},
     },
   };
 }
@@ -55,7 +58,12 @@ export class ScriptedControlPlane {
   readonly starts: RunStartRequest[] = [];
   readonly finalizes: RunFinalizeRequest[] = [];
   readonly actions: RunActionRequest[] = [];
+  /** Every `RunEvents` request answered ok, in arrival order. */
+  readonly eventBatches: RunEventsRequest[] = [];
+  private eventRequests = 0;
   readonly heartbeats: EdgeHeartbeat[] = [];
+  /** `events` and `finalize`, in the order the control-plane answered them. */
+  readonly answered: Array<'events' | 'finalize'> = [];
   private finalizeAttempts = 0;
 
   constructor(bus: Bus, script: ControlPlaneScript) {
@@ -75,6 +83,7 @@ export class ScriptedControlPlane {
       const answer = script.finalize ? script.finalize(req, ++this.finalizeAttempts) : { ok: true, already_final: false };
       return Promise.resolve(answer).then((a) => {
         this.finalizes.push(req);
+        this.answered.push('finalize');
         return a;
       });
     });
@@ -82,14 +91,31 @@ export class ScriptedControlPlane {
       this.actions.push(d as RunActionRequest);
       return script.action ? script.action(d as RunActionRequest) : { ok: true };
     });
+    bus.respond(Subjects.RunEvents, (d) => {
+      const req = d as RunEventsRequest;
+      const answer = script.events ? script.events(req, ++this.eventRequests) : { ok: true, stored: req.events.length };
+      return Promise.resolve(answer).then((a) => {
+        this.eventBatches.push(req);
+        this.answered.push('events');
+        return a;
+      });
+    });
+  }
+
+  /** Every run event stored, in order of arrival (a retried batch may repeat some). */
+  get events(): RunEventsRequest['events'] {
+    return this.eventBatches.flatMap((b) => b.events);
   }
 }
 
 /** Options of {@link startHarness}. */
 export interface HarnessOptions {
   config?: Partial<MediaEdgeConfig>;
-  engines?: AgentEngineRegistry;
+  /** The edge's engines (default: the echo engine). */
+  engines?: EngineRegistry | Engine[];
   script?: ControlPlaneScript;
+  /** Keep every log line (debug and up) in {@link Harness.logs}. */
+  captureLogs?: boolean;
 }
 
 /** A running edge behind a real HTTP server. */
@@ -98,6 +124,8 @@ export interface Harness {
   bus: Bus;
   cp: ScriptedControlPlane;
   metrics: Registry;
+  /** Log lines as written (with `captureLogs`). */
+  logs: string[];
   port: number;
   url(query?: Record<string, string>, path?: string): string;
   /** Connects a Cloudonix media client to the stream URL (default query: a valid Cloudonix one). */
@@ -114,13 +142,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const bus = createInProcessBus();
   const cp = new ScriptedControlPlane(bus, options.script ?? {});
   const metrics = new Registry();
+  const logs: string[] = [];
+  const logger = options.captureLogs
+    ? pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) })
+    : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const edge = createMediaEdge({
     bus,
-    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    logger,
     edgeId: 'edge-test',
     metrics,
     ...(options.config ? { config: options.config } : {}),
-    ...(options.engines ? { engines: options.engines } : {}),
+    ...(options.engines ? { engines: options.engines instanceof EngineRegistry ? options.engines : new EngineRegistry(options.engines) } : {}),
   });
   const server = http.createServer((_req, res) => res.writeHead(404).end());
   server.on('upgrade', (req, socket, head) => edge.handleUpgrade(req, socket, head));
@@ -139,6 +171,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     bus,
     cp,
     metrics,
+    logs,
     port,
     url,
     connect,

@@ -1,10 +1,12 @@
 import { MULAW_8K } from '@vr3/protocol';
 import type { MediaFormat } from '@vr3/protocol';
-import type { MediaCallInfo, MediaClientOptions } from './media-client.ts';
+import type { MediaClientOptions } from './media-client.ts';
 import { openSocket } from './media-socket.ts';
 import type { OpenedSocket } from './media-socket.ts';
 import { TwilioStyleMediaClient, hex } from './twilio-style-media-client.ts';
-import type { TwilioStyleWire } from './twilio-style-media-client.ts';
+import { cloudonixBotDialect } from '../twilio-style/bot-wire.ts';
+import type { TwilioStyleBotDialect } from '../twilio-style/bot-wire.ts';
+import type { BotStreamCall } from '../bot-wire.ts';
 
 export { MediaClientConnectError, type CloseInfo } from './media-client.ts';
 
@@ -40,8 +42,6 @@ export interface CloudonixStartInfo {
   customParameters: Record<string, string>;
 }
 
-const WIRE_NAMES: Record<string, string> = { mulaw: 'audio/x-mulaw', alaw: 'audio/x-alaw', pcm16be: 'audio/L16', pcm16le: 'audio/L16' };
-
 function formatOf(raw: CloudonixStartOptions['mediaFormat']): MediaFormat {
   if (!raw) return { ...MULAW_8K };
   const name = raw.encoding.toLowerCase();
@@ -60,26 +60,14 @@ interface FormatHolder {
   raw: CloudonixStartOptions['mediaFormat'];
 }
 
-function cloudonixWire(holder: FormatHolder): TwilioStyleWire {
+/** Cloudonix's spelling, with the `start.mediaFormat` override of {@link CloudonixMediaClient.sendStart}. */
+function cloudonixWire(holder: FormatHolder): TwilioStyleBotDialect {
   return {
-    provider: 'cloudonix',
-    snake: false,
-    defaultFormat: MULAW_8K,
-    defaultAccount: 'acme.cloudonix.net',
-    connected: () => ({ event: 'connected', protocol: 'Call', version: '1.0.0' }),
-    start: (c: MediaCallInfo) => ({
-      streamSid: c.streamId,
-      callSid: c.callId,
-      session: c.session,
-      accountSid: c.accountId,
-      from: c.from,
-      to: c.to,
-      customParameters: c.customParameters,
-      context: 'inbound',
-      tracks: ['inbound'],
-      mediaFormat: holder.raw ?? { encoding: WIRE_NAMES[c.format.encoding], sampleRate: c.format.sampleRate, channels: 1 },
-    }),
-    stop: (c: MediaCallInfo) => ({ accountSid: c.accountId, callSid: c.callId, session: c.session }),
+    ...cloudonixBotDialect,
+    start: (c: BotStreamCall) => {
+      const start = cloudonixBotDialect.start(c);
+      return holder.raw === undefined ? start : { ...start, mediaFormat: holder.raw };
+    },
   };
 }
 
@@ -100,7 +88,7 @@ export class CloudonixMediaClient extends TwilioStyleMediaClient {
   }
 
   private constructor(socket: OpenedSocket, opts: MediaClientOptions, holder: FormatHolder) {
-    super(socket, opts, cloudonixWire(holder));
+    super(socket, opts, cloudonixWire(holder), 'acme.cloudonix.net');
     this.#holder = holder;
     this.call.session = `session-${hex(12)}`;
   }

@@ -1,5 +1,5 @@
-import { AudioEncoding } from '@vr3/protocol';
-import type { MediaCallInfo, MediaClientOptions } from './media-client.ts';
+import { exotelBotDialect } from '../twilio-style/bot-wire.ts';
+import type { MediaClientOptions } from './media-client.ts';
 import { openSocket } from './media-socket.ts';
 import type { OpenedSocket } from './media-socket.ts';
 import { TwilioStyleMediaClient } from './twilio-style-media-client.ts';
@@ -16,22 +16,6 @@ export class ExotelMediaClient extends TwilioStyleMediaClient {
   }
 
   private constructor(socket: OpenedSocket, opts: MediaClientOptions) {
-    super(socket, opts, {
-      provider: 'exotel',
-      snake: true,
-      defaultFormat: { encoding: AudioEncoding.Pcm16Le, sampleRate: 8000 },
-      defaultAccount: 'exotel-test-account',
-      connected: () => ({ event: 'connected' }),
-      start: (c: MediaCallInfo) => ({
-        stream_sid: c.streamId,
-        call_sid: c.callId,
-        account_sid: c.accountId,
-        from: c.from,
-        to: c.to,
-        custom_parameters: c.customParameters,
-        media_format: { encoding: c.format.encoding === 'mulaw' ? 'audio/x-mulaw' : 'audio/x-raw', sample_rate: String(c.format.sampleRate), bit_rate: '16' },
-      }),
-      stop: (c: MediaCallInfo, reason: string | undefined) => ({ call_sid: c.callId, account_sid: c.accountId, reason: reason ?? 'callended' }),
-    });
+    super(socket, opts, exotelBotDialect, 'exotel-test-account');
   }
 }

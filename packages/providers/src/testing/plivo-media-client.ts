@@ -1,4 +1,4 @@
-import { MULAW_8K } from '@vr3/protocol';
+import { plivoBotDialect } from '../plivo-style/bot-wire.ts';
 import { openSocket } from './media-socket.ts';
 import type { OpenedSocket } from './media-socket.ts';
 import { PlivoStyleMediaClient } from './plivo-style-media-client.ts';
@@ -15,6 +15,6 @@ export class PlivoMediaClient extends PlivoStyleMediaClient {
   }
 
   private constructor(socket: OpenedSocket, opts: PlivoStyleClientOptions) {
-    super(socket, opts, 'plivo', MULAW_8K, 'MAPLIVOTEST000000000');
+    super(socket, opts, plivoBotDialect, 'MAPLIVOTEST000000000');
   }
 }

@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import type { MediaFormat, ProviderName } from '@vr3/protocol';
+import type { MediaFormat } from '@vr3/protocol';
+import { PlivoStyleBotWire, plivoStyleAuthId } from '../plivo-style/bot-wire.ts';
+import type { PlivoStyleBotDialect } from '../plivo-style/bot-wire.ts';
 import { FakePlayout } from './fake-playout.ts';
 import type { CloseInfo, MediaCallInfo, MediaCallOptions, MediaClientOptions, ProviderMediaClient } from './media-client.ts';
 import { MediaSocket } from './media-socket.ts';
 import type { OpenedSocket } from './media-socket.ts';
-import { hex } from './twilio-style-media-client.ts';
-import { bufferOf, decodeWire, encodeWire, wireMs } from './wire-audio.ts';
+import { decodeWire, encodeWire, wireMs } from './wire-audio.ts';
 
 /** Options of the Vobiz and Plivo media clients. */
 export interface PlivoStyleClientOptions extends MediaClientOptions {
@@ -18,7 +18,6 @@ export interface PlivoStyleClientOptions extends MediaClientOptions {
 }
 
 const isL16 = (f: MediaFormat): boolean => f.encoding === 'pcm16be' || f.encoding === 'pcm16le';
-const l16 = (order: 'big' | 'little', rate: number): MediaFormat => ({ encoding: order === 'big' ? 'pcm16be' : 'pcm16le', sampleRate: rate });
 
 /**
  * A fake Plivo-style media peer (Vobiz, Plivo `<Stream bidirectional="true">`): `start` first (no
@@ -33,38 +32,35 @@ export class PlivoStyleMediaClient extends MediaSocket implements ProviderMediaC
   /** `playAudio` frames not in the negotiated format. */
   formatMismatches = 0;
   call: MediaCallInfo;
+  readonly provider: PlivoStyleBotDialect['provider'];
+  readonly #wire: PlivoStyleBotWire;
   readonly #playout: FakePlayout;
   readonly #ackMode: NonNullable<MediaClientOptions['ackMode']>;
   readonly #audio: Buffer[] = [];
-  readonly #flat: boolean;
-  readonly #inOrder: 'big' | 'little';
-  readonly #outOrder: 'big' | 'little';
-  #sequence = 0;
 
-  protected constructor(
-    socket: OpenedSocket,
-    opts: PlivoStyleClientOptions,
-    readonly provider: ProviderName,
-    defaultFormat: MediaFormat,
-    defaultAccount: string,
-  ) {
+  /** `dialect` spells the provider's frames; `defaultAccount` goes into `start` unless {@link begin} says otherwise. */
+  protected constructor(socket: OpenedSocket, opts: PlivoStyleClientOptions, dialect: PlivoStyleBotDialect, defaultAccount: string) {
     super(socket, opts);
+    this.provider = dialect.provider;
     this.#ackMode = opts.ackMode ?? 'immediate';
-    this.#playout = new FakePlayout(this.#ackMode, (name) => this.sendJson({ event: 'playedStream', sequenceNumber: this.#next(), streamId: this.call.streamId, name }));
-    this.#flat = opts.flatStart ?? false;
-    this.#inOrder = opts.l16InboundByteOrder ?? 'big';
-    this.#outOrder = opts.l16OutboundByteOrder ?? 'little';
-    this.call = { streamId: randomUUID(), callId: randomUUID(), accountId: defaultAccount, from: '+15551230001', to: '+15551230002', customParameters: {}, format: { ...defaultFormat } };
+    this.#playout = new FakePlayout(this.#ackMode, (name) => this.sendRaw(this.#wire.played(name)));
+    const { streamId, callId } = dialect.newIds();
+    this.call = { streamId, callId, accountId: defaultAccount, from: '+15551230001', to: '+15551230002', customParameters: {}, format: { ...dialect.defaultFormat } };
+    this.#wire = new PlivoStyleBotWire(dialect, this.call, {
+      startForm: opts.flatStart === true ? 'flat' : 'nested',
+      l16CallerByteOrder: opts.l16InboundByteOrder ?? 'big',
+      l16BotByteOrder: opts.l16OutboundByteOrder ?? 'little',
+    });
   }
 
   /** Wire format of the audio this peer sends. */
   get format(): MediaFormat {
-    return isL16(this.call.format) ? l16(this.#inOrder, this.call.format.sampleRate) : this.call.format;
+    return this.#wire.callerFormat;
   }
 
   /** Wire format this peer expects in `playAudio`. */
   get outboundFormat(): MediaFormat {
-    return isL16(this.call.format) ? l16(this.#outOrder, this.call.format.sampleRate) : this.call.format;
+    return this.#wire.botFormat;
   }
 
   begin(call: MediaCallOptions = {}): MediaCallInfo {
@@ -78,23 +74,12 @@ export class PlivoStyleMediaClient extends MediaSocket implements ProviderMediaC
       customParameters: { ...call.customParameters },
       format: call.format ?? c.format,
     };
-    const n = this.call;
-    const contentType = `${isL16(n.format) ? 'audio/x-l16' : 'audio/x-mulaw'};rate=${n.format.sampleRate}`;
-    const headers = Object.entries(n.customParameters).map(([k, v]) => `${k}=${v}`).join(';');
-    const extra = headers === '' ? {} : { extra_headers: headers };
-    if (this.#flat) {
-      this.sendJson({ event: 'start', streamId: n.streamId, accountId: n.accountId, callId: n.callId, from: n.from, to: n.to, direction: 'inbound', contentType, audioTrack: 'inbound', ...extra });
-    } else {
-      const mediaFormat = { encoding: contentType.split(';')[0], sampleRate: n.format.sampleRate };
-      this.sendJson({ event: 'start', sequenceNumber: this.#next(), start: { callId: n.callId, streamId: n.streamId, accountId: n.accountId, from: n.from, to: n.to, tracks: ['inbound'], mediaFormat }, ...extra });
-    }
-    return n;
+    this.sendRaw(this.#wire.start(this.call));
+    return this.call;
   }
 
   sendAudio(wire: Uint8Array): void {
-    const sequenceNumber = this.#next();
-    const media = { track: 'inbound', timestamp: String(Date.now()), chunk: sequenceNumber, payload: bufferOf(wire).toString('base64') };
-    this.sendJson({ event: 'media', sequenceNumber, streamId: this.call.streamId, media });
+    this.sendRaw(this.#wire.media(wire));
   }
 
   sendPcm(pcm: Int16Array): void {
@@ -102,7 +87,7 @@ export class PlivoStyleMediaClient extends MediaSocket implements ProviderMediaC
   }
 
   sendDtmf(digit: string): void {
-    this.sendJson({ event: 'dtmf', sequenceNumber: this.#next(), streamId: this.call.streamId, dtmf: { track: 'inbound', digit, timestamp: String(Date.now()) } });
+    this.sendRaw(this.#wire.dtmf(digit));
   }
 
   /** Vobiz and Plivo send no `stop`: the socket just closes. */
@@ -133,20 +118,16 @@ export class PlivoStyleMediaClient extends MediaSocket implements ProviderMediaC
     } else if (frame.event === 'clearAudio') {
       this.clears++;
       this.#playout.clear();
-      if (this.#ackMode !== 'never') this.sendJson({ event: 'clearedAudio', sequenceNumber: this.#next(), streamId: this.call.streamId });
+      if (this.#ackMode !== 'never') this.sendRaw(this.#wire.cleared());
     }
   }
 
   protected onClosed(): void {
     this.#playout.close();
   }
-
-  #next(): number {
-    return ++this.#sequence;
-  }
 }
 
 /** A generated auth id (`MA` + 18 upper-case hex). */
 export function testAuthId(): string {
-  return `MA${hex(9).toUpperCase()}`;
+  return plivoStyleAuthId();
 }

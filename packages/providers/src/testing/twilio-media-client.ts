@@ -1,5 +1,6 @@
-import { MULAW_8K } from '@vr3/protocol';
-import type { MediaCallInfo, MediaClientOptions } from './media-client.ts';
+import { twilioBotDialect } from '../twilio-style/bot-wire.ts';
+import type { BotStreamCall } from '../bot-wire.ts';
+import type { MediaClientOptions } from './media-client.ts';
 import { openSocket } from './media-socket.ts';
 import type { OpenedSocket } from './media-socket.ts';
 import { TwilioStyleMediaClient } from './twilio-style-media-client.ts';
@@ -19,21 +20,14 @@ export class TwilioMediaClient extends TwilioStyleMediaClient {
   }
 
   private constructor(socket: OpenedSocket, opts: MediaClientOptions) {
-    super(socket, opts, {
-      provider: 'twilio',
-      snake: false,
-      defaultFormat: MULAW_8K,
-      defaultAccount: TEST_TWILIO_ACCOUNT_SID,
-      connected: () => ({ event: 'connected', protocol: 'Call', version: '1.0.0' }),
-      start: (c: MediaCallInfo) => ({
-        accountSid: c.accountId,
-        streamSid: c.streamId,
-        callSid: c.callId,
-        tracks: ['inbound'],
-        mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 },
-        customParameters: { from: c.from, to: c.to, ...c.customParameters },
-      }),
-      stop: (c: MediaCallInfo) => ({ accountSid: c.accountId, callSid: c.callId }),
-    });
+    super(
+      socket,
+      opts,
+      {
+        ...twilioBotDialect,
+        start: (c: BotStreamCall) => twilioBotDialect.start({ ...c, customParameters: { from: c.from ?? '', to: c.to ?? '', ...c.customParameters } }),
+      },
+      TEST_TWILIO_ACCOUNT_SID,
+    );
   }
 }

@@ -1,25 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { MediaFormat, ProviderName } from '@vr3/protocol';
+import { TwilioStyleBotWire } from '../twilio-style/bot-wire.ts';
+import type { TwilioStyleBotDialect } from '../twilio-style/bot-wire.ts';
 import { FakePlayout } from './fake-playout.ts';
 import type { CloseInfo, MediaCallInfo, MediaCallOptions, MediaClientOptions, ProviderMediaClient } from './media-client.ts';
 import { MediaSocket } from './media-socket.ts';
 import type { OpenedSocket } from './media-socket.ts';
-import { bufferOf, decodeWire, encodeWire, wireMs } from './wire-audio.ts';
-
-/** How one Twilio-style provider spells its frames. */
-export interface TwilioStyleWire {
-  readonly provider: ProviderName;
-  /** snake_case keys (Exotel) instead of camelCase (Twilio, Cloudonix). */
-  readonly snake: boolean;
-  readonly defaultFormat: MediaFormat;
-  readonly defaultAccount: string;
-  /** The `connected` frame. */
-  connected(): object;
-  /** The `start` object (inside `{"event":"start","start":…}`). */
-  start(info: MediaCallInfo): object;
-  /** The `stop` object. */
-  stop(info: MediaCallInfo, reason: string | undefined): object;
-}
+import { decodeWire, encodeWire, wireMs } from './wire-audio.ts';
 
 export const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
 
@@ -34,43 +21,26 @@ export class TwilioStyleMediaClient extends MediaSocket implements ProviderMedia
   clears = 0;
   /** The identity sent in `start` (generated defaults until {@link begin}). */
   call: MediaCallInfo;
-  readonly #wire: TwilioStyleWire;
+  readonly #wire: TwilioStyleBotWire;
   readonly #playout: FakePlayout;
   readonly #audio: Buffer[] = [];
-  #sequence = 0;
-  #chunk = 0;
-  #audioMs = 0;
 
-  constructor(socket: OpenedSocket, opts: MediaClientOptions, wire: TwilioStyleWire) {
+  /** `dialect` spells the provider's frames; `defaultAccount` goes into `start` unless {@link begin} says otherwise. */
+  constructor(socket: OpenedSocket, opts: MediaClientOptions, dialect: TwilioStyleBotDialect, defaultAccount: string) {
     super(socket, opts);
-    this.#wire = wire;
-    this.provider = wire.provider;
+    this.provider = dialect.provider;
     this.#playout = new FakePlayout(opts.ackMode ?? 'immediate', (name) => this.sendMark(name));
-    this.call = {
-      streamId: `MZ${hex(16)}`,
-      callId: `CA${hex(16)}`,
-      accountId: wire.defaultAccount,
-      from: '+15551230001',
-      to: '+15551230002',
-      customParameters: {},
-      format: { ...wire.defaultFormat },
-    };
+    const { streamId, callId } = dialect.newIds();
+    this.call = { streamId, callId, accountId: defaultAccount, from: '+15551230001', to: '+15551230002', customParameters: {}, format: { ...dialect.defaultFormat } };
+    this.#wire = new TwilioStyleBotWire(dialect, this.call);
   }
 
   get format(): MediaFormat {
     return this.call.format;
   }
 
-  protected get streamKey(): string {
-    return this.#wire.snake ? 'stream_sid' : 'streamSid';
-  }
-
-  protected get sequenceKey(): string {
-    return this.#wire.snake ? 'sequence_number' : 'sequenceNumber';
-  }
-
   begin(call: MediaCallOptions = {}): MediaCallInfo {
-    this.sendJson(this.#wire.connected());
+    this.sendRaw(this.#wire.connected());
     return this.sendStartFrame(call);
   }
 
@@ -87,18 +57,12 @@ export class TwilioStyleMediaClient extends MediaSocket implements ProviderMedia
       format: call.format ?? c.format,
       ...(call.session !== undefined || c.session !== undefined ? { session: call.session ?? c.session! } : {}),
     };
-    this.sendJson({ event: 'start', [this.sequenceKey]: this.#next(), [this.streamKey]: this.call.streamId, start: this.#wire.start(this.call) });
+    this.sendRaw(this.#wire.start(this.call));
     return this.call;
   }
 
   sendAudio(wire: Uint8Array): void {
-    const timestamp = Math.floor(this.#audioMs);
-    this.#audioMs += wireMs(this.call.format, wire.byteLength);
-    const payload = bufferOf(wire).toString('base64');
-    const media = this.#wire.snake
-      ? { chunk: String(++this.#chunk), timestamp: String(timestamp), payload }
-      : { track: 'inbound', chunk: String(++this.#chunk), timestamp: String(timestamp), payload };
-    this.sendJson({ event: 'media', [this.sequenceKey]: this.#next(), [this.streamKey]: this.call.streamId, media });
+    this.sendRaw(this.#wire.media(wire));
   }
 
   sendPcm(pcm: Int16Array): void {
@@ -106,18 +70,17 @@ export class TwilioStyleMediaClient extends MediaSocket implements ProviderMedia
   }
 
   sendDtmf(digit: string): void {
-    const dtmf = this.#wire.snake ? { digit, duration: '100' } : { track: 'inbound_track', digit };
-    this.sendJson({ event: 'dtmf', [this.streamKey]: this.call.streamId, [this.sequenceKey]: this.#next(), dtmf });
+    this.sendRaw(this.#wire.dtmf(digit, 100));
   }
 
   /** A `mark` echo: the audio before the server's mark `name` has played. */
   sendMark(name: string): void {
-    this.sendJson({ event: 'mark', [this.sequenceKey]: this.#next(), [this.streamKey]: this.call.streamId, mark: { name } });
+    this.sendRaw(this.#wire.mark(name));
   }
 
   /** `stop` (Exotel: with `reason`, `callended` by default). */
   sendStop(reason?: string): void {
-    this.sendJson({ event: 'stop', [this.sequenceKey]: this.#next(), [this.streamKey]: this.call.streamId, stop: this.#wire.stop(this.call, reason) });
+    this.sendRaw(this.#wire.stop(reason));
   }
 
   async hangup(): Promise<CloseInfo> {
@@ -151,9 +114,5 @@ export class TwilioStyleMediaClient extends MediaSocket implements ProviderMedia
 
   protected onClosed(): void {
     this.#playout.close();
-  }
-
-  #next(): string {
-    return String(++this.#sequence);
   }
 }

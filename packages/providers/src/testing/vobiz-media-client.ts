@@ -1,4 +1,4 @@
-import { AudioEncoding } from '@vr3/protocol';
+import { vobizBotDialect } from '../plivo-style/bot-wire.ts';
 import { openSocket } from './media-socket.ts';
 import type { OpenedSocket } from './media-socket.ts';
 import { PlivoStyleMediaClient } from './plivo-style-media-client.ts';
@@ -15,6 +15,6 @@ export class VobizMediaClient extends PlivoStyleMediaClient {
   }
 
   private constructor(socket: OpenedSocket, opts: PlivoStyleClientOptions) {
-    super(socket, opts, 'vobiz', { encoding: AudioEncoding.Pcm16Be, sampleRate: 8000 }, 'MA_VOBIZTEST');
+    super(socket, opts, vobizBotDialect, 'MA_VOBIZTEST');
   }
 }

@@ -1,8 +1,9 @@
 /**
  * `vr3-sim`: the provider simulator's command line. Commands: `call`, `provider-api`, `load`,
- * `setup`, `providers`. Exit codes: 0 success (for `load`: the run passed), 1 failure, 2 bad usage.
+ * `setup`, `bot`, `providers`. Exit codes: 0 success (for `load`: the run passed), 1 failure, 2 bad usage.
  */
 import { SimulatorError, SimulatorErrorCode } from '../errors.ts';
+import { botCommand } from './bot-command.ts';
 import { callCommand } from './call-command.ts';
 import { loadCommand } from './load-command.ts';
 import { providerApiCommand } from './provider-api-command.ts';
@@ -40,6 +41,11 @@ export const USAGE = `vr3-sim — play a telephony provider against an Agent Str
       --probe MS (2; 0 = no handshake probes) · --hangup stop|close · --max-p99 MS (20)
       --provider, --account, --format as for call · --json · --out FILE (JSON result)
 
+  vr3-sim bot           --protocol twilio|exotel|vobiz|plivo|cloudonix|vr3 [--port 9091] [--host H] [--mode echo|listen] [--quiet]
+      A small bot for the bridge engine: it speaks the bot's side of the protocol, plays the caller
+      back (echo; # hangs up) or only listens, and prints the URL and engine configuration to use
+      and one line per call event. Runs until SIGINT/SIGTERM.
+
   vr3-sim providers     list the providers the simulator can play
 `;
 
@@ -56,6 +62,8 @@ export async function main(argv: string[]): Promise<number> {
         return await loadCommand(rest);
       case 'setup':
         return await setupCommand(rest);
+      case 'bot':
+        return await botCommand(rest);
       case 'providers':
         process.stdout.write(`${peerProviders().join('\n')}\n`);
         return 0;
