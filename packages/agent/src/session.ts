@@ -56,7 +56,9 @@ export interface SessionCloseInfo {
 }
 
 /**
- * What an engine session may do to its call. Every method is a no-op once the call has ended.
+ * What an engine session may do to its call. Every method is a no-op once the call has ended,
+ * except {@link emit} and {@link setContext}, which are taken until {@link AgentSession.close}
+ * settles (an engine's last events and counters are stored before the run's terminal state).
  * Audio is in the session's {@link AgentSession.format}.
  */
 export interface AgentIO {

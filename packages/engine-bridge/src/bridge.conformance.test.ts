@@ -24,7 +24,7 @@ const CASES: Record<BridgeProtocol, { opening: string[]; stop: string | null; cl
   twilio: { opening: ['connected', 'start'], stop: '', clearedAck: false, cutMarksAnswered: true, config: {}, streamId: /^MZ[0-9a-f]{32}$/ },
   cloudonix: { opening: ['connected', 'start'], stop: '', clearedAck: false, cutMarksAnswered: true, config: {}, streamId: /^MZ[0-9a-f]{32}$/ },
   exotel: { opening: ['connected', 'start'], stop: 'callended', clearedAck: false, cutMarksAnswered: true, config: { sample_rate: 16000 }, streamId: /^MZ[0-9a-f]{32}$/ },
-  vobiz: { opening: ['start'], stop: null, clearedAck: true, cutMarksAnswered: false, config: { encoding: 'l16', sample_rate: 16000 }, streamId: /^[0-9a-f-]{36}$/ },
+  vobiz: { opening: ['start'], stop: 'call_ended', clearedAck: true, cutMarksAnswered: false, config: { encoding: 'l16', sample_rate: 16000 }, streamId: /^[0-9a-f-]{36}$/ },
   plivo: { opening: ['start'], stop: null, clearedAck: true, cutMarksAnswered: false, config: {}, streamId: /^[0-9a-f-]{36}$/ },
   vr3: { opening: ['start'], stop: 'caller_hangup', clearedAck: true, cutMarksAnswered: true, config: {}, streamId: /^MZ-test-stream$/ },
 };

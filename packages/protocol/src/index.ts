@@ -46,6 +46,7 @@ export {
   RunEventsRequestSchema,
   RunEventsResponseSchema,
   RUN_EVENT_TYPES,
+  RUN_EVENTS_PERMANENT_ERRORS,
   MAX_RUN_EVENT_BYTES,
   MAX_RUN_EVENTS_PER_REQUEST,
   EdgeHeartbeatSchema,

@@ -172,6 +172,13 @@ export const RunEventsRequestSchema = z.object({
 });
 export type RunEventsRequest = z.infer<typeof RunEventsRequestSchema>;
 
+/**
+ * Codes a `RunEvents` responder fails with (as the `cause.code` of a `bus_remote_error`) when a
+ * retry cannot help: the run is unknown, another edge holds it, or the batch is malformed. The edge
+ * drops such a batch instead of re-sending it.
+ */
+export const RUN_EVENTS_PERMANENT_ERRORS: readonly string[] = Object.freeze(['run_not_found', 'run_edge_mismatch', BusErrorCode.BadMessage]);
+
 export const RunEventsResponseSchema = z.object({ ok: z.literal(true), stored: z.number().int().nonnegative() });
 export type RunEventsResponse = z.infer<typeof RunEventsResponseSchema>;
 

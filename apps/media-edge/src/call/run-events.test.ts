@@ -161,4 +161,21 @@ describe('RunEventQueue', () => {
     expect(Date.now() - began).toBeLessThan(1_000);
     expect(batches).toHaveLength(1);
   });
+
+  it('drops a batch the control-plane refuses for good instead of re-sending it, and goes on', async () => {
+    let first = true;
+    const refusal = () => new BusError('bus_remote_error', 'responder failed', { cause: { code: 'run_edge_mismatch' } });
+    const { q, batches } = queue(() => {
+      if (!first) return ok([]);
+      first = false;
+      return Promise.reject(refusal());
+    });
+    q.push('log', { level: 'info', message: 'a' });
+    await flushMicrotasks();
+    q.push('log', { level: 'info', message: 'b' });
+    await q.close(1000);
+    expect(batches.map((b) => b.map((e) => e.seq))).toEqual([[1], [2]]);
+    expect(await outcome('refused')).toBe(1);
+    expect(await outcome('sent')).toBe(1);
+  });
 });

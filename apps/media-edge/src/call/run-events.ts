@@ -1,4 +1,12 @@
-import { BusError, BusErrorCode, MAX_RUN_EVENT_BYTES, MAX_RUN_EVENTS_PER_REQUEST, type RunEvent, type RunEventType } from '@vr3/protocol';
+import {
+  BusError,
+  BusErrorCode,
+  MAX_RUN_EVENT_BYTES,
+  MAX_RUN_EVENTS_PER_REQUEST,
+  RUN_EVENTS_PERMANENT_ERRORS,
+  type RunEvent,
+  type RunEventType,
+} from '@vr3/protocol';
 import type { Logger } from 'pino';
 import type { EdgeMetrics } from '../metrics.ts';
 
@@ -35,7 +43,8 @@ interface Queued {
  * One call's run events on their way to the control-plane: numbered in emission order (`seq` from
  * 1), sent in batches over the bus one request at a time (so the control-plane sees them in order,
  * and stores them idempotently by `(run_id, seq)` when a retry repeats a batch), re-sent with
- * doubling backoff after a bus failure.
+ * doubling backoff after a bus failure. A batch the control-plane refuses for good (unknown run,
+ * another edge's run, malformed: {@link RUN_EVENTS_PERMANENT_ERRORS}) is dropped and counted `refused`.
  *
  * Bounds and drop policy: at most `maxEvents` events and `maxBytes` bytes wait; beyond either the
  * oldest are dropped and counted, and a `log` event saying how many follows. An event over
@@ -184,6 +193,12 @@ export class RunEventQueue {
           this.o.metrics.runEvents.inc({ outcome: 'unsent' }, batch.length);
           return;
         }
+        const remote = permanentRefusal(err);
+        if (remote !== undefined) {
+          this.o.metrics.runEvents.inc({ outcome: 'refused' }, batch.length);
+          this.o.logger.warn({ code: remote, events: batch.length }, 'run events refused by the control-plane; dropped');
+          continue;
+        }
         this.requeue(batch);
         if (err instanceof BusError && err.code === BusErrorCode.Closed) return this.stop();
         this.o.logger.warn({ code: errorCode(err), retry_in_ms: this.backoffMs, queued: this.size }, 'run events not delivered; retrying');
@@ -251,6 +266,13 @@ function safeStringify(value: unknown): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The remote code of a refusal a retry cannot fix, if `err` is one. */
+function permanentRefusal(err: unknown): string | undefined {
+  if (!(err instanceof BusError) || err.code !== BusErrorCode.Remote) return undefined;
+  const code = errorCode(err.cause);
+  return RUN_EVENTS_PERMANENT_ERRORS.includes(code) ? code : undefined;
 }
 
 function errorCode(err: unknown): string {

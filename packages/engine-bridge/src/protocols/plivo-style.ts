@@ -1,4 +1,4 @@
-import type { CallInfo, ClearResult } from '@vr3/agent';
+import type { CallInfo, ClearResult, SessionCloseInfo } from '@vr3/agent';
 import { MULAW_8K } from '@vr3/protocol';
 import type { MediaFormat } from '@vr3/protocol';
 import { PLIVO_STYLE_BOT_DIALECTS, PlivoStyleBotWire } from '@vr3/providers';
@@ -8,9 +8,9 @@ import { botAccountId, botCustomParameters } from './bot-identity.ts';
 
 /**
  * `vobiz`, `plivo`: the bridge plays that provider's `<Stream bidirectional="true">` side toward
- * the bot (`start` in both documented shapes, `media`, `dtmf`, `playedStream`, `clearedAudio`; no
- * `stop`: the socket closes) and reads the bot's `playAudio`, `checkpoint`, `clearAudio` and
- * `stop`. μ-law 8 kHz by default, or L16 at `sample_rate` with `encoding: "l16"`: sent big-endian
+ * the bot (`start` in both documented shapes, `media`, `dtmf`, `playedStream`, `clearedAudio`, and
+ * at the end Vobiz's `stop {reason}` before the close — Plivo only closes) and reads the bot's
+ * `playAudio`, `checkpoint`, `clearAudio` and `stop`. μ-law 8 kHz by default, or L16 at `sample_rate` with `encoding: "l16"`: sent big-endian
  * and read little-endian, as Vobiz documents. Checkpoints cut by a clear are never answered.
  */
 export class PlivoStyleBotProtocol implements BotProtocol {
@@ -67,8 +67,8 @@ export class PlivoStyleBotProtocol implements BotProtocol {
     return this.#wire.cleared();
   }
 
-  stop(): null {
-    return null;
+  stop(info: SessionCloseInfo): string | null {
+    return this.#wire.stop(info.endReason === 'caller_hangup' || info.endReason === 'stream_closed' ? 'call_ended' : 'stream_stopped');
   }
 
   parse(data: Buffer, isBinary: boolean): BotCommand | null {

@@ -2,8 +2,8 @@
  * The provider's side of Plivo-style media streams — Vobiz and Plivo `<Stream bidirectional="true">`
  * — toward a bot written for one of them: `start` first (no `connected`), `media`, `dtmf`,
  * `playedStream` (a checkpoint played) and `clearedAudio` out; the bot's `playAudio`, `checkpoint`,
- * `clearAudio` and `stop` in. There is no `stop` toward the bot: the stream ends when the socket
- * closes, as both providers do. One {@link PlivoStyleBotWire} per stream.
+ * `clearAudio` and `stop` in. At the end of the call Vobiz sends `stop` with a `reason` before the
+ * socket closes (seed 004); Plivo just closes the socket. One {@link PlivoStyleBotWire} per stream.
  */
 import { randomUUID } from 'node:crypto';
 import { AudioEncoding } from '@vr3/protocol';
@@ -25,6 +25,8 @@ export interface PlivoStyleBotDialect {
   readonly defaultFormat: MediaFormat;
   /** `media` frames repeat `contentType` and `sampleRate` (Vobiz's stream page). */
   readonly mediaCarriesFormat: boolean;
+  /** The provider sends `stop {streamId, reason}` before closing the socket (Vobiz); else it only closes (Plivo). */
+  readonly sendsStop: boolean;
   /** Fresh ids for one call (UUIDs). */
   newIds(): BotStreamIds;
 }
@@ -36,6 +38,7 @@ export const vobizBotDialect: PlivoStyleBotDialect = Object.freeze({
   provider: 'vobiz',
   defaultFormat: Object.freeze({ encoding: AudioEncoding.Pcm16Be, sampleRate: 8000 }) as MediaFormat,
   mediaCarriesFormat: true,
+  sendsStop: true,
   newIds: uuidIds,
 });
 
@@ -44,6 +47,7 @@ export const plivoBotDialect: PlivoStyleBotDialect = Object.freeze({
   provider: 'plivo',
   defaultFormat: Object.freeze({ encoding: AudioEncoding.Mulaw, sampleRate: 8000 }) as MediaFormat,
   mediaCarriesFormat: false,
+  sendsStop: false,
   newIds: uuidIds,
 });
 
@@ -170,6 +174,12 @@ export class PlivoStyleBotWire {
   /** `clearedAudio`: the answer to the bot's `clearAudio`. */
   cleared(): string {
     return JSON.stringify({ event: 'clearedAudio', sequenceNumber: this.#next(), streamId: this.#call.streamId });
+  }
+
+  /** `stop` (Vobiz: `reason` `call_ended` when the caller hung up); null for a dialect that only closes the socket. */
+  stop(reason: string): string | null {
+    if (!this.dialect.sendsStop) return null;
+    return JSON.stringify({ event: 'stop', sequenceNumber: this.#next(), streamId: this.#call.streamId, reason });
   }
 
   /** Reads one bot frame. Binary frames, invalid JSON and missing fields throw `malformed_frame`. */
