@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulawEncode } from '@vr3/codec';
 import { sine } from '@vr3/codec/testing';
+import { startTestBot } from '@vr3/engine-bridge/testing';
 import { CloudonixMediaClient, startFakeCloudonixApi, type FakeCloudonixApi } from '@vr3/providers/testing';
 import { DOMAIN, finalRun, setupCloudonix, startCall, type CloudonixSetup, type LiveCall } from '../harness/cloudonix.ts';
 import { DistributedStack, STACK_TIMINGS, tcpPeerPorts, type ServiceProcess } from '../harness/distributed.ts';
@@ -75,6 +76,38 @@ describe('distributed stack: 2 control-planes, 2 media-edges, NATS, PostgreSQL, 
     for (const cp of stack.controlPlanes) expect(await metric(cp, 'vr3_control_plane_bus_handled_seconds_count')).toBeGreaterThan(0);
     for (const edge of stack.edges) expect(tcpPeerPorts(edge.pid).has(stack.pg.port)).toBe(false);
     expect(tcpPeerPorts(stack.controlPlanes[0]!.pid).has(stack.pg.port)).toBe(true);
+  });
+
+  it('bridges a call to a vr3 bot from a media-edge pod: the bot header arrives, its events and context are stored in order over NATS, its hangup reaches the provider', async () => {
+    const secret = `Bearer bot-${randomUUID()}`;
+    const bot = await startTestBot({ protocol: 'vr3', mode: 'listen' });
+    try {
+      const agent = await stack.api('POST', '/agents', { name: 'Bridge agent', engine: { type: 'bridge', url: bot.url, protocol: 'vr3', headers: { Authorization: secret } } });
+      expect(agent.status).toBe(201);
+      expect(JSON.stringify(agent.body)).not.toContain(secret);
+      const edge = stack.edges[1]!;
+      const call = await startCall(stack.via(edge), api, { ...setup, agentUuid: agent.body.uuid });
+      const conn = await bot.nextConnection(5_000);
+      expect(conn.headers.authorization).toBe(secret);
+      const start = await conn.waitForStart();
+      expect(start.metadata).toMatchObject({ run_id: call.runId, agent_uuid: agent.body.uuid, provider: 'cloudonix' });
+      conn.sendJson({ event: 'event', data: { name: 'greeted' } });
+      conn.sendJson({ event: 'set_context', values: { intent: 'billing' } });
+      conn.sendJson({ event: 'hangup', reason: 'done' });
+      expect((await call.client.waitForClose(5_000)).code).toBe(1000);
+      expect(await finalRun(stack.via(edge), call.runId)).toMatchObject({ state: 'completed', end_reason: 'agent_hangup', edge_id: edge.name });
+      await expect.poll(() => deleted(call.session), { timeout: 10_000 }).toBe(true);
+      const events = (await stack.api('GET', `/runs/${call.runId}/events`)).body.data as Array<{ seq: number; type: string; data: Record<string, unknown> }>;
+      const mine = events.filter((e) => e.type === 'event' || e.type === 'context');
+      expect(mine.map((e) => [e.type, e.data])).toEqual([
+        ['event', { name: 'greeted' }],
+        ['context', { intent: 'billing' }],
+      ]);
+      expect(mine[0]!.seq).toBeLessThan(mine[1]!.seq);
+      expect((await run(call.runId)).gathered_context).toMatchObject({ intent: 'billing' });
+    } finally {
+      await bot.close();
+    }
   });
 
   it('exposes /healthz, /readyz and Prometheus /metrics on both apps', async () => {
