@@ -101,7 +101,12 @@ export type StreamSettings = z.infer<typeof StreamSettingsSchema>;
 
 /** `ok:false` means the control-plane has already ended the run `failed`; the edge closes with the mapped code. */
 export const RunStartResponseSchema = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), settings: StreamSettingsSchema.optional() }),
+  z.object({
+    ok: z.literal(true),
+    settings: StreamSettingsSchema.optional(),
+    /** The run's `initial_context` once `start` filled what the URL lacked (caller/called numbers), for the engine. */
+    initial_context: z.record(z.string(), z.unknown()).optional(),
+  }),
   z.object({ ok: z.literal(false), error: errorBody }),
 ]);
 export type RunStartResponse = z.infer<typeof RunStartResponseSchema>;

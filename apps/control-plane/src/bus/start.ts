@@ -124,5 +124,5 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
   });
   if (started.count === 0) return { ok: false, error: { code: StreamErrorCode.Internal, message: 'run ended before it started' } };
   log.info({ telephony_configuration_id: configuration?.id }, 'run running');
-  return { ok: true, settings: configuration ? settingsOf(configuration) : {} };
+  return { ok: true, settings: configuration ? settingsOf(configuration) : {}, initial_context: nextInitial };
 }

@@ -187,6 +187,8 @@ export class Call {
         return this.end(streamErrorOutcome(res.error.code));
       }
       settings = res.settings;
+      // `start` may have filled what the URL lacked (the numbers): the engine sees the run's context as stored.
+      if (res.initial_context !== undefined) this.run = { ...this.run!, initial_context: res.initial_context };
     } catch (err) {
       this.log.warn({ err }, 'run start failed');
       return this.end(streamErrorOutcome(StreamErrorCode.ControlPlaneUnavailable));
