@@ -48,7 +48,7 @@ describe('RunStart', () => {
     const { runId, session } = await admit();
     api.addSession('lifecycle', session);
     const before = api.requests.length;
-    expect(await start(startRequest(runId, { call_id: 'CA1', session_id: session }))).toEqual({ ok: true, settings: {} });
+    expect(await start(startRequest(runId, { call_id: 'CA1', session_id: session }))).toEqual({ ok: true, settings: {}, initial_context: { caller_number: null, called_number: null } });
     const r = await run(runId);
     expect(r).toMatchObject({ state: 'running', edgeId: 'edge-1' });
     expect(r.startedAt).toBeInstanceOf(Date);

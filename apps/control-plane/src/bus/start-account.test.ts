@@ -63,7 +63,8 @@ describe.each(['exotel', 'twilio', 'vobiz', 'plivo'] as const)('%s: configuratio
     api.addCall(`${provider}-call-1`);
     const runId = await admit(provider);
     const res = await start({ run_id: runId, edge_id: 'e1', start: startBody({ call_id: `${provider}-call-1`, account_id: api.accountId, from: '+911', to: '+912' }) });
-    expect(res).toEqual({ ok: true, settings: provider === 'vobiz' ? { l16_inbound_byte_order: 'little' } : {} });
+    // The engine gets the context as completed by `start` (the numbers only `start` carried).
+    expect(res).toEqual({ ok: true, settings: provider === 'vobiz' ? { l16_inbound_byte_order: 'little' } : {}, initial_context: { caller_number: '+911', called_number: '+912' } });
     const run = await runOf(runId);
     expect(run).toMatchObject({ state: 'running', mode: provider, telephonyConfigurationId: configs.get(provider) });
     expect(run.initialContext).toEqual({ caller_number: '+911', called_number: '+912' });
