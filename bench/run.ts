@@ -45,7 +45,7 @@ if (args.scenario !== undefined && args.scenario !== 'echo' && args.scenario !==
 const scenario: 'echo' | 'bridge' = args.scenario === 'bridge' ? 'bridge' : 'echo';
 if (args.profile !== undefined) {
   const { profileProduct } = await import('./profile.ts');
-  await profileProduct(Number(args.profile), Number(args.window ?? 10_000), Number(args['product-ramp'] ?? 10), args['echo-rate'] === '8000' ? 8000 : 16000);
+  await profileProduct(Number(args.profile), Number(args.window ?? 10_000), Number(args['product-ramp'] ?? 10), args['echo-rate'] === '8000' ? 8000 : 16000, scenario);
   process.exit(0);
 }
 const quick = args.quick;
@@ -255,15 +255,54 @@ try {
     };
   }
 
+  // Calls per core from the servers' own CPU at one common load where both pass (the bridge
+  // scenario's budget): in that scenario the bot shares the load generator's core, so the capacity
+  // search can stop at the load core's limit before either server is busy.
+  let cpuComparison: BenchResult['cpuComparison'] = null;
+  if (scenario === 'bridge' && prod && baseline && Math.min(prod.capacity, baseline.capacity) >= 2) {
+    const calls = Math.min(prod.capacity, baseline.capacity);
+    log(`calls per core: ${calls} calls on both, twice, from server CPU`);
+    const steps = { product: [] as StepRecord[], baseline: [] as StepRecord[] };
+    for (let i = 0; i < 2; i++) {
+      steps.product.push(await step('product', calls, settings.productRamp));
+      steps.baseline.push(await step('baseline', calls, settings.baselineRamp));
+    }
+    const perCore = (list: StepRecord[]): number | null => {
+      const ok = list.filter((r) => r.pass && r.serverCpuPercent > 0);
+      return ok.length === 0 ? null : round(ok.reduce((sum, r) => sum + (r.calls * 100) / r.serverCpuPercent, 0) / ok.length, 0);
+    };
+    const productPerCore = perCore(steps.product);
+    const baselinePerCore = perCore(steps.baseline);
+    cpuComparison = {
+      calls,
+      productCpuPercent: steps.product.map((r) => r.serverCpuPercent),
+      baselineCpuPercent: steps.baseline.map((r) => r.serverCpuPercent),
+      productCallsPerCore: productPerCore,
+      baselineCallsPerCore: baselinePerCore,
+      ratio: productPerCore !== null && baselinePerCore !== null ? round(productPerCore / baselinePerCore, 3) : null,
+    };
+    log(`  calls per core: product ${productPerCore ?? '—'}, baseline ${baselinePerCore ?? '—'} → ${cpuComparison.ratio ?? '—'}`);
+  }
+
   const ratio = baseline && prod && baseline.capacity > 0 ? round(prod.capacity / baseline.capacity, 3) : null;
   const rssPerCall = prod?.atCapacity?.rssKiBPerCall ?? null;
   const budgets: BenchResult['budgets'] = [
-    {
-      name: `${scenario} calls per core vs ${BUDGETS.baselineName}`,
-      target: `≥ ${BUDGETS.ratio * 100} %`,
-      measured: ratio === null ? '—' : `${(ratio * 100).toFixed(0)} % (${prod!.capacity} / ${baseline!.capacity}${baseline!.generatorBound ? ', baseline load-generator bound' : ''})`,
-      met: ratio === null ? null : ratio >= BUDGETS.ratio,
-    },
+    scenario === 'bridge'
+      ? {
+          name: `bridge calls per core vs ${BUDGETS.baselineName} (server CPU at ${cpuComparison?.calls ?? '—'} calls, both passing)`,
+          target: `≥ ${BUDGETS.ratio * 100} %`,
+          measured:
+            cpuComparison?.ratio == null
+              ? '—'
+              : `${(cpuComparison.ratio * 100).toFixed(0)} % (${cpuComparison.productCallsPerCore} / ${cpuComparison.baselineCallsPerCore} calls per core); concurrent-call capacity ${prod!.capacity} / ${baseline!.capacity}, bounded by the shared load core`,
+          met: cpuComparison?.ratio == null ? null : cpuComparison.ratio >= BUDGETS.ratio,
+        }
+      : {
+          name: `${scenario} calls per core vs ${BUDGETS.baselineName}`,
+          target: `≥ ${BUDGETS.ratio * 100} %`,
+          measured: ratio === null ? '—' : `${(ratio * 100).toFixed(0)} % (${prod!.capacity} / ${baseline!.capacity}${baseline!.generatorBound ? ', baseline load-generator bound' : ''})`,
+          met: ratio === null ? null : ratio >= BUDGETS.ratio,
+        },
     {
       name: 'added latency per frame, p99 at half capacity',
       target: `≤ ${BUDGETS.addedP99Ms} ms`,
@@ -303,6 +342,7 @@ try {
     product: prod,
     ratio,
     halfCapacity,
+    cpuComparison,
     budgets,
   };
   const file = path.join('bench/results', `bench-${date.replace(/[:.]/g, '-')}${scenario === 'bridge' ? '-bridge' : ''}${quick ? '-quick' : ''}.json`);

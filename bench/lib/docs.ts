@@ -31,7 +31,13 @@ export function renderResult(r: BenchResult, resultFile: string): string {
   lines.push('|---|---|---|');
   const cap = (s: BenchResult['baseline']): string => (s ? `**${s.capacity}**${s.firstFail === null ? '+ (search limit)' : ''}${s.generatorBound ? ' (load generator bound)' : ''}` : '—');
   lines.push(`| concurrent calls at zero loss, p99 echo < ${r.settings.maxP99Ms} ms | ${cap(r.baseline)} | ${cap(r.product)} |`);
-  lines.push(`| ratio media-edge / baseline | | **${r.ratio === null ? '—' : `${(r.ratio * 100).toFixed(0)} %`}** |`);
+  lines.push(`| ratio media-edge / baseline${bridge ? ' (capacity; both bounded by the load core the bot shares)' : ''} | | ${bridge ? '' : '**'}${r.ratio === null ? '—' : `${(r.ratio * 100).toFixed(0)} %`}${bridge ? '' : '**'} |`);
+  const cc = r.cpuComparison;
+  if (cc) {
+    lines.push(`| server CPU at ${cc.calls} calls, two steps each (% of a core) | ${cc.baselineCpuPercent.join(' / ')} | ${cc.productCpuPercent.join(' / ')} |`);
+    lines.push(`| calls per core (calls / CPU fraction) | ${f(cc.baselineCallsPerCore, 0)} | ${f(cc.productCallsPerCore, 0)} |`);
+    lines.push(`| ratio media-edge / baseline, calls per core | | **${cc.ratio === null ? '—' : `${(cc.ratio * 100).toFixed(0)} %`}** |`);
+  }
   const pc = (s: BenchResult['baseline']) => s?.atCapacity;
   lines.push(`| CPU per call at capacity (% of a core) | ${f(pc(r.baseline)?.cpuPercentPerCall, 3)} | ${f(pc(r.product)?.cpuPercentPerCall, 3)} |`);
   lines.push(`| server CPU per echoed frame (µs) | ${f(pc(r.baseline)?.cpuUsPerFrame, 1)} | ${f(pc(r.product)?.cpuUsPerFrame, 1)} |`);

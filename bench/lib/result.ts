@@ -74,5 +74,17 @@ export interface BenchResult {
   product: ServerResult | null;
   ratio: number | null;
   halfCapacity: { calls: number; product: LatencyPair | null; baseline: LatencyPair | null; addedP99Ms: number | null } | null;
+  /**
+   * Bridge scenario: both servers at one common load (twice each); calls per core = calls / server
+   * CPU fraction, averaged over the passing steps. Absent in older results.
+   */
+  cpuComparison?: {
+    calls: number;
+    productCpuPercent: number[];
+    baselineCpuPercent: number[];
+    productCallsPerCore: number | null;
+    baselineCallsPerCore: number | null;
+    ratio: number | null;
+  } | null;
   budgets: Array<{ name: string; target: string; measured: string; met: boolean | null }>;
 }
