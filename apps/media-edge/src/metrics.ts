@@ -27,12 +27,58 @@ export type RunEventOutcome =
   /** Still queued when the call's flush deadline passed or the bus closed. */
   | 'unsent';
 
+/**
+ * A label-free prom-client counter fed on the hot path as a plain number: {@link add} is a field
+ * increment (no prom-client call per frame); the counter catches up whenever the registry is read
+ * (its `collect` hook), so a scrape sees every count.
+ */
+export class HotCounter {
+  /** Counts not yet added to {@link counter}. */
+  pending = 0;
+
+  constructor(readonly counter: Counter<string>) {}
+
+  add(n = 1): void {
+    this.pending += n;
+  }
+
+  /** Adds the pending counts to the counter (what a scrape does first). */
+  flush(): void {
+    const n = this.pending;
+    if (n === 0) return;
+    this.pending = 0;
+    this.counter.inc(n);
+  }
+}
+
+/** The hot counter of each registered counter: two edges in one registry share one. */
+const HOT_COUNTERS = new WeakMap<Counter<string>, HotCounter>();
+
+/** The {@link HotCounter} of `counter`, hooking its `collect` the first time (keeping any earlier hook). */
+function hotCounter(counter: Counter<string>): HotCounter {
+  let hot = HOT_COUNTERS.get(counter);
+  if (hot === undefined) {
+    const h = new HotCounter(counter);
+    // prom-client keeps the configuration's `collect` as a property and calls it on every read.
+    const hooked = counter as Counter<string> & { collect?: (this: Counter<string>) => void | Promise<void> };
+    const earlier = hooked.collect;
+    hooked.collect = function (this: Counter<string>) {
+      h.flush();
+      return earlier?.call(this);
+    };
+    HOT_COUNTERS.set(counter, h);
+    hot = h;
+  }
+  return hot;
+}
+
 /** The media-edge's prom-client metrics. */
 export interface EdgeMetrics {
   activeCalls: Gauge<string>;
   handshakeSeconds: Histogram<string>;
-  framesIn: Counter<string>;
-  framesOut: Counter<string>;
+  /** Per media frame: kept as plain numbers, added to the registry's counters when it is read. */
+  framesIn: HotCounter;
+  framesOut: HotCounter;
   framesDropped: Counter<'direction' | 'reason'>;
   closeCodes: Counter<'code' | 'initiator'>;
   busRequestSeconds: Histogram<'op' | 'outcome'>;
@@ -58,8 +104,8 @@ export function createEdgeMetrics(registry: Registry = new Registry()): EdgeMetr
           registers,
         }),
     ),
-    framesIn: reuse('vr3_media_edge_frames_in_total', () => new Counter({ name: 'vr3_media_edge_frames_in_total', help: 'Inbound media frames', registers })),
-    framesOut: reuse('vr3_media_edge_frames_out_total', () => new Counter({ name: 'vr3_media_edge_frames_out_total', help: 'Outbound media frames sent', registers })),
+    framesIn: hotCounter(reuse('vr3_media_edge_frames_in_total', () => new Counter({ name: 'vr3_media_edge_frames_in_total', help: 'Inbound media frames', registers }))),
+    framesOut: hotCounter(reuse('vr3_media_edge_frames_out_total', () => new Counter({ name: 'vr3_media_edge_frames_out_total', help: 'Outbound media frames sent', registers }))),
     framesDropped: reuse(
       'vr3_media_edge_frames_dropped_total',
       () => new Counter({ name: 'vr3_media_edge_frames_dropped_total', help: 'Media frames dropped', labelNames: ['direction', 'reason'] as const, registers }),

@@ -3,6 +3,9 @@ import WebSocket from 'ws';
 import type { RawData } from 'ws';
 import type { FailureDetail } from './errors.ts';
 
+/** A text frame sent from its bytes (`ws` masks a Buffer into its header in one write). */
+const TEXT_FRAME = { binary: false } as const;
+
 /** Why a connection to a bot never opened. */
 export type ConnectFailure = 'connect_failed' | 'upgrade_refused' | 'connect_timeout';
 
@@ -85,6 +88,11 @@ export class BotSocket {
   /** Sends a text (string) or binary frame; dropped unless open. */
   send(data: string | Uint8Array): void {
     if (this.#ws.readyState === WebSocket.OPEN) this.#ws.send(data);
+  }
+
+  /** Sends a text frame given as its UTF-8 bytes (the caller guarantees valid UTF-8); dropped unless open. */
+  sendText(bytes: Buffer): void {
+    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.send(bytes, TEXT_FRAME);
   }
 
   /**

@@ -114,7 +114,7 @@ export class BridgeSession implements AgentSession {
 
   onAudio(audio: Uint8Array): void {
     if (this.#state === 'open' && this.#queue.length === 0 && this.#socket!.bufferedAmount <= this.#options.maxBufferedBytes) {
-      this.#socket!.send(this.#protocol.audio(audio));
+      this.#sendAudio(this.#socket!, audio);
       return;
     }
     if (this.#state !== 'open' && this.#state !== 'connecting') return;
@@ -259,8 +259,16 @@ export class BridgeSession implements AgentSession {
     const socket = this.#socket!;
     while (this.#queue.length > 0 && socket.bufferedAmount <= this.#options.maxBufferedBytes) {
       const item = this.#queue.shift()!;
-      socket.send(item.audio !== undefined ? this.#protocol.audio(item.audio) : this.#protocol.dtmf(item.digit));
+      if (item.audio !== undefined) this.#sendAudio(socket, item.audio);
+      else socket.send(this.#protocol.dtmf(item.digit));
     }
+  }
+
+  /** One chunk of caller audio to the bot: as text bytes when the protocol builds them. */
+  #sendAudio(socket: BotSocket, audio: Uint8Array): void {
+    const protocol = this.#protocol;
+    if (protocol.audioText !== undefined) socket.sendText(protocol.audioText(audio));
+    else socket.send(protocol.audio(audio));
   }
 
   /** PCM16 bot audio as whole samples: an odd trailing byte waits for the next chunk. */

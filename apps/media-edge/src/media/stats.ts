@@ -1,8 +1,8 @@
 import type { MediaStats } from '@vr3/protocol';
-import type { DropReason, EdgeMetrics } from '../metrics.ts';
+import type { DropReason, EdgeMetrics, HotCounter } from '../metrics.ts';
 import { FRAME_MS } from './codecs.ts';
 
-/** Per-call media counters, mirrored into the edge's prom-client counters as they move. */
+/** Per-call media counters, mirrored into the edge's prom-client counters (frame counts lazily, see {@link HotCounter}). */
 export class CallStats {
   framesIn = 0;
   framesOut = 0;
@@ -15,14 +15,14 @@ export class CallStats {
   frameIn(audioMs: number): void {
     this.framesIn++;
     this.audioInMs += audioMs;
-    this.metrics.framesIn.inc();
+    this.metrics.framesIn.add();
   }
 
   /** One outbound media message of `audioMs` (20 ms, or a provider's bigger chunk) left for the provider. */
   frameOut(audioMs: number = FRAME_MS): void {
     this.framesOut++;
     this.audioOutMs += audioMs;
-    this.metrics.framesOut.inc();
+    this.metrics.framesOut.add();
   }
 
   /** Counts `frames` dropped frames (default 1); `frames_dropped` in the run's stats covers both directions. */

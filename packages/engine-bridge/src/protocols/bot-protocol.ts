@@ -28,6 +28,11 @@ export interface BotProtocol {
   opening(): Array<string | Uint8Array>;
   /** One chunk of caller audio (session format; the bytes are used before this returns). */
   audio(chunk: Uint8Array): string | Uint8Array;
+  /**
+   * Optional: {@link audio} when it is a text frame, as that text's UTF-8 bytes (the same frame,
+   * built without a string). When present the session sends these instead, as a text frame.
+   */
+  audioText?(chunk: Uint8Array): Buffer;
   dtmf(digit: string): string;
   /** The answer to the bot's mark `name` once the caller heard it, or a clear cut it (`cut`); null: none. */
   played(name: string, cut: boolean): string | null;

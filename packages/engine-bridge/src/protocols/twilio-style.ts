@@ -42,6 +42,10 @@ export class TwilioStyleBotProtocol implements BotProtocol {
     return this.#wire.media(chunk);
   }
 
+  audioText(chunk: Uint8Array): Buffer {
+    return this.#wire.mediaBytes(chunk);
+  }
+
   dtmf(digit: string): string {
     return this.#wire.dtmf(digit);
   }

@@ -64,6 +64,23 @@ describe.each(Object.keys(TWILIO_STYLE_BOT_DIALECTS) as TwilioStyleBotProvider[]
     expect(wire.parse(Buffer.from(adapter.clear()), false)).toEqual({ type: 'clear' });
   });
 
+  it('builds media frames as bytes exactly as the text form, counters included', () => {
+    const text = new TwilioStyleBotWire(dialect, call(format));
+    const bytes = new TwilioStyleBotWire(dialect, call(format));
+    expect(bytes.start()).toBe(text.start());
+    const sizes = format.encoding === 'mulaw' ? [160, 1, 2, 3, 0, 800] : [320, 2, 4, 6, 0, 1600];
+    for (let i = 0; i < 30; i++) {
+      const audio = Buffer.alloc(sizes[i % sizes.length]!, i * 37);
+      const expected = text.media(audio);
+      const got = bytes.mediaBytes(i % 2 === 0 ? audio : new Uint8Array(audio));
+      expect(got.toString('utf8')).toBe(expected);
+    }
+    expect(bytes.mark('m')).toBe(text.mark('m'));
+    const other = call(format, { streamId: 'MZ-ünï "2"' });
+    expect(bytes.start(other)).toBe(text.start(other));
+    expect(bytes.mediaBytes(Buffer.from([1, 2, 3])).toString('utf8')).toBe(text.media(Buffer.from([1, 2, 3])));
+  });
+
   it('skips unknown events and refuses unusable frames', () => {
     const wire = new TwilioStyleBotWire(dialect, call(format));
     expect(wire.parse('{"event":"transcript","text":"hi"}', false)).toBeNull();

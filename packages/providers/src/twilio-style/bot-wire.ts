@@ -7,6 +7,7 @@
  */
 import type { MediaFormat } from '@vr3/protocol';
 import { MULAW_8K } from '@vr3/protocol';
+import { base64Length, encodeBase64Into } from '../base64-bytes.ts';
 import { asBuffer, audioMs, randomHex } from '../bot-wire.ts';
 import type { BotEvent, BotStreamCall, BotStreamIds } from '../bot-wire.ts';
 import { decodeBase64, malformed, parseEventFrame, requireObject } from '../frame-fields.ts';
@@ -128,6 +129,9 @@ export class TwilioStyleBotWire {
   #streamKey: string;
   #sequenceKey: string;
   #sid = '';
+  /** {@link mediaBytes}' constant pieces (UTF-8): up to the sequence number, after it to the chunk. */
+  #mediaHead: Buffer = Buffer.alloc(0);
+  #mediaMid: Buffer = Buffer.alloc(0);
   #sequence = 0;
   #chunk = 0;
   #audioMs = 0;
@@ -137,7 +141,7 @@ export class TwilioStyleBotWire {
     this.#streamKey = dialect.snake ? 'stream_sid' : 'streamSid';
     this.#sequenceKey = dialect.snake ? 'sequence_number' : 'sequenceNumber';
     this.#call = call;
-    this.#sid = JSON.stringify(call.streamId);
+    this.#setCall(call);
   }
 
   /** The stream identity frames are built for (the one given to the last {@link start}). */
@@ -151,8 +155,7 @@ export class TwilioStyleBotWire {
 
   /** The `start` frame for `call` (default: the constructor's); later frames carry its stream id. */
   start(call: BotStreamCall = this.#call): string {
-    this.#call = call;
-    this.#sid = JSON.stringify(call.streamId);
+    this.#setCall(call);
     return JSON.stringify({ event: 'start', [this.#sequenceKey]: this.#next(), [this.#streamKey]: call.streamId, start: this.dialect.start(call) });
   }
 
@@ -163,6 +166,33 @@ export class TwilioStyleBotWire {
     const chunk = ++this.#chunk;
     const track = this.dialect.snake ? '' : '"track":"inbound",';
     return `{"event":"media","${this.#sequenceKey}":"${this.#next()}","${this.#streamKey}":${this.#sid},"media":{${track}"chunk":"${chunk}","timestamp":"${timestamp}","payload":"${asBuffer(audio).toString('base64')}"}}`;
+  }
+
+  /**
+   * {@link media} as the UTF-8 bytes of the same text frame, built straight into one Buffer (no
+   * string, no base64 string): the constant pieces are copied, the counters written as digits, the
+   * payload base64-encoded in place. Advances the counters exactly as {@link media} does.
+   */
+  mediaBytes(audio: Uint8Array): Buffer {
+    const timestamp = Math.floor(this.#audioMs);
+    this.#audioMs += audioMs(this.#call.format, audio.byteLength);
+    const chunk = ++this.#chunk;
+    const sequence = ++this.#sequence;
+    const head = this.#mediaHead;
+    const mid = this.#mediaMid;
+    const b64 = base64Length(audio.byteLength);
+    const size = head.length + digits(sequence) + mid.length + digits(chunk) + TIMESTAMP.length + digits(timestamp) + PAYLOAD.length + b64 + TAIL.length;
+    const out = Buffer.allocUnsafe(size);
+    let at = head.copy(out, 0);
+    at = writeDigits(out, at, sequence);
+    at += mid.copy(out, at);
+    at = writeDigits(out, at, chunk);
+    at += TIMESTAMP.copy(out, at);
+    at = writeDigits(out, at, timestamp);
+    at += PAYLOAD.copy(out, at);
+    at = encodeBase64Into(audio, out, at);
+    TAIL.copy(out, at);
+    return out;
   }
 
   /** A caller key press (`duration` in ms where the dialect sends one and it is known). */
@@ -210,4 +240,38 @@ export class TwilioStyleBotWire {
   #next(): string {
     return String(++this.#sequence);
   }
+
+  #setCall(call: BotStreamCall): void {
+    this.#call = call;
+    this.#sid = JSON.stringify(call.streamId);
+    const track = this.dialect.snake ? '' : '"track":"inbound",';
+    this.#mediaHead = Buffer.from(`{"event":"media","${this.#sequenceKey}":"`, 'utf8');
+    this.#mediaMid = Buffer.from(`","${this.#streamKey}":${this.#sid},"media":{${track}"chunk":"`, 'utf8');
+  }
+}
+
+const TIMESTAMP = Buffer.from('","timestamp":"', 'latin1');
+const PAYLOAD = Buffer.from('","payload":"', 'latin1');
+const TAIL = Buffer.from('"}}', 'latin1');
+
+/** Decimal digits of a non-negative integer. */
+function digits(n: number): number {
+  let count = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    count++;
+  }
+  return count;
+}
+
+/** Writes a non-negative integer's decimal digits at `at`; returns the end offset. */
+function writeDigits(out: Buffer, at: number, n: number): number {
+  const end = at + digits(n);
+  let p = end;
+  do {
+    const q = Math.floor(n / 10);
+    out[--p] = 0x30 + n - q * 10;
+    n = q;
+  } while (n > 0);
+  return end;
 }
