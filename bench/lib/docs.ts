@@ -31,7 +31,7 @@ export function renderResult(r: BenchResult, resultFile: string): string {
   lines.push('|---|---|---|');
   const cap = (s: BenchResult['baseline']): string => (s ? `**${s.capacity}**${s.firstFail === null ? '+ (search limit)' : ''}${s.generatorBound ? ' (load generator bound)' : ''}` : '—');
   lines.push(`| concurrent calls at zero loss, p99 echo < ${r.settings.maxP99Ms} ms | ${cap(r.baseline)} | ${cap(r.product)} |`);
-  lines.push(`| ratio media-edge / baseline${bridge ? ' (capacity; both bounded by the load core the bot shares)' : ''} | | ${bridge ? '' : '**'}${r.ratio === null ? '—' : `${(r.ratio * 100).toFixed(0)} %`}${bridge ? '' : '**'} |`);
+  lines.push(`| ratio media-edge / baseline${bridge ? ' (concurrent calls; see the method: the load core the bot shares bounds it)' : ''} | | ${bridge ? '' : '**'}${r.ratio === null ? '—' : `${(r.ratio * 100).toFixed(0)} %`}${bridge ? '' : '**'} |`);
   const cc = r.cpuComparison;
   if (cc) {
     lines.push(`| server CPU at ${cc.calls} calls, two steps each (% of a core) | ${cc.baselineCpuPercent.join(' / ')} | ${cc.productCpuPercent.join(' / ')} |`);
