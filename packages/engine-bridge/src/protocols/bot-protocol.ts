@@ -1,5 +1,6 @@
 import type { ClearResult, SessionCloseInfo } from '@vr3/agent';
 import type { MediaFormat } from '@vr3/protocol';
+import type { BotEvent } from '@vr3/providers';
 import type { BridgeProtocol } from '../spec.ts';
 
 /** What a bot asked for, read from one of its frames, in any protocol. */
@@ -42,4 +43,21 @@ export interface BotProtocol {
   stop(info: SessionCloseInfo): string | null;
   /** Reads one bot frame: `null` for an event the protocol does not act on; throws on a malformed frame. */
   parse(data: Buffer, isBinary: boolean): BotCommand | null;
+}
+
+/**
+ * The command a provider-protocol bot event means. A bot's `stop` ends the call where the provider
+ * honours it (Plivo-style `stop`); Twilio-style providers take no `stop` from the bot (null).
+ */
+export function providerBotCommand(event: BotEvent, stopEndsCall: boolean): BotCommand | null {
+  switch (event.type) {
+    case 'media':
+      return { type: 'audio', audio: event.payload };
+    case 'mark':
+      return { type: 'mark', name: event.name };
+    case 'clear':
+      return { type: 'clear' };
+    case 'stop':
+      return stopEndsCall ? { type: 'stop' } : null;
+  }
 }

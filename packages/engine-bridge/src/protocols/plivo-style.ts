@@ -3,7 +3,7 @@ import { MULAW_8K } from '@vr3/protocol';
 import type { MediaFormat } from '@vr3/protocol';
 import { PLIVO_STYLE_BOT_DIALECTS, PlivoStyleBotWire } from '@vr3/providers';
 import type { BridgeConfig } from '../spec.ts';
-import type { BotCommand, BotProtocol } from './bot-protocol.ts';
+import { providerBotCommand, type BotCommand, type BotProtocol } from './bot-protocol.ts';
 import { botAccountId, botCustomParameters } from './bot-identity.ts';
 
 /**
@@ -73,16 +73,6 @@ export class PlivoStyleBotProtocol implements BotProtocol {
 
   parse(data: Buffer, isBinary: boolean): BotCommand | null {
     const event = this.#wire.parse(data, isBinary);
-    if (event === null) return null;
-    switch (event.type) {
-      case 'media':
-        return { type: 'audio', audio: event.payload };
-      case 'mark':
-        return { type: 'mark', name: event.name };
-      case 'clear':
-        return { type: 'clear' };
-      case 'stop':
-        return { type: 'stop' };
-    }
+    return event === null ? null : providerBotCommand(event, true);
   }
 }

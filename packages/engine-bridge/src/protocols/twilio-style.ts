@@ -3,7 +3,7 @@ import { MULAW_8K } from '@vr3/protocol';
 import type { MediaFormat } from '@vr3/protocol';
 import { TWILIO_STYLE_BOT_DIALECTS, TwilioStyleBotWire } from '@vr3/providers';
 import type { BridgeConfig } from '../spec.ts';
-import type { BotCommand, BotProtocol } from './bot-protocol.ts';
+import { providerBotCommand, type BotCommand, type BotProtocol } from './bot-protocol.ts';
 import { botAccountId, botCustomParameters } from './bot-identity.ts';
 
 /**
@@ -65,16 +65,6 @@ export class TwilioStyleBotProtocol implements BotProtocol {
 
   parse(data: Buffer, isBinary: boolean): BotCommand | null {
     const event = this.#wire.parse(data, isBinary);
-    if (event === null) return null;
-    switch (event.type) {
-      case 'media':
-        return { type: 'audio', audio: event.payload };
-      case 'mark':
-        return { type: 'mark', name: event.name };
-      case 'clear':
-        return { type: 'clear' };
-      case 'stop':
-        return null;
-    }
+    return event === null ? null : providerBotCommand(event, false);
   }
 }
