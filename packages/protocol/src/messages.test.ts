@@ -21,6 +21,7 @@ describe('stream error table', () => {
     expect(STREAM_ERRORS.unsupported_provider.close).toBe(1011);
     expect(STREAM_ERRORS.missing_provider_identifier.close).toBe(4400);
     expect(STREAM_ERRORS.session_validation_failed.close).toBe(4400);
+    expect(STREAM_ERRORS.duplicate_session).toMatchObject({ close: 4400, reason: 'duplicate session', endReason: 'duplicate_session' });
     expect(STREAM_ERRORS.handshake_timeout.close).toBe(4408);
   });
 });

@@ -33,6 +33,8 @@ export const EndReason = {
   MalformedHandshake: 'malformed_handshake',
   /** The provider did not confirm the call session. */
   SessionValidationFailed: 'session_validation_failed',
+  /** Another live run of the same telephony configuration already streams this provider session. */
+  DuplicateSession: 'duplicate_session',
   /** The agent engine failed. */
   AgentError: 'agent_error',
   /** The agent's remote end (a bridged bot, a vendor) could not be reached at the start of the call. */

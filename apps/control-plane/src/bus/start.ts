@@ -9,11 +9,13 @@ import {
   type StreamSettings,
 } from '@vr3/protocol';
 import type { ControlPlaneContext } from '../context.ts';
+import { findLiveSessionRun, sessionKeyOf, startRunExclusively, type ProviderSession } from '../db/live-session.ts';
 import { finalizeRun } from '../db/runs.ts';
 import type { Prisma, TelephonyConfiguration } from '../generated/prisma/client.ts';
 import { PROVIDER_RULES, isConfigurableProvider } from '../providers/registry.ts';
 import { resolveConfiguration } from '../providers/resolve.ts';
 import { providerTargetFor } from '../providers/run-target.ts';
+import { boundStartMetadata } from './start-metadata.ts';
 
 type JsonObject = Record<string, unknown>;
 
@@ -50,7 +52,10 @@ function namedAccount(provider: keyof typeof PROVIDER_RULES, start: RunStartRequ
  * metadata on the run (numbers missing from the URL are taken from `start`) and moves it to `running`
  * once the call is validated with the stored credentials (a timeout is a failure), in one update,
  * and answers with the configuration's stream settings. On a failed validation the `start`
- * metadata is recorded and the run finalized `failed` first.
+ * metadata (bounded by {@link boundStartMetadata}) is recorded and the run finalized `failed` first.
+ * One provider session (session id, else call SID) of a configuration streams once: while another
+ * run of it is live the run is finalized `failed`/`duplicate_session` (checked before validation,
+ * and again atomically with the move to `running`, see {@link startRunExclusively}).
  */
 export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): Promise<RunStartResponse> {
   const req = parseMessage(RunStartRequestSchema, data);
@@ -89,7 +94,7 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
     ...defined({ stream_id: start.stream_id, call_sid: start.call_id, session_id: start.session_id, account_id: start.account_id }),
     ...(gathered['call_id'] === undefined && start.call_id !== undefined ? { call_id: start.call_id } : {}),
   };
-  const nextLogs = { ...logs, inbound_webhook: { ...objectOf(logs['inbound_webhook']), start: start.metadata } };
+  const nextLogs = { ...logs, inbound_webhook: { ...objectOf(logs['inbound_webhook']), start: boundStartMetadata(start.metadata) } };
   const record = {
     gatheredContext: nextGathered as Prisma.InputJsonObject,
     initialContext: nextInitial as Prisma.InputJsonObject,
@@ -98,9 +103,20 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
     telephonyConfigurationId: configuration?.id ?? null,
   };
 
-  // Validate first, then record `start` and move to `running` in one update (one round trip fewer
-  // on every handshake); a failed validation records `start` before finalizing the run.
-  const sessionId = start.session_id ?? start.call_id;
+  // Validate first, then record `start` and move to `running` in one update (under the session's
+  // lock when the call is known); a failed validation records `start` before finalizing the run.
+  const sessionId = sessionKeyOf(start);
+  const session: ProviderSession | undefined =
+    configuration && sessionId !== undefined
+      ? { organizationId: run.organizationId, telephonyConfigurationId: configuration.id, sessionId }
+      : undefined;
+  const duplicate = async (liveRun: { name: string }): Promise<RunStartResponse> => {
+    log.info({ provider: run.mode, live_run: liveRun.name }, 'stream refused: provider session already streaming');
+    return fail(StreamErrorCode.DuplicateSession, 'duplicate session', `duplicate session: live run ${liveRun.name}`);
+  };
+  // Cheap early refusal (no provider call); the check that holds under races is the one below.
+  const live = session ? await findLiveSessionRun(ctx.prisma, session, run.id) : undefined;
+  if (live) return duplicate(live);
   try {
     const { client, ref } = providerTargetFor(ctx, configuration, sessionId);
     await client.validateCall(ref);
@@ -118,11 +134,14 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
     );
   }
 
-  const started = await ctx.prisma.workflowRun.updateMany({
-    where: { id: run.id, state: RunState.Initialized },
-    data: { ...record, state: RunState.Running, startedAt: new Date() },
-  });
-  if (started.count === 0) return { ok: false, error: { code: StreamErrorCode.Internal, message: 'run ended before it started' } };
+  const running = { ...record, startedAt: new Date() };
+  const started = session
+    ? await startRunExclusively(ctx.prisma, run.id, session, running, { maxWaitMs: ctx.config.admitTransactionMaxWaitMs })
+    : await ctx.prisma.workflowRun
+        .updateMany({ where: { id: run.id, state: RunState.Initialized }, data: { ...running, state: RunState.Running } })
+        .then((r) => ({ outcome: r.count === 0 ? ('ended' as const) : ('started' as const) }));
+  if (started.outcome === 'duplicate') return duplicate(started.liveRun);
+  if (started.outcome === 'ended') return { ok: false, error: { code: StreamErrorCode.Internal, message: 'run ended before it started' } };
   log.info({ telephony_configuration_id: configuration?.id }, 'run running');
   return { ok: true, settings: configuration ? settingsOf(configuration) : {}, initial_context: nextInitial };
 }
