@@ -49,7 +49,8 @@ export class ProductProcess {
       LOG_LEVEL: 'info',
       ...options.env,
     };
-    delete env.DATABASE_URL;
+    // An external database only when the test asks for one (default: the embedded server).
+    if (options.env?.DATABASE_URL === undefined) delete env.DATABASE_URL;
     if (apiKey) env.VR3_BOOTSTRAP_API_KEY = apiKey;
     else delete env.VR3_BOOTSTRAP_API_KEY;
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -22,6 +22,15 @@ export interface ControlPlaneConfig {
   edgeLostAfterMs: number;
   /** Period of the stale-run reaper (one run per period across the fleet), in milliseconds. */
   reaperIntervalMs: number;
+  /**
+   * A run still `initialized` this long after it was minted is ended `failed`/`handshake_timeout`
+   * by the reaper (freeing its quota slot), in milliseconds: its edge gave up on it (an admission
+   * answered after the edge's bus timeout, a lost finalize). Must exceed the edges'
+   * `handshakeTimeoutMs` + `runStartTimeoutMs` (the longest a run is legitimately `initialized`:
+   * `start` due within the handshake deadline, then the `RunStart` wait), or a call mid-handshake
+   * could be ended. Used only with the reaper (`edgeLiveness` option).
+   */
+  initializedRunTimeoutMs: number;
 }
 
 /** Defaults of {@link ControlPlaneConfig}. */
@@ -34,6 +43,8 @@ export const DEFAULT_CONTROL_PLANE_CONFIG: Readonly<ControlPlaneConfig> = Object
   admitTransactionMaxWaitMs: 10_000,
   edgeLostAfterMs: 30_000,
   reaperIntervalMs: 5_000,
+  /** 30 s: the edge's default handshake deadline (10 s) + `RunStart` wait (8 s) + 12 s of margin. */
+  initializedRunTimeoutMs: 30_000,
 });
 
 /** Defaults overlaid with the given values (`undefined` keeps the default). */

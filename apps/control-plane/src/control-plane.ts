@@ -34,9 +34,9 @@ export interface ControlPlaneOptions {
   /** Provider REST client factory; tests point it at fakes. Default: `createCloudonixApiClient`. */
   providerClients?: ProviderClientFactory;
   /**
-   * Distributed mode: record edge heartbeats in `media_edges` and run the stale-run reaper
-   * (`edgeLostAfterMs`, `reaperIntervalMs`). Absent in the embedded default, where the edge lives
-   * and dies with this process.
+   * Record edge heartbeats in `media_edges` and run the stale-run reaper (`edgeLostAfterMs`,
+   * `reaperIntervalMs`, `initializedRunTimeoutMs`). Both apps pass it: the distributed replica
+   * (NATS) and the embedded product (its edge heart-beats over the in-process bus).
    */
   edgeLiveness?: EdgeLiveness;
 }

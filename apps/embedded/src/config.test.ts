@@ -28,3 +28,26 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ VR3_ALLOW_INSECURE_PROVIDER_URLS: 'yes' })).toThrow(/VR3_ALLOW_INSECURE_PROVIDER_URLS/);
   });
 });
+
+describe('derived timeouts', () => {
+  it('RunStart waits the provider timeout plus a margin; the reaper spares runs until handshake + RunStart wait + margin', () => {
+    const c = loadConfig({});
+    expect(c.runStartTimeoutMs).toBe(EMBEDDED_DEFAULTS.providerTimeoutMs + EMBEDDED_DEFAULTS.runStartMarginMs);
+    expect(c.runStartTimeoutMs).toBe(8_000);
+    expect(c.initializedRunTimeoutMs).toBe(10_000 + 8_000 + EMBEDDED_DEFAULTS.initializedRunMarginMs);
+    expect(c.reaperIntervalMs).toBe(5_000);
+  });
+
+  it('follows VR3_PROVIDER_TIMEOUT_MS and VR3_HANDSHAKE_TIMEOUT_MS', () => {
+    const c = loadConfig({ VR3_PROVIDER_TIMEOUT_MS: '4000', VR3_HANDSHAKE_TIMEOUT_MS: '1500' });
+    expect(c.runStartTimeoutMs).toBe(7_000);
+    expect(c.initializedRunTimeoutMs).toBe(1_500 + 7_000 + EMBEDDED_DEFAULTS.initializedRunMarginMs);
+  });
+
+  it('takes VR3_INITIALIZED_RUN_TIMEOUT_MS only above handshake + RunStart wait, naming the variable', () => {
+    const base = { VR3_PROVIDER_TIMEOUT_MS: '500', VR3_HANDSHAKE_TIMEOUT_MS: '1500' }; // floor 5000 ms
+    expect(loadConfig({ ...base, VR3_INITIALIZED_RUN_TIMEOUT_MS: '5500', VR3_REAPER_INTERVAL_MS: '200' })).toMatchObject({ initializedRunTimeoutMs: 5_500, reaperIntervalMs: 200 });
+    expect(() => loadConfig({ ...base, VR3_INITIALIZED_RUN_TIMEOUT_MS: '5000' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, VR3_INITIALIZED_RUN_TIMEOUT_MS: '5000' })).toThrow(/VR3_INITIALIZED_RUN_TIMEOUT_MS/);
+  });
+});

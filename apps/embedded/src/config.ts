@@ -18,6 +18,19 @@ export const EMBEDDED_DEFAULTS = {
   drainTimeoutMs: 30_000,
   /** VR3_PROVIDER_TIMEOUT_MS: timeout of one provider REST call (session validation, hangup). */
   providerTimeoutMs: 5_000,
+  /**
+   * Not a variable: the edge's `RunStart` wait is VR3_PROVIDER_TIMEOUT_MS plus this (database work
+   * around the validation), so a provider slower than its timeout ends 4400, never 1011.
+   */
+  runStartMarginMs: 3_000,
+  /**
+   * VR3_INITIALIZED_RUN_TIMEOUT_MS: a run still `initialized` this long after admission is ended
+   * failed/handshake_timeout by the reaper. Default: VR3_HANDSHAKE_TIMEOUT_MS + the `RunStart`
+   * wait + this margin; a value at or below handshake + `RunStart` wait is refused.
+   */
+  initializedRunMarginMs: 10_000,
+  /** VR3_REAPER_INTERVAL_MS: period of the stale-run reaper. */
+  reaperIntervalMs: 5_000,
   /** LOG_LEVEL: pino level. */
   logLevel: 'info',
 } as const;
@@ -33,6 +46,8 @@ const EnvSchema = z.object({
   VR3_HANDSHAKE_TIMEOUT_MS: envInt('VR3_HANDSHAKE_TIMEOUT_MS', 100),
   VR3_DRAIN_TIMEOUT_MS: envInt('VR3_DRAIN_TIMEOUT_MS', 0),
   VR3_PROVIDER_TIMEOUT_MS: envInt('VR3_PROVIDER_TIMEOUT_MS', 100),
+  VR3_INITIALIZED_RUN_TIMEOUT_MS: envInt('VR3_INITIALIZED_RUN_TIMEOUT_MS', 1_000),
+  VR3_REAPER_INTERVAL_MS: envInt('VR3_REAPER_INTERVAL_MS', 50),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -48,12 +63,28 @@ export interface EmbeddedConfig {
   handshakeTimeoutMs: number;
   drainTimeoutMs: number;
   providerTimeoutMs: number;
+  /** The edge's `RunStart` timeout: `providerTimeoutMs` + `runStartMarginMs`. */
+  runStartTimeoutMs: number;
+  /** Longest a run may stay `initialized` before the reaper ends it; above handshake + `RunStart` wait. */
+  initializedRunTimeoutMs: number;
+  reaperIntervalMs: number;
   logLevel: string;
 }
 
 /** Parses the environment once at boot; throws {@link ConfigError} naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig {
   const e = parseEnv(EnvSchema, env);
+  const d = EMBEDDED_DEFAULTS;
+  const handshakeTimeoutMs = e.VR3_HANDSHAKE_TIMEOUT_MS ?? d.handshakeTimeoutMs;
+  const providerTimeoutMs = e.VR3_PROVIDER_TIMEOUT_MS ?? d.providerTimeoutMs;
+  const runStartTimeoutMs = providerTimeoutMs + d.runStartMarginMs;
+  // A run is legitimately `initialized` until `start` (handshake deadline) and its `RunStart` answer.
+  const initializedFloorMs = handshakeTimeoutMs + runStartTimeoutMs;
+  if (e.VR3_INITIALIZED_RUN_TIMEOUT_MS !== undefined && e.VR3_INITIALIZED_RUN_TIMEOUT_MS <= initializedFloorMs) {
+    throw new ConfigError(
+      `invalid environment: VR3_INITIALIZED_RUN_TIMEOUT_MS: must exceed VR3_HANDSHAKE_TIMEOUT_MS + VR3_PROVIDER_TIMEOUT_MS + ${d.runStartMarginMs} (${initializedFloorMs} ms)`,
+    );
+  }
   return {
     port: e.PORT ?? EMBEDDED_DEFAULTS.port,
     host: e.HOST ?? EMBEDDED_DEFAULTS.host,
@@ -62,9 +93,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig
     secretKey: e.VR3_SECRET_KEY,
     bootstrapApiKey: e.VR3_BOOTSTRAP_API_KEY,
     allowInsecureProviderUrls: e.VR3_ALLOW_INSECURE_PROVIDER_URLS,
-    handshakeTimeoutMs: e.VR3_HANDSHAKE_TIMEOUT_MS ?? EMBEDDED_DEFAULTS.handshakeTimeoutMs,
+    handshakeTimeoutMs,
     drainTimeoutMs: e.VR3_DRAIN_TIMEOUT_MS ?? EMBEDDED_DEFAULTS.drainTimeoutMs,
-    providerTimeoutMs: e.VR3_PROVIDER_TIMEOUT_MS ?? EMBEDDED_DEFAULTS.providerTimeoutMs,
+    providerTimeoutMs,
+    runStartTimeoutMs,
+    initializedRunTimeoutMs: e.VR3_INITIALIZED_RUN_TIMEOUT_MS ?? initializedFloorMs + d.initializedRunMarginMs,
+    reaperIntervalMs: e.VR3_REAPER_INTERVAL_MS ?? d.reaperIntervalMs,
     logLevel: e.LOG_LEVEL ?? EMBEDDED_DEFAULTS.logLevel,
   };
 }

@@ -84,6 +84,8 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger): Prom
     collectDefaultMetrics({ register: metrics });
     const bus = createInProcessBus();
     cleanup.push(() => bus.close());
+    // The in-process bus hears every heartbeat of this process's edge from now on.
+    const busSince = Date.now();
     const jobs = createInProcessJobQueue();
     cleanup.push(() => jobs.close());
 
@@ -95,7 +97,15 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger): Prom
       secretKey,
       // Every engine the media-edge runs: agent configurations are validated with their specs.
       engines: new EngineCatalog([echoEngineSpec, bridgeEngineSpec]),
-      config: { allowInsecureProviderUrls: config.allowInsecureProviderUrls, providerTimeoutMs: config.providerTimeoutMs },
+      config: {
+        allowInsecureProviderUrls: config.allowInsecureProviderUrls,
+        providerTimeoutMs: config.providerTimeoutMs,
+        initializedRunTimeoutMs: config.initializedRunTimeoutMs,
+        reaperIntervalMs: config.reaperIntervalMs,
+      },
+      // The same reaper as the distributed mode: runs the edge abandoned (an admission answered
+      // after the edge's bus timeout) or whose finalize was lost are ended and free their slot.
+      edgeLiveness: { observedSince: () => busSince },
     });
     await controlPlane.start();
     cleanup.push(() => controlPlane.close());
@@ -104,7 +114,7 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger): Prom
       bus,
       logger: logger.child({ component: 'media-edge' }),
       edgeId: `embedded-${process.pid}`,
-      config: { handshakeTimeoutMs: config.handshakeTimeoutMs },
+      config: { handshakeTimeoutMs: config.handshakeTimeoutMs, runStartTimeoutMs: config.runStartTimeoutMs },
       metrics,
       // Every engine the product runs (echo, bridge): the same list as `npm run start:media-edge`.
       engines: createProductEngines(),

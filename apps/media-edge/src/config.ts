@@ -6,8 +6,14 @@ import { MediaEdgeError, MediaEdgeErrorCode } from './errors.ts';
 export interface MediaEdgeConfig {
   /** Deadline from socket open until the provider's `start` has arrived; then 4408. */
   handshakeTimeoutMs: number;
-  /** Timeout of every bus request (admit, start, action, one finalize attempt). */
+  /** Timeout of every bus request (admit, action, events, one finalize attempt) except `RunStart`. */
   busRequestTimeoutMs: number;
+  /**
+   * Timeout of the `RunStart` request, which includes the control-plane's provider session
+   * validation: keep it above the control-plane's provider timeout (plus its database work), so
+   * a slow provider ends as 4400 `session validation failed`, not 1011.
+   */
+  runStartTimeoutMs: number;
   /** Largest inbound WebSocket message; larger ones are closed by `ws` with 1009. */
   maxPayloadBytes: number;
   /** After sending a close frame, how long to wait for the peer's before `terminate()`. */
@@ -56,6 +62,8 @@ export const DEFAULT_MEDIA_EDGE_CONFIG: Readonly<MediaEdgeConfig> = Object.freez
   handshakeTimeoutMs: 10_000,
   /** 2 s: a stream never waits longer than this for one control-plane answer. */
   busRequestTimeoutMs: 2_000,
+  /** 8 s: the control-plane's default provider timeout (5 s) plus 3 s for its database work and the bus. */
+  runStartTimeoutMs: 8_000,
   /** 64 KiB: a 20 ms media frame is well under 1 KiB; `start` with custom parameters a few KiB. */
   maxPayloadBytes: 64 * 1024,
   /** 2 s for the close handshake, then the TCP socket is destroyed. */
@@ -96,6 +104,7 @@ const positiveInt = z.number().int().positive();
 const ConfigSchema = z.object({
   handshakeTimeoutMs: positiveInt,
   busRequestTimeoutMs: positiveInt,
+  runStartTimeoutMs: positiveInt,
   maxPayloadBytes: positiveInt.min(1024),
   closeTimeoutMs: positiveInt,
   maxOutboundBufferMs: positiveInt.min(20),

@@ -188,6 +188,31 @@ describe('provider handshake', () => {
     await waitUntil(() => cp.finalizes.length === 1);
     expect(cp.finalizes[0]).toMatchObject({ state: 'failed', end_reason: 'server_error' });
   });
+
+  it('RunStart waits runStartTimeoutMs, not busRequestTimeoutMs: a slow validation still starts the call', async () => {
+    const slowStart = () => new Promise((r) => setTimeout(() => r({ ok: true }), 400));
+    const { startCall, cp } = await harness({ config: { busRequestTimeoutMs: 150, runStartTimeoutMs: 1_000 }, script: { start: slowStart } });
+    const client = await startCall();
+    await waitUntil(() => h!.edge.activeCalls === 1 && cp.finalizes.length === 0);
+    await new Promise((r) => setTimeout(r, 450));
+    expect(cp.finalizes).toHaveLength(0);
+    client.sendStop();
+    expect((await client.waitForClose()).code).toBe(1000);
+    await waitUntil(() => cp.finalizes.length === 1);
+    expect(cp.finalizes[0]).toMatchObject({ state: 'completed', end_reason: 'caller_hangup' });
+  });
+
+  it('a RunStart answer later than runStartTimeoutMs closes 1011, server_error', async () => {
+    const { connect, cp } = await harness({ config: { busRequestTimeoutMs: 1_000, runStartTimeoutMs: 150 }, script: { start: () => new Promise(() => undefined) } });
+    const client = await connect();
+    const started = Date.now();
+    client.sendConnected();
+    client.sendStart();
+    expect((await client.waitForClose()).code).toBe(1011);
+    expect(Date.now() - started).toBeLessThan(900);
+    await waitUntil(() => cp.finalizes.length === 1);
+    expect(cp.finalizes[0]).toMatchObject({ state: 'failed', end_reason: 'server_error' });
+  });
 });
 
 describe('limits', () => {

@@ -79,6 +79,7 @@ class MediaEdgeServer implements MediaEdge {
       edgeId: options.edgeId,
       metrics: this.metrics,
       timeoutMs: this.config.busRequestTimeoutMs,
+      startTimeoutMs: this.config.runStartTimeoutMs,
       finalizeAttempts: this.config.finalizeAttempts,
       finalizeBackoffMs: this.config.finalizeBackoffMs,
     });

@@ -16,6 +16,11 @@ export const CONTROL_PLANE_DEFAULTS = {
   edgeLostAfterMs: 30_000,
   /** VR3_REAPER_INTERVAL_MS: period of the stale-run reaper (one pass per period for the fleet). */
   reaperIntervalMs: 5_000,
+  /**
+   * VR3_INITIALIZED_RUN_TIMEOUT_MS: a run still `initialized` this long after admission is ended
+   * failed/handshake_timeout; keep it above the edges' VR3_HANDSHAKE_TIMEOUT_MS + VR3_RUN_START_TIMEOUT_MS.
+   */
+  initializedRunTimeoutMs: 30_000,
   /** VR3_PROVIDER_TIMEOUT_MS: timeout of one provider REST call. */
   providerTimeoutMs: 5_000,
   /** VR3_EDGE_CONTROL_TIMEOUT_MS: how long a hangup waits for the edge holding the call. */
@@ -43,6 +48,7 @@ const EnvSchema = z.object({
   VR3_ALLOW_INSECURE_PROVIDER_URLS: envBool,
   VR3_EDGE_LOST_AFTER_MS: envInt('VR3_EDGE_LOST_AFTER_MS', 100),
   VR3_REAPER_INTERVAL_MS: envInt('VR3_REAPER_INTERVAL_MS', 50),
+  VR3_INITIALIZED_RUN_TIMEOUT_MS: envInt('VR3_INITIALIZED_RUN_TIMEOUT_MS', 1000),
   VR3_PROVIDER_TIMEOUT_MS: envInt('VR3_PROVIDER_TIMEOUT_MS', 100),
   VR3_EDGE_CONTROL_TIMEOUT_MS: envInt('VR3_EDGE_CONTROL_TIMEOUT_MS', 50),
   VR3_SHUTDOWN_TIMEOUT_MS: envInt('VR3_SHUTDOWN_TIMEOUT_MS', 0),
@@ -65,6 +71,7 @@ export interface ControlPlaneEnv {
   allowInsecureProviderUrls: boolean;
   edgeLostAfterMs: number;
   reaperIntervalMs: number;
+  initializedRunTimeoutMs: number;
   providerTimeoutMs: number;
   edgeControlTimeoutMs: number;
   shutdownTimeoutMs: number;
@@ -90,6 +97,7 @@ export function loadControlPlaneEnv(env: NodeJS.ProcessEnv = process.env): Contr
     allowInsecureProviderUrls: e.VR3_ALLOW_INSECURE_PROVIDER_URLS,
     edgeLostAfterMs: e.VR3_EDGE_LOST_AFTER_MS ?? d.edgeLostAfterMs,
     reaperIntervalMs: e.VR3_REAPER_INTERVAL_MS ?? d.reaperIntervalMs,
+    initializedRunTimeoutMs: e.VR3_INITIALIZED_RUN_TIMEOUT_MS ?? d.initializedRunTimeoutMs,
     providerTimeoutMs: e.VR3_PROVIDER_TIMEOUT_MS ?? d.providerTimeoutMs,
     edgeControlTimeoutMs: e.VR3_EDGE_CONTROL_TIMEOUT_MS ?? d.edgeControlTimeoutMs,
     shutdownTimeoutMs: e.VR3_SHUTDOWN_TIMEOUT_MS ?? d.shutdownTimeoutMs,

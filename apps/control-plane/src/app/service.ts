@@ -121,6 +121,7 @@ export async function startControlPlaneService(env: ControlPlaneEnv, logger: Log
         edgeControlTimeoutMs: env.edgeControlTimeoutMs,
         edgeLostAfterMs: env.edgeLostAfterMs,
         reaperIntervalMs: env.reaperIntervalMs,
+        initializedRunTimeoutMs: env.initializedRunTimeoutMs,
       },
     });
     await controlPlane.start();

@@ -89,3 +89,18 @@ export async function pruneEdges(prisma: Db, olderThanMs: number): Promise<numbe
   return prisma.$executeRaw`
     DELETE FROM "media_edges" WHERE "last_seen_at" < (now() AT TIME ZONE 'UTC') - (${Math.floor(olderThanMs)}::int * interval '1 millisecond')`;
 }
+
+/**
+ * Runs still `initialized` more than `olderThanMs` after they were minted: their edge gave up on
+ * them (an admission answered after the edge's bus timeout, a finalize that never arrived). Does
+ * not depend on heartbeats, so it needs no observation window.
+ */
+export async function findStaleInitializedRuns(prisma: Db, olderThanMs: number, limit: number): Promise<Array<{ id: string; edgeId: string | null }>> {
+  return prisma.$queryRaw<Array<{ id: string; edgeId: string | null }>>`
+    SELECT r."id", r."edge_id" AS "edgeId"
+    FROM "workflow_runs" r
+    WHERE r."state" = 'initialized'
+      AND r."created_at" < (now() AT TIME ZONE 'UTC') - (${Math.floor(olderThanMs)}::int * interval '1 millisecond')
+    ORDER BY r."created_at"
+    LIMIT ${limit}`;
+}

@@ -20,6 +20,11 @@ export const MEDIA_EDGE_DEFAULTS = {
   heartbeatIntervalMs: DEFAULT_MEDIA_EDGE_CONFIG.heartbeatIntervalMs,
   /** VR3_BUS_REQUEST_TIMEOUT_MS: timeout of every request to the control-plane. */
   busRequestTimeoutMs: DEFAULT_MEDIA_EDGE_CONFIG.busRequestTimeoutMs,
+  /**
+   * VR3_RUN_START_TIMEOUT_MS: timeout of `RunStart`, which includes the provider's session validation;
+   * keep it above the control-plane's VR3_PROVIDER_TIMEOUT_MS (default 5 s) plus a margin.
+   */
+  runStartTimeoutMs: DEFAULT_MEDIA_EDGE_CONFIG.runStartTimeoutMs,
   /** VR3_MAX_CALLS: concurrent calls; further streams are refused with 1013. */
   maxCalls: DEFAULT_MEDIA_EDGE_CONFIG.maxCalls,
   /** VR3_ENGINE_CLOSE_TIMEOUT_MS: how long a call's engine may take to close before its run is finalized anyway. */
@@ -37,6 +42,7 @@ const EnvSchema = z.object({
   VR3_DRAIN_TIMEOUT_MS: envInt('VR3_DRAIN_TIMEOUT_MS', 0),
   VR3_HEARTBEAT_INTERVAL_MS: envInt('VR3_HEARTBEAT_INTERVAL_MS', 50),
   VR3_BUS_REQUEST_TIMEOUT_MS: envInt('VR3_BUS_REQUEST_TIMEOUT_MS', 50),
+  VR3_RUN_START_TIMEOUT_MS: envInt('VR3_RUN_START_TIMEOUT_MS', 100),
   VR3_MAX_CALLS: envInt('VR3_MAX_CALLS', 1),
   VR3_ENGINE_CLOSE_TIMEOUT_MS: envInt('VR3_ENGINE_CLOSE_TIMEOUT_MS', 0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
@@ -52,6 +58,7 @@ export interface MediaEdgeEnv {
   drainTimeoutMs: number;
   heartbeatIntervalMs: number;
   busRequestTimeoutMs: number;
+  runStartTimeoutMs: number;
   maxCalls: number;
   engineCloseTimeoutMs: number;
   logLevel: string;
@@ -74,6 +81,7 @@ export function loadMediaEdgeEnv(env: NodeJS.ProcessEnv = process.env): MediaEdg
     drainTimeoutMs: e.VR3_DRAIN_TIMEOUT_MS ?? d.drainTimeoutMs,
     heartbeatIntervalMs: e.VR3_HEARTBEAT_INTERVAL_MS ?? d.heartbeatIntervalMs,
     busRequestTimeoutMs: e.VR3_BUS_REQUEST_TIMEOUT_MS ?? d.busRequestTimeoutMs,
+    runStartTimeoutMs: e.VR3_RUN_START_TIMEOUT_MS ?? d.runStartTimeoutMs,
     maxCalls: e.VR3_MAX_CALLS ?? d.maxCalls,
     engineCloseTimeoutMs: e.VR3_ENGINE_CLOSE_TIMEOUT_MS ?? d.engineCloseTimeoutMs,
     logLevel: e.LOG_LEVEL ?? d.logLevel,

@@ -48,6 +48,7 @@ export async function startMediaEdgeService(env: MediaEdgeEnv, logger: Logger): 
       drainTimeoutMs: env.drainTimeoutMs,
       heartbeatIntervalMs: env.heartbeatIntervalMs,
       busRequestTimeoutMs: env.busRequestTimeoutMs,
+      runStartTimeoutMs: env.runStartTimeoutMs,
       maxCalls: env.maxCalls,
       engineCloseTimeoutMs: env.engineCloseTimeoutMs,
     },

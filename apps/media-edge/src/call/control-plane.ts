@@ -32,8 +32,10 @@ export interface ControlPlaneClientOptions {
   bus: Bus;
   edgeId: string;
   metrics: EdgeMetrics;
-  /** Timeout of each request. */
+  /** Timeout of each request but `RunStart`. */
   timeoutMs: number;
+  /** Timeout of `RunStart` (it includes the provider's session validation). */
+  startTimeoutMs: number;
   /** Finalize attempts and the first retry delay (doubling). */
   finalizeAttempts: number;
   finalizeBackoffMs: number;
@@ -54,7 +56,7 @@ export class ControlPlaneClient {
 
   start(runId: string, start: StartEvent): Promise<RunStartResponse> {
     const req: RunStartRequest = { run_id: runId, edge_id: this.options.edgeId, start: toStartBody(start) };
-    return this.request('start', Subjects.RunStart, req, RunStartResponseSchema);
+    return this.request('start', Subjects.RunStart, req, RunStartResponseSchema, this.options.startTimeoutMs);
   }
 
   action(runId: string, action: RunActionRequest['action'], target?: string): Promise<RunActionResponse> {
@@ -91,10 +93,10 @@ export class ControlPlaneClient {
     }
   }
 
-  private async request<S extends z.ZodType>(op: BusOp, subject: string, data: unknown, schema: S): Promise<z.infer<S>> {
+  private async request<S extends z.ZodType>(op: BusOp, subject: string, data: unknown, schema: S, timeoutMs = this.options.timeoutMs): Promise<z.infer<S>> {
     const end = this.options.metrics.busRequestSeconds.startTimer({ op });
     try {
-      const res = parseMessage(schema, await this.options.bus.request(subject, data, { timeoutMs: this.options.timeoutMs }));
+      const res = parseMessage(schema, await this.options.bus.request(subject, data, { timeoutMs }));
       end({ outcome: 'ok' });
       return res;
     } catch (err) {

@@ -12,7 +12,7 @@ function setup() {
   const bus = createInProcessBus();
   const seen: RunFinalizeRequest[] = [];
   bus.respond(Subjects.RunFinalize, (d) => (seen.push(d as RunFinalizeRequest), { ok: true, already_final: false }));
-  const cp = new ControlPlaneClient({ bus, edgeId: 'e1', metrics: createEdgeMetrics(), timeoutMs: 500, finalizeAttempts: 3, finalizeBackoffMs: 5 });
+  const cp = new ControlPlaneClient({ bus, edgeId: 'e1', metrics: createEdgeMetrics(), timeoutMs: 500, startTimeoutMs: 500, finalizeAttempts: 3, finalizeBackoffMs: 5 });
   const logger = pino({ level: 'silent' });
   const finalizer = new RunFinalizer(cp, () => stats, () => logger);
   return { seen, finalizer };
