@@ -1,4 +1,4 @@
-import { Vr3Error, type Vr3ErrorOptions } from '@vr3/protocol';
+import { RunEventsRefusal, Vr3Error, type Vr3ErrorOptions } from '@vr3/protocol';
 
 /**
  * REST error codes and their HTTP statuses: the one table the router answers from.
@@ -131,13 +131,8 @@ export type JobQueueErrorCode = (typeof JobQueueErrorCode)[keyof typeof JobQueue
 /** Misuse of a `JobQueue`. */
 export class JobQueueError extends Vr3Error<JobQueueErrorCode> {}
 
-/** Codes of {@link RunEventsError}. */
-export const RunEventsErrorCode = {
-  /** No run has the id the events name. */
-  RunNotFound: 'run_not_found',
-  /** The run is held by another edge than the one sending the events. */
-  EdgeMismatch: 'run_edge_mismatch',
-} as const;
+/** Codes of {@link RunEventsError}: the wire's {@link RunEventsRefusal}s, which the edge never re-sends. */
+export const RunEventsErrorCode = RunEventsRefusal;
 
 /** One of {@link RunEventsErrorCode}. */
 export type RunEventsErrorCode = (typeof RunEventsErrorCode)[keyof typeof RunEventsErrorCode];

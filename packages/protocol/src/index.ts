@@ -47,6 +47,7 @@ export {
   RunEventsResponseSchema,
   RUN_EVENT_TYPES,
   RUN_EVENTS_PERMANENT_ERRORS,
+  RunEventsRefusal,
   MAX_RUN_EVENT_BYTES,
   MAX_RUN_EVENTS_PER_REQUEST,
   EdgeHeartbeatSchema,

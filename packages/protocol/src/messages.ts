@@ -179,10 +179,20 @@ export type RunEventsRequest = z.infer<typeof RunEventsRequestSchema>;
 
 /**
  * Codes a `RunEvents` responder fails with (as the `cause.code` of a `bus_remote_error`) when a
- * retry cannot help: the run is unknown, another edge holds it, or the batch is malformed. The edge
- * drops such a batch instead of re-sending it.
+ * retry cannot help; with a malformed batch ({@link RUN_EVENTS_PERMANENT_ERRORS}) the edge drops
+ * the batch instead of re-sending it.
  */
-export const RUN_EVENTS_PERMANENT_ERRORS: readonly string[] = Object.freeze(['run_not_found', 'run_edge_mismatch', BusErrorCode.BadMessage]);
+export const RunEventsRefusal = {
+  /** No run has the id the events name. */
+  RunNotFound: 'run_not_found',
+  /** The run is held by another edge than the one sending the events. */
+  EdgeMismatch: 'run_edge_mismatch',
+} as const;
+/** One of {@link RunEventsRefusal}. */
+export type RunEventsRefusal = (typeof RunEventsRefusal)[keyof typeof RunEventsRefusal];
+
+/** {@link RunEventsRefusal}s and a malformed batch: what the edge never re-sends. */
+export const RUN_EVENTS_PERMANENT_ERRORS: readonly string[] = Object.freeze([...Object.values(RunEventsRefusal), BusErrorCode.BadMessage]);
 
 export const RunEventsResponseSchema = z.object({ ok: z.literal(true), stored: z.number().int().nonnegative() });
 export type RunEventsResponse = z.infer<typeof RunEventsResponseSchema>;
