@@ -10,6 +10,11 @@
  * --node-args '…' (extra node options for the product, e.g. --perf-basic-prof) ·
  * --scenario echo|bridge (bridge: the product bridging each call to a local Twilio-protocol echo bot,
  * against a bare `ws` proxy in front of the same bot; the bot runs on the load generator's core)
+ *
+ * --scenario burst: bursts of admissions for one customer, on the embedded and/or the distributed
+ * product (see burst.ts): --mode embedded|distributed|both · --calls N · --over SECONDS ·
+ * --call-seconds S · --baseline-rate PER_S · --baseline-calls N · --rates R,R,… · --edges N ·
+ * --no-pin · --quick · --no-docs
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -39,9 +44,23 @@ const { values: args } = parseArgs({
     steps: { type: 'string' },
     'node-args': { type: 'string' },
     scenario: { type: 'string' },
+    // --scenario burst
+    mode: { type: 'string' },
+    calls: { type: 'string' },
+    over: { type: 'string' },
+    'call-seconds': { type: 'string' },
+    'baseline-rate': { type: 'string' },
+    'baseline-calls': { type: 'string' },
+    rates: { type: 'string' },
+    edges: { type: 'string' },
+    'no-pin': { type: 'boolean', default: false },
   },
 });
-if (args.scenario !== undefined && args.scenario !== 'echo' && args.scenario !== 'bridge') throw new Error('--scenario is echo or bridge');
+if (args.scenario === 'burst') {
+  const { runBurstScenario } = await import('./burst.ts');
+  process.exit(await runBurstScenario(args));
+}
+if (args.scenario !== undefined && args.scenario !== 'echo' && args.scenario !== 'bridge') throw new Error('--scenario is echo, bridge or burst');
 const scenario: 'echo' | 'bridge' = args.scenario === 'bridge' ? 'bridge' : 'echo';
 if (args.profile !== undefined) {
   const { profileProduct } = await import('./profile.ts');

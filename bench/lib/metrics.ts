@@ -62,3 +62,87 @@ export function histogramQuantile(before: MetricSample[], after: MetricSample[],
   }
   return lower;
 }
+
+/** Two scrapes of one process: before and after a step. */
+export interface ScrapePair {
+  before: MetricSample[];
+  after: MetricSample[];
+}
+
+const includes = (s: MetricSample, labels: Record<string, string>): boolean => Object.entries(labels).every(([k, v]) => s.labels[k] === v);
+const seriesKey = (s: MetricSample): string => `${s.name}{${Object.entries(s.labels).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(',')}}`;
+
+/**
+ * Cumulative bucket counts (upper bound → count) of histogram `name` observed between the scrapes,
+ * summed over every series whose labels include `labels` and over every scraped process (all
+ * media-edges of a deployment).
+ */
+export function histogramDelta(pairs: ScrapePair[], name: string, labels: Record<string, string> = {}): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const { before, after } of pairs) {
+    const prev = new Map(before.filter((s) => s.name === `${name}_bucket`).map((s) => [seriesKey(s), s.value]));
+    for (const s of after) {
+      if (s.name !== `${name}_bucket` || !includes(s, labels)) continue;
+      const le = s.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(s.labels.le);
+      out.set(le, (out.get(le) ?? 0) + s.value - (prev.get(seriesKey(s)) ?? 0));
+    }
+  }
+  return out;
+}
+
+/** Observations in {@link histogramDelta}'s buckets. */
+export function bucketsCount(buckets: Map<number, number>): number {
+  return buckets.get(Number.POSITIVE_INFINITY) ?? 0;
+}
+
+/**
+ * Quantile `q` of cumulative buckets, linearly interpolated inside its bucket (as Prometheus's
+ * `histogram_quantile`); the lower bound of the `+Inf` bucket when it falls there. Null when empty.
+ */
+export function bucketsQuantile(buckets: Map<number, number>, q: number): number | null {
+  const sorted = [...buckets.entries()].sort(([a], [b]) => a - b);
+  const total = sorted.at(-1)?.[1] ?? 0;
+  if (total <= 0) return null;
+  const rank = q * total;
+  let lower = 0;
+  let below = 0;
+  for (const [le, count] of sorted) {
+    if (count >= rank) {
+      if (!Number.isFinite(le)) return lower;
+      const inBucket = count - below;
+      return inBucket <= 0 ? le : lower + ((rank - below) / inBucket) * (le - lower);
+    }
+    lower = le;
+    below = count;
+  }
+  return lower;
+}
+
+/** Increase of counter (or `_count`) `name` between the scrapes, by the value of label `by`, over every process. */
+export function counterDeltaBy(pairs: ScrapePair[], name: string, by: string, labels: Record<string, string> = {}): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const { before, after } of pairs) {
+    const prev = new Map(before.filter((s) => s.name === name).map((s) => [seriesKey(s), s.value]));
+    for (const s of after) {
+      if (s.name !== name || !includes(s, labels)) continue;
+      const d = s.value - (prev.get(seriesKey(s)) ?? 0);
+      if (d === 0) continue;
+      const key = s.labels[by] ?? '';
+      out[key] = (out[key] ?? 0) + d;
+    }
+  }
+  return out;
+}
+
+/** The bucket `(lower, upper]` quantile `q` falls in (upper is +Infinity for the overflow bucket). Null when empty. */
+export function bucketsRange(buckets: Map<number, number>, q: number): [number, number] | null {
+  const sorted = [...buckets.entries()].sort(([a], [b]) => a - b);
+  const total = sorted.at(-1)?.[1] ?? 0;
+  if (total <= 0) return null;
+  let lower = 0;
+  for (const [le, count] of sorted) {
+    if (count >= q * total) return [lower, le];
+    lower = le;
+  }
+  return [lower, Number.POSITIVE_INFINITY];
+}

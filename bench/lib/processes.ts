@@ -1,6 +1,6 @@
 /** Child processes pinned to CPU cores, and what /proc says about a process. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 
 /** True when `taskset` (util-linux) is on the PATH and the machine has at least two cores. */
@@ -80,4 +80,66 @@ export async function stopProcess(child: ChildProcess, graceMs = 15_000): Promis
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);
+}
+
+/** Parent pid and command name of every process, from /proc. */
+function processTable(): Array<{ pid: number; ppid: number; comm: string }> {
+  const out: Array<{ pid: number; ppid: number; comm: string }> = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      out.push({ pid: Number(entry), comm: stat.slice(stat.indexOf('(') + 1, close), ppid: Number(stat.slice(close + 2).split(' ')[1]) });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * Every live descendant of `root` (children, their children, …), leaving out the `esbuild`
+ * services tsx starts for itself: with this process as root, the servers a benchmark started.
+ */
+export function descendantPids(root = process.pid): number[] {
+  const table = processTable();
+  const children = new Map<number, number[]>();
+  for (const p of table) {
+    if (p.comm === 'esbuild') continue;
+    children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
+  }
+  const out: number[] = [];
+  const queue = [...(children.get(root) ?? [])];
+  while (queue.length > 0) {
+    const pid = queue.shift()!;
+    out.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return out;
+}
+
+/** Pins every thread of each process to `core` (processes they fork later inherit it); the number pinned. */
+export function pinPids(pids: number[], core: number): number {
+  let pinned = 0;
+  for (const pid of pids) if (spawnSync('taskset', ['-a', '-cp', String(core), String(pid)], { stdio: 'ignore' }).status === 0) pinned++;
+  return pinned;
+}
+
+/**
+ * CPU seconds of a set of processes: user + system of each, plus what their exited children used
+ * (`cutime` + `cstime`), so a child that exits between two samples stays counted through its parent.
+ */
+export function treeCpuSeconds(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return ticks / TICKS;
 }

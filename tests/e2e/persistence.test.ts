@@ -43,10 +43,30 @@ describe('embedded persistence', () => {
 
     // The stored token still decrypts: a new call validates against the fake API.
     const live = await startCall(second, api, setup);
+    await new Promise((r) => setTimeout(r, 5_500)); // at least one edge heartbeat while the call is live
+    const killedAt = Date.now();
     await second.kill();
+    await new Promise((r) => setTimeout(r, 1_500)); // the restart comes well after the crash
 
+    const restartedAt = Date.now();
     const third = await start({ dataDir, apiKey: first.apiKey });
-    expect(await finalRun(third, live.runId)).toMatchObject({ state: 'failed', end_reason: 'edge_lost' });
+    const ended = await finalRun(third, live.runId);
+    expect(ended).toMatchObject({ state: 'failed', end_reason: 'edge_lost' });
+    // Ended at its edge's last heartbeat, not at the restart: billed for the time it was known live.
+    const endedAt = Date.parse(ended.ended_at);
+    expect(endedAt).toBeGreaterThanOrEqual(Date.parse(ended.started_at));
+    expect(endedAt).toBeLessThanOrEqual(killedAt);
+    expect(endedAt).toBeLessThan(restartedAt - 1_000);
+    expect(ended.duration_seconds).toBeGreaterThanOrEqual(0);
+    expect(ended.duration_seconds).toBeLessThanOrEqual(6);
+    // Its quota slot is free (counters reconciled at start) and the provider is told to hang up.
+    const me = await third.api('GET', '/me');
+    expect((await third.api('GET', `/users/${me.body.user_id}/quota`)).body.usage.active_calls).toBe(0);
+    await eventually(async () => api!.requests.some((r) => r.method === 'DELETE' && r.path.includes(`/sessions/${live.session}`)));
+    await eventually(async () => {
+      const logs = (await third.api('GET', `/runs/${live.runId}`)).body.logs;
+      return (logs?.provider_actions ?? []).some((a: any) => a.action === 'hangup' && a.source === 'control-plane' && a.outcome === 'succeeded');
+    });
   });
 
   it('the first start without a bootstrap key creates one and prints it once', async () => {

@@ -19,6 +19,13 @@ export interface ProductOptions {
   dataDir?: string;
   apiKey?: string | null;
   env?: Record<string, string>;
+  /**
+   * Run it in its own process group, as a terminal runs its foreground job, so that
+   * {@link ProductProcess.signalGroup} reaches every process of it and never the test runner.
+   */
+  ownProcessGroup?: boolean;
+  /** Start it the way an operator does, `npm start` (npm → sh → node), in its own process group. */
+  npmStart?: boolean;
 }
 
 /** The embedded product running as a child process (`npm start`'s entry point). */
@@ -53,7 +60,10 @@ export class ProductProcess {
     if (options.env?.DATABASE_URL === undefined) delete env.DATABASE_URL;
     if (apiKey) env.VR3_BOOTSTRAP_API_KEY = apiKey;
     else delete env.VR3_BOOTSTRAP_API_KEY;
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const detached = options.ownProcessGroup === true || options.npmStart === true;
+    const child = options.npmStart
+      ? spawn('npm', ['start'], { cwd: ROOT, env: { ...env, npm_config_update_notifier: 'false' }, stdio: ['ignore', 'pipe', 'pipe'], detached })
+      : spawn(process.execPath, ['--import', 'tsx', MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached });
     const product = new ProductProcess(child, dataDir, apiKey);
     await product.waitForStart();
     return product;
@@ -112,6 +122,24 @@ export class ProductProcess {
   async stop(): Promise<number | null> {
     if (this.child.exitCode === null) this.child.kill('SIGTERM');
     return this.exited;
+  }
+
+  /**
+   * Sends `signal` to every process of the product's process group (`ownProcessGroup` or
+   * `npmStart`): what a terminal does on Ctrl-C.
+   */
+  signalGroup(signal: NodeJS.Signals): void {
+    process.kill(-this.child.pid!, signal);
+  }
+
+  /** The pid of the database server in `postmaster.pid`, or undefined when there is none (stopped cleanly). */
+  databasePid(): number | undefined {
+    try {
+      const pid = Number(fs.readFileSync(path.join(this.dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** SIGKILL: the process dies without cleanup. */

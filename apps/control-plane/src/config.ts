@@ -13,8 +13,23 @@ export interface ControlPlaneConfig {
   providerActionAttempts: number;
   /** Delay before the first retry of a provider action job, doubled on each further retry, in milliseconds. */
   providerActionBackoffMs: number;
-  /** Longest wait for the quota transaction to get a database connection, in milliseconds. */
-  admitTransactionMaxWaitMs: number;
+  /**
+   * Longest wait for a database connection to open `RunStart`'s short session-lock transaction, in
+   * milliseconds. The edge's `RunStart` wait must cover it plus `providerTimeoutMs`.
+   */
+  transactionMaxWaitMs: number;
+  /**
+   * `StreamAdmit` requests this replica handles at once; beyond it new ones are refused at once
+   * with `overloaded` (the edge closes 1013) instead of queueing for the database past the edge's wait.
+   */
+  maxPendingAdmissions: number;
+  /**
+   * A run minted more than this long after the edge's wait for it ran out (`timeout_ms` of the
+   * request) is ended at once and its slot given back: the edge has closed that stream. Within it
+   * the edge may still have taken the answer, so the run is left to the handshake deadline and the
+   * reaper. In milliseconds.
+   */
+  admissionUndoGraceMs: number;
   /**
    * A live run whose edge has not heart-beaten for this long is ended `failed`/`edge_lost`, in
    * milliseconds. Used only when the control-plane tracks edge liveness (`edgeLiveness` option).
@@ -40,7 +55,15 @@ export const DEFAULT_CONTROL_PLANE_CONFIG: Readonly<ControlPlaneConfig> = Object
   edgeControlTimeoutMs: 2_000,
   providerActionAttempts: 5,
   providerActionBackoffMs: 500,
-  admitTransactionMaxWaitMs: 10_000,
+  /** 2 s: the session lock is held for two statements; 5 s provider + 2 s + 1 s of margin = the edge's 8 s `RunStart` wait. */
+  transactionMaxWaitMs: 2_000,
+  /**
+   * 256: an admission takes a few milliseconds of database work, so 256 in line clear well inside
+   * the edge's 2 s wait; a burst past that is refused with 1013 at once rather than timing out.
+   */
+  maxPendingAdmissions: 256,
+  /** 500 ms: longer than the edge takes to act on an answer that arrived just in time. */
+  admissionUndoGraceMs: 500,
   edgeLostAfterMs: 30_000,
   reaperIntervalMs: 5_000,
   /** 30 s: the edge's default handshake deadline (10 s) + `RunStart` wait (8 s) + 12 s of margin. */

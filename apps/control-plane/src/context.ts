@@ -1,6 +1,7 @@
 import type { EngineCatalog } from '@vr3/agent';
 import type { Bus } from '@vr3/protocol';
 import type { Logger } from 'pino';
+import type { AdmissionGate } from './bus/admission-gate.ts';
 import type { ControlPlaneConfig } from './config.ts';
 import type { Db } from './db/prisma.ts';
 import type { JobQueue } from './jobs/queue.ts';
@@ -18,4 +19,6 @@ export interface ControlPlaneContext {
   providerClients: ProviderClientFactory;
   /** The registered agent engines' specs: validate configurations, name their secret fields. */
   engines: EngineCatalog;
+  /** Bounds the stream admissions handled at once, counts their outcomes. */
+  admissions: AdmissionGate;
 }

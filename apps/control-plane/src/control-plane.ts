@@ -1,7 +1,9 @@
 import type { EngineCatalog } from '@vr3/agent';
 import type { Bus } from '@vr3/protocol';
 import type { Router } from 'express';
+import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
+import { AdmissionGate } from './bus/admission-gate.ts';
 import { startResponders, type Responders } from './bus/responders.ts';
 import { resolveConfig, type ControlPlaneConfig } from './config.ts';
 import type { ControlPlaneContext } from './context.ts';
@@ -12,6 +14,7 @@ import { createApiRouter } from './http/router.ts';
 import { startEdgeTracking, type EdgeTracking } from './edges/heartbeats.ts';
 import { registerProviderActionJobs } from './jobs/provider-actions.ts';
 import { registerReaperJobs, type EdgeLiveness } from './jobs/reaper.ts';
+import { recoverAtStart } from './jobs/recovery.ts';
 import { createInProcessJobQueue, type JobQueue } from './jobs/queue.ts';
 import { defaultProviderClients, type ProviderClientFactory } from './providers/registry.ts';
 
@@ -39,13 +42,24 @@ export interface ControlPlaneOptions {
    * (NATS) and the embedded product (its edge heart-beats over the in-process bus).
    */
   edgeLiveness?: EdgeLiveness;
+  /**
+   * At start, end every live run as left by a process that is gone (`failed`/`edge_lost` at its
+   * edge's last heartbeat, provider hangup queued): for the embedded product, which holds its data
+   * dir exclusively. Never in the distributed mode, where other replicas' edges hold live runs.
+   */
+  endLiveRunsAtStart?: boolean;
+  /** Registry for the control-plane's own metrics (admissions); a private one when absent. */
+  metrics?: Registry;
 }
 
 /** A composed control-plane. */
 export interface ControlPlane {
   /** The admin REST API; mount it at `/api/v1`. */
   router: Router;
-  /** Subscribes the bus responders (queue group `control-plane`) and the job handlers. */
+  /**
+   * Registers the job handlers, runs start-up recovery (quota counters reconciled with the runs
+   * table; see `endLiveRunsAtStart`), then subscribes the bus responders (queue group `control-plane`).
+   */
   start(): Promise<void>;
   /** Unsubscribes, waits for requests being answered, closes an owned job queue. Idempotent. */
   close(): Promise<void>;
@@ -58,15 +72,17 @@ export interface ControlPlane {
 export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   if (options.secretKey.length !== SECRET_KEY_BYTES) throw new SecretError(SecretErrorCode.InvalidKey, 'secret key must be 32 bytes');
   const ownsJobs = options.jobs === undefined;
+  const config = resolveConfig(options.config);
   const ctx: ControlPlaneContext = {
     prisma: options.prisma,
     bus: options.bus,
     logger: options.logger,
     secretKey: options.secretKey,
     jobs: options.jobs ?? createInProcessJobQueue({ logger: options.logger }),
-    config: resolveConfig(options.config),
+    config,
     providerClients: options.providerClients ?? defaultProviderClients,
     engines: options.engines,
+    admissions: new AdmissionGate(config.maxPendingAdmissions, options.metrics),
   };
   const router = createApiRouter(ctx);
   let responders: Responders | undefined;
@@ -81,6 +97,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       if (closing) throw new Error('control-plane is closed');
       started = true;
       registerProviderActionJobs(ctx);
+      await recoverAtStart(ctx, { endLiveRuns: options.endLiveRunsAtStart ?? false });
       if (options.edgeLiveness) {
         await registerReaperJobs(ctx, options.edgeLiveness);
         edges = startEdgeTracking(ctx);

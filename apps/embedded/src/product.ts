@@ -4,13 +4,12 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { EndReason, createInProcessBus } from '@vr3/protocol';
+import { createInProcessBus } from '@vr3/protocol';
 import {
   createControlPlane,
-  createInProcessJobQueue,
+  createDurableJobQueue,
   createPrisma,
   ensureBootstrap,
-  failActiveRuns,
   migrateDatabase,
   parseSecretKey,
 } from '@vr3/control-plane';
@@ -32,8 +31,19 @@ export interface Product {
   port: number;
   /** The API key created on this start (first start without VR3_BOOTSTRAP_API_KEY), else undefined. */
   createdApiKey: string | undefined;
-  /** Graceful stop: refuse new streams, drain calls up to the drain timeout, stop everything. Idempotent. */
-  close(): Promise<void>;
+  /**
+   * Graceful stop: refuse new streams, let live calls run up to the drain timeout, end the rest
+   * (`edge_shutdown`) and finalize every run, then stop the control-plane and, last, the database.
+   * Idempotent: a later call returns the same promise, and one with a shorter `drainTimeoutMs`
+   * (0: end live calls now) cuts a drain in progress short.
+   */
+  close(options?: { drainTimeoutMs?: number }): Promise<void>;
+}
+
+/** Options of {@link startProduct}. */
+export interface StartOptions {
+  /** Aborting it stops start-up at its next step and undoes what was started (database included). */
+  signal?: AbortSignal;
 }
 
 /** Runs `steps` in order, every one even if an earlier one fails; rethrows the first failure. */
@@ -54,9 +64,10 @@ async function runAll(steps: Array<() => unknown>, logger: Logger): Promise<void
  * Starts the embedded default: one process, one port, control-plane and media-edge wired by the
  * in-process bus, a real PostgreSQL database under the data dir (unless DATABASE_URL is given).
  */
-export async function startProduct(config: EmbeddedConfig, logger: Logger): Promise<Product> {
+export async function startProduct(config: EmbeddedConfig, logger: Logger, options: StartOptions = {}): Promise<Product> {
   const cleanup: Array<() => unknown> = [];
   const undo = () => runAll(cleanup.reverse(), logger);
+  const checkpoint = () => options.signal?.throwIfAborted();
   try {
     cleanup.push(lockDataDir(config.dataDir));
 
@@ -66,8 +77,10 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger): Prom
       db = await startEmbeddedDatabase(config.dataDir, logger);
       cleanup.push(() => db?.stop());
       databaseUrl = db.url;
+      checkpoint();
     }
     await migrateDatabase(databaseUrl, { migrationsDir: MIGRATIONS_DIR });
+    checkpoint();
 
     const prisma = createPrisma(databaseUrl);
     cleanup.push(() => prisma.$disconnect());
@@ -75,18 +88,15 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger): Prom
     const secretKey = parseSecretKey(config.secretKey ?? readOrCreateSecret(config.dataDir, 'secret.key', 32));
     const boot = await ensureBootstrap(prisma, config.bootstrapApiKey ? { apiKey: config.bootstrapApiKey } : {});
 
-    // This process held the data dir exclusively: any run still live in the database was on
-    // a previous process of this product that is gone.
-    const orphaned = await failActiveRuns(prisma, { endReason: EndReason.EdgeLost });
-    if (orphaned > 0) logger.warn({ runs: orphaned }, 'ended runs left live by a previous process');
-
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics });
     const bus = createInProcessBus();
     cleanup.push(() => bus.close());
     // The in-process bus hears every heartbeat of this process's edge from now on.
     const busSince = Date.now();
-    const jobs = createInProcessJobQueue();
+    // Provider hangups, transfers and reaper finalizations survive a crash or a restart: each job
+    // is a `job_outbox` row first, and the next start runs whatever a previous process left.
+    const jobs = createDurableJobQueue({ prisma, logger: logger.child({ component: 'jobs' }) });
     cleanup.push(() => jobs.close());
 
     const controlPlane = createControlPlane({
@@ -102,27 +112,35 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger): Prom
         providerTimeoutMs: config.providerTimeoutMs,
         initializedRunTimeoutMs: config.initializedRunTimeoutMs,
         reaperIntervalMs: config.reaperIntervalMs,
+        // The edge and the control-plane see the same admissions here: one bound for both.
+        maxPendingAdmissions: config.maxPendingAdmissions,
       },
       // The same reaper as the distributed mode: runs the edge abandoned (an admission answered
       // after the edge's bus timeout) or whose finalize was lost are ended and free their slot.
       edgeLiveness: { observedSince: () => busSince },
+      // This process holds the data dir exclusively: any run still live in the database was on a
+      // previous process of this product that is gone.
+      endLiveRunsAtStart: true,
+      metrics,
     });
     await controlPlane.start();
     cleanup.push(() => controlPlane.close());
+    checkpoint();
 
     const edge = createMediaEdge({
       bus,
       logger: logger.child({ component: 'media-edge' }),
       edgeId: `embedded-${process.pid}`,
-      config: { handshakeTimeoutMs: config.handshakeTimeoutMs, runStartTimeoutMs: config.runStartTimeoutMs },
+      config: { handshakeTimeoutMs: config.handshakeTimeoutMs, runStartTimeoutMs: config.runStartTimeoutMs, maxPendingHandshakesPerAddress: config.maxPendingHandshakesPerAddress, maxPendingAdmissions: config.maxPendingAdmissions },
       metrics,
       // Every engine the product runs (echo, bridge): the same list as `npm run start:media-edge`.
       engines: createProductEngines(),
     });
     let draining = false;
+    let drainTimeoutMs = config.drainTimeoutMs;
     cleanup.push(() => {
       draining = true;
-      return edge.close({ drainTimeoutMs: config.drainTimeoutMs });
+      return edge.close({ drainTimeoutMs });
     });
 
     const app = express();
@@ -163,7 +181,14 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger): Prom
     return {
       port,
       createdApiKey: boot.createdApiKey,
-      close: () => (closing ??= undo()),
+      close: (closeOptions = {}) => {
+        if (closeOptions.drainTimeoutMs !== undefined && closeOptions.drainTimeoutMs < drainTimeoutMs) {
+          drainTimeoutMs = closeOptions.drainTimeoutMs;
+          // A drain in progress ends sooner; one not started yet uses the new timeout.
+          if (draining) void edge.close({ drainTimeoutMs });
+        }
+        return (closing ??= undo());
+      },
     };
   } catch (err) {
     await undo().catch(() => undefined);

@@ -1,5 +1,6 @@
 import { MAX_RUN_EVENT_BYTES } from '@vr3/protocol';
 import { z } from 'zod';
+import { TrustedProxies } from './admission/client-address.ts';
 import { MediaEdgeError, MediaEdgeErrorCode } from './errors.ts';
 
 /** Tunables of a media-edge. Every duration is in milliseconds, every size in bytes. */
@@ -36,6 +37,23 @@ export interface MediaEdgeConfig {
   finalizeBackoffMs: number;
   /** Concurrent calls this edge accepts; further streams are closed with 1013. */
   maxCalls: number;
+  /**
+   * Sockets from one source address that may be open without their provider `start` (pending
+   * handshakes); a further socket from that address is closed at once with 1013
+   * `too_many_pending_handshakes`, before any bus request.
+   */
+  maxPendingHandshakesPerAddress: number;
+  /**
+   * Proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the stream's source address for
+   * the per-address bound: a load balancer that terminates the provider's TCP connection. Empty:
+   * the TCP peer is the source.
+   */
+  trustedProxies: string[];
+  /**
+   * `StreamAdmit` requests this edge may have awaiting their answer; a further stream is closed at
+   * once with 1013 `overloaded`, before any bus request.
+   */
+  maxPendingAdmissions: number;
   /**
    * How long the edge waits for an engine session's `close()` when the call ends; the run is
    * finalized after at most this long, whether the engine finished or not.
@@ -86,6 +104,12 @@ export const DEFAULT_MEDIA_EDGE_CONFIG: Readonly<MediaEdgeConfig> = Object.freez
   finalizeBackoffMs: 200,
   /** 1000 concurrent calls. */
   maxCalls: 1_000,
+  /** 128: providers send `start` within milliseconds; room for a 200/s burst from one media server while a busy edge takes 0.5 s to read each `start`. */
+  maxPendingHandshakesPerAddress: 128,
+  /** None: the edge counts the TCP peer unless told which proxy in front of it to believe. */
+  trustedProxies: [],
+  /** 256: an admission takes milliseconds, so even thousands of new calls per second keep far fewer in flight; more means the control-plane is not keeping up. */
+  maxPendingAdmissions: 256,
   /** 2 s for an engine to hang up its remote end (a bot socket, a vendor stream). */
   engineCloseTimeoutMs: 2_000,
   /** 2 s: under load the run can take ~0.6 s to become `running`; the caller's first words are kept. */
@@ -116,6 +140,15 @@ const ConfigSchema = z.object({
   finalizeAttempts: positiveInt.max(20),
   finalizeBackoffMs: z.number().int().min(0),
   maxCalls: positiveInt,
+  maxPendingHandshakesPerAddress: positiveInt,
+  trustedProxies: z.array(z.string()).superRefine((entries, ctx) => {
+    try {
+      new TrustedProxies(entries);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  }),
+  maxPendingAdmissions: positiveInt,
   engineCloseTimeoutMs: z.number().int().min(0),
   earlyAudioMaxMs: z.number().int().min(0).max(10_000),
   maxQueuedRunEvents: positiveInt.max(10_000),

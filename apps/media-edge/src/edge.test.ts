@@ -38,7 +38,7 @@ describe('admission', () => {
   it('sends edge id, provider, agent uuid and every query parameter', async () => {
     const { startCall, cp } = await harness();
     await startCall();
-    expect(cp.admits[0]).toEqual({ edge_id: 'edge-test', provider: 'cloudonix', agent_uuid: expect.any(String), query: DEFAULT_QUERY });
+    expect(cp.admits[0]).toEqual({ edge_id: 'edge-test', provider: 'cloudonix', agent_uuid: expect.any(String), query: DEFAULT_QUERY, timeout_ms: expect.any(Number) });
   });
 
   it.each([
@@ -47,6 +47,7 @@ describe('admission', () => {
     ['missing_provider_identifier', 4400, 'missing provider identifier'],
     ['configuration_not_found', 4400, 'no matching telephony configuration'],
     ['configuration_missing_credentials', 4400, 'configuration has no credentials'],
+    ['overloaded', 1013, 'try again later'],
   ])('%s closes %i', async (code, close, reason) => {
     const { connect, cp } = await harness({ script: { admit: () => ({ ok: false, error: { code, message: 'x' } }) } });
     const client = await connect();

@@ -8,6 +8,8 @@ import { getStreamProvider } from '@vr3/providers';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { WebSocket, WebSocketServer } from 'ws';
+import { clientAddress, TrustedProxies } from './admission/client-address.ts';
+import { PendingHandshakes } from './admission/pending-handshakes.ts';
 import { Call } from './call/call.ts';
 import { ControlPlaneClient } from './call/control-plane.ts';
 import { resolveMediaEdgeConfig, type MediaEdgeConfig } from './config.ts';
@@ -36,7 +38,8 @@ export interface MediaEdgeOptions {
 export interface MediaEdge {
   /**
    * For an http.Server 'upgrade' on a path under `/api/v1/agent-stream/`: the embedding app routes it
-   * here. Other paths get a 404 and the socket is closed.
+   * here. Other paths get a 404 and the socket is closed. Pending handshakes are bounded per the
+   * socket's remote address (`maxPendingHandshakesPerAddress`; forwarding headers are not read).
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Calls held: from socket open until the socket is closed and the run finalized. */
@@ -44,7 +47,9 @@ export interface MediaEdge {
   /**
    * Stops accepting (new streams get 1013), lets live calls run for `drainTimeoutMs`, ends the rest
    * with `edge_shutdown` and asks the control-plane to hang each up through the provider
-   * (`RunAction` hangup), finalizes them, and resolves when all are gone. Idempotent.
+   * (`RunAction` hangup), finalizes them, and resolves when all are gone. Idempotent: a later call
+   * returns the same promise and ends a drain in progress sooner when its `drainTimeoutMs` (0: at
+   * once) runs out before the current window does.
    */
   close(options?: { drainTimeoutMs?: number }): Promise<void>;
 }
@@ -62,17 +67,24 @@ class MediaEdgeServer implements MediaEdge {
   private readonly controlPlane: ControlPlaneClient;
   private readonly engines: EngineRegistry;
   private readonly calls = new Set<Call>();
+  /** Sockets not past their provider `start`, per source address. */
+  private readonly pending: PendingHandshakes;
+  private readonly trusted: TrustedProxies;
   /** Sockets closed without a call (refused); tracked until their close completes. */
   private readonly refused = new Set<Promise<void>>();
   private readonly heartbeat: NodeJS.Timeout;
   private draining = false;
   private closing: Promise<void> | null = null;
+  /** The drain window in progress: when it ends, and how to end it sooner. */
+  private drainWindow: { endsAt: number; timer: NodeJS.Timeout; end: () => void } | null = null;
 
   constructor(private readonly options: MediaEdgeOptions) {
     this.config = resolveMediaEdgeConfig(options.config);
     this.metrics = createEdgeMetrics(options.metrics);
     this.log = options.logger.child({ edge_id: options.edgeId });
     this.engines = options.engines ?? new EngineRegistry([createEchoEngine()]);
+    this.pending = new PendingHandshakes(this.config.maxPendingHandshakesPerAddress, this.metrics.pendingHandshakes);
+    this.trusted = new TrustedProxies(this.config.trustedProxies);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.config.maxPayloadBytes, clientTracking: false, perMessageDeflate: false });
     this.controlPlane = new ControlPlaneClient({
       bus: options.bus,
@@ -99,21 +111,43 @@ class MediaEdgeServer implements MediaEdge {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, route, openedAt));
+    // The source the per-address bound counts: the TCP peer, or what a trusted proxy in front of
+    // the edge says in `X-Forwarded-For`.
+    const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.trusted);
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, route, openedAt, address));
   }
 
   close(options: { drainTimeoutMs?: number } = {}): Promise<void> {
-    this.closing ??= this.shutdown(options.drainTimeoutMs ?? this.config.drainTimeoutMs);
+    const drainTimeoutMs = options.drainTimeoutMs ?? this.config.drainTimeoutMs;
+    if (this.closing) this.shortenDrain(drainTimeoutMs);
+    else this.closing = this.shutdown(drainTimeoutMs);
     return this.closing;
   }
 
-  private onConnection(ws: WebSocket, route: StreamRoute, openedAt: number): void {
+  /** Ends the drain window in progress `drainTimeoutMs` from now, when that is sooner than planned. */
+  private shortenDrain(drainTimeoutMs: number): void {
+    const drain = this.drainWindow;
+    if (!drain || Date.now() + drainTimeoutMs >= drain.endsAt) return;
+    this.log.info({ calls: this.calls.size, drain_timeout_ms: drainTimeoutMs }, 'media-edge drain shortened');
+    drain.endsAt = Date.now() + drainTimeoutMs;
+    clearTimeout(drain.timer);
+    drain.timer = setTimeout(drain.end, drainTimeoutMs);
+  }
+
+  private onConnection(ws: WebSocket, route: StreamRoute, openedAt: number, address: string): void {
     const { provider, agentUuid } = route;
     if (this.draining || this.calls.size >= this.config.maxCalls) return this.refuse(ws, StreamErrorCode.EdgeDraining);
     if (!isKnownProvider(provider)) return this.refuse(ws, StreamErrorCode.UnknownProvider);
     const descriptor = isStreamProvider(provider) ? getStreamProvider(provider) : undefined;
     if (!descriptor) return this.refuse(ws, StreamErrorCode.UnsupportedProvider);
     if (agentUuid === '') return this.refuse(ws, StreamErrorCode.AgentNotFound);
+    // Admission holds a run and a quota slot: refused here, a stream costs the control-plane nothing.
+    const releasePending = this.pending.acquire(address);
+    if (releasePending === null) return this.refuse(ws, StreamErrorCode.TooManyPendingHandshakes, { source_address: address });
+    if (this.controlPlane.admissionsInFlight >= this.config.maxPendingAdmissions) {
+      releasePending();
+      return this.refuse(ws, StreamErrorCode.Overloaded);
+    }
 
     const transport = new WsTransport(ws, this.config.closeTimeoutMs, this.metrics);
     const call = new Call({
@@ -128,6 +162,7 @@ class MediaEdgeServer implements MediaEdge {
       metrics: this.metrics,
       logger: this.log.child({ provider, conn: randomBytes(4).toString('hex'), agent_ref: agentRef(agentUuid) }),
       openedAt,
+      handshakeSettled: releasePending,
     });
     transport.attach(call);
     this.calls.add(call);
@@ -140,13 +175,14 @@ class MediaEdgeServer implements MediaEdge {
   }
 
   /** Closes a stream that never becomes a call (no bus request), with the table's close code. */
-  private refuse(ws: WebSocket, code: StreamErrorCode): void {
+  private refuse(ws: WebSocket, code: StreamErrorCode, fields: Record<string, string> = {}): void {
     const row = STREAM_ERRORS[code];
     const transport = new WsTransport(ws, this.config.closeTimeoutMs, this.metrics);
     const closed = new Promise<void>((resolve) => transport.attach({ onFrame: () => undefined, onSocketClosed: () => resolve() }));
     this.refused.add(closed);
     void closed.then(() => this.refused.delete(closed));
-    this.log.info({ code }, 'stream refused');
+    this.metrics.streamsRefused.inc({ code });
+    this.log.info({ ...fields, code }, 'stream refused');
     transport.close(row.close, row.reason);
   }
 
@@ -157,10 +193,12 @@ class MediaEdgeServer implements MediaEdge {
     // Streams still in their handshake end now; running calls get the drain window.
     for (const call of this.calls) if (call.phase !== 'running') call.shutdown();
     if (this.calls.size > 0 && drainTimeoutMs > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, drainTimeoutMs)));
+      const deadline = new Promise<void>((end) => {
+        this.drainWindow = { endsAt: Date.now() + drainTimeoutMs, timer: setTimeout(end, drainTimeoutMs), end };
+      });
       await Promise.race([Promise.all([...this.calls].map((c) => c.done)), deadline]);
-      clearTimeout(timer);
+      clearTimeout(this.drainWindow?.timer);
+      this.drainWindow = null;
     }
     // Calls still live after the drain window: end them (1013, run failed/edge_shutdown) and hang
     // each up through the provider (the control-plane holds the credentials), so no caller is

@@ -81,6 +81,14 @@ export interface EdgeMetrics {
   framesOut: HotCounter;
   framesDropped: Counter<'direction' | 'reason'>;
   closeCodes: Counter<'code' | 'initiator'>;
+  /** Streams closed at socket open without a `StreamAdmit` request, by stream error code. */
+  streamsRefused: Counter<'code'>;
+  /** `StreamAdmit` answers refusing the stream, by stream error code (`overloaded`: the control-plane's admission is saturated). */
+  admissionsRefused: Counter<'code'>;
+  /** Sockets open whose provider `start` has not arrived yet. */
+  pendingHandshakes: Gauge<string>;
+  /** `StreamAdmit` requests awaiting their answer. */
+  pendingAdmissions: Gauge<string>;
   busRequestSeconds: Histogram<'op' | 'outcome'>;
   runEvents: Counter<'outcome'>;
 }
@@ -113,6 +121,34 @@ export function createEdgeMetrics(registry: Registry = new Registry()): EdgeMetr
     closeCodes: reuse(
       'vr3_media_edge_close_codes_total',
       () => new Counter({ name: 'vr3_media_edge_close_codes_total', help: 'Stream closes by code', labelNames: ['code', 'initiator'] as const, registers }),
+    ),
+    streamsRefused: reuse(
+      'vr3_media_edge_streams_refused_total',
+      () =>
+        new Counter({
+          name: 'vr3_media_edge_streams_refused_total',
+          help: 'Streams refused at socket open, before any admission request, by code',
+          labelNames: ['code'] as const,
+          registers,
+        }),
+    ),
+    admissionsRefused: reuse(
+      'vr3_media_edge_admissions_refused_total',
+      () =>
+        new Counter({
+          name: 'vr3_media_edge_admissions_refused_total',
+          help: 'StreamAdmit answers refusing the stream, by code',
+          labelNames: ['code'] as const,
+          registers,
+        }),
+    ),
+    pendingHandshakes: reuse(
+      'vr3_media_edge_pending_handshakes',
+      () => new Gauge({ name: 'vr3_media_edge_pending_handshakes', help: 'Sockets open whose provider start has not arrived yet', registers }),
+    ),
+    pendingAdmissions: reuse(
+      'vr3_media_edge_pending_admissions',
+      () => new Gauge({ name: 'vr3_media_edge_pending_admissions', help: 'StreamAdmit requests awaiting their answer', registers }),
     ),
     busRequestSeconds: reuse(
       'vr3_media_edge_bus_request_seconds',

@@ -233,7 +233,8 @@ describe.each(BRIDGE_PROTOCOLS)('bridge over %s', (protocol) => {
     await session.close({ endReason: 'caller_hangup' });
     await conn!.waitForClose();
     await sleep(10);
-    expect(timers()).toBe(before);
+    // At most as many as before: an earlier test's timer may have run out meanwhile, none of ours remains.
+    expect(timers()).toBeLessThanOrEqual(before);
     expect(session.stats()).toMatchObject({ queuedAudioBytes: 0, botBufferedBytes: 0 });
   });
 

@@ -18,6 +18,10 @@ export const StreamErrorCode = {
   DuplicateSession: 'duplicate_session',
   HandshakeTimeout: 'handshake_timeout',
   EdgeDraining: 'edge_draining',
+  /** Admissions are queued past their bound (edge or control-plane): refused at once, never left to time out. */
+  Overloaded: 'overloaded',
+  /** The source address already holds the most sockets allowed that have not completed their handshake. */
+  TooManyPendingHandshakes: 'too_many_pending_handshakes',
   ControlPlaneUnavailable: 'control_plane_unavailable',
   Internal: 'internal',
 } as const;
@@ -39,6 +43,8 @@ export const STREAM_ERRORS = {
   duplicate_session: { close: CloseCode.HandshakeError, reason: 'duplicate session', endReason: EndReason.DuplicateSession },
   handshake_timeout: { close: CloseCode.HandshakeTimeout, reason: 'handshake timeout', endReason: EndReason.HandshakeTimeout },
   edge_draining: { close: CloseCode.TryAgainLater, reason: 'try again later', endReason: EndReason.EdgeShutdown },
+  overloaded: { close: CloseCode.TryAgainLater, reason: 'try again later', endReason: EndReason.ServerError },
+  too_many_pending_handshakes: { close: CloseCode.TryAgainLater, reason: 'try again later', endReason: EndReason.ServerError },
   control_plane_unavailable: { close: CloseCode.ServerError, reason: 'server error', endReason: EndReason.ServerError },
   internal: { close: CloseCode.ServerError, reason: 'server error', endReason: EndReason.ServerError },
 } as const satisfies Record<StreamErrorCode, { close: CloseCode; reason: string; endReason: EndReason }>;

@@ -43,6 +43,12 @@ export const StreamAdmitRequestSchema = z.object({
   agent_uuid: z.string().min(1),
   /** Query parameters of the stream URL (never logged). */
   query: z.record(z.string(), z.string()),
+  /**
+   * How long the edge waits for this answer, in milliseconds. The control-plane takes it from the
+   * moment it starts handling the request (no clocks compared): it refuses the request with
+   * `overloaded` once that has passed before a run is minted, and undoes a run it minted after it.
+   */
+  timeout_ms: z.number().int().positive().optional(),
 });
 export type StreamAdmitRequest = z.infer<typeof StreamAdmitRequestSchema>;
 

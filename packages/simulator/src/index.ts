@@ -30,6 +30,9 @@ export {
 export { PROVIDER_ROUTES, type ProviderRoutes, type ApiOperation } from './api/routes.ts';
 export { runLoad, LOAD_DEFAULTS, type LoadOptions, type LoadResult } from './load/run-load.ts';
 export { formatLoadResult } from './load/report.ts';
+export { runBurst, BURST_DEFAULTS, type BurstOptions, type BurstResult, type BurstCallRecord } from './load/run-burst.ts';
+export { BurstFailure } from './load/burst-call.ts';
+export { formatBurstResult } from './load/burst-report.ts';
 export { Histogram, type Percentiles } from './load/histogram.ts';
 export { setupProduct, streamUrl, type SetupOptions, type SetupResult } from './setup.ts';
 export { findCapacity, type SearchOptions, type SearchResult } from './load/capacity-search.ts';

@@ -12,6 +12,8 @@ export interface OpenSocketOptions {
    * (the key must merely be present) and saves a copy per frame. For load generation only.
    */
   zeroMask?: boolean;
+  /** Called with the HTTP status when the server refuses the upgrade, before the promise rejects. */
+  onRefused?: (status: number) => void;
 }
 
 const zeroMask = (mask: Buffer): void => void mask.fill(0);
@@ -41,7 +43,10 @@ export function openSocket(url: string, options: OpenSocketOptions): Promise<Web
     const onRefused = (_req: unknown, res: { statusCode?: number; resume(): void }): void => {
       cleanup();
       res.resume();
+      // terminate() while connecting emits `error`: without a listener it would be uncaught.
+      ws.on('error', () => undefined);
       ws.terminate();
+      options.onRefused?.(res.statusCode ?? 0);
       reject(new SimulatorError(SimulatorErrorCode.ConnectFailed, `upgrade refused with HTTP ${res.statusCode ?? 0}`));
     };
     const onError = (err: Error): void => {

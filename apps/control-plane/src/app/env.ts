@@ -27,6 +27,16 @@ export const CONTROL_PLANE_DEFAULTS = {
   edgeControlTimeoutMs: 2_000,
   /** VR3_SHUTDOWN_TIMEOUT_MS: longest wait for in-flight HTTP requests, bus requests and jobs on SIGTERM. */
   shutdownTimeoutMs: 30_000,
+  /**
+   * VR3_MAX_PENDING_ADMISSIONS: stream admissions this replica handles at once; beyond it new ones
+   * are refused `overloaded` (the edge closes 1013) instead of waiting past the edge's admit timeout.
+   */
+  maxPendingAdmissions: 256,
+  /**
+   * VR3_TRANSACTION_MAX_WAIT_MS: longest wait for a connection to open `RunStart`'s session-lock
+   * transaction; the edges' VR3_RUN_START_TIMEOUT_MS must cover it plus VR3_PROVIDER_TIMEOUT_MS.
+   */
+  transactionMaxWaitMs: 2_000,
   /** VR3_DB_POOL_SIZE: PostgreSQL connections of this replica. */
   dbPoolSize: 10,
   /** VR3_JOB_CONCURRENCY: jobs this replica runs at once. */
@@ -52,6 +62,8 @@ const EnvSchema = z.object({
   VR3_PROVIDER_TIMEOUT_MS: envInt('VR3_PROVIDER_TIMEOUT_MS', 100),
   VR3_EDGE_CONTROL_TIMEOUT_MS: envInt('VR3_EDGE_CONTROL_TIMEOUT_MS', 50),
   VR3_SHUTDOWN_TIMEOUT_MS: envInt('VR3_SHUTDOWN_TIMEOUT_MS', 0),
+  VR3_MAX_PENDING_ADMISSIONS: envInt('VR3_MAX_PENDING_ADMISSIONS', 1),
+  VR3_TRANSACTION_MAX_WAIT_MS: envInt('VR3_TRANSACTION_MAX_WAIT_MS', 10),
   VR3_DB_POOL_SIZE: envInt('VR3_DB_POOL_SIZE', 2),
   VR3_JOB_CONCURRENCY: envInt('VR3_JOB_CONCURRENCY', 1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
@@ -75,6 +87,8 @@ export interface ControlPlaneEnv {
   providerTimeoutMs: number;
   edgeControlTimeoutMs: number;
   shutdownTimeoutMs: number;
+  maxPendingAdmissions: number;
+  transactionMaxWaitMs: number;
   dbPoolSize: number;
   jobConcurrency: number;
   logLevel: string;
@@ -101,6 +115,8 @@ export function loadControlPlaneEnv(env: NodeJS.ProcessEnv = process.env): Contr
     providerTimeoutMs: e.VR3_PROVIDER_TIMEOUT_MS ?? d.providerTimeoutMs,
     edgeControlTimeoutMs: e.VR3_EDGE_CONTROL_TIMEOUT_MS ?? d.edgeControlTimeoutMs,
     shutdownTimeoutMs: e.VR3_SHUTDOWN_TIMEOUT_MS ?? d.shutdownTimeoutMs,
+    maxPendingAdmissions: e.VR3_MAX_PENDING_ADMISSIONS ?? d.maxPendingAdmissions,
+    transactionMaxWaitMs: e.VR3_TRANSACTION_MAX_WAIT_MS ?? d.transactionMaxWaitMs,
     dbPoolSize: e.VR3_DB_POOL_SIZE ?? d.dbPoolSize,
     jobConcurrency: e.VR3_JOB_CONCURRENCY ?? d.jobConcurrency,
     logLevel: e.LOG_LEVEL ?? d.logLevel,

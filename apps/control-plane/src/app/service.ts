@@ -122,7 +122,10 @@ export async function startControlPlaneService(env: ControlPlaneEnv, logger: Log
         edgeLostAfterMs: env.edgeLostAfterMs,
         reaperIntervalMs: env.reaperIntervalMs,
         initializedRunTimeoutMs: env.initializedRunTimeoutMs,
+        maxPendingAdmissions: env.maxPendingAdmissions,
+        transactionMaxWaitMs: env.transactionMaxWaitMs,
       },
+      metrics: registry,
     });
     await controlPlane.start();
     cleanup.push(() => within(controlPlane.close(), env.shutdownTimeoutMs));

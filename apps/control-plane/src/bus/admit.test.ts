@@ -1,6 +1,8 @@
 import { BusErrorCode, Subjects } from '@vr3/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { admitRun, type AdmissionInput } from '../db/admission.ts';
 import { finalizeRun } from '../db/runs.ts';
+import { readUsage } from '../db/usage.ts';
 import { startTestControlPlane, type TestControlPlane } from '../testing/control-plane.ts';
 import { admitStream, createAgentStreamFixture } from '../testing/fixtures.ts';
 import { startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
@@ -21,6 +23,24 @@ let n = 0;
 const nextDomain = () => `admit${++n}`;
 
 /** A second user of the organization owning a fresh agent (so quota tests do not interfere). */
+/** What `StreamAdmit` would mint for `fx`'s agent (for admissions at a chosen clock). */
+async function admissionInputOf(fx: { agentUuid: string; telephonyConfigurationId: string }): Promise<AdmissionInput> {
+  const agent = await cp.prisma.agent.findUniqueOrThrow({ where: { uuid: fx.agentUuid }, include: { versions: true } });
+  return {
+    organizationId: agent.organizationId,
+    userId: agent.userId,
+    agentId: agent.id,
+    agentUuid: agent.uuid,
+    agentVersionId: agent.versions[0]!.id,
+    provider: 'cloudonix',
+    telephonyConfigurationId: fx.telephonyConfigurationId,
+    edgeId: 'edge-test',
+    initialContext: {},
+    gatheredContext: {},
+    logs: {},
+  };
+}
+
 async function agentOfNewUser(domain: string) {
   const user = await cp.prisma.user.create({ data: { organizationId: cp.organizationId, name: `u-${domain}` } });
   const fx = await createAgentStreamFixture(cp, { domain });
@@ -137,15 +157,22 @@ describe('StreamAdmit', () => {
   it('quota: refuses once this month\'s call seconds are used up (earlier months do not count)', async () => {
     const fx = await agentOfNewUser(nextDomain());
     await cp.prisma.userQuota.create({ data: { userId: fx.userId, monthlyCallSeconds: 60 } });
-    const first = await admitStream(cp, fx.agentUuid, { Domain: fx.domain });
-    if (!first.ok) throw new Error('not admitted');
+    // A call of last month: 500 s settled into last month's period.
     const lastMonth = new Date();
+    lastMonth.setUTCDate(1);
     lastMonth.setUTCMonth(lastMonth.getUTCMonth() - 1);
-    await cp.prisma.workflowRun.update({ where: { id: first.run.id }, data: { state: 'completed', durationSeconds: 500, createdAt: lastMonth } });
+    const old = await admitRun(cp.prisma, await admissionInputOf(fx), { now: lastMonth });
+    if (!old.ok) throw new Error('not admitted');
+    await cp.prisma.workflowRun.update({ where: { id: old.run.id }, data: { state: 'running', startedAt: lastMonth } });
+    await finalizeRun(cp.prisma, { runId: old.run.id, state: 'completed', endReason: 'caller_hangup', endedAt: new Date(lastMonth.getTime() + 500_000) });
+    expect(await cp.prisma.workflowRun.findUniqueOrThrow({ where: { id: old.run.id } })).toMatchObject({ durationSeconds: 500 });
+    // This month: 60 s used up the quota.
     const second = await admitStream(cp, fx.agentUuid, { Domain: fx.domain });
     if (!second.ok) throw new Error('not admitted');
-    await cp.prisma.workflowRun.update({ where: { id: second.run.id }, data: { state: 'completed', durationSeconds: 60 } });
+    await cp.prisma.workflowRun.update({ where: { id: second.run.id }, data: { state: 'running', startedAt: new Date(Date.now() - 60_500) } });
+    await finalizeRun(cp.prisma, { runId: second.run.id, state: 'completed', endReason: 'caller_hangup' });
     expect(await admitStream(cp, fx.agentUuid, { Domain: fx.domain })).toMatchObject({ ok: false, error: { code: 'quota_exceeded' } });
+    expect(await readUsage(cp.prisma, fx.userId, new Date())).toEqual({ activeCalls: 0, monthSeconds: 60 });
     await cp.prisma.userQuota.update({ where: { userId: fx.userId }, data: { monthlyCallSeconds: null } });
     expect((await admitStream(cp, fx.agentUuid, { Domain: fx.domain })).ok).toBe(true);
   });

@@ -3,17 +3,23 @@ import {
   StreamAdmitRequestSchema,
   StreamErrorCode,
   isKnownProvider,
+  EndReason,
   parseMessage,
+  RunState,
+  type StreamAdmitRequest,
   type StreamAdmitResponse,
 } from '@vr3/protocol';
+import type { Logger } from 'pino';
 import type { ControlPlaneContext } from '../context.ts';
 import { admitRun } from '../db/admission.ts';
+import { finalizeRun } from '../db/runs.ts';
 import { resolveEngine } from '../engines/config.ts';
 import { openEngineSecrets } from '../engines/secrets.ts';
 import { SecretError } from '../errors.ts';
 import type { AgentVersion } from '../generated/prisma/client.ts';
 import { PROVIDER_RULES, isConfigurableProvider } from '../providers/registry.ts';
 import { queryAccount, resolveConfiguration } from '../providers/resolve.ts';
+import type { AdmissionOutcome } from './admission-gate.ts';
 
 /** The first of `names` present in the query with a non-empty value. */
 function queryValue(query: Record<string, string>, ...names: string[]): string | undefined {
@@ -53,21 +59,64 @@ function engineOf(ctx: ControlPlaneContext, version: AgentVersion): { ok: true; 
 }
 
 /**
- * `StreamAdmit`: resolve the agent (published version, else draft) and, for providers that name
- * their account in the URL (Cloudonix `Domain`), the telephony configuration; then check quota and
- * mint the run in one transaction. Providers that name their account in `start` get their
- * configuration matched by `RunStart`.
- * The answer carries the engine configuration with its secrets joined in: it is never logged.
- * Query values (phone numbers, ids) and the agent UUID are never logged.
+ * `StreamAdmit`, bounded by the replica's {@link ControlPlaneContext.admissions} gate: past it the
+ * request is refused `overloaded` at once. Within it, see {@link admitStream}; the edge's wait
+ * (`timeout_ms`) is taken from the moment the handling starts: a request whose wait ran out before
+ * its run was minted is refused without one, and a run minted after it is ended at once.
  */
 export async function handleStreamAdmit(ctx: ControlPlaneContext, data: unknown): Promise<StreamAdmitResponse> {
   const req = parseMessage(StreamAdmitRequestSchema, data);
   const log = ctx.logger.child({ provider: req.provider, edge_id: req.edge_id });
+  if (!ctx.admissions.enter()) {
+    log.debug({ in_flight: ctx.admissions.size }, 'stream refused: admissions overloaded');
+    return reject(StreamErrorCode.Overloaded, 'overloaded');
+  }
+  const receivedAt = performance.now();
+  const deadline = req.timeout_ms === undefined ? Number.POSITIVE_INFINITY : receivedAt + req.timeout_ms;
+  let outcome: Exclude<AdmissionOutcome, 'overloaded'> = 'refused';
+  try {
+    const res = await admitStream(ctx, req, log, deadline);
+    if (res === 'expired') {
+      outcome = 'expired';
+      log.warn({ timeout_ms: req.timeout_ms }, 'stream refused: the edge stopped waiting before admission');
+      return reject(StreamErrorCode.Overloaded, 'overloaded');
+    }
+    if (res.ok && performance.now() > deadline + ctx.config.admissionUndoGraceMs) {
+      outcome = 'abandoned';
+      await undoAdmission(ctx, res.run.id, log, performance.now() - receivedAt);
+      return reject(StreamErrorCode.Overloaded, 'overloaded');
+    }
+    if (res.ok) outcome = 'admitted';
+    return res;
+  } finally {
+    ctx.admissions.leave(outcome);
+  }
+}
+
+/** Ends a run whose edge stopped waiting before it was minted: it never streamed; its slot is given back. */
+async function undoAdmission(ctx: ControlPlaneContext, runId: string, log: Logger, elapsedMs: number): Promise<void> {
+  await finalizeRun(ctx.prisma, {
+    runId,
+    state: RunState.Failed,
+    endReason: EndReason.ServerError,
+    error: 'admission abandoned: minted after the edge stopped waiting',
+  });
+  log.warn({ run_id: runId, elapsed_ms: Math.round(elapsedMs) }, 'admission undone: the edge stopped waiting');
+}
+
+/**
+ * Resolves the agent (published version, else draft) and, for providers that name their account in
+ * the URL (Cloudonix `Domain`), the telephony configuration; then mints the run and takes its quota
+ * slot ({@link admitRun}). Providers that name their account in `start` get their configuration
+ * matched by `RunStart`. `expired` when the edge's wait ran out before the run was minted.
+ * The answer carries the engine configuration with its secrets joined in: it is never logged.
+ * Query values (phone numbers, ids) and the agent UUID are never logged.
+ */
+async function admitStream(ctx: ControlPlaneContext, req: StreamAdmitRequest, log: Logger, deadline: number): Promise<StreamAdmitResponse | 'expired'> {
   const refuse = (code: StreamErrorCode, message: string, fields: Record<string, unknown> = {}): StreamAdmitResponse => {
     log.info({ code, ...fields }, 'stream refused');
     return reject(code, message);
   };
-
   if (!isKnownProvider(req.provider)) return refuse(StreamErrorCode.UnknownProvider, 'unknown provider');
   if (!isConfigurableProvider(req.provider)) return refuse(StreamErrorCode.UnsupportedProvider, 'provider not supported');
   const provider = req.provider;
@@ -95,6 +144,7 @@ export async function handleStreamAdmit(ctx: ControlPlaneContext, data: unknown)
     configurationId = match.configuration.id;
   }
 
+  if (performance.now() > deadline) return 'expired';
   const callId = queryValue(req.query, 'callId', 'CallSid');
   const result = await admitRun(
     ctx.prisma,
@@ -111,7 +161,6 @@ export async function handleStreamAdmit(ctx: ControlPlaneContext, data: unknown)
       gatheredContext: callId === undefined ? {} : { call_id: callId },
       logs: { inbound_webhook: named === undefined ? {} : { [named.param]: named.value } },
     },
-    { maxWaitMs: ctx.config.admitTransactionMaxWaitMs },
   );
   if (!result.ok) {
     return refuse(StreamErrorCode.QuotaExceeded, 'quota exceeded', { user_id: agent.userId, quota: result.reason, limit: result.limit, used: result.used });

@@ -136,7 +136,7 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
 
   const running = { ...record, startedAt: new Date() };
   const started = session
-    ? await startRunExclusively(ctx.prisma, run.id, session, running, { maxWaitMs: ctx.config.admitTransactionMaxWaitMs })
+    ? await startRunExclusively(ctx.prisma, run.id, session, running, { maxWaitMs: ctx.config.transactionMaxWaitMs })
     : await ctx.prisma.workflowRun
         .updateMany({ where: { id: run.id, state: RunState.Initialized }, data: { ...running, state: RunState.Running } })
         .then((r) => ({ outcome: r.count === 0 ? ('ended' as const) : ('started' as const) }));

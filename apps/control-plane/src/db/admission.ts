@@ -2,6 +2,7 @@ import { RunState } from '@vr3/protocol';
 import type { Prisma, WorkflowRun } from '../generated/prisma/client.ts';
 import type { Db } from './prisma.ts';
 import { mintRunName } from './runs.ts';
+import { takeQuotaSlot, type QuotaRefusal } from './usage.ts';
 
 /** The run to mint once the quota allows it. */
 export interface AdmissionInput {
@@ -21,90 +22,56 @@ export interface AdmissionInput {
 }
 
 /** Outcome of {@link admitRun}. */
-export type AdmissionResult =
-  | { ok: true; run: WorkflowRun }
-  | { ok: false; reason: 'concurrent_calls' | 'monthly_seconds'; limit: number; used: number };
+export type AdmissionResult = { ok: true; run: WorkflowRun } | ({ ok: false } & QuotaRefusal);
 
 /** Options of {@link admitRun}. */
 export interface AdmissionOptions {
-  /** Longest wait for a pooled connection to open the transaction, in milliseconds. */
-  maxWaitMs: number;
   /** Clock, for tests. */
   now?: Date;
 }
 
-/** Start of the calendar month (UTC) containing `now`. */
-export function monthStartUtc(now: Date): Date {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+/**
+ * Mints the run, then takes its user's quota slot with one conditional counter update
+ * ({@link takeQuotaSlot}): no transaction spans the two, the insert holds no lock, and two
+ * admissions never both take the last slot. A refused run is deleted (it never streamed); one
+ * left behind by a crash between the two statements is `initialized` without a slot, and the
+ * reaper ends it after the handshake deadline.
+ */
+export async function admitRun(prisma: Db, input: AdmissionInput, options: AdmissionOptions = {}): Promise<AdmissionResult> {
+  const now = options.now ?? new Date();
+  const run = await insertRun(prisma, input, now);
+  const slot = await takeQuotaSlot(prisma, run.id, input.userId, now);
+  if (slot.ok) return { ok: true, run: { ...run, quotaHeld: true } };
+  await prisma.workflowRun.deleteMany({ where: { id: run.id, quotaHeld: false } });
+  return slot;
 }
 
-/**
- * Quota check and run insert in one transaction, serialized per user by `SELECT … FOR UPDATE` on
- * the owning user's row: two admissions for the same user (on any replica) can never both take
- * the last concurrent slot. Counts the user's `initialized`/`running` runs against
- * `max_concurrent_calls` and this calendar month's `duration_seconds` against `monthly_call_seconds`.
- */
-export async function admitRun(prisma: Db, input: AdmissionInput, options: AdmissionOptions): Promise<AdmissionResult> {
+/** Inserts the run `initialized`, without a quota slot. A run-name collision (36^8 space) mints again once. */
+async function insertRun(prisma: Db, input: AdmissionInput, now: Date): Promise<WorkflowRun> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await prisma.$transaction((tx) => admitInTransaction(tx, input, options.now ?? new Date()), {
-        maxWait: options.maxWaitMs,
-        timeout: options.maxWaitMs + 5_000,
+      return await prisma.workflowRun.create({
+        data: {
+          name: mintRunName(),
+          organizationId: input.organizationId,
+          userId: input.userId,
+          agentId: input.agentId,
+          agentUuid: input.agentUuid,
+          agentVersionId: input.agentVersionId,
+          callType: 'inbound',
+          mode: input.provider,
+          state: RunState.Initialized,
+          initialContext: input.initialContext,
+          gatheredContext: input.gatheredContext,
+          logs: input.logs,
+          telephonyConfigurationId: input.telephonyConfigurationId,
+          edgeId: input.edgeId,
+          createdAt: now,
+        },
       });
     } catch (err) {
-      // A run-name collision (36^8 space) aborts the transaction: mint again once.
-      const target = (err as { code?: string; meta?: { target?: unknown } }).code;
-      if (target === 'P2002' && attempt === 0) continue;
+      if ((err as { code?: string }).code === 'P2002' && attempt === 0) continue;
       throw err;
     }
   }
-}
-
-async function admitInTransaction(tx: Prisma.TransactionClient, input: AdmissionInput, now: Date): Promise<AdmissionResult> {
-  // Lock the user's row and read their quota in one round trip. The active-run count and the month's
-  // seconds below are later statements, so they see every admission committed before the lock.
-  const rows = await tx.$queryRaw<Array<{ maxConcurrentCalls: number | null; monthlyCallSeconds: number | null }>>`
-    SELECT q."max_concurrent_calls" AS "maxConcurrentCalls", q."monthly_call_seconds" AS "monthlyCallSeconds"
-    FROM "users" u LEFT JOIN "user_quotas" q ON q."user_id" = u."id"
-    WHERE u."id" = ${input.userId} FOR UPDATE OF u`;
-  const quota = rows[0];
-  if (quota?.maxConcurrentCalls !== null && quota?.maxConcurrentCalls !== undefined) {
-    const active = await tx.workflowRun.count({
-      where: { userId: input.userId, state: { in: [RunState.Initialized, RunState.Running] } },
-    });
-    if (active >= quota.maxConcurrentCalls) return { ok: false, reason: 'concurrent_calls', limit: quota.maxConcurrentCalls, used: active };
-  }
-  if (quota?.monthlyCallSeconds !== null && quota?.monthlyCallSeconds !== undefined) {
-    const used = await monthSecondsUsed(tx, input.userId, now);
-    if (used >= quota.monthlyCallSeconds) return { ok: false, reason: 'monthly_seconds', limit: quota.monthlyCallSeconds, used };
-  }
-  const run = await tx.workflowRun.create({
-    data: {
-      name: mintRunName(),
-      organizationId: input.organizationId,
-      userId: input.userId,
-      agentId: input.agentId,
-      agentUuid: input.agentUuid,
-      agentVersionId: input.agentVersionId,
-      callType: 'inbound',
-      mode: input.provider,
-      state: RunState.Initialized,
-      initialContext: input.initialContext,
-      gatheredContext: input.gatheredContext,
-      logs: input.logs,
-      telephonyConfigurationId: input.telephonyConfigurationId,
-      edgeId: input.edgeId,
-      createdAt: now,
-    },
-  });
-  return { ok: true, run };
-}
-
-/** Seconds of the user's runs created in the calendar month (UTC) of `now`. */
-export async function monthSecondsUsed(db: Prisma.TransactionClient | Db, userId: string, now: Date): Promise<number> {
-  const result = await db.workflowRun.aggregate({
-    where: { userId, createdAt: { gte: monthStartUtc(now) } },
-    _sum: { durationSeconds: true },
-  });
-  return result._sum.durationSeconds ?? 0;
 }

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { AGENT_STREAM_RUN_PREFIX, RunState, type EndReason, type MediaStats } from '@vr3/protocol';
+import { Prisma } from '../generated/prisma/client.ts';
 import type { Db } from './prisma.ts';
 
 const NAME_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -11,6 +12,21 @@ export function mintRunName(): string {
   for (let i = 0; i < NAME_SUFFIX_LENGTH; i++) suffix += NAME_ALPHABET[randomInt(NAME_ALPHABET.length)];
   return `${AGENT_STREAM_RUN_PREFIX}${suffix}`;
 }
+
+/**
+ * The statement fragment that gives the slots of the runs in the CTE `ended` back to their users'
+ * counters and settles their seconds into the period they were created in, in the statement that
+ * ended them: a run is never terminal with its slot still counted.
+ */
+const RELEASE_SLOTS = Prisma.sql`
+      UPDATE "user_usage" u SET
+        "active_calls" = GREATEST(0, u."active_calls"
+          - (SELECT count(*) FILTER (WHERE e."quota_held") FROM ended e WHERE e."user_id" = u."user_id")::int),
+        "period_seconds" = u."period_seconds"
+          + (SELECT COALESCE(sum(e."duration_seconds") FILTER (WHERE date_trunc('month', e."created_at") = u."period_start"), 0)
+             FROM ended e WHERE e."user_id" = u."user_id")::int
+      WHERE u."user_id" IN (SELECT "user_id" FROM ended)
+      RETURNING 1`;
 
 /** A terminal write to a run. */
 export interface FinalizeRunInput {
@@ -47,22 +63,29 @@ export async function finalizeRun(prisma: Db, input: FinalizeRunInput): Promise<
   const s = input.stats;
   const logKey = input.logEntry?.key ?? null;
   const logEntry = input.logEntry ? JSON.stringify(input.logEntry.entry) : null;
-  const changed = await prisma.$executeRaw`
-    UPDATE "workflow_runs" SET
-      "logs" = CASE WHEN ${logKey}::text IS NULL THEN "logs"
-        ELSE jsonb_set("logs", ARRAY[${logKey}::text], COALESCE("logs" -> ${logKey}::text, '[]'::jsonb) || jsonb_build_array(${logEntry}::jsonb)) END,
-      "state" = ${input.state}::"RunState",
-      "end_reason" = ${input.endReason},
-      "error" = ${input.error ?? null},
-      "ended_at" = ${endedAt},
-      "duration_seconds" = CASE WHEN "started_at" IS NULL THEN 0
-        ELSE GREATEST(0, FLOOR(EXTRACT(EPOCH FROM (${endedAt}::timestamp(3) - "started_at"))))::int END,
-      "audio_in_ms" = COALESCE(${s ? Math.round(s.audio_in_ms) : null}::int, "audio_in_ms"),
-      "audio_out_ms" = COALESCE(${s ? Math.round(s.audio_out_ms) : null}::int, "audio_out_ms"),
-      "frames_in" = COALESCE(${s?.frames_in ?? null}::int, "frames_in"),
-      "frames_out" = COALESCE(${s?.frames_out ?? null}::int, "frames_out"),
-      "frames_dropped" = COALESCE(${s?.frames_dropped ?? null}::int, "frames_dropped")
-    WHERE "id" = ${input.runId} AND "state" IN ('initialized', 'running')`;
+  const rows = await prisma.$queryRaw<Array<{ changed: number }>>`
+    WITH ended AS (
+      UPDATE "workflow_runs" SET
+        "logs" = CASE WHEN ${logKey}::text IS NULL THEN "logs"
+          ELSE jsonb_set("logs", ARRAY[${logKey}::text], COALESCE("logs" -> ${logKey}::text, '[]'::jsonb) || jsonb_build_array(${logEntry}::jsonb)) END,
+        "state" = ${input.state}::"RunState",
+        "end_reason" = ${input.endReason},
+        "error" = ${input.error ?? null},
+        "ended_at" = ${endedAt},
+        "duration_seconds" = CASE WHEN "started_at" IS NULL THEN 0
+          ELSE GREATEST(0, FLOOR(EXTRACT(EPOCH FROM (${endedAt}::timestamp(3) - "started_at"))))::int END,
+        "audio_in_ms" = COALESCE(${s ? Math.round(s.audio_in_ms) : null}::int, "audio_in_ms"),
+        "audio_out_ms" = COALESCE(${s ? Math.round(s.audio_out_ms) : null}::int, "audio_out_ms"),
+        "frames_in" = COALESCE(${s?.frames_in ?? null}::int, "frames_in"),
+        "frames_out" = COALESCE(${s?.frames_out ?? null}::int, "frames_out"),
+        "frames_dropped" = COALESCE(${s?.frames_dropped ?? null}::int, "frames_dropped")
+      WHERE "id" = ${input.runId} AND "state" IN ('initialized', 'running')
+      RETURNING "user_id", "quota_held", "created_at", "duration_seconds"
+    ), released AS (
+      ${RELEASE_SLOTS}
+    )
+    SELECT count(*)::int AS "changed" FROM ended`;
+  const changed = rows[0]?.changed ?? 0;
   if (changed > 0) return { found: true, changed: true };
   const exists = await prisma.workflowRun.count({ where: { id: input.runId } });
   return { found: exists > 0, changed: false };
@@ -77,26 +100,46 @@ export interface FailActiveRunsOptions {
   error?: string;
 }
 
+/** A run {@link failActiveRuns} ended. */
+export interface EndedRun {
+  id: string;
+  /** It was `running`: the provider may still hold the call. */
+  started: boolean;
+}
+
 /**
  * Ends every non-terminal run (optionally only those held by `edgeIds`) as `failed` with
- * `endReason`, freeing their quota slots. For start-up after a crash and for lost edges.
- * Returns how many runs it ended.
+ * `endReason`, giving their quota slots back. For start-up after a crash: the edges that held them
+ * are gone, so each run ends at its last known moment — its edge's last heartbeat, or its start
+ * (or creation) when that is later — never at the time of this call.
  */
-export async function failActiveRuns(prisma: Db, options: FailActiveRunsOptions): Promise<number> {
-  if (options.edgeIds && options.edgeIds.length === 0) return 0;
-  const endedAt = new Date();
+export async function failActiveRuns(prisma: Db, options: FailActiveRunsOptions): Promise<EndedRun[]> {
+  if (options.edgeIds && options.edgeIds.length === 0) return [];
   const error = options.error ?? `run ended by control-plane: ${options.endReason}`;
   const byEdge = options.edgeIds !== undefined;
-  return prisma.$executeRaw`
-    UPDATE "workflow_runs" SET
-      "state" = 'failed'::"RunState",
-      "end_reason" = ${options.endReason},
-      "error" = ${error},
-      "ended_at" = ${endedAt},
-      "duration_seconds" = CASE WHEN "started_at" IS NULL THEN 0
-        ELSE GREATEST(0, FLOOR(EXTRACT(EPOCH FROM (${endedAt}::timestamp(3) - "started_at"))))::int END
-    WHERE "state" IN ('initialized', 'running')
-      AND (${!byEdge} OR "edge_id" = ANY(${options.edgeIds ?? []}::text[]))`;
+  return prisma.$queryRaw<EndedRun[]>`
+    WITH last_known AS (
+      SELECT r."id", r."state" AS "previous",
+        LEAST(now() AT TIME ZONE 'UTC', GREATEST(r."created_at", r."started_at", e."last_seen_at")) AS "at"
+      FROM "workflow_runs" r LEFT JOIN "media_edges" e ON e."id" = r."edge_id"
+      WHERE r."state" IN ('initialized', 'running')
+        AND (${!byEdge} OR r."edge_id" = ANY(${options.edgeIds ?? []}::text[]))
+      FOR UPDATE OF r
+    ), ended AS (
+      UPDATE "workflow_runs" r SET
+        "state" = 'failed'::"RunState",
+        "end_reason" = ${options.endReason},
+        "error" = ${error},
+        "ended_at" = k."at",
+        "duration_seconds" = CASE WHEN r."started_at" IS NULL THEN 0
+          ELSE GREATEST(0, FLOOR(EXTRACT(EPOCH FROM (k."at" - r."started_at"))))::int END
+      FROM last_known k
+      WHERE r."id" = k."id" AND r."state" IN ('initialized', 'running')
+      RETURNING r."id", r."user_id", r."quota_held", r."created_at", r."duration_seconds", k."previous" = 'running' AS "started"
+    ), released AS (
+      ${RELEASE_SLOTS}
+    )
+    SELECT "id", "started" FROM ended`;
 }
 
 /** Appends `entry` to the JSON array `logs[key]` of a run, atomically (no read-modify-write). */

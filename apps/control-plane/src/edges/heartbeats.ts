@@ -58,6 +58,10 @@ export interface LostRun {
   edgeId: string | null;
   /** `silent`: its edge stopped heart-beating; `never_seen`: its edge never did; `not_held`: its edge is alive but no longer reports it. */
   cause: 'silent' | 'never_seen' | 'not_held';
+  /** It was `running`: the provider may still hold the call. */
+  started: boolean;
+  /** The run's last known moment: its edge's last heartbeat, or its start (or creation) when later. */
+  lastKnownAt: Date;
 }
 
 /**
@@ -71,7 +75,9 @@ export async function findLostRuns(prisma: Db, lostAfterMs: number, limit: numbe
     SELECT r."id", r."edge_id" AS "edgeId",
       CASE WHEN e."id" IS NULL THEN 'never_seen'
            WHEN e."last_seen_at" < n.t - (${ms}::int * interval '1 millisecond') THEN 'silent'
-           ELSE 'not_held' END AS "cause"
+           ELSE 'not_held' END AS "cause",
+      r."state" = 'running' AS "started",
+      LEAST(n.t, GREATEST(r."created_at", r."started_at", e."last_seen_at")) AS "lastKnownAt"
     FROM "workflow_runs" r
     CROSS JOIN now_utc n
     LEFT JOIN "media_edges" e ON e."id" = r."edge_id"

@@ -1,8 +1,7 @@
-import { RunState } from '@vr3/protocol';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ControlPlaneContext } from '../context.ts';
-import { monthSecondsUsed } from '../db/admission.ts';
+import { readUsage } from '../db/usage.ts';
 import { ApiError } from '../errors.ts';
 import { principal, validate } from './middleware.ts';
 
@@ -15,16 +14,13 @@ export function quotaRoutes(ctx: ControlPlaneContext): Router {
   const router = Router();
 
   const view = async (userId: string) => {
-    const [quota, activeCalls, monthSeconds] = await Promise.all([
-      ctx.prisma.userQuota.findUnique({ where: { userId } }),
-      ctx.prisma.workflowRun.count({ where: { userId, state: { in: [RunState.Initialized, RunState.Running] } } }),
-      monthSecondsUsed(ctx.prisma, userId, new Date()),
-    ]);
+    // The counters admission enforces (reconciled with the runs table at start and by the reaper).
+    const [quota, usage] = await Promise.all([ctx.prisma.userQuota.findUnique({ where: { userId } }), readUsage(ctx.prisma, userId, new Date())]);
     return {
       user_id: userId,
       max_concurrent_calls: quota?.maxConcurrentCalls ?? null,
       monthly_call_seconds: quota?.monthlyCallSeconds ?? null,
-      usage: { active_calls: activeCalls, month_call_seconds: monthSeconds },
+      usage: { active_calls: usage.activeCalls, month_call_seconds: usage.monthSeconds },
     };
   };
   const findUser = async (organizationId: string, userId: string) => {

@@ -10,12 +10,15 @@ export const ProviderActionJob = {
   Transfer: 'provider.transfer',
 } as const;
 
-/** Who asked for a provider action (recorded on the run's logs). */
-export type ProviderActionSource = 'api' | 'agent';
+/**
+ * Who asked for a provider action (recorded on the run's logs): the REST API, the agent (through its
+ * edge), or the control-plane itself (a run whose edge is gone).
+ */
+export type ProviderActionSource = 'api' | 'agent' | 'control-plane';
 
 const JobDataSchema = z.object({
   run_id: z.string(),
-  source: z.enum(['api', 'agent']),
+  source: z.enum(['api', 'agent', 'control-plane']),
   target: z.string().optional(),
 });
 type JobData = z.infer<typeof JobDataSchema>;

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { ControlPlaneContext } from '../context.ts';
 import { findLostRuns, findStaleInitializedRuns, pruneEdges } from '../edges/heartbeats.ts';
 import { finalizeRun } from '../db/runs.ts';
+import { findUsageDrift, reconcileUsage } from '../db/usage.ts';
+import { enqueueProviderAction } from './provider-actions.ts';
 
 /** Job names of run housekeeping. */
 export const RunJob = {
@@ -26,7 +28,24 @@ const FinalizeData = z.object({
   run_id: z.string(),
   end_reason: z.enum([EndReason.EdgeLost, EndReason.HandshakeTimeout]),
   error: z.string(),
+  /** When the run ended as far as anyone knows (ISO 8601); now when absent. */
+  ended_at: z.string().datetime().optional(),
+  /** The provider may still hold the call: queue a provider hangup once the run is ended. */
+  hangup: z.boolean().optional(),
 });
+
+/**
+ * Rewrites the quota counters of users whose counters disagree with their runs (a run deleted with
+ * its agent, a manual edit): admission and finalize change counters and runs in one statement, so a
+ * disagreement is never a transient one.
+ */
+async function reconcileDriftedUsage(ctx: ControlPlaneContext, log: ControlPlaneContext['logger']): Promise<void> {
+  const userIds = await findUsageDrift(ctx.prisma);
+  if (userIds.length === 0) return;
+  for (const drift of await reconcileUsage(ctx.prisma, { userIds })) {
+    log.warn({ user_id: drift.userId, active_calls: [drift.activeCallsBefore, drift.activeCalls], period_seconds: [drift.periodSecondsBefore, drift.periodSeconds] }, 'quota counters reconciled');
+  }
+}
 
 /** Runs ended per reaper pass at most (the next pass takes the rest). */
 const REAP_BATCH = 500;
@@ -62,15 +81,31 @@ export async function registerReaperJobs(ctx: ControlPlaneContext, liveness: Edg
     const queued = new Set(stale.map((r) => r.id));
     for (const run of lost) {
       if (queued.has(run.id)) continue;
-      await finalizeLater({ run_id: run.id, end_reason: EndReason.EdgeLost, error: `edge lost: ${run.cause}` });
+      await finalizeLater({
+        run_id: run.id,
+        end_reason: EndReason.EdgeLost,
+        error: `edge lost: ${run.cause}`,
+        ended_at: run.lastKnownAt.toISOString(),
+        hangup: run.started,
+      });
     }
     if (lost.length > 0) log.warn({ runs: lost.length, edges: [...new Set(lost.map((r) => r.edgeId))] }, 'runs of lost edges queued for finalization');
     await pruneEdges(ctx.prisma, EDGE_RETENTION_MS);
+    await reconcileDriftedUsage(ctx, log);
   });
   ctx.jobs.process(RunJob.Finalize, async (raw) => {
     const data = FinalizeData.parse(raw);
-    const result = await finalizeRun(ctx.prisma, { runId: data.run_id, state: RunState.Failed, endReason: data.end_reason, error: data.error });
-    if (result.changed) log.warn({ run_id: data.run_id, end_reason: data.end_reason }, 'run ended by the reaper');
+    const result = await finalizeRun(ctx.prisma, {
+      runId: data.run_id,
+      state: RunState.Failed,
+      endReason: data.end_reason,
+      error: data.error,
+      ...(data.ended_at === undefined ? {} : { endedAt: new Date(data.ended_at) }),
+    });
+    if (!result.changed) return;
+    log.warn({ run_id: data.run_id, end_reason: data.end_reason }, 'run ended by the reaper');
+    // Its edge is gone: nobody else will tell the provider, and the caller may be on a dead line.
+    if (data.hangup) await enqueueProviderAction(ctx, { runId: data.run_id, action: 'hangup', source: 'control-plane' });
   });
   await ctx.jobs.schedule(RunJob.Reap, { everyMs: reaperIntervalMs });
 }

@@ -28,6 +28,8 @@ export interface TestControlPlaneOptions {
   edgeLiveness?: EdgeLiveness;
   /** Default: the product's engines, `echo` and `bridge`. */
   engines?: EngineCatalog;
+  /** Default: a random key. Replicas of one database share it. */
+  secretKey?: Buffer;
 }
 
 /** A control-plane on a real database, served on 127.0.0.1:0, with a bootstrap API key. */
@@ -55,7 +57,7 @@ export async function startTestControlPlane(options: TestControlPlaneOptions): P
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) });
   const prisma = createPrisma(options.databaseUrl);
   const bus = options.bus ?? createInProcessBus();
-  const secretKey = randomBytes(32);
+  const secretKey = options.secretKey ?? randomBytes(32);
   const apiKey = `vr3_test_${randomBytes(16).toString('hex')}`;
   const boot = await ensureBootstrap(prisma, { apiKey });
   const controlPlane = createControlPlane({

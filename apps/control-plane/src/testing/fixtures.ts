@@ -33,11 +33,17 @@ export function admitStream(
   cp: TestControlPlane,
   agentUuid: string,
   query: Record<string, string>,
-  options: { provider?: string; edgeId?: string } = {},
+  options: { provider?: string; edgeId?: string; /** The edge's wait, sent as `timeout_ms`. */ timeoutMs?: number } = {},
 ): Promise<StreamAdmitResponse> {
   return cp.bus.request<StreamAdmitResponse>(
     Subjects.StreamAdmit,
-    { edge_id: options.edgeId ?? 'edge-test', provider: options.provider ?? 'cloudonix', agent_uuid: agentUuid, query },
+    {
+      edge_id: options.edgeId ?? 'edge-test',
+      provider: options.provider ?? 'cloudonix',
+      agent_uuid: agentUuid,
+      query,
+      ...(options.timeoutMs === undefined ? {} : { timeout_ms: options.timeoutMs }),
+    },
     { timeoutMs: 10_000 },
   );
 }

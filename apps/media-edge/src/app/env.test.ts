@@ -19,3 +19,30 @@ describe('loadMediaEdgeEnv: RunStart timeout', () => {
     expect(() => loadMediaEdgeEnv({ ...NATS, VR3_RUN_START_TIMEOUT_MS: 'soon' })).toThrow(/VR3_RUN_START_TIMEOUT_MS/);
   });
 });
+
+describe('loadMediaEdgeEnv: admission bounds', () => {
+  it('default to the media-edge config defaults (128 pending handshakes per address, 256 admissions in flight)', () => {
+    const env = loadMediaEdgeEnv(NATS);
+    expect(env.maxPendingHandshakesPerAddress).toBe(128);
+    expect(env.maxPendingAdmissions).toBe(256);
+    expect(MEDIA_EDGE_DEFAULTS.maxPendingHandshakesPerAddress).toBe(DEFAULT_MEDIA_EDGE_CONFIG.maxPendingHandshakesPerAddress);
+    expect(MEDIA_EDGE_DEFAULTS.maxPendingAdmissions).toBe(DEFAULT_MEDIA_EDGE_CONFIG.maxPendingAdmissions);
+  });
+
+  it('reads VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS and VR3_MAX_PENDING_ADMISSIONS', () => {
+    const env = loadMediaEdgeEnv({ ...NATS, VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS: '4', VR3_MAX_PENDING_ADMISSIONS: '1000' });
+    expect(env).toMatchObject({ maxPendingHandshakesPerAddress: 4, maxPendingAdmissions: 1000 });
+  });
+
+  it.each(['VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS', 'VR3_MAX_PENDING_ADMISSIONS'])('refuses %s below 1 or not an integer, naming it', (name) => {
+    expect(() => loadMediaEdgeEnv({ ...NATS, [name]: '0' })).toThrow(ConfigError);
+    expect(() => loadMediaEdgeEnv({ ...NATS, [name]: '0' })).toThrow(name);
+    expect(() => loadMediaEdgeEnv({ ...NATS, [name]: '2.5' })).toThrow(name);
+  });
+
+  it('reads VR3_TRUSTED_PROXIES (addresses and CIDR ranges) and refuses a bad entry naming the variable', () => {
+    expect(loadMediaEdgeEnv({ ...NATS }).trustedProxies).toEqual([]);
+    expect(loadMediaEdgeEnv({ ...NATS, VR3_TRUSTED_PROXIES: '10.0.0.5, 172.16.0.0/12,,fd00::/8' }).trustedProxies).toEqual(['10.0.0.5', '172.16.0.0/12', 'fd00::/8']);
+    expect(() => loadMediaEdgeEnv({ ...NATS, VR3_TRUSTED_PROXIES: '10.0.0.5,haproxy' })).toThrow(/VR3_TRUSTED_PROXIES.*haproxy/);
+  });
+});

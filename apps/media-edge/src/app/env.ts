@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { z } from 'zod';
+import { TrustedProxies } from '../admission/client-address.ts';
 import { ConfigError, envInt, envUrl, parseEnv } from '@vr3/env';
 import { DEFAULT_MEDIA_EDGE_CONFIG } from '../config.ts';
 
@@ -27,6 +28,18 @@ export const MEDIA_EDGE_DEFAULTS = {
   runStartTimeoutMs: DEFAULT_MEDIA_EDGE_CONFIG.runStartTimeoutMs,
   /** VR3_MAX_CALLS: concurrent calls; further streams are refused with 1013. */
   maxCalls: DEFAULT_MEDIA_EDGE_CONFIG.maxCalls,
+  /**
+   * VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS: sockets from one source address still before their
+   * provider `start`; a further one is refused with 1013 before admission.
+   */
+  maxPendingHandshakesPerAddress: DEFAULT_MEDIA_EDGE_CONFIG.maxPendingHandshakesPerAddress,
+  /**
+   * VR3_TRUSTED_PROXIES: comma-separated addresses or CIDR ranges of the load balancer in front of
+   * the edge whose `X-Forwarded-For` names a stream's source address; none by default.
+   */
+  trustedProxies: [] as string[],
+  /** VR3_MAX_PENDING_ADMISSIONS: `StreamAdmit` requests awaiting their answer; a further stream is refused with 1013. */
+  maxPendingAdmissions: DEFAULT_MEDIA_EDGE_CONFIG.maxPendingAdmissions,
   /** VR3_ENGINE_CLOSE_TIMEOUT_MS: how long a call's engine may take to close before its run is finalized anyway. */
   engineCloseTimeoutMs: DEFAULT_MEDIA_EDGE_CONFIG.engineCloseTimeoutMs,
   /** LOG_LEVEL: pino level. */
@@ -44,6 +57,19 @@ const EnvSchema = z.object({
   VR3_BUS_REQUEST_TIMEOUT_MS: envInt('VR3_BUS_REQUEST_TIMEOUT_MS', 50),
   VR3_RUN_START_TIMEOUT_MS: envInt('VR3_RUN_START_TIMEOUT_MS', 100),
   VR3_MAX_CALLS: envInt('VR3_MAX_CALLS', 1),
+  VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS: envInt('VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS', 1),
+  VR3_MAX_PENDING_ADMISSIONS: envInt('VR3_MAX_PENDING_ADMISSIONS', 1),
+  VR3_TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      if (value === undefined) return;
+      try {
+        new TrustedProxies(splitList(value));
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `VR3_TRUSTED_PROXIES: ${(err as Error).message}` });
+      }
+    }),
   VR3_ENGINE_CLOSE_TIMEOUT_MS: envInt('VR3_ENGINE_CLOSE_TIMEOUT_MS', 0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
@@ -60,8 +86,19 @@ export interface MediaEdgeEnv {
   busRequestTimeoutMs: number;
   runStartTimeoutMs: number;
   maxCalls: number;
+  maxPendingHandshakesPerAddress: number;
+  maxPendingAdmissions: number;
+  trustedProxies: string[];
   engineCloseTimeoutMs: number;
   logLevel: string;
+}
+
+/** `a, b,c` → `['a', 'b', 'c']`. */
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
 }
 
 /**
@@ -83,6 +120,9 @@ export function loadMediaEdgeEnv(env: NodeJS.ProcessEnv = process.env): MediaEdg
     busRequestTimeoutMs: e.VR3_BUS_REQUEST_TIMEOUT_MS ?? d.busRequestTimeoutMs,
     runStartTimeoutMs: e.VR3_RUN_START_TIMEOUT_MS ?? d.runStartTimeoutMs,
     maxCalls: e.VR3_MAX_CALLS ?? d.maxCalls,
+    maxPendingHandshakesPerAddress: e.VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS ?? d.maxPendingHandshakesPerAddress,
+    maxPendingAdmissions: e.VR3_MAX_PENDING_ADMISSIONS ?? d.maxPendingAdmissions,
+    trustedProxies: e.VR3_TRUSTED_PROXIES === undefined ? d.trustedProxies : splitList(e.VR3_TRUSTED_PROXIES),
     engineCloseTimeoutMs: e.VR3_ENGINE_CLOSE_TIMEOUT_MS ?? d.engineCloseTimeoutMs,
     logLevel: e.LOG_LEVEL ?? d.logLevel,
   };

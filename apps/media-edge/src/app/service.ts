@@ -50,6 +50,9 @@ export async function startMediaEdgeService(env: MediaEdgeEnv, logger: Logger): 
       busRequestTimeoutMs: env.busRequestTimeoutMs,
       runStartTimeoutMs: env.runStartTimeoutMs,
       maxCalls: env.maxCalls,
+      maxPendingHandshakesPerAddress: env.maxPendingHandshakesPerAddress,
+      maxPendingAdmissions: env.maxPendingAdmissions,
+      trustedProxies: env.trustedProxies,
       engineCloseTimeoutMs: env.engineCloseTimeoutMs,
     },
   });

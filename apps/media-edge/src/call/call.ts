@@ -52,6 +52,7 @@ export class Call {
   private events: RunEventQueue | null = null;
   private control: Subscription | null = null;
   private handshakeTimer: NodeJS.Timeout | null = null;
+  private handshakeOver = false;
   private durationTimer: NodeJS.Timeout | null = null;
   private readonly adapter: StreamAdapter;
   private readonly gate: HandshakeGate;
@@ -109,7 +110,7 @@ export class Call {
     this.phase = 'ending';
     let engineClosed: Promise<void> | undefined;
     const steps = [
-      () => this.clearHandshakeTimer(),
+      () => this.settleHandshake(),
       () => this.durationTimer && clearTimeout(this.durationTimer),
       () => this.control?.unsubscribe(),
       () => this.dropEarly(),
@@ -295,7 +296,7 @@ export class Call {
       if (this.phase === 'admitting') this.deferredEnd = outcome;
       else this.end(outcome);
     } else if (step.kind === 'start') {
-      this.clearHandshakeTimer();
+      this.settleHandshake();
       if (this.phase === 'handshaking') void this.startRun(step.start);
     }
   }
@@ -342,9 +343,13 @@ export class Call {
     return { ok: true };
   }
 
-  private clearHandshakeTimer(): void {
+  /** `start` arrived or the call ended: the deadline is disarmed and the pending handshake released (once). */
+  private settleHandshake(): void {
+    if (this.handshakeOver) return;
+    this.handshakeOver = true;
     if (this.handshakeTimer !== null) clearTimeout(this.handshakeTimer);
     this.handshakeTimer = null;
+    this.d.handshakeSettled();
   }
 }
 

@@ -43,15 +43,36 @@ export interface ControlPlaneClientOptions {
 
 /** The edge's side of the bus: one typed method per request, each with a timeout, metrics and response validation. */
 export class ControlPlaneClient {
+  private admitting = 0;
+
   constructor(private readonly options: ControlPlaneClientOptions) {}
 
   get edgeId(): string {
     return this.options.edgeId;
   }
 
-  admit(provider: string, agentUuid: string, query: Record<string, string>): Promise<StreamAdmitResponse> {
-    const req: StreamAdmitRequest = { edge_id: this.options.edgeId, provider, agent_uuid: agentUuid, query };
-    return this.request('admit', Subjects.StreamAdmit, req, StreamAdmitResponseSchema);
+  /** `StreamAdmit` requests awaiting their answer (until answered, failed or timed out). */
+  get admissionsInFlight(): number {
+    return this.admitting;
+  }
+
+  /**
+   * `StreamAdmit`, with `timeout_ms` = this request's timeout: the control-plane refuses a request
+   * whose wait ran out before it minted a run, and undoes a run it minted too late.
+   */
+  async admit(provider: string, agentUuid: string, query: Record<string, string>): Promise<StreamAdmitResponse> {
+    const { edgeId, timeoutMs, metrics } = this.options;
+    const req: StreamAdmitRequest = { edge_id: edgeId, provider, agent_uuid: agentUuid, query, timeout_ms: timeoutMs };
+    this.admitting++;
+    metrics.pendingAdmissions.inc();
+    try {
+      const res = await this.request('admit', Subjects.StreamAdmit, req, StreamAdmitResponseSchema, timeoutMs);
+      if (!res.ok) metrics.admissionsRefused.inc({ code: res.error.code });
+      return res;
+    } finally {
+      this.admitting--;
+      metrics.pendingAdmissions.dec();
+    }
   }
 
   start(runId: string, start: StartEvent): Promise<RunStartResponse> {

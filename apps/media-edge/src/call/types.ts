@@ -33,4 +33,9 @@ export interface CallDeps {
   logger: Logger;
   /** `performance.now()` when the socket opened. */
   openedAt: number;
+  /**
+   * Called once, when the provider's `start` has arrived or the call ended, whichever comes first:
+   * from then on the socket no longer counts as a pending handshake.
+   */
+  handshakeSettled: () => void;
 }

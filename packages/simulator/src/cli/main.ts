@@ -1,10 +1,11 @@
 /**
  * `vr3-sim`: the provider simulator's command line. Commands: `call`, `provider-api`, `load`,
- * `setup`, `bot`, `providers`. Exit codes: 0 success (for `load`: the run passed), 1 failure, 2 bad usage.
+ * `burst`, `setup`, `bot`, `providers`. Exit codes: 0 success (for `load` and `burst`: the run passed), 1 failure, 2 bad usage.
  */
 import { SimulatorError, SimulatorErrorCode } from '../errors.ts';
 import { botCommand } from './bot-command.ts';
 import { callCommand } from './call-command.ts';
+import { burstCommand } from './burst-command.ts';
 import { loadCommand } from './load-command.ts';
 import { providerApiCommand } from './provider-api-command.ts';
 import { setupCommand } from './setup-command.ts';
@@ -41,6 +42,13 @@ export const USAGE = `vr3-sim — play a telephony provider against an Agent Str
       --probe MS (2; 0 = no handshake probes) · --hangup stop|close · --max-p99 MS (20)
       --provider, --account, --format as for call · --json · --out FILE (JSON result)
 
+  vr3-sim burst         --url WS_URL[,WS_URL…] | --product URL --agent UUID   [options]
+      N calls opened evenly over R seconds (round-robin over the URLs), each streaming in real time;
+      per call: connect, socket open → first echo, echoed or not, close code. Exit code 0 only if
+      every call was admitted and echoed.
+      --calls N (default 100) · --over SECONDS (1) · --call-seconds S (10) · --echo-timeout MS (15000)
+      --hangup stop|close · --provider, --account, --format as for call · --json · --out FILE
+
   vr3-sim bot           --protocol twilio|exotel|vobiz|plivo|cloudonix|vr3 [--port 9091] [--host H] [--mode echo|listen] [--quiet]
       A small bot for the bridge engine: it speaks the bot's side of the protocol, plays the caller
       back (echo; # hangs up) or only listens, and prints the URL and engine configuration to use
@@ -60,6 +68,8 @@ export async function main(argv: string[]): Promise<number> {
         return await providerApiCommand(rest);
       case 'load':
         return await loadCommand(rest);
+      case 'burst':
+        return await burstCommand(rest);
       case 'setup':
         return await setupCommand(rest);
       case 'bot':

@@ -1,0 +1,53 @@
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { getPeerFactory } from '../peers/registry.ts';
+import { formatBurstResult } from '../load/burst-report.ts';
+import { runBurst } from '../load/run-burst.ts';
+import { choice, intOption, numberOption, parseFormat } from './args.ts';
+import { resolveStreamUrl } from './target.ts';
+
+/** `vr3-sim burst`: exit 0 when every call was admitted and echoed. */
+export async function burstCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      url: { type: 'string' },
+      product: { type: 'string' },
+      agent: { type: 'string' },
+      provider: { type: 'string', default: 'cloudonix' },
+      account: { type: 'string', default: 'acme' },
+      format: { type: 'string' },
+      calls: { type: 'string', default: '100' },
+      over: { type: 'string', default: '1' },
+      'call-seconds': { type: 'string' },
+      'echo-timeout': { type: 'string' },
+      hangup: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      out: { type: 'string' },
+    },
+    strict: true,
+  });
+  getPeerFactory(values.provider);
+  // Several URLs (one per media-edge) take the calls in turn.
+  const urls = values.url === undefined ? [resolveStreamUrl(values, values.provider, values.account)] : values.url.split(',').map((url) => resolveStreamUrl({ url }, values.provider, values.account));
+  const over = values.over === '0' ? 0 : numberOption('over', values.over)!;
+  const callSeconds = numberOption('call-seconds', values['call-seconds']);
+  const hangup = choice('hangup', values.hangup, ['stop', 'close'] as const);
+  const format = parseFormat(values.format);
+  const echoTimeoutMs = intOption('echo-timeout', values['echo-timeout'], 1);
+  const result = await runBurst({
+    urls,
+    provider: values.provider,
+    account: values.account,
+    calls: intOption('calls', values.calls, 1) ?? 100,
+    overMs: over * 1000,
+    ...(format === undefined ? {} : { format }),
+    ...(callSeconds === undefined ? {} : { callMs: Math.round(callSeconds * 1000) }),
+    ...(echoTimeoutMs === undefined ? {} : { echoTimeoutMs }),
+    ...(hangup === undefined ? {} : { hangup }),
+    ...(values.json ? {} : { onProgress: (line: string) => void process.stderr.write(`${line}\n`) }),
+  });
+  if (values.out !== undefined) writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatBurstResult(result)}\n`);
+  return result.pass ? 0 : 1;
+}
