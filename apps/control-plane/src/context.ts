@@ -1,5 +1,6 @@
 import type { EngineCatalog } from '@vr3/agent';
 import type { Bus } from '@vr3/protocol';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { AdmissionGate } from './bus/admission-gate.ts';
 import type { ControlPlaneConfig } from './config.ts';
@@ -10,6 +11,8 @@ import type { ProviderClientFactory } from './providers/registry.ts';
 /** Everything the REST routes, bus responders and jobs share. Built once by `createControlPlane`. */
 export interface ControlPlaneContext {
   prisma: Db;
+  /** The pool under `prisma`, for the plain-SQL statements of the per-call paths (`db/sql.ts`). */
+  pool: pg.Pool;
   bus: Bus;
   logger: Logger;
   /** AES-256-GCM key of stored credentials. */

@@ -8,7 +8,7 @@ import { startResponders, type Responders } from './bus/responders.ts';
 import { resolveConfig, type ControlPlaneConfig } from './config.ts';
 import type { ControlPlaneContext } from './context.ts';
 import { SECRET_KEY_BYTES } from './crypto/secrets.ts';
-import type { Db } from './db/prisma.ts';
+import { poolOf, type Db } from './db/prisma.ts';
 import { SecretError, SecretErrorCode } from './errors.ts';
 import { createApiRouter } from './http/router.ts';
 import { startEdgeTracking, type EdgeTracking } from './edges/heartbeats.ts';
@@ -75,6 +75,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   const config = resolveConfig(options.config);
   const ctx: ControlPlaneContext = {
     prisma: options.prisma,
+    pool: poolOf(options.prisma),
     bus: options.bus,
     logger: options.logger,
     secretKey: options.secretKey,

@@ -13,10 +13,10 @@ import type { Logger } from 'pino';
 import type { ControlPlaneContext } from '../context.ts';
 import { admitRun } from '../db/admission.ts';
 import { finalizeRun } from '../db/runs.ts';
+import { findStreamAgent, type StreamAgent } from '../db/stream-agent.ts';
 import { resolveEngine } from '../engines/config.ts';
 import { openEngineSecrets } from '../engines/secrets.ts';
 import { SecretError } from '../errors.ts';
-import type { AgentVersion } from '../generated/prisma/client.ts';
 import { PROVIDER_RULES, isConfigurableProvider } from '../providers/registry.ts';
 import { queryAccount, resolveConfiguration } from '../providers/resolve.ts';
 import type { AdmissionOutcome } from './admission-gate.ts';
@@ -49,7 +49,7 @@ function engineFailure(err: unknown): Record<string, unknown> {
  * The full engine configuration of `version` for the edge: its secrets opened and joined in (in
  * memory only), validated again with the catalog. `ok: false` with loggable fields when that fails.
  */
-function engineOf(ctx: ControlPlaneContext, version: AgentVersion): { ok: true; engine: ValidEngineConfig } | { ok: false; failure: Record<string, unknown> } {
+function engineOf(ctx: ControlPlaneContext, version: StreamAgent['version']): { ok: true; engine: ValidEngineConfig } | { ok: false; failure: Record<string, unknown> } {
   try {
     const secrets = openEngineSecrets(ctx.secretKey, version.id, version.engineSecretsCiphertext);
     return { ok: true, engine: resolveEngine(ctx.engines, version.engine, secrets) };
@@ -122,12 +122,9 @@ async function admitStream(ctx: ControlPlaneContext, req: StreamAdmitRequest, lo
   const provider = req.provider;
   const rules = PROVIDER_RULES[provider];
 
-  const agent = await ctx.prisma.agent.findUnique({
-    where: { uuid: req.agent_uuid.toLowerCase() },
-    include: { versions: { where: { status: { in: ['published', 'draft'] } }, orderBy: { version: 'desc' } } },
-  });
-  const version = agent?.versions.find((v) => v.status === 'published') ?? agent?.versions.find((v) => v.status === 'draft');
-  if (!agent || agent.archivedAt !== null || !version) return refuse(StreamErrorCode.AgentNotFound, 'agent not found');
+  const agent = await findStreamAgent(ctx.pool, req.agent_uuid.toLowerCase());
+  if (!agent) return refuse(StreamErrorCode.AgentNotFound, 'agent not found');
+  const { version } = agent;
   const engine = engineOf(ctx, version);
   if (!engine.ok) {
     log.error({ agent_id: agent.id, agent_version_id: version.id, ...engine.failure }, 'stored engine configuration is unusable');

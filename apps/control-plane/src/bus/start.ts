@@ -9,9 +9,17 @@ import {
   type StreamSettings,
 } from '@vr3/protocol';
 import type { ControlPlaneContext } from '../context.ts';
-import { findLiveSessionRun, sessionKeyOf, startRunExclusively, type ProviderSession } from '../db/live-session.ts';
+import {
+  findLiveSessionRun,
+  recordStart,
+  sessionKeyOf,
+  startRunExclusively,
+  type ProviderSession,
+  type StartRecord,
+} from '../db/live-session.ts';
+import type { ConfigurationRow } from '../db/rows.ts';
 import { finalizeRun } from '../db/runs.ts';
-import type { Prisma, TelephonyConfiguration } from '../generated/prisma/client.ts';
+import { query, sql } from '../db/sql.ts';
 import { PROVIDER_RULES, isConfigurableProvider } from '../providers/registry.ts';
 import { resolveConfiguration } from '../providers/resolve.ts';
 import { providerTargetFor } from '../providers/run-target.ts';
@@ -29,7 +37,7 @@ function defined(entries: JsonObject): JsonObject {
 }
 
 /** The stored settings of a configuration, as strings (anything else was never accepted). */
-function settingsOf(configuration: TelephonyConfiguration): StreamSettings {
+function settingsOf(configuration: ConfigurationRow): StreamSettings {
   const out: StreamSettings = {};
   for (const [k, v] of Object.entries(objectOf(configuration.settings))) if (typeof v === 'string') out[k] = v;
   return out;
@@ -44,6 +52,33 @@ function namedAccount(provider: keyof typeof PROVIDER_RULES, start: RunStartRequ
     if (typeof value === 'string' && value !== '') return value;
   }
   return undefined;
+}
+
+/** The run as `RunStart` reads it, with its telephony configuration (matched at admission, if any). */
+interface StartingRun {
+  id: string;
+  organizationId: string;
+  mode: string;
+  state: string;
+  initialContext: unknown;
+  gatheredContext: unknown;
+  logs: unknown;
+  telephonyConfiguration: ConfigurationRow | null;
+}
+
+/** Loads the run and its configuration in one statement. */
+async function findStartingRun(ctx: ControlPlaneContext, runId: string): Promise<StartingRun | undefined> {
+  const [run] = await query<StartingRun>(ctx.pool, sql`
+    SELECT r."id", r."organization_id" AS "organizationId", r."mode", r."state",
+           r."initial_context" AS "initialContext", r."gathered_context" AS "gatheredContext", r."logs",
+           CASE WHEN c."id" IS NULL THEN NULL ELSE json_build_object(
+             'id', c."id", 'provider', c."provider", 'domainId', c."domain_id", 'apiBaseUrl', c."api_base_url",
+             'credentialsCiphertext', c."credentials_ciphertext", 'settings', c."settings"
+           ) END AS "telephonyConfiguration"
+    FROM "workflow_runs" r
+    LEFT JOIN "telephony_configurations" c ON c."id" = r."telephony_configuration_id"
+    WHERE r."id" = ${runId}`);
+  return run;
 }
 
 /**
@@ -61,7 +96,7 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
   const req = parseMessage(RunStartRequestSchema, data);
   const { start } = req;
   const log = ctx.logger.child({ run_id: req.run_id, edge_id: req.edge_id });
-  const run = await ctx.prisma.workflowRun.findUnique({ where: { id: req.run_id }, include: { telephonyConfiguration: true } });
+  const run = await findStartingRun(ctx, req.run_id);
   if (!run || run.state !== RunState.Initialized) {
     log.warn({ state: run?.state ?? null }, 'start for a run that is not awaiting it');
     return { ok: false, error: { code: StreamErrorCode.Internal, message: 'run is not awaiting start' } };
@@ -95,10 +130,10 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
     ...(gathered['call_id'] === undefined && start.call_id !== undefined ? { call_id: start.call_id } : {}),
   };
   const nextLogs = { ...logs, inbound_webhook: { ...objectOf(logs['inbound_webhook']), start: boundStartMetadata(start.metadata) } };
-  const record = {
-    gatheredContext: nextGathered as Prisma.InputJsonObject,
-    initialContext: nextInitial as Prisma.InputJsonObject,
-    logs: nextLogs as Prisma.InputJsonObject,
+  const record: StartRecord = {
+    gatheredContext: nextGathered,
+    initialContext: nextInitial,
+    logs: nextLogs,
     edgeId: req.edge_id,
     telephonyConfigurationId: configuration?.id ?? null,
   };
@@ -115,7 +150,7 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
     return fail(StreamErrorCode.DuplicateSession, 'duplicate session', `duplicate session: live run ${liveRun.name}`);
   };
   // Cheap early refusal (no provider call); the check that holds under races is the one below.
-  const live = session ? await findLiveSessionRun(ctx.prisma, session, run.id) : undefined;
+  const live = session ? await findLiveSessionRun(ctx.pool, session, run.id) : undefined;
   if (live) return duplicate(live);
   try {
     const { client, ref } = providerTargetFor(ctx, configuration, sessionId);
@@ -125,8 +160,8 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
     const status = (err as { status?: unknown }).status;
     const detail = typeof code === 'string' ? code : 'validation_error';
     log.warn({ err, provider: run.mode }, 'session validation failed');
-    const recorded = await ctx.prisma.workflowRun.updateMany({ where: { id: run.id, state: RunState.Initialized }, data: record });
-    if (recorded.count === 0) return { ok: false, error: { code: StreamErrorCode.Internal, message: 'run ended before it started' } };
+    const recorded = await recordStart(ctx.pool, run.id, record);
+    if (!recorded) return { ok: false, error: { code: StreamErrorCode.Internal, message: 'run ended before it started' } };
     return fail(
       StreamErrorCode.SessionValidationFailed,
       'session validation failed',
@@ -134,12 +169,10 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
     );
   }
 
-  const running = { ...record, startedAt: new Date() };
+  const startedAt = new Date();
   const started = session
-    ? await startRunExclusively(ctx.prisma, run.id, session, running, { maxWaitMs: ctx.config.transactionMaxWaitMs })
-    : await ctx.prisma.workflowRun
-        .updateMany({ where: { id: run.id, state: RunState.Initialized }, data: { ...running, state: RunState.Running } })
-        .then((r) => ({ outcome: r.count === 0 ? ('ended' as const) : ('started' as const) }));
+    ? await startRunExclusively(ctx.pool, run.id, session, record, startedAt, { maxWaitMs: ctx.config.transactionMaxWaitMs })
+    : { outcome: (await recordStart(ctx.pool, run.id, record, startedAt)) ? ('started' as const) : ('ended' as const) };
   if (started.outcome === 'duplicate') return duplicate(started.liveRun);
   if (started.outcome === 'ended') return { ok: false, error: { code: StreamErrorCode.Internal, message: 'run ended before it started' } };
   log.info({ telephony_configuration_id: configuration?.id }, 'run running');

@@ -1,6 +1,7 @@
-import { RunState } from '@vr3/protocol';
-import type { Prisma, WorkflowRun } from '../generated/prisma/client.ts';
-import type { Db } from './prisma.ts';
+import { randomUUID } from 'node:crypto';
+import type { Prisma } from '../generated/prisma/client.ts';
+import { poolOf, type Db } from './prisma.ts';
+import { execute, sql, type SqlRunner } from './sql.ts';
 import { mintRunName } from './runs.ts';
 import { takeQuotaSlot, type QuotaRefusal } from './usage.ts';
 
@@ -21,8 +22,15 @@ export interface AdmissionInput {
   logs: Prisma.InputJsonObject;
 }
 
+/** What admission returns of the run it minted. */
+export interface MintedRun {
+  id: string;
+  name: string;
+  initialContext: Record<string, unknown>;
+}
+
 /** Outcome of {@link admitRun}. */
-export type AdmissionResult = { ok: true; run: WorkflowRun } | ({ ok: false } & QuotaRefusal);
+export type AdmissionResult = { ok: true; run: MintedRun } | ({ ok: false } & QuotaRefusal);
 
 /** Options of {@link admitRun}. */
 export interface AdmissionOptions {
@@ -39,38 +47,35 @@ export interface AdmissionOptions {
  */
 export async function admitRun(prisma: Db, input: AdmissionInput, options: AdmissionOptions = {}): Promise<AdmissionResult> {
   const now = options.now ?? new Date();
-  const run = await insertRun(prisma, input, now);
+  const pool = poolOf(prisma);
+  const run = await insertRun(pool, input, now);
   const slot = await takeQuotaSlot(prisma, run.id, input.userId, now);
-  if (slot.ok) return { ok: true, run: { ...run, quotaHeld: true } };
-  await prisma.workflowRun.deleteMany({ where: { id: run.id, quotaHeld: false } });
+  if (slot.ok) return { ok: true, run };
+  await execute(pool, sql`DELETE FROM "workflow_runs" WHERE "id" = ${run.id} AND NOT "quota_held"`);
   return slot;
 }
 
+/** Unique violation (SQLSTATE 23505): the minted run name was taken. */
+const UNIQUE_VIOLATION = '23505';
+
 /** Inserts the run `initialized`, without a quota slot. A run-name collision (36^8 space) mints again once. */
-async function insertRun(prisma: Db, input: AdmissionInput, now: Date): Promise<WorkflowRun> {
+async function insertRun(pool: SqlRunner, input: AdmissionInput, now: Date): Promise<MintedRun> {
   for (let attempt = 0; ; attempt++) {
+    const id = randomUUID();
+    const name = mintRunName();
     try {
-      return await prisma.workflowRun.create({
-        data: {
-          name: mintRunName(),
-          organizationId: input.organizationId,
-          userId: input.userId,
-          agentId: input.agentId,
-          agentUuid: input.agentUuid,
-          agentVersionId: input.agentVersionId,
-          callType: 'inbound',
-          mode: input.provider,
-          state: RunState.Initialized,
-          initialContext: input.initialContext,
-          gatheredContext: input.gatheredContext,
-          logs: input.logs,
-          telephonyConfigurationId: input.telephonyConfigurationId,
-          edgeId: input.edgeId,
-          createdAt: now,
-        },
-      });
+      await execute(
+        pool,
+        sql`
+        INSERT INTO "workflow_runs" ("id", "name", "organization_id", "user_id", "agent_id", "agent_uuid", "agent_version_id",
+          "call_type", "mode", "state", "initial_context", "gathered_context", "logs", "telephony_configuration_id", "edge_id", "created_at")
+        VALUES (${id}, ${name}, ${input.organizationId}, ${input.userId}, ${input.agentId}, ${input.agentUuid}, ${input.agentVersionId},
+          'inbound', ${input.provider}, 'initialized', ${JSON.stringify(input.initialContext)}::jsonb, ${JSON.stringify(input.gatheredContext)}::jsonb,
+          ${JSON.stringify(input.logs)}::jsonb, ${input.telephonyConfigurationId}, ${input.edgeId}, ${now}::timestamp(3))`,
+      );
+      return { id, name, initialContext: { ...input.initialContext } };
     } catch (err) {
-      if ((err as { code?: string }).code === 'P2002' && attempt === 0) continue;
+      if ((err as { code?: string }).code === UNIQUE_VIOLATION && attempt === 0) continue;
       throw err;
     }
   }

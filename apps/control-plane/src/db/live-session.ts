@@ -1,6 +1,6 @@
-import { RunState } from '@vr3/protocol';
-import type { Prisma } from '../generated/prisma/client.ts';
-import type { Db } from './prisma.ts';
+import { StreamError, StreamErrorCode } from '@vr3/protocol';
+import type pg from 'pg';
+import { execute, query, sql, transaction, type SqlRunner } from './sql.ts';
 
 /**
  * Class id of the two-key advisory locks on provider sessions (`pg_advisory_xact_lock(int, int)`).
@@ -27,19 +27,45 @@ export function sessionKeyOf(start: { session_id?: string | undefined; call_id?:
  * any. Scoped by organization so the `(organization_id, state, created_at)` index bounds the scan.
  */
 export async function findLiveSessionRun(
-  db: Db | Prisma.TransactionClient,
+  db: SqlRunner,
   session: ProviderSession,
   exceptRunId: string,
 ): Promise<{ id: string; name: string } | undefined> {
-  const rows = await db.$queryRaw<Array<{ id: string; name: string }>>`
+  const rows = await query<{ id: string; name: string }>(db, sql`
     SELECT "id", "name" FROM "workflow_runs"
     WHERE "organization_id" = ${session.organizationId}
       AND "state" IN ('initialized', 'running')
       AND "telephony_configuration_id" = ${session.telephonyConfigurationId}
       AND "id" <> ${exceptRunId}
       AND COALESCE("gathered_context" ->> 'session_id', "gathered_context" ->> 'call_sid') = ${session.sessionId}
-    LIMIT 1`;
+    LIMIT 1`);
   return rows[0];
+}
+
+/** What `RunStart` records on a run: its contexts and logs as completed by `start`, the edge and the configuration. */
+export interface StartRecord {
+  gatheredContext: Record<string, unknown>;
+  initialContext: Record<string, unknown>;
+  logs: Record<string, unknown>;
+  edgeId: string;
+  telephonyConfigurationId: string | null;
+}
+
+/**
+ * Writes `record` on the run if it is still `initialized`; given `startedAt`, the same update moves
+ * it to `running`. False when the run was no longer `initialized` (finalized meanwhile).
+ */
+export async function recordStart(db: SqlRunner, runId: string, record: StartRecord, startedAt?: Date): Promise<boolean> {
+  const running = startedAt === undefined ? sql`` : sql`, "state" = 'running', "started_at" = ${startedAt}::timestamp(3)`;
+  const changed = await execute(db, sql`
+    UPDATE "workflow_runs" SET
+      "gathered_context" = ${JSON.stringify(record.gatheredContext)}::jsonb,
+      "initial_context" = ${JSON.stringify(record.initialContext)}::jsonb,
+      "logs" = ${JSON.stringify(record.logs)}::jsonb,
+      "edge_id" = ${record.edgeId},
+      "telephony_configuration_id" = ${record.telephonyConfigurationId}${running}
+    WHERE "id" = ${runId} AND "state" = 'initialized'`);
+  return changed > 0;
 }
 
 /** Outcome of {@link startRunExclusively}. */
@@ -49,28 +75,62 @@ export type ExclusiveStartResult =
   /** The run was no longer `initialized` (finalized meanwhile). */
   | { outcome: 'ended' };
 
+/** Longest wait for the session lock beyond the connection wait, in milliseconds. */
+const LOCK_WAIT_EXTRA_MS = 5_000;
+
 /**
- * Moves a run from `initialized` to `running` (with `data`, which records the session ids) unless
+ * Moves a run from `initialized` to `running` (with `record`, which holds the session ids) unless
  * another live run of the configuration streams the same session. One short transaction holds a
  * transaction-scoped advisory lock on (configuration, session): two starts of one call on any
  * replicas serialize, and the second sees the first's committed `running` row. Starts of different
- * sessions never wait for each other.
+ * sessions never wait for each other. Fails with `overloaded` (retryable) when no connection opens
+ * the transaction within `maxWaitMs`; the lock is waited for at most `maxWaitMs` + 5 s.
  */
 export async function startRunExclusively(
-  prisma: Db,
+  pool: pg.Pool,
   runId: string,
   session: ProviderSession,
-  data: Prisma.WorkflowRunUncheckedUpdateManyInput,
+  record: StartRecord,
+  startedAt: Date,
   options: { maxWaitMs: number },
 ): Promise<ExclusiveStartResult> {
-  return prisma.$transaction(
-    async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SESSION_LOCK_CLASS}::int, hashtext(${`${session.telephonyConfigurationId}:${session.sessionId}`}))`;
-      const liveRun = await findLiveSessionRun(tx, session, runId);
-      if (liveRun) return { outcome: 'duplicate', liveRun };
-      const started = await tx.workflowRun.updateMany({ where: { id: runId, state: RunState.Initialized }, data: { ...data, state: RunState.Running } });
-      return started.count === 0 ? { outcome: 'ended' } : { outcome: 'started' };
-    },
-    { maxWait: options.maxWaitMs, timeout: options.maxWaitMs + 5_000 },
-  );
+  const lockKey = `${session.telephonyConfigurationId}:${session.sessionId}`;
+  const lockTimeout = `${options.maxWaitMs + LOCK_WAIT_EXTRA_MS}ms`;
+  return transactionWithin(pool, options.maxWaitMs, async (client) => {
+    // The subquery sets the transaction's lock timeout before the lock is requested.
+    await execute(client, sql`
+      SELECT pg_advisory_xact_lock(${SESSION_LOCK_CLASS}::int, hashtext(${lockKey}))
+      FROM (SELECT set_config('lock_timeout', ${lockTimeout}, true)) AS "bound"`);
+    const liveRun = await findLiveSessionRun(client, session, runId);
+    if (liveRun) return { outcome: 'duplicate', liveRun };
+    return (await recordStart(client, runId, record, startedAt)) ? { outcome: 'started' } : { outcome: 'ended' };
+  });
+}
+
+/**
+ * {@link transaction}, failing with `overloaded` when it has not begun within `maxWaitMs` (every
+ * pooled connection busy). A connection that frees up later is handed back unused: its
+ * transaction is rolled back before `work` runs.
+ */
+async function transactionWithin<T>(pool: pg.Pool, maxWaitMs: number, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  let expired = false;
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      expired = true;
+      reject(new StreamError(StreamErrorCode.Overloaded, `no database connection within ${maxWaitMs} ms`, { retryable: true }));
+    }, maxWaitMs);
+  });
+  const done = transaction(pool, async (client) => {
+    if (expired) throw new StreamError(StreamErrorCode.Overloaded, 'database connection came after the wait', { retryable: true });
+    clearTimeout(timer);
+    return work(client);
+  });
+  // Once the wait has run out the transaction's outcome has no reader.
+  done.catch(() => undefined);
+  try {
+    return await Promise.race([done, waited]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { AGENT_STREAM_RUN_PREFIX, RunState, type EndReason, type MediaStats } from '@vr3/protocol';
-import { Prisma } from '../generated/prisma/client.ts';
-import type { Db } from './prisma.ts';
+import { poolOf, type Db } from './prisma.ts';
+import { query, sql } from './sql.ts';
 
 const NAME_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const NAME_SUFFIX_LENGTH = 8;
@@ -18,7 +18,7 @@ export function mintRunName(): string {
  * counters and settles their seconds into the period they were created in, in the statement that
  * ended them: a run is never terminal with its slot still counted.
  */
-const RELEASE_SLOTS = Prisma.sql`
+const RELEASE_SLOTS = sql`
       UPDATE "user_usage" u SET
         "active_calls" = GREATEST(0, u."active_calls"
           - (SELECT count(*) FILTER (WHERE e."quota_held") FROM ended e WHERE e."user_id" = u."user_id")::int),
@@ -63,7 +63,9 @@ export async function finalizeRun(prisma: Db, input: FinalizeRunInput): Promise<
   const s = input.stats;
   const logKey = input.logEntry?.key ?? null;
   const logEntry = input.logEntry ? JSON.stringify(input.logEntry.entry) : null;
-  const rows = await prisma.$queryRaw<Array<{ changed: number }>>`
+  const rows = await query<{ changed: number }>(
+    poolOf(prisma),
+    sql`
     WITH ended AS (
       UPDATE "workflow_runs" SET
         "logs" = CASE WHEN ${logKey}::text IS NULL THEN "logs"
@@ -84,11 +86,12 @@ export async function finalizeRun(prisma: Db, input: FinalizeRunInput): Promise<
     ), released AS (
       ${RELEASE_SLOTS}
     )
-    SELECT count(*)::int AS "changed" FROM ended`;
+    SELECT count(*)::int AS "changed" FROM ended`,
+  );
   const changed = rows[0]?.changed ?? 0;
   if (changed > 0) return { found: true, changed: true };
-  const exists = await prisma.workflowRun.count({ where: { id: input.runId } });
-  return { found: exists > 0, changed: false };
+  const exists = await query(poolOf(prisma), sql`SELECT 1 FROM "workflow_runs" WHERE "id" = ${input.runId}`);
+  return { found: exists.length > 0, changed: false };
 }
 
 /** Options of {@link failActiveRuns}. */
@@ -117,7 +120,9 @@ export async function failActiveRuns(prisma: Db, options: FailActiveRunsOptions)
   if (options.edgeIds && options.edgeIds.length === 0) return [];
   const error = options.error ?? `run ended by control-plane: ${options.endReason}`;
   const byEdge = options.edgeIds !== undefined;
-  return prisma.$queryRaw<EndedRun[]>`
+  return query<EndedRun>(
+    poolOf(prisma),
+    sql`
     WITH last_known AS (
       SELECT r."id", r."state" AS "previous",
         LEAST(now() AT TIME ZONE 'UTC', GREATEST(r."created_at", r."started_at", e."last_seen_at")) AS "at"
@@ -139,7 +144,8 @@ export async function failActiveRuns(prisma: Db, options: FailActiveRunsOptions)
     ), released AS (
       ${RELEASE_SLOTS}
     )
-    SELECT "id", "started" FROM ended`;
+    SELECT "id", "started" FROM ended`,
+  );
 }
 
 /** Appends `entry` to the JSON array `logs[key]` of a run, atomically (no read-modify-write). */

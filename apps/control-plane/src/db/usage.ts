@@ -1,5 +1,6 @@
 import type { Prisma } from '../generated/prisma/client.ts';
-import type { Db } from './prisma.ts';
+import { poolOf, type Db } from './prisma.ts';
+import { query, sql } from './sql.ts';
 
 /**
  * Quota counters (`user_usage`): admission takes a concurrent-call slot with one conditional UPDATE
@@ -42,7 +43,7 @@ export type SlotResult = { ok: true } | ({ ok: false } & QuotaRefusal);
 export async function takeQuotaSlot(prisma: Db, runId: string, userId: string, now: Date): Promise<SlotResult> {
   const month = utcText(monthStartUtc(now));
   for (let attempt = 0; attempt < 4; attempt++) {
-    const taken = await prisma.$queryRaw<Array<{ id: string }>>`
+    const taken = await query<{ id: string }>(poolOf(prisma), sql`
       WITH slot AS (
         UPDATE "user_usage" u SET
           "active_calls" = u."active_calls" + 1,
@@ -58,7 +59,7 @@ export async function takeQuotaSlot(prisma: Db, runId: string, userId: string, n
       )
       UPDATE "workflow_runs" SET "quota_held" = true
       WHERE "id" = ${runId} AND EXISTS (SELECT 1 FROM slot)
-      RETURNING "id"`;
+      RETURNING "id"`);
     if (taken.length > 0) return { ok: true };
     const refusal = await quotaRefusal(prisma, userId, now);
     if (refusal === 'no_row') await createUsageRow(prisma, userId, now);
@@ -72,13 +73,14 @@ export async function takeQuotaSlot(prisma: Db, runId: string, userId: string, n
 /** The limit a slot of `userId` is refused on now; `free` when none is, `no_row` without a counter row. */
 async function quotaRefusal(prisma: Db, userId: string, now: Date): Promise<QuotaRefusal | 'free' | 'no_row'> {
   const month = monthStartUtc(now);
-  const rows = await prisma.$queryRaw<
-    Array<{ activeCalls: number; periodStart: Date; periodSeconds: number; maxConcurrentCalls: number | null; monthlyCallSeconds: number | null }>
-  >`
+  const rows = await query<{ activeCalls: number; periodStart: Date; periodSeconds: number; maxConcurrentCalls: number | null; monthlyCallSeconds: number | null }>(
+    poolOf(prisma),
+    sql`
     SELECT u."active_calls" AS "activeCalls", u."period_start" AS "periodStart", u."period_seconds" AS "periodSeconds",
            q."max_concurrent_calls" AS "maxConcurrentCalls", q."monthly_call_seconds" AS "monthlyCallSeconds"
     FROM "user_usage" u LEFT JOIN "user_quotas" q ON q."user_id" = u."user_id"
-    WHERE u."user_id" = ${userId}`;
+    WHERE u."user_id" = ${userId}`,
+  );
   const row = rows[0];
   if (!row) return 'no_row';
   if (row.maxConcurrentCalls !== null && row.activeCalls >= row.maxConcurrentCalls) {

@@ -1,6 +1,7 @@
 import { StreamErrorCode } from '@vr3/protocol';
 import type { ControlPlaneContext } from '../context.ts';
-import type { TelephonyConfiguration } from '../generated/prisma/client.ts';
+import type { ConfigurationRow } from '../db/rows.ts';
+import { query, sql } from '../db/sql.ts';
 import { PROVIDER_RULES, type ConfigurableProviderName } from './registry.ts';
 
 /** A query parameter naming the provider account, as given (never logged). */
@@ -20,7 +21,7 @@ export function queryAccount(provider: ConfigurableProviderName, query: Readonly
 
 /** Outcome of {@link resolveConfiguration}. */
 export type ConfigurationMatch =
-  | { ok: true; configuration: TelephonyConfiguration; account: string }
+  | { ok: true; configuration: ConfigurationRow; account: string }
   | { ok: false; code: StreamErrorCode; message: string };
 
 /**
@@ -29,7 +30,7 @@ export type ConfigurationMatch =
  * `configuration_not_found`; stored without credentials → `configuration_missing_credentials`.
  */
 export async function resolveConfiguration(
-  ctx: Pick<ControlPlaneContext, 'prisma'>,
+  ctx: Pick<ControlPlaneContext, 'pool'>,
   organizationId: string,
   provider: ConfigurableProviderName,
   rawAccount: string | undefined,
@@ -44,9 +45,11 @@ export async function resolveConfiguration(
   } catch {
     return { ok: false, code: StreamErrorCode.ConfigurationNotFound, message: 'no matching telephony configuration' };
   }
-  const configuration = await ctx.prisma.telephonyConfiguration.findUnique({
-    where: { organizationId_provider_domainId: { organizationId, provider, domainId: account } },
-  });
+  const [configuration] = await query<ConfigurationRow>(ctx.pool, sql`
+    SELECT "id", "provider", "domain_id" AS "domainId", "api_base_url" AS "apiBaseUrl",
+           "credentials_ciphertext" AS "credentialsCiphertext", "settings"
+    FROM "telephony_configurations"
+    WHERE "organization_id" = ${organizationId} AND "provider" = ${provider} AND "domain_id" = ${account}`);
   if (!configuration) return { ok: false, code: StreamErrorCode.ConfigurationNotFound, message: 'no matching telephony configuration' };
   if (!configuration.credentialsCiphertext) {
     return { ok: false, code: StreamErrorCode.ConfigurationMissingCredentials, message: 'configuration has no credentials' };

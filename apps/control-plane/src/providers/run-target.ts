@@ -1,7 +1,7 @@
 import type { CallRef, ProviderApiClient } from '@vr3/providers';
 import type { ControlPlaneContext } from '../context.ts';
+import type { ConfigurationRow } from '../db/rows.ts';
 import { ProviderActionError, ProviderActionErrorCode } from '../errors.ts';
-import type { TelephonyConfiguration } from '../generated/prisma/client.ts';
 import { openCredentials, type StoredCredentials } from './credentials.ts';
 import { callRefOf, isConfigurableProvider } from './registry.ts';
 
@@ -25,7 +25,7 @@ export function sessionIdOf(gatheredContext: unknown): string | undefined {
  */
 export function providerTargetFor(
   ctx: Pick<ControlPlaneContext, 'secretKey' | 'providerClients' | 'config'>,
-  configuration: TelephonyConfiguration | null,
+  configuration: ConfigurationRow | null,
   sessionId: string | undefined,
 ): RunProviderTarget {
   if (!configuration || !configuration.credentialsCiphertext) {
