@@ -36,6 +36,11 @@ export const EMBEDDED_DEFAULTS = {
    * provider `start` (the media-edge's default); a further one closes 1013 before admission.
    */
   maxPendingHandshakesPerAddress: 128,
+  /**
+   * VR3_DB_POOL_SIZE: database connections of the process. 30: a burst of admissions, starts and
+   * finalizes keeps that many statements in flight; 10 queued them behind each other (measured).
+   */
+  dbPoolSize: 30,
   /** VR3_MAX_PENDING_ADMISSIONS: admissions awaiting their answer (the media-edge's default); a further stream closes 1013. */
   maxPendingAdmissions: 256,
   /** LOG_LEVEL: pino level. */
@@ -57,6 +62,7 @@ const EnvSchema = z.object({
   VR3_REAPER_INTERVAL_MS: envInt('VR3_REAPER_INTERVAL_MS', 50),
   VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS: envInt('VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS', 1),
   VR3_MAX_PENDING_ADMISSIONS: envInt('VR3_MAX_PENDING_ADMISSIONS', 1),
+  VR3_DB_POOL_SIZE: envInt('VR3_DB_POOL_SIZE', 2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -79,6 +85,7 @@ export interface EmbeddedConfig {
   reaperIntervalMs: number;
   maxPendingHandshakesPerAddress: number;
   maxPendingAdmissions: number;
+  dbPoolSize: number;
   logLevel: string;
 }
 
@@ -112,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig
     reaperIntervalMs: e.VR3_REAPER_INTERVAL_MS ?? d.reaperIntervalMs,
     maxPendingHandshakesPerAddress: e.VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS ?? d.maxPendingHandshakesPerAddress,
     maxPendingAdmissions: e.VR3_MAX_PENDING_ADMISSIONS ?? d.maxPendingAdmissions,
+    dbPoolSize: e.VR3_DB_POOL_SIZE ?? d.dbPoolSize,
     logLevel: e.LOG_LEVEL ?? EMBEDDED_DEFAULTS.logLevel,
   };
 }

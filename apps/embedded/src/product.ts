@@ -82,7 +82,7 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger, optio
     await migrateDatabase(databaseUrl, { migrationsDir: MIGRATIONS_DIR });
     checkpoint();
 
-    const prisma = createPrisma(databaseUrl);
+    const prisma = createPrisma(databaseUrl, { maxConnections: config.dbPoolSize });
     cleanup.push(() => prisma.$disconnect());
 
     const secretKey = parseSecretKey(config.secretKey ?? readOrCreateSecret(config.dataDir, 'secret.key', 32));

@@ -38,7 +38,7 @@ export const CONTROL_PLANE_DEFAULTS = {
    */
   transactionMaxWaitMs: 2_000,
   /** VR3_DB_POOL_SIZE: PostgreSQL connections of this replica. */
-  dbPoolSize: 10,
+  dbPoolSize: 20,
   /** VR3_JOB_CONCURRENCY: jobs this replica runs at once. */
   jobConcurrency: 16,
   /** LOG_LEVEL: pino level. */

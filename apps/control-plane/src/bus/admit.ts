@@ -75,7 +75,7 @@ export async function handleStreamAdmit(ctx: ControlPlaneContext, data: unknown)
   const deadline = req.timeout_ms === undefined ? Number.POSITIVE_INFINITY : receivedAt + req.timeout_ms;
   let outcome: Exclude<AdmissionOutcome, 'overloaded'> = 'refused';
   try {
-    const res = await admitStream(ctx, req, log, deadline);
+    const res = await admitStream(ctx, req, log, deadline, receivedAt);
     if (res === 'expired') {
       outcome = 'expired';
       log.warn({ timeout_ms: req.timeout_ms }, 'stream refused: the edge stopped waiting before admission');
@@ -112,7 +112,7 @@ async function undoAdmission(ctx: ControlPlaneContext, runId: string, log: Logge
  * The answer carries the engine configuration with its secrets joined in: it is never logged.
  * Query values (phone numbers, ids) and the agent UUID are never logged.
  */
-async function admitStream(ctx: ControlPlaneContext, req: StreamAdmitRequest, log: Logger, deadline: number): Promise<StreamAdmitResponse | 'expired'> {
+async function admitStream(ctx: ControlPlaneContext, req: StreamAdmitRequest, log: Logger, deadline: number, receivedAt: number): Promise<StreamAdmitResponse | 'expired'> {
   const refuse = (code: StreamErrorCode, message: string, fields: Record<string, unknown> = {}): StreamAdmitResponse => {
     log.info({ code, ...fields }, 'stream refused');
     return reject(code, message);
@@ -163,7 +163,10 @@ async function admitStream(ctx: ControlPlaneContext, req: StreamAdmitRequest, lo
     return refuse(StreamErrorCode.QuotaExceeded, 'quota exceeded', { user_id: agent.userId, quota: result.reason, limit: result.limit, used: result.used });
   }
   const run = result.run;
-  log.info({ run_id: run.id, run_name: run.name, agent_id: agent.id, telephony_configuration_id: configurationId }, 'run admitted');
+  log.info(
+    { run_id: run.id, run_name: run.name, agent_id: agent.id, telephony_configuration_id: configurationId, admit_ms: Math.round(performance.now() - receivedAt) },
+    'run admitted',
+  );
   return {
     ok: true,
     run: {
