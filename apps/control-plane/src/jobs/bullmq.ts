@@ -5,6 +5,7 @@ import type { Db } from '../db/prisma.ts';
 import { JobQueueError, JobQueueErrorCode } from '../errors.ts';
 import { bullJobId, finishOutboxJob, insertOutboxJob, pendingOutboxCount, pruneOutbox, relayPending, requeueLost, staleRelayed, type OutboxRow } from './outbox.ts';
 import type { JobContext, JobHandler, JobQueue } from './queue.ts';
+import { SerialPass } from './serial-pass.ts';
 
 /** Defaults of {@link BullJobQueueOptions}. */
 export const BULL_JOB_QUEUE_DEFAULTS = {
@@ -81,8 +82,6 @@ export function createBullJobQueue(options: BullJobQueueOptions): BullJobQueue {
   const handlers = new Map<string, JobHandler>();
   let worker: Worker<BullData> | undefined;
   let closed = false;
-  let relaying: Promise<number> | undefined;
-  let relayAgain = false;
   let lastMaintenance = 0;
   const schedules = new Map<string, number>();
   const errorLog = rateLimited(log, 10_000);
@@ -139,26 +138,9 @@ export function createBullJobQueue(options: BullJobQueueOptions): BullJobQueue {
     return total;
   };
 
-  /** One relay at a time per replica; a request meanwhile runs another pass right after. */
-  const relayNow = (): Promise<number> => {
-    if (relaying) {
-      relayAgain = true;
-      return relaying;
-    }
-    relaying = relayOnce()
-      .catch((err: unknown) => {
-        errorLog('relay', err);
-        return 0;
-      })
-      .finally(() => {
-        relaying = undefined;
-        if (relayAgain && !closed) {
-          relayAgain = false;
-          void relayNow();
-        }
-      });
-    return relaying;
-  };
+  /** One pass at a time; a request meanwhile runs another one right after. */
+  const relay = new SerialPass(relayOnce, (err) => errorLog('relay', err), () => closed);
+  const relayNow = (): Promise<number> => relay.run();
 
   const timer = setInterval(() => void relayNow(), o.relayIntervalMs);
   timer.unref();
@@ -236,7 +218,7 @@ export function createBullJobQueue(options: BullJobQueueOptions): BullJobQueue {
       if (closed) return;
       closed = true;
       clearInterval(timer);
-      const steps: Array<() => Promise<unknown> | undefined> = [() => relaying, () => worker?.close(), () => queue.close()];
+      const steps: Array<() => Promise<unknown> | undefined> = [() => relay.current, () => worker?.close(), () => queue.close()];
       for (const step of steps) {
         try {
           await step();

@@ -3,6 +3,7 @@ import type { Db } from '../db/prisma.ts';
 import { JobQueueError, JobQueueErrorCode } from '../errors.ts';
 import { bullJobId, finishOutboxJob, insertOutboxJob, pendingOutboxCount, pruneOutbox, relayPending, requeueLost, staleRelayed, type OutboxRow } from './outbox.ts';
 import { createInProcessJobQueue, type JobHandler, type JobQueue } from './queue.ts';
+import { SerialPass } from './serial-pass.ts';
 
 /** Defaults of {@link DurableJobQueueOptions}. */
 export const DURABLE_JOB_QUEUE_DEFAULTS = {
@@ -88,8 +89,6 @@ export function createDurableJobQueue(options: DurableJobQueueOptions): DurableJ
   let tookOver = false;
   let lastPrune = 0;
   let lastWarn = 0;
-  let relaying: Promise<number> | undefined;
-  let relayAgain = false;
 
   const warn = (err: unknown, msg: string): void => {
     if (Date.now() - lastWarn < 30_000) return;
@@ -150,26 +149,9 @@ export function createDurableJobQueue(options: DurableJobQueueOptions): DurableJ
     return total;
   };
 
-  /** One sweep at a time; a request meanwhile runs another one right after. */
-  const relayNow = (): Promise<number> => {
-    if (relaying) {
-      relayAgain = true;
-      return relaying;
-    }
-    relaying = sweep()
-      .catch((err: unknown) => {
-        warn(err, 'job outbox unavailable, will retry');
-        return 0;
-      })
-      .finally(() => {
-        relaying = undefined;
-        if (relayAgain && !closed) {
-          relayAgain = false;
-          void relayNow();
-        }
-      });
-    return relaying;
-  };
+  /** One pass at a time; a request meanwhile runs another one right after. */
+  const relay = new SerialPass(sweep, (err) => warn(err, 'job outbox unavailable, will retry'), () => closed);
+  const relayNow = (): Promise<number> => relay.run();
 
   const wrap = (name: string, handler: JobHandler): JobHandler => {
     return async (raw, context) => {
@@ -226,7 +208,7 @@ export function createDurableJobQueue(options: DurableJobQueueOptions): DurableJ
       if (closed) return;
       closed = true;
       clearInterval(timer);
-      const steps: Array<() => Promise<unknown> | undefined> = [() => relaying, () => runner.close()];
+      const steps: Array<() => Promise<unknown> | undefined> = [() => relay.current, () => runner.close()];
       for (const step of steps) {
         try {
           await step();
