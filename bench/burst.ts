@@ -19,6 +19,7 @@ import { writeDocsBlock } from './lib/docs.ts';
 import { bucketsCount, bucketsQuantile, bucketsRange, counterDeltaBy, fetchMetrics, histogramDelta, type ScrapePair } from './lib/metrics.ts';
 import { canPin, descendantPids, pinSelf, treeCpuSeconds } from './lib/processes.ts';
 import { ROOT } from './lib/product.ts';
+import { machineFacts } from './lib/machine.ts';
 
 /** Command-line values the scenario reads (strings as parsed by run.ts). */
 export interface BurstArgs {
@@ -159,7 +160,6 @@ export async function runBurstScenario(args: BurstArgs): Promise<number> {
   const stamp = date.replace(/[:.]/g, '-');
   const callsFile = path.join('bench/tmp', `burst-calls-${stamp}.json`);
   writeFileSync(path.join(ROOT, callsFile), `${JSON.stringify(records)}\n`);
-  const cpus = os.cpus();
   const result: BurstBenchResult = {
     schema: 1,
     scenario: 'burst',
@@ -167,16 +167,7 @@ export async function runBurstScenario(args: BurstArgs): Promise<number> {
     quick,
     commit: gitCommit(),
     uncommittedChanges: productChanged(),
-    machine: {
-      cpuModel: cpus[0]?.model.trim() ?? 'unknown',
-      cores: cpus.length,
-      memGiB: Math.round(os.totalmem() / 2 ** 30),
-      node: process.versions.node,
-      os: `${os.type()} ${os.release()}`,
-      loadAvgStart: loadStart.map((x) => round(x, 2)),
-      loadAvgEnd: os.loadavg().map((x) => round(x, 2)),
-      busyAtStart: loadStart[0]! > 0.5,
-    },
+    machine: machineFacts(loadStart),
     settings,
     modes,
     callsFile,

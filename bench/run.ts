@@ -28,6 +28,7 @@ import { fetchMetrics, histogramQuantile, metricValue } from './lib/metrics.ts';
 import { canPin, cpuPercent, pinSelf, sampleProc, spawnOnCore, stopProcess, waitForLine, type ProcSample } from './lib/processes.ts';
 import { ROOT, startProduct, type BenchProduct } from './lib/product.ts';
 import type { BenchResult, LatencyPair, ServerResult, StepRecord } from './lib/result.ts';
+import { machineFacts } from './lib/machine.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -338,22 +339,12 @@ try {
   ];
 
   const date = new Date().toISOString();
-  const cpus = os.cpus();
   const result: BenchResult = {
     schema: 1,
     date,
     quick,
     commit: gitCommit(),
-    machine: {
-      cpuModel: cpus[0]?.model.trim() ?? 'unknown',
-      cores: cpus.length,
-      memGiB: Math.round(os.totalmem() / 2 ** 30),
-      node: process.versions.node,
-      os: `${os.type()} ${os.release()}`,
-      loadAvgStart: loadStart.map((x) => round(x, 2)),
-      loadAvgEnd: os.loadavg().map((x) => round(x, 2)),
-      busyAtStart: loadStart[0]! > 0.5,
-    },
+    machine: machineFacts(loadStart),
     settings: { pinned, serverCore: pinned ? SERVER_CORE : null, loadCore: pinned ? LOAD_CORE : null, ...settings },
     codec,
     handshake,
