@@ -146,6 +146,22 @@ describe('createDurableJobQueue', () => {
     expect(firstTries).toBe(1);
   });
 
+  it('close runs what was queued just before it (a drain\'s hangups), however many at once', async () => {
+    const prisma = await database();
+    const { queue, lines } = queueOn(prisma);
+    const done: string[] = [];
+    queue.process('hangup', async (data) => {
+      await wait(30);
+      done.push((data as { run: string }).run);
+    });
+    const ids = Array.from({ length: 6 }, (_, i) => `h${i}`);
+    await Promise.all(ids.map((id) => queue.enqueue('hangup', { run: id }, opts(id))));
+    await queue.close();
+    expect(done.sort()).toEqual(ids);
+    for (const id of ids) expect(await state(prisma, id)).toBe('done');
+    expect(lines.filter((l) => l['msg'] === 'job deferred to the next start')).toEqual([]);
+  });
+
   it('runs the jobs a crashed process wrote but never ran, once each, and absorbs the same job queued again', async () => {
     const prisma = await database();
     // The crashed process wrote its rows; one was even handed over (relayed) before it died.

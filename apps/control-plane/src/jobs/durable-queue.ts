@@ -71,8 +71,9 @@ interface InFlight {
  *   until its handler is registered with `process`, so handlers may be registered before or after.
  *   A sweep that fails (database not reachable) is retried every `sweepIntervalMs`.
  * - `schedule` is a repeating timer of this process, not stored: its ticks never reach the table.
- * - `close` hands over no more rows and waits for running jobs (their outcome is recorded); jobs
- *   still waiting or backing off stay in the table and are logged as deferred to the next start.
+ * - `close` first hands over the rows written until then (work queued during a shutdown, such as a
+ *   drain's provider hangups, runs now), then takes no more and waits for running jobs (their outcome
+ *   is recorded); jobs still backing off stay in the table, logged as deferred to the next start.
  * - Finished rows are pruned after `retainFinishedMs` (7 days), at the first sweep and hourly.
  *
  * Delivery is at least once: a job whose outcome could not be recorded runs again. One process
@@ -86,6 +87,7 @@ export function createDurableJobQueue(options: DurableJobQueueOptions): DurableJ
   /** Rows handed to the runner and not finished, by `bullJobId` (one generation of a row). */
   const inFlight = new Map<string, InFlight>();
   let closed = false;
+  let closing: Promise<void> | undefined;
   let tookOver = false;
   let lastPrune = 0;
   let lastWarn = 0;
@@ -204,20 +206,26 @@ export function createDurableJobQueue(options: DurableJobQueueOptions): DurableJ
       await runner.schedule(name, scheduleOptions);
     },
     relayNow,
-    async close() {
-      if (closed) return;
-      closed = true;
-      clearInterval(timer);
-      const steps: Array<() => Promise<unknown> | undefined> = [() => relay.current, () => runner.close()];
-      for (const step of steps) {
-        try {
-          await step();
-        } catch (err) {
-          log.warn({ err }, 'job queue close step failed');
+    close() {
+      closing ??= (async () => {
+        clearInterval(timer);
+        // Rows written until now (a drain's provider hangups) reach the runner before it stops: the
+        // pass in progress, then one more. Running jobs are then waited for; the rest stay for the next start.
+        await relay.current;
+        await relayNow();
+        closed = true;
+        const steps: Array<() => Promise<unknown> | undefined> = [() => relay.current, () => runner.close()];
+        for (const step of steps) {
+          try {
+            await step();
+          } catch (err) {
+            log.warn({ err }, 'job queue close step failed');
+          }
         }
-      }
-      for (const job of inFlight.values()) log.warn({ job_name: job.name, job_id: job.jobId }, 'job deferred to the next start');
-      inFlight.clear();
+        for (const job of inFlight.values()) log.warn({ job_name: job.name, job_id: job.jobId }, 'job deferred to the next start');
+        inFlight.clear();
+      })();
+      return closing;
     },
   };
 }
