@@ -21,6 +21,7 @@ import { BurstCall, BurstFailure, type BurstShared } from './burst-call.ts';
 import { markedFrames } from './frame-bank.ts';
 import { Histogram, type Percentiles } from './histogram.ts';
 import { TickClock } from './tick-clock.ts';
+import { TimerWheel } from './timer-wheel.ts';
 
 /** Options of {@link runBurst}. */
 export interface BurstOptions {
@@ -162,7 +163,6 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
 
   const calls: BurstCall[] = [];
   const live = new Set<BurstCall>();
-  const slots: BurstCall[][] = Array.from({ length: SLOTS }, () => []);
   let settled = 0;
   let hangupsUnanswered = 0;
   let finished = false;
@@ -186,6 +186,7 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
   }
 
   const clock = new TickClock(TICK_MS);
+  const wheel = new TimerWheel<BurstCall>(clock, SLOTS);
   const connect = (call: BurstCall, now: number): void => {
     call.phase = 'connecting';
     call.connectAt = now;
@@ -199,7 +200,7 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
         const at = performance.now();
         call.attach(ws, at);
         live.add(call);
-        slots[Math.floor(at - clock.epoch) % SLOTS]!.push(call);
+        wheel.add(call, at);
       },
       () => {
         call.phase = 'closed';
@@ -240,18 +241,11 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
       lastHousekeeping = now;
       housekeeping(now);
     }
-    const span = Math.min(last - first + 1, SLOTS);
-    for (let t = last - span + 1; t <= last; t++) {
-      const slot = slots[(((t - 1) % SLOTS) + SLOTS) % SLOTS]!;
-      let keep = 0;
-      for (let i = 0; i < slot.length; i++) {
-        const call = slot[i]!;
-        if (call.phase !== 'awaiting-echo' && call.phase !== 'echoed') continue;
-        slot[keep++] = call;
-        call.sendDue(now, FRAME_MS);
-      }
-      slot.length = keep;
-    }
+    wheel.sweep(first, last, (call) => {
+      if (call.phase !== 'awaiting-echo' && call.phase !== 'echoed') return false;
+      call.sendDue(now, FRAME_MS);
+      return true;
+    });
   });
 
   const report = setInterval(() => {

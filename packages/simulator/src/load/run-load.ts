@@ -19,6 +19,7 @@ import { markedFrames } from './frame-bank.ts';
 import { Histogram, type Percentiles } from './histogram.ts';
 import { LoadCall, type LoadShared, type WindowCounters } from './load-call.ts';
 import { TickClock } from './tick-clock.ts';
+import { TimerWheel } from './timer-wheel.ts';
 
 /** Options of {@link runLoad}. */
 export interface LoadOptions {
@@ -146,17 +147,17 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     call.failure = reason;
     failures[reason] = (failures[reason] ?? 0) + 1;
   };
-  const slots: LoadCall[][] = Array.from({ length: SLOTS }, () => []);
   const handshaking = new Set<LoadCall>();
   const draining = new Set<LoadCall>();
   const stream = (call: LoadCall, now: number): void => {
     call.phase = 'streaming';
     call.nextDue = now;
-    slots[Math.floor((call.nextDue - clock.epoch) / TICK_MS) % SLOTS]!.push(call);
+    wheel.add(call, call.nextDue);
   };
   let closedCount = 0;
   let established = 0;
   const clock = new TickClock(TICK_MS);
+  const wheel = new TimerWheel<LoadCall>(clock, SLOTS);
 
   const shared: LoadShared = {
     measuring: false,
@@ -244,22 +245,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       stream(call, now);
     }
     // Steady frames: the slots of every tick that passed.
-    const span = Math.min(last - first + 1, SLOTS);
-    for (let t = last - span + 1; t <= last; t++) {
-      const slot = slots[(((t - 1) % SLOTS) + SLOTS) % SLOTS]!;
-      let keep = 0;
-      for (let i = 0; i < slot.length; i++) {
-        const call = slot[i]!;
-        if (call.phase !== 'streaming' && call.phase !== 'handshaking') continue;
-        slot[keep++] = call;
-        while (call.nextDue <= now) {
-          if (shared.measuring) sendLag.record(now - call.nextDue);
-          call.sendFrame(now);
-          call.nextDue += FRAME_MS;
-        }
+    wheel.sweep(first, last, (call) => {
+      if (call.phase !== 'streaming' && call.phase !== 'handshaking') return false;
+      while (call.nextDue <= now) {
+        if (shared.measuring) sendLag.record(now - call.nextDue);
+        call.sendFrame(now);
+        call.nextDue += FRAME_MS;
       }
-      slot.length = keep;
-    }
+      return true;
+    });
   });
 
   // Ramp until every call is streaming, failed or closed.
