@@ -4,19 +4,14 @@ import { getPeerFactory } from '../peers/registry.ts';
 import { formatBurstResult } from '../load/burst-report.ts';
 import { runBurst } from '../load/run-burst.ts';
 import { choice, intOption, numberOption, parseFormat } from './args.ts';
-import { resolveStreamUrl } from './target.ts';
+import { resolveStreamUrl, TARGET_OPTIONS } from './target.ts';
 
 /** `vr3-sim burst`: exit 0 when every call was admitted and echoed. */
 export async function burstCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      url: { type: 'string' },
-      product: { type: 'string' },
-      agent: { type: 'string' },
-      provider: { type: 'string', default: 'cloudonix' },
-      account: { type: 'string', default: 'acme' },
-      format: { type: 'string' },
+      ...TARGET_OPTIONS,
       calls: { type: 'string', default: '100' },
       over: { type: 'string', default: '1' },
       'call-seconds': { type: 'string' },

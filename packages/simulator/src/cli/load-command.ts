@@ -4,19 +4,14 @@ import { getPeerFactory } from '../peers/registry.ts';
 import { formatLoadResult } from '../load/report.ts';
 import { runLoad } from '../load/run-load.ts';
 import { choice, intOption, numberOption, parseFormat } from './args.ts';
-import { resolveStreamUrl } from './target.ts';
+import { resolveStreamUrl, TARGET_OPTIONS } from './target.ts';
 
 /** `vr3-sim load`: exit 0 when the run passed. */
 export async function loadCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      url: { type: 'string' },
-      product: { type: 'string' },
-      agent: { type: 'string' },
-      provider: { type: 'string', default: 'cloudonix' },
-      account: { type: 'string', default: 'acme' },
-      format: { type: 'string' },
+      ...TARGET_OPTIONS,
       calls: { type: 'string', default: '10' },
       ramp: { type: 'string' },
       window: { type: 'string' },

@@ -1,6 +1,16 @@
 import { SimulatorError, SimulatorErrorCode } from '../errors.ts';
 import { streamUrl } from '../setup.ts';
 
+/** The `parseArgs` options naming the stream to call: a URL, or a product and agent, and the provider side. */
+export const TARGET_OPTIONS = {
+  url: { type: 'string' },
+  product: { type: 'string' },
+  agent: { type: 'string' },
+  provider: { type: 'string', default: 'cloudonix' },
+  account: { type: 'string', default: 'acme' },
+  format: { type: 'string' },
+} as const;
+
 /** The stream URL from `--url`, or built from `--product` + `--agent` with the provider's query parameters. */
 export function resolveStreamUrl(values: { url?: string | undefined; product?: string | undefined; agent?: string | undefined }, provider: string, account: string): string {
   if (values.url !== undefined) {
