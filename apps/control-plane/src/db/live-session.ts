@@ -1,4 +1,3 @@
-import { StreamError, StreamErrorCode } from '@vr3/protocol';
 import type pg from 'pg';
 import { execute, query, sql, transaction, type SqlRunner } from './sql.ts';
 
@@ -83,7 +82,7 @@ const LOCK_WAIT_EXTRA_MS = 5_000;
  * another live run of the configuration streams the same session. One short transaction holds a
  * transaction-scoped advisory lock on (configuration, session): two starts of one call on any
  * replicas serialize, and the second sees the first's committed `running` row. Starts of different
- * sessions never wait for each other. Fails with `overloaded` (retryable) when no connection opens
+ * sessions never wait for each other. Fails with `ConnectionWaitError` when no connection opens
  * the transaction within `maxWaitMs`; the lock is waited for at most `maxWaitMs` + 5 s.
  */
 export async function startRunExclusively(
@@ -96,41 +95,17 @@ export async function startRunExclusively(
 ): Promise<ExclusiveStartResult> {
   const lockKey = `${session.telephonyConfigurationId}:${session.sessionId}`;
   const lockTimeout = `${options.maxWaitMs + LOCK_WAIT_EXTRA_MS}ms`;
-  return transactionWithin(pool, options.maxWaitMs, async (client) => {
-    // The subquery sets the transaction's lock timeout before the lock is requested.
-    await execute(client, sql`
-      SELECT pg_advisory_xact_lock(${SESSION_LOCK_CLASS}::int, hashtext(${lockKey}))
-      FROM (SELECT set_config('lock_timeout', ${lockTimeout}, true)) AS "bound"`);
-    const liveRun = await findLiveSessionRun(client, session, runId);
-    if (liveRun) return { outcome: 'duplicate', liveRun };
-    return (await recordStart(client, runId, record, startedAt)) ? { outcome: 'started' } : { outcome: 'ended' };
-  });
-}
-
-/**
- * {@link transaction}, failing with `overloaded` when it has not begun within `maxWaitMs` (every
- * pooled connection busy). A connection that frees up later is handed back unused: its
- * transaction is rolled back before `work` runs.
- */
-async function transactionWithin<T>(pool: pg.Pool, maxWaitMs: number, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  let expired = false;
-  let timer: NodeJS.Timeout | undefined;
-  const waited = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      expired = true;
-      reject(new StreamError(StreamErrorCode.Overloaded, `no database connection within ${maxWaitMs} ms`, { retryable: true }));
-    }, maxWaitMs);
-  });
-  const done = transaction(pool, async (client) => {
-    if (expired) throw new StreamError(StreamErrorCode.Overloaded, 'database connection came after the wait', { retryable: true });
-    clearTimeout(timer);
-    return work(client);
-  });
-  // Once the wait has run out the transaction's outcome has no reader.
-  done.catch(() => undefined);
-  try {
-    return await Promise.race([done, waited]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return transaction(
+    pool,
+    async (client) => {
+      // The subquery sets the transaction's lock timeout before the lock is requested.
+      await execute(client, sql`
+        SELECT pg_advisory_xact_lock(${SESSION_LOCK_CLASS}::int, hashtext(${lockKey}))
+        FROM (SELECT set_config('lock_timeout', ${lockTimeout}, true)) AS "bound"`);
+      const liveRun = await findLiveSessionRun(client, session, runId);
+      if (liveRun) return { outcome: 'duplicate', liveRun };
+      return (await recordStart(client, runId, record, startedAt)) ? { outcome: 'started' } : { outcome: 'ended' };
+    },
+    { maxWaitMs: options.maxWaitMs },
+  );
 }

@@ -55,9 +55,44 @@ export async function execute(runner: SqlRunner, statement: SqlStatement): Promi
   return result.rowCount ?? 0;
 }
 
-/** Runs `work` in one transaction on one pooled connection: committed when it resolves, rolled back when it throws. */
-export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+/** A transaction's connection did not come from the pool within its `maxWaitMs`. */
+export class ConnectionWaitError extends Error {
+  readonly code = 'connection_wait';
+  constructor(maxWaitMs: number) {
+    super(`no database connection within ${maxWaitMs} ms`);
+  }
+}
+
+/** A pooled connection, or {@link ConnectionWaitError} once `maxWaitMs` passed; a connection that comes later is released unused. */
+async function connectWithin(pool: pg.Pool, maxWaitMs: number | undefined): Promise<pg.PoolClient> {
+  if (maxWaitMs === undefined) return pool.connect();
+  let timer: NodeJS.Timeout | undefined;
+  let expired = false;
+  const connecting = pool.connect();
+  const waited = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      expired = true;
+      reject(new ConnectionWaitError(maxWaitMs));
+    }, maxWaitMs);
+  });
+  void connecting.then(
+    (client) => expired && client.release(),
+    () => undefined,
+  );
+  try {
+    return await Promise.race([connecting, waited]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Runs `work` in one transaction on one pooled connection: committed when it resolves, rolled back
+ * when it throws. With `maxWaitMs`, fails with {@link ConnectionWaitError} when no connection is
+ * free that soon, instead of queueing behind the pool.
+ */
+export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, options: { maxWaitMs?: number } = {}): Promise<T> {
+  const client = await connectWithin(pool, options.maxWaitMs);
   try {
     await client.query('BEGIN');
     const result = await work(client);
