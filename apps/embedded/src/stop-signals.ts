@@ -4,8 +4,8 @@ export const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 /**
  * A stop signal this soon after the previous one is the same request, not a second one: a
  * launcher in the terminal's process group may relay the signal the product already received
- * (tsx under `npm start` does when the product is slow to acknowledge it), and one Ctrl-C must
- * not count twice.
+ * (a `tsx` launcher does when the product is slow to acknowledge it), and one Ctrl-C must not
+ * count twice.
  */
 export const SIGNAL_REPEAT_WINDOW_MS = 300;
 
