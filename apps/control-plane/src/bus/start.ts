@@ -10,7 +10,6 @@ import {
 } from '@vr3/protocol';
 import type { ControlPlaneContext } from '../context.ts';
 import {
-  findLiveSessionRun,
   recordStart,
   sessionKeyOf,
   startRunExclusively,
@@ -89,8 +88,8 @@ async function findStartingRun(ctx: ControlPlaneContext, runId: string): Promise
  * and answers with the configuration's stream settings. On a failed validation the `start`
  * metadata (bounded by {@link boundStartMetadata}) is recorded and the run finalized `failed` first.
  * One provider session (session id, else call SID) of a configuration streams once: while another
- * run of it is live the run is finalized `failed`/`duplicate_session` (checked before validation,
- * and again atomically with the move to `running`, see {@link startRunExclusively}).
+ * run of it is live the run is finalized `failed`/`duplicate_session` (checked atomically with the
+ * move to `running`, see {@link startRunExclusively}).
  */
 export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): Promise<RunStartResponse> {
   const req = parseMessage(RunStartRequestSchema, data);
@@ -138,20 +137,17 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
     telephonyConfigurationId: configuration?.id ?? null,
   };
 
-  // Validate first, then record `start` and move to `running` in one update (under the session's
-  // lock when the call is known); a failed validation records `start` before finalizing the run.
+  // Validate first, then record `start` and move to `running` in one update (taking the session's
+  // key when the call is known); a failed validation records `start` before finalizing the run.
   const sessionId = sessionKeyOf(start);
   const session: ProviderSession | undefined =
     configuration && sessionId !== undefined
-      ? { organizationId: run.organizationId, telephonyConfigurationId: configuration.id, sessionId }
+      ? { telephonyConfigurationId: configuration.id, sessionId }
       : undefined;
   const duplicate = async (liveRun: { name: string }): Promise<RunStartResponse> => {
     log.info({ provider: run.mode, live_run: liveRun.name }, 'stream refused: provider session already streaming');
     return fail(StreamErrorCode.DuplicateSession, 'duplicate session', `duplicate session: live run ${liveRun.name}`);
   };
-  // Cheap early refusal (no provider call); the check that holds under races is the one below.
-  const live = session ? await findLiveSessionRun(ctx.pool, session, run.id) : undefined;
-  if (live) return duplicate(live);
   try {
     const { client, ref } = providerTargetFor(ctx, configuration, sessionId);
     await client.validateCall(ref);
@@ -172,7 +168,7 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
   const startedAt = new Date();
   const started = session
     ? await startRunExclusively(ctx.pool, run.id, session, record, startedAt, { maxWaitMs: ctx.config.transactionMaxWaitMs })
-    : { outcome: (await recordStart(ctx.pool, run.id, record, startedAt)) ? ('started' as const) : ('ended' as const) };
+    : { outcome: (await recordStart(ctx.pool, run.id, record, { at: startedAt })) ? ('started' as const) : ('ended' as const) };
   if (started.outcome === 'duplicate') return duplicate(started.liveRun);
   if (started.outcome === 'ended') return { ok: false, error: { code: StreamErrorCode.Internal, message: 'run ended before it started' } };
   log.info({ telephony_configuration_id: configuration?.id }, 'run running');

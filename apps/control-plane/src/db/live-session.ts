@@ -1,15 +1,11 @@
 import type pg from 'pg';
-import { execute, query, sql, transaction, type SqlRunner } from './sql.ts';
+import { execute, query, sql, withConnection, type SqlRunner } from './sql.ts';
 
-/**
- * Class id of the two-key advisory locks on provider sessions (`pg_advisory_xact_lock(int, int)`).
- * The two-key space never meets the one-bigint keys of Prisma's migration lock and the bootstrap lock.
- */
-export const SESSION_LOCK_CLASS = 0x76723373;
+/** Name of the partial unique index that holds one live run per (configuration, session). */
+export const LIVE_SESSION_INDEX = 'workflow_runs_live_session_key';
 
 /** One provider session in an account: the telephony configuration and the provider's call id. */
 export interface ProviderSession {
-  organizationId: string;
   telephonyConfigurationId: string;
   /** `session_id`, else `call_sid`, as `RunStart` records them on `gathered_context`. */
   sessionId: string;
@@ -21,10 +17,7 @@ export function sessionKeyOf(start: { session_id?: string | undefined; call_id?:
   return key === undefined || key === '' ? undefined : key;
 }
 
-/**
- * Another `initialized`/`running` run of the same configuration streaming the same session, if
- * any. Scoped by organization so the `(organization_id, state, created_at)` index bounds the scan.
- */
+/** Another live run of the same configuration streaming the same session, if any. */
 export async function findLiveSessionRun(
   db: SqlRunner,
   session: ProviderSession,
@@ -32,11 +25,10 @@ export async function findLiveSessionRun(
 ): Promise<{ id: string; name: string } | undefined> {
   const rows = await query<{ id: string; name: string }>(db, sql`
     SELECT "id", "name" FROM "workflow_runs"
-    WHERE "organization_id" = ${session.organizationId}
+    WHERE "telephony_configuration_id" = ${session.telephonyConfigurationId}
+      AND "session_key" = ${session.sessionId}
       AND "state" IN ('initialized', 'running')
-      AND "telephony_configuration_id" = ${session.telephonyConfigurationId}
       AND "id" <> ${exceptRunId}
-      AND COALESCE("gathered_context" ->> 'session_id', "gathered_context" ->> 'call_sid') = ${session.sessionId}
     LIMIT 1`);
   return rows[0];
 }
@@ -50,19 +42,31 @@ export interface StartRecord {
   telephonyConfigurationId: string | null;
 }
 
+/** The move to `running` that {@link recordStart} makes with the record. */
+export interface RunningSince {
+  at: Date;
+  /** The provider session it streams: taken in the live-session index by the same update. */
+  sessionKey?: string | undefined;
+}
+
 /**
- * Writes `record` on the run if it is still `initialized`; given `startedAt`, the same update moves
- * it to `running`. False when the run was no longer `initialized` (finalized meanwhile).
+ * Writes `record` on the run if it is still `initialized`; given `running`, the same update moves
+ * it to `running` (and takes its session key). False when the run was no longer `initialized`
+ * (finalized meanwhile). A session key another live run of the configuration holds fails the
+ * update with a unique violation on {@link LIVE_SESSION_INDEX}.
  */
-export async function recordStart(db: SqlRunner, runId: string, record: StartRecord, startedAt?: Date): Promise<boolean> {
-  const running = startedAt === undefined ? sql`` : sql`, "state" = 'running', "started_at" = ${startedAt}::timestamp(3)`;
+export async function recordStart(db: SqlRunner, runId: string, record: StartRecord, running?: RunningSince): Promise<boolean> {
+  const moved =
+    running === undefined
+      ? sql``
+      : sql`, "state" = 'running', "started_at" = ${running.at}::timestamp(3), "session_key" = ${running.sessionKey ?? null}`;
   const changed = await execute(db, sql`
     UPDATE "workflow_runs" SET
       "gathered_context" = ${JSON.stringify(record.gatheredContext)}::jsonb,
       "initial_context" = ${JSON.stringify(record.initialContext)}::jsonb,
       "logs" = ${JSON.stringify(record.logs)}::jsonb,
       "edge_id" = ${record.edgeId},
-      "telephony_configuration_id" = ${record.telephonyConfigurationId}${running}
+      "telephony_configuration_id" = ${record.telephonyConfigurationId}${moved}
     WHERE "id" = ${runId} AND "state" = 'initialized'`);
   return changed > 0;
 }
@@ -74,16 +78,18 @@ export type ExclusiveStartResult =
   /** The run was no longer `initialized` (finalized meanwhile). */
   | { outcome: 'ended' };
 
-/** Longest wait for the session lock beyond the connection wait, in milliseconds. */
-const LOCK_WAIT_EXTRA_MS = 5_000;
+/** Unique violation (SQLSTATE 23505) on the live-session index. */
+function isLiveSessionConflict(err: unknown): boolean {
+  const e = err as { code?: unknown; constraint?: unknown };
+  return e.code === '23505' && e.constraint === LIVE_SESSION_INDEX;
+}
 
 /**
- * Moves a run from `initialized` to `running` (with `record`, which holds the session ids) unless
- * another live run of the configuration streams the same session. One short transaction holds a
- * transaction-scoped advisory lock on (configuration, session): two starts of one call on any
- * replicas serialize, and the second sees the first's committed `running` row. Starts of different
- * sessions never wait for each other. Fails with `ConnectionWaitError` when no connection opens
- * the transaction within `maxWaitMs`; the lock is waited for at most `maxWaitMs` + 5 s.
+ * Moves a run from `initialized` to `running` (with `record`) unless another live run of the
+ * configuration streams the same session: one autocommit update takes the session key, and the
+ * partial unique index {@link LIVE_SESSION_INDEX} refuses a second live holder, so two starts of
+ * one call on any replicas never both run, and starts of different sessions never wait for each
+ * other. Fails with `ConnectionWaitError` when no connection is free within `maxWaitMs`.
  */
 export async function startRunExclusively(
   pool: pg.Pool,
@@ -93,19 +99,16 @@ export async function startRunExclusively(
   startedAt: Date,
   options: { maxWaitMs: number },
 ): Promise<ExclusiveStartResult> {
-  const lockKey = `${session.telephonyConfigurationId}:${session.sessionId}`;
-  const lockTimeout = `${options.maxWaitMs + LOCK_WAIT_EXTRA_MS}ms`;
-  return transaction(
-    pool,
-    async (client) => {
-      // The subquery sets the transaction's lock timeout before the lock is requested.
-      await execute(client, sql`
-        SELECT pg_advisory_xact_lock(${SESSION_LOCK_CLASS}::int, hashtext(${lockKey}))
-        FROM (SELECT set_config('lock_timeout', ${lockTimeout}, true)) AS "bound"`);
-      const liveRun = await findLiveSessionRun(client, session, runId);
+  // A second try covers the holder ending between the refused update and the lookup of its name.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const started = await withConnection(pool, (client) => recordStart(client, runId, record, { at: startedAt, sessionKey: session.sessionId }), options);
+      return started ? { outcome: 'started' } : { outcome: 'ended' };
+    } catch (err) {
+      if (!isLiveSessionConflict(err)) throw err;
+      const liveRun = await findLiveSessionRun(pool, session, runId);
       if (liveRun) return { outcome: 'duplicate', liveRun };
-      return (await recordStart(client, runId, record, startedAt)) ? { outcome: 'started' } : { outcome: 'ended' };
-    },
-    { maxWaitMs: options.maxWaitMs },
-  );
+      if (attempt > 0) throw err;
+    }
+  }
 }

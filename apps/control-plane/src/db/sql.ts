@@ -92,15 +92,31 @@ async function connectWithin(pool: pg.Pool, maxWaitMs: number | undefined): Prom
  * free that soon, instead of queueing behind the pool.
  */
 export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, options: { maxWaitMs?: number } = {}): Promise<T> {
+  return withConnection(
+    pool,
+    async (client) => {
+      await client.query('BEGIN');
+      try {
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    },
+    options,
+  );
+}
+
+/**
+ * Runs `work` on one pooled connection (autocommit), released after. With `maxWaitMs`, fails with
+ * {@link ConnectionWaitError} when no connection is free that soon, instead of queueing behind the pool.
+ */
+export async function withConnection<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, options: { maxWaitMs?: number } = {}): Promise<T> {
   const client = await connectWithin(pool, options.maxWaitMs);
   try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
+    return await work(client);
   } finally {
     client.release();
   }
