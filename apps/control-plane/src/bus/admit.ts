@@ -18,7 +18,7 @@ import { resolveEngine } from '../engines/config.ts';
 import { openEngineSecrets } from '../engines/secrets.ts';
 import { SecretError } from '../errors.ts';
 import { PROVIDER_RULES, isConfigurableProvider } from '../providers/registry.ts';
-import { queryAccount, resolveConfiguration } from '../providers/resolve.ts';
+import { accountOf, matchOf, queryAccount } from '../providers/resolve.ts';
 import type { AdmissionOutcome } from './admission-gate.ts';
 
 /** The first of `names` present in the query with a non-empty value. */
@@ -122,7 +122,12 @@ async function admitStream(ctx: ControlPlaneContext, req: StreamAdmitRequest, lo
   const provider = req.provider;
   const rules = PROVIDER_RULES[provider];
 
-  const agent = await findStreamAgent(ctx.pool, req.agent_uuid.toLowerCase());
+  // Cloudonix names its account (the domain) in the URL: its configuration is matched with the
+  // agent, in the same statement. The others name it in `start` (a query parameter is the
+  // fallback): `RunStart` matches it then.
+  const named = queryAccount(provider, req.query);
+  const wanted = rules.descriptor.accountSource === 'query' ? accountOf(provider, named?.value) : undefined;
+  const agent = await findStreamAgent(ctx.pool, req.agent_uuid.toLowerCase(), wanted?.ok ? { provider, account: wanted.account } : undefined);
   if (!agent) return refuse(StreamErrorCode.AgentNotFound, 'agent not found');
   const { version } = agent;
   const engine = engineOf(ctx, version);
@@ -131,12 +136,9 @@ async function admitStream(ctx: ControlPlaneContext, req: StreamAdmitRequest, lo
     return reject(StreamErrorCode.Internal, 'server error');
   }
 
-  // Cloudonix names its account (the domain) in the URL: the configuration is matched now. The
-  // others name it in `start` (a query parameter is the fallback): `RunStart` matches it then.
-  const named = queryAccount(provider, req.query);
   let configurationId: string | null = null;
-  if (rules.descriptor.accountSource === 'query') {
-    const match = await resolveConfiguration(ctx, agent.organizationId, provider, named?.value);
+  if (wanted) {
+    const match = wanted.ok ? matchOf(agent.configuration, wanted.account) : wanted;
     if (!match.ok) return refuse(match.code, match.message, { agent_id: agent.id });
     configurationId = match.configuration.id;
   }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { ConfigurationRow } from './rows.ts';
 import { query, sql } from './sql.ts';
 
 /** The agent a stream names and the version it runs: what admission needs of them. */
@@ -14,14 +15,24 @@ export interface StreamAgent {
     engine: unknown;
     engineSecretsCiphertext: string | null;
   };
+  /** With an `account` to match: its telephony configuration in the agent's organization, `null` when none. */
+  configuration?: ConfigurationRow | null;
+}
+
+/** A provider account to match in the agent's organization along with the agent. */
+export interface AccountToMatch {
+  provider: string;
+  /** Normalized, as stored in `domain_id`. */
+  account: string;
 }
 
 /**
  * The agent with public UUID `uuid` and the version a new call runs (the published one, else the
- * draft), in one statement; `undefined` when there is no such agent, it is archived, or it has
- * neither version.
+ * draft) — and, given `account`, the telephony configuration of that account in the agent's
+ * organization — in one statement; `undefined` when there is no such agent, it is archived, or it
+ * has neither version.
  */
-export async function findStreamAgent(pool: pg.Pool, uuid: string): Promise<StreamAgent | undefined> {
+export async function findStreamAgent(pool: pg.Pool, uuid: string, account?: AccountToMatch): Promise<StreamAgent | undefined> {
   const rows = await query<{
     id: string;
     uuid: string;
@@ -30,11 +41,13 @@ export async function findStreamAgent(pool: pg.Pool, uuid: string): Promise<Stre
     versionId: string | null;
     engine: unknown;
     engineSecretsCiphertext: string | null;
+    configuration: ConfigurationRow | null;
   }>(
     pool,
     sql`
     SELECT a."id", a."uuid", a."organization_id" AS "organizationId", a."user_id" AS "userId",
-      v."id" AS "versionId", v."engine", v."engine_secrets_ciphertext" AS "engineSecretsCiphertext"
+      v."id" AS "versionId", v."engine", v."engine_secrets_ciphertext" AS "engineSecretsCiphertext",
+      c."configuration"
     FROM "agents" a
     LEFT JOIN LATERAL (
       SELECT "id", "engine", "engine_secrets_ciphertext" FROM "agent_versions"
@@ -42,6 +55,15 @@ export async function findStreamAgent(pool: pg.Pool, uuid: string): Promise<Stre
       ORDER BY ("status" = 'published') DESC, "version" DESC
       LIMIT 1
     ) v ON true
+    LEFT JOIN LATERAL (
+      SELECT json_build_object(
+        'id', "id", 'provider', "provider", 'domainId', "domain_id", 'apiBaseUrl', "api_base_url",
+        'credentialsCiphertext', "credentials_ciphertext", 'settings', "settings"
+      ) AS "configuration"
+      FROM "telephony_configurations"
+      WHERE ${account?.provider ?? null}::text IS NOT NULL AND "organization_id" = a."organization_id"
+        AND "provider" = ${account?.provider ?? null} AND "domain_id" = ${account?.account ?? null}
+    ) c ON true
     WHERE a."uuid" = ${uuid} AND a."archived_at" IS NULL`,
   );
   const row = rows[0];
@@ -52,5 +74,6 @@ export async function findStreamAgent(pool: pg.Pool, uuid: string): Promise<Stre
     organizationId: row.organizationId,
     userId: row.userId,
     version: { id: row.versionId, engine: row.engine, engineSecretsCiphertext: row.engineSecretsCiphertext },
+    ...(account === undefined ? {} : { configuration: row.configuration }),
   };
 }

@@ -19,15 +19,40 @@ export function queryAccount(provider: ConfigurableProviderName, query: Readonly
   return undefined;
 }
 
+/** Why no configuration matches a stream. */
+export type ConfigurationRefusal = { ok: false; code: StreamErrorCode; message: string };
+
 /** Outcome of {@link resolveConfiguration}. */
-export type ConfigurationMatch =
-  | { ok: true; configuration: ConfigurationRow; account: string }
-  | { ok: false; code: StreamErrorCode; message: string };
+export type ConfigurationMatch = { ok: true; configuration: ConfigurationRow; account: string } | ConfigurationRefusal;
 
 /**
- * Finds the telephony configuration of `provider` for account `rawAccount` within an organization:
- * absent → `missing_provider_identifier`; not a valid id or no configuration →
- * `configuration_not_found`; stored without credentials → `configuration_missing_credentials`.
+ * The provider account `rawAccount` names, normalized: absent → `missing_provider_identifier`, not
+ * a valid id → `configuration_not_found`.
+ */
+export function accountOf(provider: ConfigurableProviderName, rawAccount: string | undefined): { ok: true; account: string } | ConfigurationRefusal {
+  const rules = PROVIDER_RULES[provider];
+  if (rawAccount === undefined || rawAccount.trim() === '') {
+    return { ok: false, code: StreamErrorCode.MissingProviderIdentifier, message: `missing ${rules.descriptor.accountParams[0] ?? 'account id'}` };
+  }
+  try {
+    return { ok: true, account: rules.normalizeAccount(rawAccount) };
+  } catch {
+    return { ok: false, code: StreamErrorCode.ConfigurationNotFound, message: 'no matching telephony configuration' };
+  }
+}
+
+/** The match for the configuration stored for `account` (if any): none → `configuration_not_found`; without credentials → `configuration_missing_credentials`. */
+export function matchOf(configuration: ConfigurationRow | null | undefined, account: string): ConfigurationMatch {
+  if (!configuration) return { ok: false, code: StreamErrorCode.ConfigurationNotFound, message: 'no matching telephony configuration' };
+  if (!configuration.credentialsCiphertext) {
+    return { ok: false, code: StreamErrorCode.ConfigurationMissingCredentials, message: 'configuration has no credentials' };
+  }
+  return { ok: true, configuration, account };
+}
+
+/**
+ * Finds the telephony configuration of `provider` for account `rawAccount` within an organization
+ * ({@link accountOf}, then {@link matchOf}).
  */
 export async function resolveConfiguration(
   ctx: Pick<ControlPlaneContext, 'pool'>,
@@ -35,24 +60,12 @@ export async function resolveConfiguration(
   provider: ConfigurableProviderName,
   rawAccount: string | undefined,
 ): Promise<ConfigurationMatch> {
-  const rules = PROVIDER_RULES[provider];
-  if (rawAccount === undefined || rawAccount.trim() === '') {
-    return { ok: false, code: StreamErrorCode.MissingProviderIdentifier, message: `missing ${rules.descriptor.accountParams[0] ?? 'account id'}` };
-  }
-  let account: string;
-  try {
-    account = rules.normalizeAccount(rawAccount);
-  } catch {
-    return { ok: false, code: StreamErrorCode.ConfigurationNotFound, message: 'no matching telephony configuration' };
-  }
+  const named = accountOf(provider, rawAccount);
+  if (!named.ok) return named;
   const [configuration] = await query<ConfigurationRow>(ctx.pool, sql`
     SELECT "id", "provider", "domain_id" AS "domainId", "api_base_url" AS "apiBaseUrl",
            "credentials_ciphertext" AS "credentialsCiphertext", "settings"
     FROM "telephony_configurations"
-    WHERE "organization_id" = ${organizationId} AND "provider" = ${provider} AND "domain_id" = ${account}`);
-  if (!configuration) return { ok: false, code: StreamErrorCode.ConfigurationNotFound, message: 'no matching telephony configuration' };
-  if (!configuration.credentialsCiphertext) {
-    return { ok: false, code: StreamErrorCode.ConfigurationMissingCredentials, message: 'configuration has no credentials' };
-  }
-  return { ok: true, configuration, account };
+    WHERE "organization_id" = ${organizationId} AND "provider" = ${provider} AND "domain_id" = ${named.account}`);
+  return matchOf(configuration, named.account);
 }
