@@ -9,9 +9,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setupProduct, streamUrl } from '@vr3/simulator';
 import { DistributedStack } from '../../tests/harness/distributed.ts';
-import { fetchMetrics, metricValue } from './metrics.ts';
+import { BENCH_METRICS_ENV, fetchMetrics, metricValue } from './metrics.ts';
 import { descendantPids, pinPids } from './processes.ts';
-import { startProduct } from './product.ts';
+import { BENCH_CONNECTION_RATE_ENV, startProduct } from './product.ts';
 
 /** Which deployment. */
 export type BurstMode = 'embedded' | 'distributed';
@@ -59,11 +59,14 @@ const CONTROL_PLANE_ENV = {
   VR3_REAPER_INTERVAL_MS: '5000',
   VR3_PROVIDER_TIMEOUT_MS: '5000',
   VR3_DB_POOL_SIZE: '10',
+  ...BENCH_METRICS_ENV,
 } as const;
 const EDGE_ENV = {
   VR3_HEARTBEAT_INTERVAL_MS: '5000',
   VR3_HANDSHAKE_TIMEOUT_MS: '10000',
   VR3_DRAIN_TIMEOUT_MS: '2000',
+  ...BENCH_METRICS_ENV,
+  ...BENCH_CONNECTION_RATE_ENV,
 } as const;
 
 /** Starts and sets up one deployment. */

@@ -28,9 +28,18 @@ export function metricValue(samples: MetricSample[], name: string, labels: Recor
   return samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
 }
 
-/** Fetches and parses `${baseUrl}/metrics`. */
+/**
+ * The `/metrics` bearer token of every process the benches start (`VR3_METRICS_TOKEN`: the product
+ * answers 401 without one); {@link BENCH_METRICS_ENV} sets it.
+ */
+export const BENCH_METRICS_TOKEN = 'vr3-bench-metrics-token-0123456789';
+/** Environment of a benched process: its `/metrics` token. */
+export const BENCH_METRICS_ENV = Object.freeze({ VR3_METRICS_TOKEN: BENCH_METRICS_TOKEN });
+
+/** Fetches and parses `${baseUrl}/metrics` (with {@link BENCH_METRICS_TOKEN}). */
 export async function fetchMetrics(baseUrl: string): Promise<MetricSample[]> {
-  const res = await fetch(`${baseUrl}/metrics`);
+  const res = await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } });
+  if (res.status !== 200) throw new Error(`${baseUrl}/metrics: HTTP ${res.status}`);
   return parseMetrics(await res.text());
 }
 

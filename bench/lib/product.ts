@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setupProduct } from '@vr3/simulator';
 import WebSocket from 'ws';
+import { BENCH_METRICS_ENV } from './metrics.ts';
 import { spawnOnCore, stopProcess, waitForLine } from './processes.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -49,6 +50,13 @@ export interface StartProductOptions {
   engine?: Record<string, unknown>;
 }
 
+/**
+ * The per-address connection rate of the benched processes: unbounded in practice, since the one
+ * load generator address stands for many providers' media servers (the product's default, 50 a
+ * second with bursts of 200, would refuse a burst scenario's calls with 1013).
+ */
+export const BENCH_CONNECTION_RATE_ENV = Object.freeze({ VR3_CONNECTIONS_PER_SECOND_PER_ADDRESS: '1000000', VR3_CONNECTION_BURST_PER_ADDRESS: '1000000' });
+
 /** Starts the product and sets it up; the data dir is removed on stop. */
 export async function startProduct(o: StartProductOptions): Promise<BenchProduct> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vr3-bench-'));
@@ -62,6 +70,9 @@ export async function startProduct(o: StartProductOptions): Promise<BenchProduct
     VR3_BOOTSTRAP_API_KEY: apiKey,
     VR3_ALLOW_INSECURE_PROVIDER_URLS: 'true',
     VR3_DRAIN_TIMEOUT_MS: '2000',
+    ...BENCH_METRICS_ENV,
+    // The load generator is one source address standing for many providers' media servers.
+    ...BENCH_CONNECTION_RATE_ENV,
     LOG_LEVEL: o.logLevel ?? 'info',
     ...o.env,
   };

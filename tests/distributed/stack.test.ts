@@ -5,7 +5,7 @@ import { sine } from '@vr3/codec/testing';
 import { startTestBot } from '@vr3/engine-bridge/testing';
 import { CloudonixMediaClient, startFakeCloudonixApi, type FakeCloudonixApi } from '@vr3/providers/testing';
 import { DOMAIN, finalRun, setupCloudonix, startCall, type CloudonixSetup, type LiveCall } from '../harness/cloudonix.ts';
-import { DistributedStack, STACK_TIMINGS, tcpPeerPorts, type ServiceProcess } from '../harness/distributed.ts';
+import { DistributedStack, METRICS_AUTH, STACK_TIMINGS, tcpPeerPorts, type ServiceProcess } from '../harness/distributed.ts';
 
 const TOKEN = `cx-token-${randomUUID()}`;
 let stack: DistributedStack;
@@ -40,7 +40,7 @@ async function echoes(call: LiveCall): Promise<number> {
 const deleted = (session: string) => api.requests.some((r) => r.method === 'DELETE' && r.path === `/customers/self/domains/${DOMAIN}/sessions/${session}`);
 const run = async (id: string) => (await stack.api('GET', `/runs/${id}`)).body;
 const metric = async (p: ServiceProcess, name: string): Promise<number> => {
-  const text = await (await fetch(`${p.baseUrl}/metrics`)).text();
+  const text = await (await fetch(`${p.baseUrl}/metrics`, METRICS_AUTH)).text();
   return text
     .split('\n')
     .filter((l) => l.startsWith(name))
@@ -115,11 +115,11 @@ describe('distributed stack: 2 control-planes, 2 media-edges, NATS, PostgreSQL, 
       expect((await fetch(`${p.baseUrl}/healthz`)).status).toBe(200);
       expect((await fetch(`${p.baseUrl}/readyz`)).status).toBe(200);
     }
-    const edgeMetrics = await (await fetch(`${stack.edges[0]!.baseUrl}/metrics`)).text();
+    const edgeMetrics = await (await fetch(`${stack.edges[0]!.baseUrl}/metrics`, METRICS_AUTH)).text();
     for (const name of ['vr3_media_edge_active_calls', 'vr3_media_edge_handshake_seconds_bucket', 'vr3_media_edge_frames_in_total', 'vr3_media_edge_frames_out_total', 'vr3_media_edge_close_codes_total', 'vr3_media_edge_bus_request_seconds_bucket']) {
       expect(edgeMetrics).toContain(name);
     }
-    const cpMetrics = await (await fetch(`${stack.controlPlanes[1]!.baseUrl}/metrics`)).text();
+    const cpMetrics = await (await fetch(`${stack.controlPlanes[1]!.baseUrl}/metrics`, METRICS_AUTH)).text();
     for (const name of [
       'vr3_control_plane_active_runs',
       'vr3_control_plane_bus_handled_seconds_bucket',
@@ -136,7 +136,7 @@ describe('distributed stack: 2 control-planes, 2 media-edges, NATS, PostgreSQL, 
   it('measures handshake (socket open → running) and NATS request latency across processes', async () => {
     const edge = stack.edges[1]!;
     const histogram = async (name: string, labels = '') => {
-      const text = await (await fetch(`${edge.baseUrl}/metrics`)).text();
+      const text = await (await fetch(`${edge.baseUrl}/metrics`, METRICS_AUTH)).text();
       const buckets = new Map<number, number>();
       let sum = 0;
       let count = 0;

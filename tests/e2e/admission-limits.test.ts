@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudonixMediaClient, startFakeCloudonixApi, type FakeCloudonixApi } from '@vr3/providers/testing';
 import { runCall, tone } from '@vr3/simulator';
-import { eventually, ProductProcess } from '../harness/product.ts';
+import { eventually, METRICS_AUTH, ProductProcess } from '../harness/product.ts';
 import { DOMAIN, finalRun, setupCloudonix, type CloudonixSetup } from '../harness/cloudonix.ts';
 
 const TOKEN = `cx-token-${randomUUID()}`;
@@ -40,7 +40,7 @@ afterAll(async () => {
 const activeCalls = async (): Promise<number> => (await product.api('GET', `/users/${userId}/quota`)).body.usage.active_calls;
 
 async function refusedMetric(code: string): Promise<number> {
-  const text = await (await fetch(`${product.baseUrl}/metrics`)).text();
+  const text = await (await fetch(`${product.baseUrl}/metrics`, METRICS_AUTH)).text();
   const line = text.split('\n').find((l) => l.startsWith(`vr3_media_edge_streams_refused_total{code="${code}"}`));
   return line === undefined ? 0 : Number(line.split(' ').pop());
 }

@@ -28,7 +28,7 @@ import {
   type RecordedRequest,
 } from '@vr3/providers/testing';
 import { DOMAIN } from './cloudonix.ts';
-import { eventually, ProductProcess, type ProductOptions } from './product.ts';
+import { eventually, METRICS_AUTH, ProductProcess, type ProductOptions } from './product.ts';
 import { ACCOUNT_FIELD } from './providers.ts';
 
 export { finalRun } from './cloudonix.ts';
@@ -309,7 +309,7 @@ export async function runEvents(product: ProductProcess, runId: string): Promise
 
 /** The text of the product's `/metrics`. */
 export async function metricsText(product: ProductProcess): Promise<string> {
-  const res = await fetch(`${product.baseUrl}/metrics`);
+  const res = await fetch(`${product.baseUrl}/metrics`, METRICS_AUTH);
   if (res.status !== 200) throw new Error(`/metrics: ${res.status}`);
   return res.text();
 }

@@ -12,6 +12,11 @@ const MAINS = {
   'media-edge': path.join(ROOT, 'apps/media-edge/src/main.ts'),
 } as const;
 
+/** The `/metrics` bearer token of every process of a {@link DistributedStack} (`VR3_METRICS_TOKEN`). */
+export const METRICS_TOKEN = 'vr3-test-metrics-token-0123456789';
+/** `fetch` options that read `/metrics` with {@link METRICS_TOKEN}. */
+export const METRICS_AUTH = Object.freeze({ headers: Object.freeze({ authorization: `Bearer ${METRICS_TOKEN}` }) });
+
 /** Which distributed app a {@link ServiceProcess} runs. */
 export type ServiceKind = keyof typeof MAINS;
 
@@ -191,6 +196,7 @@ export class DistributedStack {
       VR3_PROVIDER_TIMEOUT_MS: '1000',
       VR3_SHUTDOWN_TIMEOUT_MS: '5000',
       VR3_DB_POOL_SIZE: '5',
+      VR3_METRICS_TOKEN: METRICS_TOKEN,
       LOG_LEVEL: 'info',
       ...this.options.controlPlaneEnv,
       ...extra,
@@ -205,6 +211,7 @@ export class DistributedStack {
       VR3_HEARTBEAT_INTERVAL_MS: String(STACK_TIMINGS.heartbeatIntervalMs),
       VR3_DRAIN_TIMEOUT_MS: String(STACK_TIMINGS.drainTimeoutMs),
       VR3_HANDSHAKE_TIMEOUT_MS: '3000',
+      VR3_METRICS_TOKEN: METRICS_TOKEN,
       LOG_LEVEL: 'info',
       ...this.options.edgeEnv,
       ...extra,

@@ -8,6 +8,11 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = path.join(ROOT, 'apps/embedded/src/main.ts');
 
+/** The `/metrics` bearer token every product the harness starts has (`VR3_METRICS_TOKEN`), unless a test sets its own. */
+export const METRICS_TOKEN = 'vr3-test-metrics-token-0123456789';
+/** `fetch` options that read `/metrics` with {@link METRICS_TOKEN}. */
+export const METRICS_AUTH = Object.freeze({ headers: Object.freeze({ authorization: `Bearer ${METRICS_TOKEN}` }) });
+
 /** A fresh data dir the database server (another OS user) can traverse. */
 export function makeDataDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vr3-e2e-'));
@@ -53,6 +58,7 @@ export class ProductProcess {
       VR3_ALLOW_INSECURE_PROVIDER_URLS: 'true',
       VR3_HANDSHAKE_TIMEOUT_MS: '1500',
       VR3_DRAIN_TIMEOUT_MS: '2000',
+      VR3_METRICS_TOKEN: METRICS_TOKEN,
       LOG_LEVEL: 'info',
       ...options.env,
     };

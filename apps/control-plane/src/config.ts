@@ -1,8 +1,12 @@
 /** Tunables of the control-plane. Apps read the environment; this package only takes values. */
 export interface ControlPlaneConfig {
   /**
-   * Accept `http://` (not only `https://`) provider API base URLs on telephony configurations.
-   * For local stand-ins and tests only; the embedded app sets it from VR3_ALLOW_INSECURE_PROVIDER_URLS.
+   * Accept provider API base URLs that are `http://` or whose host is (or resolves to) a loopback,
+   * private, link-local, CGNAT, unspecified, multicast, reserved or cloud metadata address, and let
+   * provider REST calls connect to such addresses. Off: `https://` only, the host is resolved when
+   * a URL is saved (every address must be public) and again by each provider call on the address it
+   * connects to. For local stand-ins and tests only; the apps set it from
+   * VR3_ALLOW_INSECURE_PROVIDER_URLS.
    */
   allowInsecureProviderUrls: boolean;
   /** Timeout of one provider REST call (session validation, hangup, transfer), in milliseconds. */

@@ -1,5 +1,6 @@
 import type { EngineCatalog } from '@vr3/agent';
 import type { Bus } from '@vr3/protocol';
+import type { ResolveHost } from '@vr3/providers';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { AdmissionGate } from './bus/admission-gate.ts';
@@ -20,6 +21,8 @@ export interface ControlPlaneContext {
   jobs: JobQueue;
   config: ControlPlaneConfig;
   providerClients: ProviderClientFactory;
+  /** Resolver of provider API host names (save-time check and provider clients); `undefined`: `dns.lookup`. */
+  resolveProviderHost: ResolveHost | undefined;
   /** The registered agent engines' specs: validate configurations, name their secret fields. */
   engines: EngineCatalog;
   /** Bounds the stream admissions handled at once, counts their outcomes. */

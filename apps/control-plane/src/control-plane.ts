@@ -1,5 +1,6 @@
 import type { EngineCatalog } from '@vr3/agent';
 import type { Bus } from '@vr3/protocol';
+import type { ResolveHost } from '@vr3/providers';
 import type { Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
@@ -36,6 +37,12 @@ export interface ControlPlaneOptions {
   config?: Partial<ControlPlaneConfig>;
   /** Provider REST client factory; tests point it at fakes. Default: `createCloudonixApiClient`. */
   providerClients?: ProviderClientFactory;
+  /**
+   * Resolver of provider API host names, when a URL is saved and when a provider client connects.
+   * Default: `dns.lookup` with `all: true`. A test hook (a stub simulates DNS answers, e.g. a
+   * rebinding host); not an operator setting.
+   */
+  resolveProviderHost?: ResolveHost;
   /**
    * Record edge heartbeats in `media_edges` and run the stale-run reaper (`edgeLostAfterMs`,
    * `reaperIntervalMs`, `initializedRunTimeoutMs`). Both apps pass it: the distributed replica
@@ -82,6 +89,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     jobs: options.jobs ?? createInProcessJobQueue({ logger: options.logger }),
     config,
     providerClients: options.providerClients ?? defaultProviderClients,
+    resolveProviderHost: options.resolveProviderHost,
     engines: options.engines,
     admissions: new AdmissionGate(config.maxPendingAdmissions, options.metrics),
   };

@@ -10,11 +10,13 @@ export const API_ERRORS = {
   unknown_engine: 400,
   invalid_engine_config: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   agent_not_found: 404,
   telephony_configuration_not_found: 404,
   run_not_found: 404,
   user_not_found: 404,
+  api_key_not_found: 404,
   configuration_exists: 409,
   run_already_ended: 409,
   agent_archived: 409,
@@ -23,6 +25,9 @@ export const API_ERRORS = {
   invalid_account_id: 422,
   invalid_api_base_url: 422,
   insecure_api_base_url: 422,
+  disallowed_api_base_url: 422,
+  unresolvable_api_base_url: 422,
+  credentials_required: 422,
   no_draft_version: 422,
   payload_too_large: 413,
   internal: 500,
@@ -92,6 +97,24 @@ export type BootstrapErrorCode = (typeof BootstrapErrorCode)[keyof typeof Bootst
 
 /** The first-start bootstrap was given unusable input. */
 export class BootstrapError extends Vr3Error<BootstrapErrorCode> {}
+
+/** Codes of {@link OperatorError}. */
+export const OperatorErrorCode = {
+  /** No organization has the given id or name. */
+  OrganizationNotFound: 'organization_not_found',
+  /** No `--org` was given and the database holds several organizations (or none). */
+  OrganizationAmbiguous: 'organization_ambiguous',
+  /** A user with the admin email already exists (emails are unique across organizations). */
+  EmailTaken: 'email_taken',
+  /** An operator argument is missing or malformed. */
+  InvalidArgument: 'invalid_argument',
+} as const;
+
+/** One of {@link OperatorErrorCode}. */
+export type OperatorErrorCode = (typeof OperatorErrorCode)[keyof typeof OperatorErrorCode];
+
+/** An operator command (`npm run operator`) cannot be carried out. Never retryable. */
+export class OperatorError extends Vr3Error<OperatorErrorCode> {}
 
 /** Codes of {@link ProviderActionError}. */
 export const ProviderActionErrorCode = {

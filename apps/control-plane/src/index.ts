@@ -3,6 +3,8 @@ export { DEFAULT_CONTROL_PLANE_CONFIG, type ControlPlaneConfig } from './config.
 export { createPrisma, type CreatePrismaOptions, type Db } from './db/prisma.ts';
 export { migrateDatabase, MIGRATION_LOCK_KEY, type MigrateOptions, type MigrateResult } from './db/migrate.ts';
 export { ensureBootstrap, MIN_BOOTSTRAP_API_KEY_LENGTH, type BootstrapOptions, type BootstrapResult } from './db/bootstrap.ts';
+export { createOrganization, mintAdminKey, listOrganizations, type CreateOrganizationInput, type MintAdminKeyInput, type MintedAdminKey } from './operator/organizations.ts';
+export { parseOperatorArgs, runOperatorCommand, OPERATOR_USAGE, type OperatorCommand } from './operator/cli.ts';
 export { failActiveRuns, finalizeRun, type FailActiveRunsOptions, type FinalizeRunInput, type FinalizeRunResult } from './db/runs.ts';
 export { parseSecretKey, sealSecret, openSecret, SECRET_KEY_BYTES } from './crypto/secrets.ts';
 export { generateApiKey, hashApiKey, API_KEY_PREFIX } from './crypto/api-keys.ts';
@@ -22,6 +24,8 @@ export {
   JobQueueErrorCode,
   MigrationError,
   MigrationErrorCode,
+  OperatorError,
+  OperatorErrorCode,
   ProviderActionError,
   ProviderActionErrorCode,
   RunEventsError,

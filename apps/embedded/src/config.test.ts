@@ -51,3 +51,50 @@ describe('derived timeouts', () => {
     expect(() => loadConfig({ ...base, VR3_INITIALIZED_RUN_TIMEOUT_MS: '5000' })).toThrow(/VR3_INITIALIZED_RUN_TIMEOUT_MS/);
   });
 });
+
+describe('public endpoint limits and metrics access', () => {
+  it('default to the media-edge defaults; /metrics closed until a token is set or it is opened', () => {
+    expect(loadConfig({})).toMatchObject({
+      connectionsPerSecondPerAddress: 50,
+      connectionBurstPerAddress: 200,
+      maxInboundFramesPerSecond: 500,
+      inboundFrameBurst: 1_000,
+      httpLimits: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 5_000 },
+      metrics: { kind: 'closed' },
+      publicUrl: null,
+    });
+    expect(loadConfig({ VR3_METRICS_PUBLIC: 'true' }).metrics).toEqual({ kind: 'public' });
+  });
+
+  it('reads every variable', () => {
+    const c = loadConfig({
+      VR3_CONNECTIONS_PER_SECOND_PER_ADDRESS: '5',
+      VR3_CONNECTION_BURST_PER_ADDRESS: '20',
+      VR3_MAX_INBOUND_FRAMES_PER_SECOND: '300',
+      VR3_INBOUND_FRAME_BURST: '600',
+      VR3_HTTP_HEADERS_TIMEOUT_MS: '5000',
+      VR3_HTTP_REQUEST_TIMEOUT_MS: '20000',
+      VR3_HTTP_KEEP_ALIVE_TIMEOUT_MS: '61000',
+      VR3_MAX_CONNECTIONS: '2000',
+      VR3_METRICS_TOKEN: 'prometheus-scrape-token',
+      VR3_PUBLIC_URL: 'wss://voice.example.com',
+    });
+    expect(c).toMatchObject({
+      connectionsPerSecondPerAddress: 5,
+      connectionBurstPerAddress: 20,
+      maxInboundFramesPerSecond: 300,
+      inboundFrameBurst: 600,
+      httpLimits: { headersTimeoutMs: 5_000, requestTimeoutMs: 20_000, keepAliveTimeoutMs: 61_000, maxConnections: 2_000 },
+      metrics: { kind: 'token', token: 'prometheus-scrape-token' },
+      publicUrl: 'wss://voice.example.com',
+    });
+  });
+
+  it('refuses bad values naming the variable', () => {
+    expect(() => loadConfig({ VR3_METRICS_TOKEN: 'short' })).toThrow(/VR3_METRICS_TOKEN/);
+    expect(() => loadConfig({ VR3_METRICS_TOKEN: 'prometheus-scrape-token', VR3_METRICS_PUBLIC: 'true' })).toThrow(/VR3_METRICS_PUBLIC/);
+    expect(() => loadConfig({ VR3_HTTP_HEADERS_TIMEOUT_MS: '40000' })).toThrow(/VR3_HTTP_REQUEST_TIMEOUT_MS/);
+    expect(() => loadConfig({ VR3_PUBLIC_URL: 'voice.example.com' })).toThrow(/VR3_PUBLIC_URL/);
+    expect(() => loadConfig({ VR3_INBOUND_FRAME_BURST: '0' })).toThrow(/VR3_INBOUND_FRAME_BURST/);
+  });
+});

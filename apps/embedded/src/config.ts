@@ -1,6 +1,17 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, envBool, envInt, parseEnv } from '@vr3/env';
+import {
+  DEFAULT_HTTP_LIMITS,
+  DEFAULT_MEDIA_EDGE_CONFIG,
+  httpLimitsProblem,
+  isPublicBaseUrl,
+  metricsAccess,
+  MIN_METRICS_TOKEN_LENGTH,
+  type HttpServerLimits,
+  type MetricsAccess,
+} from '@vr3/media-edge';
+import { DEFAULT_ACCEPT_HANDLES } from '@vr3/media-edge';
 
 export { ConfigError };
 
@@ -43,6 +54,23 @@ export const EMBEDDED_DEFAULTS = {
   dbPoolSize: 30,
   /** VR3_MAX_PENDING_ADMISSIONS: admissions awaiting their answer (the media-edge's default); a further stream closes 1013. */
   maxPendingAdmissions: 256,
+  /** VR3_ACCEPT_HANDLES: extra accept handles on the listening socket (the media-edge's default; 0: the server's own only). */
+  acceptHandles: DEFAULT_ACCEPT_HANDLES,
+  /** VR3_CONNECTIONS_PER_SECOND_PER_ADDRESS: new connections per second from one source address, sustained (the media-edge's default); beyond it 1013. */
+  connectionsPerSecondPerAddress: DEFAULT_MEDIA_EDGE_CONFIG.connectionsPerSecondPerAddress,
+  /** VR3_CONNECTION_BURST_PER_ADDRESS: new connections from one source address at once (the media-edge's default). */
+  connectionBurstPerAddress: DEFAULT_MEDIA_EDGE_CONFIG.connectionBurstPerAddress,
+  /** VR3_MAX_INBOUND_FRAMES_PER_SECOND: frames per second one call may send, sustained; beyond it the stream is cut off (1008). */
+  maxInboundFramesPerSecond: DEFAULT_MEDIA_EDGE_CONFIG.maxInboundFramesPerSecond,
+  /** VR3_INBOUND_FRAME_BURST: frames one call may send at once above that rate. */
+  inboundFrameBurst: DEFAULT_MEDIA_EDGE_CONFIG.inboundFrameBurst,
+  /**
+   * VR3_HTTP_HEADERS_TIMEOUT_MS (10 s), VR3_HTTP_REQUEST_TIMEOUT_MS (30 s),
+   * VR3_HTTP_KEEP_ALIVE_TIMEOUT_MS (5 s), VR3_MAX_CONNECTIONS (5000): the HTTP server's limits.
+   */
+  httpLimits: DEFAULT_HTTP_LIMITS,
+  /** VR3_PUBLIC_URL: the base URL providers reach the product at (`wss://host`); unset, upgrade signatures are not checked. */
+  publicUrl: null as string | null,
   /** LOG_LEVEL: pino level. */
   logLevel: 'info',
 } as const;
@@ -62,7 +90,22 @@ const EnvSchema = z.object({
   VR3_REAPER_INTERVAL_MS: envInt('VR3_REAPER_INTERVAL_MS', 50),
   VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS: envInt('VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS', 1),
   VR3_MAX_PENDING_ADMISSIONS: envInt('VR3_MAX_PENDING_ADMISSIONS', 1),
+  VR3_ACCEPT_HANDLES: envInt('VR3_ACCEPT_HANDLES', 0),
   VR3_DB_POOL_SIZE: envInt('VR3_DB_POOL_SIZE', 2),
+  VR3_CONNECTIONS_PER_SECOND_PER_ADDRESS: envInt('VR3_CONNECTIONS_PER_SECOND_PER_ADDRESS', 1),
+  VR3_CONNECTION_BURST_PER_ADDRESS: envInt('VR3_CONNECTION_BURST_PER_ADDRESS', 1),
+  VR3_MAX_INBOUND_FRAMES_PER_SECOND: envInt('VR3_MAX_INBOUND_FRAMES_PER_SECOND', 50),
+  VR3_INBOUND_FRAME_BURST: envInt('VR3_INBOUND_FRAME_BURST', 1),
+  VR3_HTTP_HEADERS_TIMEOUT_MS: envInt('VR3_HTTP_HEADERS_TIMEOUT_MS', 100),
+  VR3_HTTP_REQUEST_TIMEOUT_MS: envInt('VR3_HTTP_REQUEST_TIMEOUT_MS', 100),
+  VR3_HTTP_KEEP_ALIVE_TIMEOUT_MS: envInt('VR3_HTTP_KEEP_ALIVE_TIMEOUT_MS', 0),
+  VR3_MAX_CONNECTIONS: envInt('VR3_MAX_CONNECTIONS', 1),
+  VR3_METRICS_TOKEN: z.string().min(MIN_METRICS_TOKEN_LENGTH, `VR3_METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters`).optional(),
+  VR3_METRICS_PUBLIC: envBool,
+  VR3_PUBLIC_URL: z
+    .string()
+    .refine(isPublicBaseUrl, 'VR3_PUBLIC_URL must be a wss, ws, https or http URL with a host and no path (wss://voice.example.com)')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -85,7 +128,17 @@ export interface EmbeddedConfig {
   reaperIntervalMs: number;
   maxPendingHandshakesPerAddress: number;
   maxPendingAdmissions: number;
+  acceptHandles: number;
   dbPoolSize: number;
+  connectionsPerSecondPerAddress: number;
+  connectionBurstPerAddress: number;
+  maxInboundFramesPerSecond: number;
+  inboundFrameBurst: number;
+  httpLimits: HttpServerLimits;
+  /** Who may read `/metrics`: VR3_METRICS_TOKEN holders, anyone (VR3_METRICS_PUBLIC=true), or nobody (neither: 401). */
+  metrics: MetricsAccess;
+  /** VR3_PUBLIC_URL: the base URL providers reach the product at, or null. */
+  publicUrl: string | null;
   logLevel: string;
 }
 
@@ -93,6 +146,17 @@ export interface EmbeddedConfig {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig {
   const e = parseEnv(EnvSchema, env);
   const d = EMBEDDED_DEFAULTS;
+  const httpLimits: HttpServerLimits = {
+    headersTimeoutMs: e.VR3_HTTP_HEADERS_TIMEOUT_MS ?? d.httpLimits.headersTimeoutMs,
+    requestTimeoutMs: e.VR3_HTTP_REQUEST_TIMEOUT_MS ?? d.httpLimits.requestTimeoutMs,
+    keepAliveTimeoutMs: e.VR3_HTTP_KEEP_ALIVE_TIMEOUT_MS ?? d.httpLimits.keepAliveTimeoutMs,
+    maxConnections: e.VR3_MAX_CONNECTIONS ?? d.httpLimits.maxConnections,
+  };
+  const httpProblem = httpLimitsProblem(httpLimits);
+  if (httpProblem !== null) throw new ConfigError(`invalid environment: ${httpProblem}`);
+  if (e.VR3_METRICS_TOKEN !== undefined && e.VR3_METRICS_PUBLIC) {
+    throw new ConfigError('invalid environment: VR3_METRICS_PUBLIC: cannot be true together with VR3_METRICS_TOKEN');
+  }
   const handshakeTimeoutMs = e.VR3_HANDSHAKE_TIMEOUT_MS ?? d.handshakeTimeoutMs;
   const providerTimeoutMs = e.VR3_PROVIDER_TIMEOUT_MS ?? d.providerTimeoutMs;
   const runStartTimeoutMs = providerTimeoutMs + d.runStartMarginMs;
@@ -119,7 +183,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig
     reaperIntervalMs: e.VR3_REAPER_INTERVAL_MS ?? d.reaperIntervalMs,
     maxPendingHandshakesPerAddress: e.VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS ?? d.maxPendingHandshakesPerAddress,
     maxPendingAdmissions: e.VR3_MAX_PENDING_ADMISSIONS ?? d.maxPendingAdmissions,
+    acceptHandles: e.VR3_ACCEPT_HANDLES ?? d.acceptHandles,
     dbPoolSize: e.VR3_DB_POOL_SIZE ?? d.dbPoolSize,
+    connectionsPerSecondPerAddress: e.VR3_CONNECTIONS_PER_SECOND_PER_ADDRESS ?? d.connectionsPerSecondPerAddress,
+    connectionBurstPerAddress: e.VR3_CONNECTION_BURST_PER_ADDRESS ?? d.connectionBurstPerAddress,
+    maxInboundFramesPerSecond: e.VR3_MAX_INBOUND_FRAMES_PER_SECOND ?? d.maxInboundFramesPerSecond,
+    inboundFrameBurst: e.VR3_INBOUND_FRAME_BURST ?? d.inboundFrameBurst,
+    httpLimits,
+    metrics: metricsAccess(e.VR3_METRICS_TOKEN, e.VR3_METRICS_PUBLIC),
+    publicUrl: e.VR3_PUBLIC_URL ?? d.publicUrl,
     logLevel: e.LOG_LEVEL ?? EMBEDDED_DEFAULTS.logLevel,
   };
 }

@@ -67,14 +67,14 @@ function onStopSignal(signal: NodeJS.Signals): void {
 for (const signal of STOP_SIGNALS) process.on(signal, onStopSignal);
 
 try {
-  product = await startProduct(config, logger, { signal: startUp.signal });
-  if (product.createdApiKey) {
-    // Printed once, on the terminal only: the key is stored hashed and cannot be shown again.
-    process.stdout.write(
-      `\nVR3 admin API key (shown once, store it now):\n\n  ${product.createdApiKey}\n\n` +
-        `Use it as: Authorization: Bearer <key>\n\n`,
-    );
-  }
+  product = await startProduct(config, logger, {
+    signal: startUp.signal,
+    // Printed once, on the terminal only: the key is stored hashed (after this returned) and cannot
+    // be shown again. A start that fails before this stores no key: the next one prints one.
+    onApiKeyCreated: (key) => {
+      process.stdout.write(`\nVR3 admin API key (shown once, store it now):\n\n  ${key}\n\nUse it as: Authorization: Bearer <key>\n\n`);
+    },
+  });
   // A stop asked for after start-up's last step.
   if (startUp.signal.aborted) stop(product);
 } catch (err) {

@@ -1,4 +1,3 @@
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
@@ -13,7 +12,7 @@ import {
   migrateDatabase,
   parseSecretKey,
 } from '@vr3/control-plane';
-import { createMediaEdge, createProductEngines } from '@vr3/media-edge';
+import { addAcceptHandles, createLimitedHttpServer, createMediaEdge, createProductEngines, METRICS_UNAUTHORIZED, metricsAuthorized } from '@vr3/media-edge';
 import { EngineCatalog } from '@vr3/agent';
 import { echoEngineSpec } from '@vr3/engine-echo';
 import { bridgeEngineSpec } from '@vr3/engine-bridge/spec';
@@ -29,7 +28,10 @@ const MIGRATIONS_DIR = fileURLToPath(new URL('../../../prisma/migrations', impor
 /** A running embedded product. */
 export interface Product {
   port: number;
-  /** The API key created on this start (first start without VR3_BOOTSTRAP_API_KEY), else undefined. */
+  /**
+   * The admin API key minted on this start (no usable key existed and VR3_BOOTSTRAP_API_KEY is unset),
+   * else undefined. It was handed to {@link StartOptions.onApiKeyCreated} before it was stored.
+   */
   createdApiKey: string | undefined;
   /**
    * Graceful stop: refuse new streams, let live calls run up to the drain timeout, end the rest
@@ -44,6 +46,12 @@ export interface Product {
 export interface StartOptions {
   /** Aborting it stops start-up at its next step and undoes what was started (database included). */
   signal?: AbortSignal;
+  /**
+   * Shows a minted admin API key (print it: it is stored hashed). Called once the product listens,
+   * as start-up's last step, and the key is stored only after it returned: a start that fails
+   * earlier (port taken, database error) stores no key, so the next start mints and shows one.
+   */
+  onApiKeyCreated?: (key: string) => void;
 }
 
 /** Runs `steps` in order, every one even if an earlier one fails; rethrows the first failure. */
@@ -86,7 +94,6 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger, optio
     cleanup.push(() => prisma.$disconnect());
 
     const secretKey = parseSecretKey(config.secretKey ?? readOrCreateSecret(config.dataDir, 'secret.key', 32));
-    const boot = await ensureBootstrap(prisma, config.bootstrapApiKey ? { apiKey: config.bootstrapApiKey } : {});
 
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics });
@@ -131,7 +138,17 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger, optio
       bus,
       logger: logger.child({ component: 'media-edge' }),
       edgeId: `embedded-${process.pid}`,
-      config: { handshakeTimeoutMs: config.handshakeTimeoutMs, runStartTimeoutMs: config.runStartTimeoutMs, maxPendingHandshakesPerAddress: config.maxPendingHandshakesPerAddress, maxPendingAdmissions: config.maxPendingAdmissions },
+      config: {
+        handshakeTimeoutMs: config.handshakeTimeoutMs,
+        runStartTimeoutMs: config.runStartTimeoutMs,
+        maxPendingHandshakesPerAddress: config.maxPendingHandshakesPerAddress,
+        maxPendingAdmissions: config.maxPendingAdmissions,
+        connectionsPerSecondPerAddress: config.connectionsPerSecondPerAddress,
+        connectionBurstPerAddress: config.connectionBurstPerAddress,
+        maxInboundFramesPerSecond: config.maxInboundFramesPerSecond,
+        inboundFrameBurst: config.inboundFrameBurst,
+        publicUrl: config.publicUrl,
+      },
       metrics,
       // Every engine the product runs (echo, bridge): the same list as `npm run start:media-edge`.
       engines: createProductEngines(),
@@ -151,12 +168,19 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger, optio
     app.get('/readyz', (_req, res) => {
       res.status(draining ? 503 : 200).json({ status: draining ? 'draining' : 'ready' });
     });
-    app.get('/metrics', async (_req, res) => {
+    // VR3_METRICS_TOKEN (or VR3_METRICS_PUBLIC=true); with neither, 401 for everyone.
+    app.get('/metrics', async (req, res) => {
+      if (!metricsAuthorized(config.metrics, req.headers.authorization)) {
+        res.status(METRICS_UNAUTHORIZED.status).set(METRICS_UNAUTHORIZED.headers).send(METRICS_UNAUTHORIZED.body);
+        return;
+      }
       res.type(metrics.contentType).send(await metrics.metrics());
     });
+    if (config.metrics.kind === 'closed') logger.warn('/metrics answers 401: set VR3_METRICS_TOKEN (or VR3_METRICS_PUBLIC=true) to scrape it');
     app.use('/api/v1', controlPlane.router);
 
-    const server = http.createServer(app);
+    // Request timeouts and a connection cap (VR3_HTTP_*, VR3_MAX_CONNECTIONS): half-sent requests do not pile up.
+    const server = createLimitedHttpServer(config.httpLimits, app);
     server.on('upgrade', (req, socket, head) => {
       const path = (req.url ?? '').split('?', 1)[0] ?? '';
       if (path.startsWith(AGENT_STREAM_PATH)) {
@@ -169,12 +193,21 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger, optio
       server.once('error', reject);
       server.listen(config.port, config.host, () => resolve());
     });
+    const accept = await addAcceptHandles(server, config.acceptHandles);
     // Edge drain runs before the server stops listening, so in-flight calls keep their sockets.
-    cleanup.splice(cleanup.length - 1, 0, () => new Promise<void>((resolve) => server.close(() => resolve())));
+    cleanup.splice(cleanup.length - 1, 0, () => {
+      accept.close();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    });
     cleanup.push(() => {
       server.closeIdleConnections();
     });
     const port = (server.address() as AddressInfo).port;
+    // Last: only a product that started stores (and shows) a minted admin key.
+    const boot = await ensureBootstrap(prisma, {
+      ...(config.bootstrapApiKey ? { apiKey: config.bootstrapApiKey } : {}),
+      ...(options.onApiKeyCreated ? { reveal: options.onApiKeyCreated } : {}),
+    });
     logger.info({ port, host: config.host, embedded_database: db !== undefined }, 'listening');
 
     let closing: Promise<void> | undefined;

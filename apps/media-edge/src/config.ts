@@ -72,6 +72,32 @@ export interface MediaEdgeConfig {
   runEventsRetryBackoffMs: number;
   /** When a call ends, how long its remaining run events may take to reach the control-plane before the run is finalized anyway. */
   runEventsFlushTimeoutMs: number;
+  /**
+   * New connections per second one source address may open, sustained (a token bucket per
+   * address, with {@link connectionBurstPerAddress}); a connection beyond it is closed at once with
+   * 1013 `too_many_connections`, before any bus request.
+   */
+  connectionsPerSecondPerAddress: number;
+  /** New connections one source address may open at once (the bucket's size). */
+  connectionBurstPerAddress: number;
+  /**
+   * Inbound frames per second one call may send, sustained (a token bucket per call, with
+   * {@link inboundFrameBurst}); a provider over it is cut off: close 1008, run
+   * `failed`/`frame_rate_exceeded`, and a `log` run event says why.
+   */
+  maxInboundFramesPerSecond: number;
+  /** Inbound frames one call may send at once above the sustained rate (the bucket's size). */
+  inboundFrameBurst: number;
+  /** Refused streams are logged as one line per code and source address per this interval, with the count. */
+  refusalLogIntervalMs: number;
+  /**
+   * The public base URL providers reach this edge at (`wss://voice.example.com`: scheme, host and
+   * port only), or null. With it, the URL of each stream's upgrade request (this base + the request's
+   * path and query) goes to the control-plane with the provider's signature headers, which checks
+   * the signature (Twilio `X-Twilio-Signature`) against the stored credentials; without it no
+   * signature can be checked.
+   */
+  publicUrl: string | null;
 }
 
 /** Defaults of {@link MediaEdgeConfig}. */
@@ -122,6 +148,18 @@ export const DEFAULT_MEDIA_EDGE_CONFIG: Readonly<MediaEdgeConfig> = Object.freez
   runEventsRetryBackoffMs: 100,
   /** 2 s for the last events before the run is finalized. */
   runEventsFlushTimeoutMs: 2_000,
+  /** 50 new connections a second from one address, sustained: 180 000 calls an hour from one media server. */
+  connectionsPerSecondPerAddress: 50,
+  /** 200 at once: the burst the pending-handshake bound is sized for. */
+  connectionBurstPerAddress: 200,
+  /** 500 frames a second: 10× a real-time 20 ms stream (50 a second); a flood is cut off within milliseconds. */
+  maxInboundFramesPerSecond: 500,
+  /** 1000 frames above the rate: 20 s of 20 ms audio a provider may flush at once after a network stall. */
+  inboundFrameBurst: 1_000,
+  /** One `stream refused` line per code and source address every 10 s at most. */
+  refusalLogIntervalMs: 10_000,
+  /** Unknown: upgrade signatures are not checked. */
+  publicUrl: null,
 });
 
 const positiveInt = z.number().int().positive();
@@ -155,7 +193,27 @@ const ConfigSchema = z.object({
   maxQueuedRunEventBytes: positiveInt.min(MAX_RUN_EVENT_BYTES),
   runEventsRetryBackoffMs: positiveInt,
   runEventsFlushTimeoutMs: z.number().int().min(0),
+  connectionsPerSecondPerAddress: positiveInt,
+  connectionBurstPerAddress: positiveInt,
+  maxInboundFramesPerSecond: positiveInt,
+  inboundFrameBurst: positiveInt,
+  refusalLogIntervalMs: positiveInt,
+  publicUrl: z
+    .string()
+    .nullable()
+    .refine((url) => url === null || isPublicBaseUrl(url), 'a ws, wss, http or https URL with a host and nothing after it (no path, query or fragment)'),
 });
+
+/** `wss://host[:port]` (or ws, http, https) and nothing after it: what {@link MediaEdgeConfig.publicUrl} takes. */
+export function isPublicBaseUrl(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  return ['ws:', 'wss:', 'http:', 'https:'].includes(parsed.protocol) && parsed.host !== '' && /^[a-z]+:\/\/[^/?#]+\/?$/i.test(url) && parsed.username === '' && parsed.password === '';
+}
 
 /** Merges `overrides` over {@link DEFAULT_MEDIA_EDGE_CONFIG}; throws `MediaEdgeError(invalid_config)` naming the field. */
 export function resolveMediaEdgeConfig(overrides: Partial<MediaEdgeConfig> = {}): MediaEdgeConfig {

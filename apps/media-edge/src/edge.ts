@@ -3,13 +3,16 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { EngineRegistry } from '@vr3/agent';
 import { createEchoEngine } from '@vr3/engine-echo';
-import { isKnownProvider, isStreamProvider, STREAM_ERRORS, StreamErrorCode, Subjects, type Bus, type EdgeHeartbeat } from '@vr3/protocol';
+import { findUnsafeText, isKnownProvider, isStreamProvider, STREAM_ERRORS, StreamErrorCode, Subjects, type Bus, type EdgeHeartbeat, type StreamUpgrade } from '@vr3/protocol';
 import { getStreamProvider } from '@vr3/providers';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { WebSocket, WebSocketServer } from 'ws';
 import { clientAddress, TrustedProxies } from './admission/client-address.ts';
+import { ConnectionRateLimiter } from './admission/connection-rate.ts';
 import { PendingHandshakes } from './admission/pending-handshakes.ts';
+import { RefusalLog } from './admission/refusal-log.ts';
+import { streamUpgradeOf } from './admission/upgrade-request.ts';
 import { Call } from './call/call.ts';
 import { ControlPlaneClient } from './call/control-plane.ts';
 import { resolveMediaEdgeConfig, type MediaEdgeConfig } from './config.ts';
@@ -38,8 +41,9 @@ export interface MediaEdgeOptions {
 export interface MediaEdge {
   /**
    * For an http.Server 'upgrade' on a path under `/api/v1/agent-stream/`: the embedding app routes it
-   * here. Other paths get a 404 and the socket is closed. Pending handshakes are bounded per the
-   * socket's remote address (`maxPendingHandshakesPerAddress`; forwarding headers are not read).
+   * here. Other paths get a 404 and the socket is closed. New connections per second and pending
+   * handshakes are bounded per source address (`connectionsPerSecondPerAddress`,
+   * `maxPendingHandshakesPerAddress`): the TCP peer, or what a trusted proxy says it forwards.
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Calls held: from socket open until the socket is closed and the run finalized. */
@@ -70,6 +74,10 @@ class MediaEdgeServer implements MediaEdge {
   /** Sockets not past their provider `start`, per source address. */
   private readonly pending: PendingHandshakes;
   private readonly trusted: TrustedProxies;
+  /** New connections per source address (token buckets). */
+  private readonly connectionRate: ConnectionRateLimiter;
+  /** Refused streams, logged in aggregate. */
+  private readonly refusals: RefusalLog;
   /** Sockets closed without a call (refused); tracked until their close completes. */
   private readonly refused = new Set<Promise<void>>();
   private readonly heartbeat: NodeJS.Timeout;
@@ -85,6 +93,8 @@ class MediaEdgeServer implements MediaEdge {
     this.engines = options.engines ?? new EngineRegistry([createEchoEngine()]);
     this.pending = new PendingHandshakes(this.config.maxPendingHandshakesPerAddress, this.metrics.pendingHandshakes);
     this.trusted = new TrustedProxies(this.config.trustedProxies);
+    this.connectionRate = new ConnectionRateLimiter(this.config.connectionsPerSecondPerAddress, this.config.connectionBurstPerAddress);
+    this.refusals = new RefusalLog(this.log, this.config.refusalLogIntervalMs);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.config.maxPayloadBytes, clientTracking: false, perMessageDeflate: false });
     this.controlPlane = new ControlPlaneClient({
       bus: options.bus,
@@ -114,7 +124,8 @@ class MediaEdgeServer implements MediaEdge {
     // The source the per-address bound counts: the TCP peer, or what a trusted proxy in front of
     // the edge says in `X-Forwarded-For`.
     const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.trusted);
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, route, openedAt, address));
+    const upgrade = streamUpgradeOf(req, this.config.publicUrl);
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, route, openedAt, address, upgrade));
   }
 
   close(options: { drainTimeoutMs?: number } = {}): Promise<void> {
@@ -134,19 +145,23 @@ class MediaEdgeServer implements MediaEdge {
     drain.timer = setTimeout(drain.end, drainTimeoutMs);
   }
 
-  private onConnection(ws: WebSocket, route: StreamRoute, openedAt: number, address: string): void {
+  private onConnection(ws: WebSocket, route: StreamRoute, openedAt: number, address: string, upgrade: StreamUpgrade | undefined): void {
     const { provider, agentUuid } = route;
-    if (this.draining || this.calls.size >= this.config.maxCalls) return this.refuse(ws, StreamErrorCode.EdgeDraining);
-    if (!isKnownProvider(provider)) return this.refuse(ws, StreamErrorCode.UnknownProvider);
+    // Every new connection counts against its source's rate, whatever becomes of it.
+    if (!this.connectionRate.admit(address)) return this.refuse(ws, StreamErrorCode.TooManyConnections, address);
+    if (this.draining || this.calls.size >= this.config.maxCalls) return this.refuse(ws, StreamErrorCode.EdgeDraining, address);
+    if (!isKnownProvider(provider)) return this.refuse(ws, StreamErrorCode.UnknownProvider, address);
     const descriptor = isStreamProvider(provider) ? getStreamProvider(provider) : undefined;
-    if (!descriptor) return this.refuse(ws, StreamErrorCode.UnsupportedProvider);
-    if (agentUuid === '') return this.refuse(ws, StreamErrorCode.AgentNotFound);
+    if (!descriptor) return this.refuse(ws, StreamErrorCode.UnsupportedProvider, address);
+    if (agentUuid === '') return this.refuse(ws, StreamErrorCode.AgentNotFound, address);
+    // NUL (`%00`) in a query parameter: text the database cannot store, refused before admission (4400).
+    if (findUnsafeText(route.query)) return this.refuse(ws, StreamErrorCode.MalformedHandshake, address);
     // Admission holds a run and a quota slot: refused here, a stream costs the control-plane nothing.
     const releasePending = this.pending.acquire(address);
-    if (releasePending === null) return this.refuse(ws, StreamErrorCode.TooManyPendingHandshakes, { source_address: address });
+    if (releasePending === null) return this.refuse(ws, StreamErrorCode.TooManyPendingHandshakes, address);
     if (this.controlPlane.admissionsInFlight >= this.config.maxPendingAdmissions) {
       releasePending();
-      return this.refuse(ws, StreamErrorCode.Overloaded);
+      return this.refuse(ws, StreamErrorCode.Overloaded, address);
     }
 
     const transport = new WsTransport(ws, this.config.closeTimeoutMs, this.metrics);
@@ -163,6 +178,8 @@ class MediaEdgeServer implements MediaEdge {
       logger: this.log.child({ provider, conn: randomBytes(4).toString('hex'), agent_ref: agentRef(agentUuid) }),
       openedAt,
       handshakeSettled: releasePending,
+      ...(upgrade === undefined ? {} : { upgrade }),
+      admissionRefused: (code) => this.refusals.record(code, address),
     });
     transport.attach(call);
     this.calls.add(call);
@@ -174,15 +191,18 @@ class MediaEdgeServer implements MediaEdge {
     call.begin();
   }
 
-  /** Closes a stream that never becomes a call (no bus request), with the table's close code. */
-  private refuse(ws: WebSocket, code: StreamErrorCode, fields: Record<string, string> = {}): void {
+  /**
+   * Closes a stream that never becomes a call (no bus request), with the table's close code; counted
+   * in `streams_refused_total` and logged in aggregate per code and source address.
+   */
+  private refuse(ws: WebSocket, code: StreamErrorCode, address: string): void {
     const row = STREAM_ERRORS[code];
     const transport = new WsTransport(ws, this.config.closeTimeoutMs, this.metrics);
     const closed = new Promise<void>((resolve) => transport.attach({ onFrame: () => undefined, onSocketClosed: () => resolve() }));
     this.refused.add(closed);
     void closed.then(() => this.refused.delete(closed));
     this.metrics.streamsRefused.inc({ code });
-    this.log.info({ ...fields, code }, 'stream refused');
+    this.refusals.record(code, address);
     transport.close(row.close, row.reason);
   }
 
@@ -206,6 +226,7 @@ class MediaEdgeServer implements MediaEdge {
     const hangups = [...this.calls].map((call) => this.shutdownCall(call));
     await Promise.all([...hangups, ...[...this.calls].map((c) => c.done)]);
     await Promise.all([...this.refused]);
+    this.refusals.flush();
     clearInterval(this.heartbeat);
     this.publishHeartbeat();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));

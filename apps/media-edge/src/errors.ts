@@ -42,6 +42,8 @@ export const CallEnd = {
   StreamAbandoned: 'stream_abandoned',
   /** `ws` closed the socket for a protocol violation (e.g. a frame over `maxPayloadBytes`: 1009). */
   ProtocolError: 'protocol_error',
+  /** The provider sent frames faster than the per-call cap (`maxInboundFramesPerSecond`): cut off. */
+  FrameRateExceeded: 'frame_rate_exceeded',
   AgentHangup: 'agent_hangup',
   Transfer: 'transfer',
   DurationLimit: 'duration_limit',
@@ -68,6 +70,7 @@ export const CALL_ENDS = {
   stream_closed: { state: RunState.Completed, endReason: EndReason.StreamClosed, close: CloseCode.Normal, reason: 'stream closed' },
   stream_abandoned: { state: RunState.Failed, endReason: EndReason.StreamClosed, close: CloseCode.Normal, reason: 'stream closed' },
   protocol_error: { state: RunState.Failed, endReason: EndReason.StreamClosed, close: CloseCode.ServerError, reason: 'protocol error' },
+  frame_rate_exceeded: { state: RunState.Failed, endReason: EndReason.FrameRateExceeded, close: CloseCode.PolicyViolation, reason: 'frame rate exceeded' },
   agent_hangup: { state: RunState.Completed, endReason: EndReason.AgentHangup, close: CloseCode.Normal, reason: 'agent hangup' },
   transfer: { state: RunState.Completed, endReason: EndReason.Transfer, close: CloseCode.Normal, reason: 'transferred' },
   duration_limit: { state: RunState.Completed, endReason: EndReason.DurationLimit, close: CloseCode.Normal, reason: 'duration limit' },

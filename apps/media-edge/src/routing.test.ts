@@ -25,6 +25,12 @@ describe('parseStreamRoute', () => {
     expect(parseStreamRoute(undefined)).toBeNull();
   });
 
+  it('has no agent or provider for a path segment decoding to NUL', () => {
+    expect(parseStreamRoute('/api/v1/agent-stream/a%00b?provider=cloudonix')).toMatchObject({ agentUuid: '', provider: 'cloudonix' });
+    expect(parseStreamRoute('/api/v1/agent-stream/twil%00io/abc-123')).toMatchObject({ agentUuid: 'abc-123', provider: '' });
+    expect(parseStreamRoute('/api/v1/agent-stream/%ED%A0%80')?.agentUuid).toBe('');
+  });
+
   it('agentRef is short and does not contain the UUID', () => {
     const ref = agentRef('6f1c1b9e-1d2a-4c57-9b0e-4a7e0c2f9d11');
     expect(ref).toMatch(/^[0-9a-f]{8}$/);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isSafeText } from '@vr3/protocol';
 
 /** Path prefix of the Agent Stream endpoint. */
 export const AGENT_STREAM_PATH_PREFIX = '/api/v1/agent-stream/';
@@ -42,9 +43,11 @@ export function agentRef(agentUuid: string): string {
   return createHash('sha256').update(agentUuid).digest('hex').slice(0, 8);
 }
 
+/** The decoded segment; empty when it does not decode or decodes to NUL (`%00`), which names nothing. */
 function safeDecode(segment: string): string {
   try {
-    return decodeURIComponent(segment);
+    const decoded = decodeURIComponent(segment);
+    return isSafeText(decoded) ? decoded : '';
   } catch {
     return '';
   }

@@ -7,6 +7,8 @@ export const CloseCode = {
   Normal: 1000,
   /** Routing failure: unknown provider, agent not found, quota exceeded. */
   RoutingFailure: 1008,
+  /** Policy violation (the same 1008): the provider sent frames faster than the per-call cap. */
+  PolicyViolation: 1008,
   /** Server-side failure, or a known provider Agent Stream does not support yet. */
   ServerError: 1011,
   /** Edge overloaded or draining: the provider may retry elsewhere. */

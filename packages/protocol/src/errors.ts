@@ -16,12 +16,16 @@ export const StreamErrorCode = {
   MalformedHandshake: 'malformed_handshake',
   SessionValidationFailed: 'session_validation_failed',
   DuplicateSession: 'duplicate_session',
+  /** The provider signs its upgrade request (Twilio) and the signature is missing or wrong. */
+  InvalidSignature: 'invalid_signature',
   HandshakeTimeout: 'handshake_timeout',
   EdgeDraining: 'edge_draining',
   /** Admissions are queued past their bound (edge or control-plane): refused at once, never left to time out. */
   Overloaded: 'overloaded',
   /** The source address already holds the most sockets allowed that have not completed their handshake. */
   TooManyPendingHandshakes: 'too_many_pending_handshakes',
+  /** The source address opened new connections faster than its per-address rate allows. */
+  TooManyConnections: 'too_many_connections',
   ControlPlaneUnavailable: 'control_plane_unavailable',
   Internal: 'internal',
 } as const;
@@ -41,10 +45,12 @@ export const STREAM_ERRORS = {
   malformed_handshake: { close: CloseCode.HandshakeError, reason: 'malformed handshake', endReason: EndReason.MalformedHandshake },
   session_validation_failed: { close: CloseCode.HandshakeError, reason: 'session validation failed', endReason: EndReason.SessionValidationFailed },
   duplicate_session: { close: CloseCode.HandshakeError, reason: 'duplicate session', endReason: EndReason.DuplicateSession },
+  invalid_signature: { close: CloseCode.HandshakeError, reason: 'invalid signature', endReason: EndReason.InvalidSignature },
   handshake_timeout: { close: CloseCode.HandshakeTimeout, reason: 'handshake timeout', endReason: EndReason.HandshakeTimeout },
   edge_draining: { close: CloseCode.TryAgainLater, reason: 'try again later', endReason: EndReason.EdgeShutdown },
   overloaded: { close: CloseCode.TryAgainLater, reason: 'try again later', endReason: EndReason.ServerError },
   too_many_pending_handshakes: { close: CloseCode.TryAgainLater, reason: 'try again later', endReason: EndReason.ServerError },
+  too_many_connections: { close: CloseCode.TryAgainLater, reason: 'try again later', endReason: EndReason.ServerError },
   control_plane_unavailable: { close: CloseCode.ServerError, reason: 'server error', endReason: EndReason.ServerError },
   internal: { close: CloseCode.ServerError, reason: 'server error', endReason: EndReason.ServerError },
 } as const satisfies Record<StreamErrorCode, { close: CloseCode; reason: string; endReason: EndReason }>;

@@ -20,6 +20,17 @@ export {
   type Vr3ErrorOptions,
 } from './errors.ts';
 export { AudioEncoding, MULAW_8K, type MediaFormat } from './media.ts';
+export {
+  isSafeText,
+  findUnsafeText,
+  SafeTextSchema,
+  safeJson,
+  isUnsafeTextIssue,
+  UNSAFE_TEXT_MESSAGE,
+  UNSAFE_TEXT_ISSUE,
+  type UnsafeTextHit,
+} from './text.ts';
+export { nestsDeeperThan } from './json-depth.ts';
 export type { CallEvent, ConnectedEvent, StartEvent, MediaEvent, DtmfEvent, MarkEvent, ClearedEvent, StopEvent } from './events.ts';
 export type { Bus, RequestOptions, SubscribeOptions, RequestHandler, MessageHandler, Subscription } from './bus.ts';
 export { createInProcessBus } from './in-process-bus.ts';
@@ -33,6 +44,7 @@ export {
   AdmittedRunSchema,
   MediaFormatSchema,
   RunStartRequestSchema,
+  StreamUpgradeSchema,
   RunStartResponseSchema,
   MediaStatsSchema,
   StreamSettingsSchema,
@@ -56,6 +68,7 @@ export {
   type StreamAdmitResponse,
   type AdmittedRun,
   type RunStartRequest,
+  type StreamUpgrade,
   type RunStartResponse,
   type MediaStats,
   type StreamSettings,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CloseCode } from './close-codes.ts';
 import { BusError, STREAM_ERRORS, StreamErrorCode } from './errors.ts';
-import { EngineConfigSchema, RunFinalizeRequestSchema, StreamAdmitResponseSchema, Subjects, parseMessage } from './messages.ts';
+import { EngineConfigSchema, RunFinalizeRequestSchema, RunStartRequestSchema, StreamAdmitResponseSchema, Subjects, parseMessage } from './messages.ts';
 import { KNOWN_PROVIDERS, isKnownProvider, isStreamProvider } from './providers.ts';
 
 describe('stream error table', () => {
@@ -23,6 +23,11 @@ describe('stream error table', () => {
     expect(STREAM_ERRORS.session_validation_failed.close).toBe(4400);
     expect(STREAM_ERRORS.duplicate_session).toMatchObject({ close: 4400, reason: 'duplicate session', endReason: 'duplicate_session' });
     expect(STREAM_ERRORS.handshake_timeout.close).toBe(4408);
+  });
+
+  it('refuses a bad provider signature 4400 (run invalid_signature) and a connection over its rate 1013', () => {
+    expect(STREAM_ERRORS.invalid_signature).toEqual({ close: 4400, reason: 'invalid signature', endReason: 'invalid_signature' });
+    expect(STREAM_ERRORS.too_many_connections).toMatchObject({ close: 1013, reason: 'try again later' });
   });
 });
 
@@ -48,6 +53,14 @@ describe('messages', () => {
     expect(EngineConfigSchema.parse({ type: 'bridge', url: 'ws://x' })).toEqual({ type: 'bridge', url: 'ws://x' });
     expect(EngineConfigSchema.safeParse({ type: 'Bad Type' }).success).toBe(false);
     expect(EngineConfigSchema.safeParse({ url: 'ws://x' }).success).toBe(false);
+  });
+
+  it('RunStart may carry the upgrade request for a signature check (bounded)', () => {
+    const start = { stream_id: 's', custom_parameters: {}, media_format: { encoding: 'mulaw', sampleRate: 8000 }, metadata: {} };
+    const upgrade = { url: 'wss://voice.example.com/api/v1/agent-stream/twilio/a', signature_headers: { 'x-twilio-signature': 'c2ln' } };
+    expect(parseMessage(RunStartRequestSchema, { run_id: 'r', edge_id: 'e', start, upgrade }).upgrade).toEqual(upgrade);
+    expect(parseMessage(RunStartRequestSchema, { run_id: 'r', edge_id: 'e', start }).upgrade).toBeUndefined();
+    expect(() => parseMessage(RunStartRequestSchema, { run_id: 'r', edge_id: 'e', start, upgrade: { url: 'x'.repeat(20_000), signature_headers: {} } })).toThrow(BusError);
   });
 
   it('builds per-run control subjects', () => {

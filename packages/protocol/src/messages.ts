@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { BusError, BusErrorCode, StreamErrorCode } from './errors.ts';
+import { BusError, BusErrorCode, StreamError, StreamErrorCode } from './errors.ts';
 import { AudioEncoding } from './media.ts';
 import { EndReason, RunState } from './runs.ts';
+import { SafeTextSchema, UNSAFE_TEXT_MESSAGE, isUnsafeTextIssue, safeJson } from './text.ts';
 
 /** Queue group every control-plane replica answers requests in. */
 export const CONTROL_PLANE_QUEUE = 'control-plane';
@@ -37,12 +38,16 @@ export const EngineConfigSchema = z.looseObject({
 /** Agent engine selection stored on an agent version. */
 export type EngineConfig = z.infer<typeof EngineConfigSchema>;
 
+/**
+ * The edge asks to admit a stream. Text from the stream URL is {@link SafeTextSchema safe text}: a
+ * request carrying NUL or an unpaired surrogate is refused `malformed_handshake` (see {@link parseMessage}).
+ */
 export const StreamAdmitRequestSchema = z.object({
-  edge_id: z.string().min(1),
-  provider: z.string().min(1),
-  agent_uuid: z.string().min(1),
+  edge_id: SafeTextSchema.min(1),
+  provider: SafeTextSchema.min(1),
+  agent_uuid: SafeTextSchema.min(1),
   /** Query parameters of the stream URL (never logged). */
-  query: z.record(z.string(), z.string()),
+  query: safeJson(z.record(z.string(), z.string())),
   /**
    * How long the edge waits for this answer, in milliseconds. The control-plane takes it from the
    * moment it starts handling the request (no clocks compared): it refuses the request with
@@ -81,20 +86,45 @@ export const MediaFormatSchema = z.object({
   sampleRate: z.number().int().positive(),
 });
 
+/**
+ * What the edge forwards of a stream's WebSocket upgrade request so that the control-plane, which
+ * holds the credentials, can check a provider's signature of it (Twilio `X-Twilio-Signature`,
+ * HMAC over the URL it requested). Never logged: the URL carries the query string.
+ */
+export const StreamUpgradeSchema = z.object({
+  /**
+   * The public URL the provider requested (scheme, host and the request's path and query as
+   * received), when the edge knows its public address (`VR3_PUBLIC_URL`); absent otherwise, and then
+   * no signature can be checked.
+   */
+  url: z.string().max(16_384).optional(),
+  /** The provider signature headers of the request (lower-case names), as received. */
+  signature_headers: z
+    .record(z.string().max(64), z.string().max(1024))
+    .refine((headers) => Object.keys(headers).length <= 8, 'at most 8 signature headers'),
+});
+export type StreamUpgrade = z.infer<typeof StreamUpgradeSchema>;
+
+/**
+ * The provider's `start` arrived. Every string and key of it is {@link SafeTextSchema safe text}: a
+ * request carrying NUL or an unpaired surrogate is refused `malformed_handshake` (see {@link parseMessage}).
+ */
 export const RunStartRequestSchema = z.object({
-  run_id: z.string(),
-  edge_id: z.string(),
+  run_id: SafeTextSchema,
+  edge_id: SafeTextSchema,
   start: z.object({
-    stream_id: z.string(),
-    call_id: z.string().optional(),
-    session_id: z.string().optional(),
-    account_id: z.string().optional(),
-    from: z.string().optional(),
-    to: z.string().optional(),
-    custom_parameters: z.record(z.string(), z.string()),
+    stream_id: SafeTextSchema,
+    call_id: SafeTextSchema.optional(),
+    session_id: SafeTextSchema.optional(),
+    account_id: SafeTextSchema.optional(),
+    from: SafeTextSchema.optional(),
+    to: SafeTextSchema.optional(),
+    custom_parameters: safeJson(z.record(z.string(), z.string())),
     media_format: MediaFormatSchema,
-    metadata: z.record(z.string(), z.unknown()),
+    metadata: safeJson(z.record(z.string(), z.unknown())),
   }),
+  /** The stream's WebSocket upgrade request, for providers that sign it (see {@link StreamUpgradeSchema}). */
+  upgrade: StreamUpgradeSchema.optional(),
 });
 export type RunStartRequest = z.infer<typeof RunStartRequestSchema>;
 
@@ -219,10 +249,20 @@ export const EdgeHeartbeatSchema = z.object({
 });
 export type EdgeHeartbeat = z.infer<typeof EdgeHeartbeatSchema>;
 
-/** Parses a bus payload with `schema`, raising `BusError(bus_bad_message)` on mismatch. */
+/**
+ * Parses a bus payload with `schema`, raising `BusError(bus_bad_message)` on mismatch. When the
+ * payload's only fault is unsafe text (NUL or an unpaired surrogate, which a peer sent and the
+ * database cannot store), it raises `StreamError(malformed_handshake)` instead: the stream is
+ * refused 4400, not failed as a server error. Messages name the path, never the value.
+ */
 export function parseMessage<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
   const result = schema.safeParse(data);
   if (!result.success) {
+    const { issues } = result.error;
+    if (issues.length > 0 && issues.every(isUnsafeTextIssue)) {
+      const path = issues[0]!.path.join('.');
+      throw new StreamError(StreamErrorCode.MalformedHandshake, `invalid message: ${path === '' ? '' : `${path} `}${UNSAFE_TEXT_MESSAGE}`);
+    }
     throw new BusError(BusErrorCode.BadMessage, `invalid message: ${result.error.issues[0]?.path.join('.') ?? ''} ${result.error.issues[0]?.message ?? ''}`.trim());
   }
   return result.data;

@@ -35,6 +35,10 @@ export const EndReason = {
   SessionValidationFailed: 'session_validation_failed',
   /** Another live run of the same telephony configuration already streams this provider session. */
   DuplicateSession: 'duplicate_session',
+  /** The stream's upgrade request did not carry the provider's valid signature (Twilio `X-Twilio-Signature`). */
+  InvalidSignature: 'invalid_signature',
+  /** The provider sent frames faster than the edge's per-call cap: the stream was cut off (close 1008). */
+  FrameRateExceeded: 'frame_rate_exceeded',
   /** The agent engine failed. */
   AgentError: 'agent_error',
   /** The agent's remote end (a bridged bot, a vendor) could not be reached at the start of the call. */

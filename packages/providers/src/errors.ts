@@ -1,5 +1,6 @@
 import { Vr3Error } from '@vr3/protocol';
 import type { ProviderName } from '@vr3/protocol';
+import type { AddressRule } from './address-rules.ts';
 
 /**
  * Codes of {@link ProviderFrameError}: an inbound frame the adapter cannot accept, or an outbound
@@ -57,6 +58,11 @@ export const ProviderApiErrorCode = {
   Aborted: 'provider_aborted',
   /** The provider knows the call but says it is not in progress (queued, ringing, completed, …). Not retryable. */
   CallNotLive: 'provider_call_not_live',
+  /**
+   * The API host resolved (at connect time) to an address the client's address policy refuses, or
+   * the URL is not https under that policy: nothing was sent. Not retryable.
+   */
+  AddressNotAllowed: 'provider_address_not_allowed',
 } as const;
 
 /** One of {@link ProviderApiErrorCode}. */
@@ -70,6 +76,7 @@ export const PROVIDER_API_RETRYABLE = {
   provider_rejected: false,
   provider_aborted: false,
   provider_call_not_live: false,
+  provider_address_not_allowed: false,
 } as const satisfies Record<ProviderApiErrorCode, boolean>;
 
 /** The provider API operation that failed. */
@@ -97,5 +104,50 @@ export class ProviderApiError extends Vr3Error<ProviderApiErrorCode> {
     this.provider = options.provider;
     this.operation = options.operation;
     if (options.status !== undefined) this.status = options.status;
+  }
+}
+
+/** Codes of {@link RemoteAddressError}. */
+export const RemoteAddressErrorCode = {
+  /** The host is, or resolves to (any of its addresses), an address refused by an {@link AddressRule}; or the scheme is not https. */
+  NotAllowed: 'address_not_allowed',
+  /** The host name did not resolve (no such name, no address, DNS failure or deadline). */
+  Unresolvable: 'host_unresolvable',
+} as const;
+
+/** One of {@link RemoteAddressErrorCode}. */
+export type RemoteAddressErrorCode = (typeof RemoteAddressErrorCode)[keyof typeof RemoteAddressErrorCode];
+
+/**
+ * A remote host was refused before anything was sent to it. `rule` names why (`address_not_allowed`).
+ * Messages describe the rule, never the host name or its addresses.
+ */
+export class RemoteAddressError extends Vr3Error<RemoteAddressErrorCode> {
+  declare readonly rule?: AddressRule | 'insecure_scheme';
+  constructor(code: RemoteAddressErrorCode, message: string, options: { rule?: AddressRule | 'insecure_scheme'; cause?: unknown } = {}) {
+    super(code, message, { cause: options.cause, retryable: code === 'host_unresolvable' });
+    if (options.rule !== undefined) this.rule = options.rule;
+  }
+}
+
+/** Codes of {@link RemoteBodyError}. */
+export const RemoteBodyErrorCode = {
+  /** The body is longer than the reader's byte cap; the stream was cancelled. */
+  TooLarge: 'body_too_large',
+  /** The body did not end within the reader's deadline; the stream was cancelled. */
+  Timeout: 'body_timeout',
+  /** The caller's `AbortSignal` fired while reading; the stream was cancelled. */
+  Aborted: 'body_aborted',
+  /** The stream failed (connection reset, decoding error). */
+  Failed: 'body_failed',
+} as const;
+
+/** One of {@link RemoteBodyErrorCode}. */
+export type RemoteBodyErrorCode = (typeof RemoteBodyErrorCode)[keyof typeof RemoteBodyErrorCode];
+
+/** Reading a remote body was stopped. `body_timeout` and `body_failed` are retryable. */
+export class RemoteBodyError extends Vr3Error<RemoteBodyErrorCode> {
+  constructor(code: RemoteBodyErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(code, message, { cause: options.cause, retryable: code === 'body_timeout' || code === 'body_failed' });
   }
 }

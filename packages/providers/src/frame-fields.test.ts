@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBase64, flattenParameters, readCount, readId } from './frame-fields.ts';
+import { decodeBase64, flattenParameters, MAX_FRAME_DEPTH, parseEventFrame, readCount, readId } from './frame-fields.ts';
 
 describe('frame field readers', () => {
   it('decodes padded, unpadded and URL-safe base64', () => {
@@ -12,6 +12,14 @@ describe('frame field readers', () => {
 
   it.each(['A', 'AQID A', 'AQ!D', 'AQ\nID', 'AQIDA'])('rejects %j', (text) => {
     expect(() => decodeBase64(text)).toThrow(expect.objectContaining({ code: 'malformed_frame' }));
+  });
+
+  it(`refuses frames nesting deeper than ${MAX_FRAME_DEPTH} levels (32 000 deep overflowed every later JSON.stringify)`, () => {
+    const nested = (levels: number) => `{"event":"start","x":${'['.repeat(levels - 1)}1${']'.repeat(levels - 1)}}`;
+    expect(parseEventFrame(nested(MAX_FRAME_DEPTH), false).event).toBe('start');
+    for (const levels of [MAX_FRAME_DEPTH + 1, 32_000]) {
+      expect(() => parseEventFrame(nested(levels), false)).toThrow(expect.objectContaining({ code: 'malformed_frame', message: 'frame nests too deeply' }));
+    }
   });
 
   it('reads counts from numbers and decimal strings only', () => {

@@ -3,6 +3,7 @@
  * `stream_sid`) and on number types (`"8000"` vs `8000`); these helpers absorb both so adapters
  * read like the provider's documentation. Internal to the package.
  */
+import { nestsDeeperThan } from '@vr3/protocol';
 import { ProviderFrameError } from './errors.ts';
 
 /** A parsed JSON object. */
@@ -19,8 +20,17 @@ export function malformed(message: string, cause?: unknown): ProviderFrameError 
 }
 
 /**
+ * Deepest nesting of objects and arrays accepted in an inbound frame (the frame itself is depth 1).
+ * Documented frames nest 3 levels (`start.customParameters.x`); a frame nested thousands deep
+ * (a 64 KiB frame can hold 32 000 levels) would overflow the stack of every later recursive
+ * step — `JSON.stringify` of custom parameters, of the bus message, of the stored metadata.
+ */
+export const MAX_FRAME_DEPTH = 32;
+
+/**
  * Decodes one inbound text frame into a JSON object with a string `event`.
- * Throws `malformed_frame` for binary frames, invalid JSON, non-objects and a missing `event`.
+ * Throws `malformed_frame` for binary frames, invalid JSON, non-objects, a missing `event` and
+ * nesting deeper than {@link MAX_FRAME_DEPTH}.
  */
 export function parseEventFrame(data: Buffer | string, isBinary: boolean): JsonObject & { event: string } {
   if (isBinary) throw malformed('binary frames are not accepted');
@@ -32,6 +42,7 @@ export function parseEventFrame(data: Buffer | string, isBinary: boolean): JsonO
   }
   if (!isJsonObject(value)) throw malformed('frame is not a JSON object');
   if (typeof value.event !== 'string' || value.event === '') throw malformed('frame has no event name');
+  if (nestsDeeperThan(value, MAX_FRAME_DEPTH)) throw malformed('frame nests too deeply');
   return value as JsonObject & { event: string };
 }
 

@@ -1,11 +1,14 @@
 /**
- * One provider HTTP request with an owned timeout, the caller's `AbortSignal`, and error
- * classification into {@link ProviderApiError}. Internal to the package; shared by every
+ * One provider HTTP request with an owned timeout, the caller's `AbortSignal`, a capped body read
+ * and error classification into {@link ProviderApiError}. Internal to the package; shared by every
  * provider's REST client.
  */
 import type { ProviderName } from '@vr3/protocol';
-import { ProviderApiError, ProviderConfigError } from './errors.ts';
+import { ADDRESS_RULE_DESCRIPTIONS } from './address-rules.ts';
+import { ProviderApiError, ProviderConfigError, RemoteAddressError, RemoteBodyError } from './errors.ts';
 import type { ProviderApiOperation } from './errors.ts';
+import type { HttpTransport, TransportAnswer } from './http-transport.ts';
+import { readRemoteBody } from './remote-body.ts';
 
 /** What a provider client asks for. */
 export interface ProviderHttpRequest {
@@ -19,7 +22,7 @@ export interface ProviderHttpRequest {
   ok: readonly number[];
   timeoutMs: number;
   signal?: AbortSignal | undefined;
-  fetch: typeof fetch;
+  transport: HttpTransport;
 }
 
 /** Validates a client timeout option. */
@@ -44,7 +47,10 @@ export function checkBaseUrl(value: string): string {
   return url.href.replace(/\/+$/, '');
 }
 
-/** Largest answer body read by {@link providerExchange}; a longer one is cut (and is not valid JSON). */
+/**
+ * Largest answer body read by {@link providerExchange}. A longer one is not read past this point:
+ * the connection is dropped and the request fails `provider_rejected`.
+ */
 export const MAX_PROVIDER_BODY_BYTES = 256 * 1024;
 
 /** A successful answer. */
@@ -65,7 +71,12 @@ export async function providerRequest(req: ProviderHttpRequest): Promise<number>
 
 /**
  * {@link providerRequest}, also returning the answer body (for status checks on a call resource).
- * Rejects like {@link providerRequest}.
+ * A success body is streamed up to {@link MAX_PROVIDER_BODY_BYTES} within the deadline; any other
+ * answer's body is dropped unread. Rejects with `ProviderApiError`:
+ * `provider_timeout` (deadline, also while the body trickles), `provider_aborted` (caller),
+ * `provider_unavailable` (5xx, 408, 429), `provider_rejected` (other statuses, a body over the cap),
+ * `provider_address_not_allowed` (the address policy refused the host: nothing was sent),
+ * `provider_network` (no answer).
  */
 export async function providerExchange(req: ProviderHttpRequest): Promise<ProviderHttpAnswer> {
   const label = `${req.provider} ${req.operation}`;
@@ -82,7 +93,7 @@ export async function providerExchange(req: ProviderHttpRequest): Promise<Provid
 
   const controller = new AbortController();
   let timedOut = false;
-  // Rejects when the request is aborted, so a `fetch` that ignores its signal still cannot hang us.
+  // Rejects when the request is aborted, so a transport that ignores its signal still cannot hang us.
   let onAbort = (): void => {};
   const aborted = new Promise<never>((_, reject) => {
     onAbort = (): void => reject(new Error('request aborted'));
@@ -96,20 +107,31 @@ export async function providerExchange(req: ProviderHttpRequest): Promise<Provid
   const onCallerAbort = (): void => controller.abort();
   caller?.addEventListener('abort', onCallerAbort, { once: true });
 
+  const sent = req.transport({ method: req.method, url: req.url, headers: req.headers, body: req.body, signal: controller.signal });
+  let answer: TransportAnswer | undefined;
+  let finished = false;
   try {
-    const init: RequestInit = { method: req.method, headers: req.headers, signal: controller.signal, redirect: 'manual' };
-    if (req.body !== undefined) init.body = req.body;
-    const res = await Promise.race([req.fetch(req.url, init), aborted]);
-    // Drain the body inside the deadline so the connection is released (and a stalled body times out).
-    const body = await Promise.race([res.arrayBuffer(), aborted]);
-    const status = res.status;
-    if (req.ok.includes(status)) return { status, text: Buffer.from(body, 0, Math.min(body.byteLength, MAX_PROVIDER_BODY_BYTES)).toString('utf8') };
-    if (status >= 500 || status === 429 || status === 408) {
-      throw fail('provider_unavailable', `${label} failed: provider unavailable (HTTP ${status})`, status);
+    answer = await Promise.race([sent, aborted]);
+    const status = answer.status;
+    if (!req.ok.includes(status)) {
+      answer.discard();
+      if (status >= 500 || status === 429 || status === 408) {
+        throw fail('provider_unavailable', `${label} failed: provider unavailable (HTTP ${status})`, status);
+      }
+      throw fail('provider_rejected', `${label} rejected (HTTP ${status})`, status);
     }
-    throw fail('provider_rejected', `${label} rejected (HTTP ${status})`, status);
+    const body = await readRemoteBody(answer.body, { maxBytes: MAX_PROVIDER_BODY_BYTES, signal: controller.signal });
+    finished = true;
+    return { status, text: body.toString('utf8') };
   } catch (err) {
     if (err instanceof ProviderApiError) throw err;
+    if (err instanceof RemoteBodyError && err.code === 'body_too_large') {
+      throw fail('provider_rejected', `${label} rejected: answer body exceeds ${MAX_PROVIDER_BODY_BYTES} bytes`, answer?.status, err);
+    }
+    if (err instanceof RemoteAddressError && err.code === 'address_not_allowed') {
+      const why = err.rule === undefined || err.rule === 'insecure_scheme' ? 'the API URL is not https' : `the API host is ${ADDRESS_RULE_DESCRIPTIONS[err.rule]}`;
+      throw fail('provider_address_not_allowed', `${label} refused: ${why}`, undefined, err);
+    }
     if (timedOut) throw fail('provider_timeout', `${label} timed out after ${req.timeoutMs} ms`, undefined, err);
     if (caller?.aborted) throw fail('provider_aborted', `${label} aborted by caller`, undefined, caller.reason);
     throw fail('provider_network', `${label} failed: network error`, undefined, err);
@@ -117,5 +139,10 @@ export async function providerExchange(req: ProviderHttpRequest): Promise<Provid
     clearTimeout(timer);
     caller?.removeEventListener('abort', onCallerAbort);
     controller.signal.removeEventListener('abort', onAbort);
+    if (!finished) {
+      controller.abort();
+      // An answer that arrived after we gave up is dropped too.
+      if (answer === undefined) sent.then((late) => late.discard(), () => {});
+    }
   }
 }

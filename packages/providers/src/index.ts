@@ -1,7 +1,8 @@
 /**
  * `@vr3/providers`: per-provider stream adapters (inbound frames → normalized call events,
  * outbound audio/mark/clear → provider frames), the provider registry, and provider REST clients
- * for session validation, hangup and transfer. No sockets, no env, no singletons.
+ * for session validation, hangup and transfer. No servers, no env, no singletons: the REST clients
+ * make outbound HTTP requests only, and read every answer with a byte cap and a deadline.
  */
 export type {
   AccountSource,
@@ -27,7 +28,25 @@ export {
   PROVIDER_API_RETRYABLE,
   type ProviderApiOperation,
   type ProviderApiErrorOptions,
+  RemoteAddressError,
+  RemoteAddressErrorCode,
+  RemoteBodyError,
+  RemoteBodyErrorCode,
 } from './errors.ts';
+export { AddressRule, ADDRESS_RULE_DESCRIPTIONS, addressRuleOf, hostNameRuleOf } from './address-rules.ts';
+export {
+  checkRemoteHost,
+  guardedLookup,
+  systemResolveHost,
+  type CheckRemoteHostOptions,
+  type RemoteAddressPolicy,
+  type ResolveHost,
+  type ResolvedAddress,
+  type SocketLookup,
+} from './remote-address.ts';
+export { readRemoteBody, type ReadRemoteBodyOptions, type RemoteBodySource } from './remote-body.ts';
+export { MAX_PROVIDER_BODY_BYTES } from './http-request.ts';
+export type { TransportOptions } from './http-transport.ts';
 export { getStreamProvider, STREAM_PROVIDER_DESCRIPTORS } from './registry.ts';
 export { resolveProviderSettings } from './settings.ts';
 export { normalizeAccountId } from './account-id.ts';
@@ -40,6 +59,7 @@ export { exotelProvider, EXOTEL_ID_KEY_SETTING, EXOTEL_MIN_CHUNK_BYTES, EXOTEL_C
 export { createExotelApiClient, EXOTEL_API_BASE_URL, type ExotelApiClientOptions } from './exotel/api-client.ts';
 export { twilioProvider } from './twilio/provider.ts';
 export { createTwilioApiClient, TWILIO_API_BASE_URL, type TwilioApiClientOptions } from './twilio/api-client.ts';
+export { TWILIO_SIGNATURE_HEADER, twilioSignature, verifyTwilioSignature, type TwilioSignedParams } from './twilio/signature.ts';
 export { vobizProvider } from './vobiz/provider.ts';
 export { createVobizApiClient, VOBIZ_API_BASE_URL, type VobizApiClientOptions } from './vobiz/api-client.ts';
 export { plivoProvider } from './plivo/provider.ts';

@@ -10,15 +10,18 @@ import { ProviderApiError, ProviderConfigError } from './errors.ts';
 import type { ProviderApiOperation } from './errors.ts';
 import { checkBaseUrl, checkTimeoutMs, providerExchange } from './http-request.ts';
 import type { ProviderHttpAnswer, ProviderHttpRequest } from './http-request.ts';
+import { transportFor } from './http-transport.ts';
+import type { HttpTransport, TransportOptions } from './http-transport.ts';
 
-/** Options every provider REST client takes. */
-export interface RestClientOptions {
+/**
+ * Options every provider REST client takes. Transport options: `addressPolicy` (`'public'` for a
+ * base URL an end user chose), `resolveHost`, and `fetch` (tests).
+ */
+export interface RestClientOptions extends TransportOptions {
   /** API base URL (scheme, host, optional path prefix); tests point it at a fake. */
   baseUrl: string;
   /** Per-request deadline in milliseconds, covering connect, answer and body. Default 5000. */
   timeoutMs?: number;
-  /** `fetch` implementation; defaults to the global one. */
-  fetch?: typeof fetch;
 }
 
 /** A request body and its content type. */
@@ -59,11 +62,11 @@ export function requireUrlTarget(provider: ProviderName, target: string): string
   throw new ProviderConfigError('invalid_option', `${provider} transfer target must be an http(s) URL`);
 }
 
-/** Sends requests to one provider with fixed headers, the client's deadline and `fetch`. */
+/** Sends requests to one provider with fixed headers, the client's deadline and transport. */
 export class RestRequester {
   readonly #baseUrl: string;
   readonly #timeoutMs: number;
-  readonly #fetch: typeof fetch;
+  readonly #transport: HttpTransport;
 
   constructor(
     readonly provider: ProviderName,
@@ -72,7 +75,7 @@ export class RestRequester {
   ) {
     this.#baseUrl = checkBaseUrl(options.baseUrl);
     this.#timeoutMs = checkTimeoutMs(options.timeoutMs ?? DEFAULT_PROVIDER_API_TIMEOUT_MS);
-    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#transport = transportFor(options);
   }
 
   /** Sends `method path`; resolves when the status is in `ok`, else rejects with `ProviderApiError`. */
@@ -94,7 +97,7 @@ export class RestRequester {
       ok,
       timeoutMs: this.#timeoutMs,
       signal,
-      fetch: this.#fetch,
+      transport: this.#transport,
     };
     if (body !== undefined) {
       headers['content-type'] = body.contentType;

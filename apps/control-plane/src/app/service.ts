@@ -15,7 +15,7 @@ import { ensureBootstrap } from '../db/bootstrap.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { createPrisma } from '../db/prisma.ts';
 import { createBullJobQueue } from '../jobs/bullmq.ts';
-import { createControlPlaneMetrics, instrumentBus, instrumentProviderClients, registerStateGauges } from '../metrics.ts';
+import { createControlPlaneMetrics, instrumentBus, instrumentProviderClients, metricsHandler, registerStateGauges } from '../metrics.ts';
 import { defaultProviderClients } from '../providers/registry.ts';
 import { ConfigError, type ControlPlaneEnv } from './env.ts';
 
@@ -149,12 +149,23 @@ export async function startControlPlaneService(env: ControlPlaneEnv, logger: Log
       const ready = !stopping && checks.nats && checks.database;
       res.status(ready ? 200 : 503).json({ status: stopping ? 'stopping' : ready ? 'ready' : 'unavailable', checks });
     });
-    app.get('/metrics', async (_req, res) => {
-      res.type(registry.contentType).send(await registry.metrics());
-    });
+    // VR3_METRICS_TOKEN (or VR3_METRICS_PUBLIC=true); with neither, 401 for everyone.
+    app.get('/metrics', metricsHandler(registry, env.metrics));
+    if (env.metrics.kind === 'closed') logger.warn('/metrics answers 401: set VR3_METRICS_TOKEN (or VR3_METRICS_PUBLIC=true) to scrape it');
     app.use('/api/v1', controlPlane.router);
 
-    const server = http.createServer(app);
+    // Request timeouts and a connection cap (VR3_HTTP_*, VR3_MAX_CONNECTIONS); Node checks the
+    // timeouts every second rather than every 30 s.
+    const server = http.createServer(
+      {
+        headersTimeout: env.http.headersTimeoutMs,
+        requestTimeout: env.http.requestTimeoutMs,
+        keepAliveTimeout: env.http.keepAliveTimeoutMs,
+        connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(env.http.headersTimeoutMs / 2))),
+      },
+      app,
+    );
+    server.maxConnections = env.http.maxConnections;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(env.port, env.host, () => resolve());

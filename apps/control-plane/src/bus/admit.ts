@@ -114,7 +114,8 @@ async function undoAdmission(ctx: ControlPlaneContext, runId: string, log: Logge
  */
 async function admitStream(ctx: ControlPlaneContext, req: StreamAdmitRequest, log: Logger, deadline: number, receivedAt: number): Promise<StreamAdmitResponse | 'expired'> {
   const refuse = (code: StreamErrorCode, message: string, fields: Record<string, unknown> = {}): StreamAdmitResponse => {
-    log.info({ code, ...fields }, 'stream refused');
+    // Debug: the edge counts refused streams and logs them in aggregate (a line per code and source per interval).
+    log.debug({ code, ...fields }, 'stream refused');
     return reject(code, message);
   };
   if (!isKnownProvider(req.provider)) return refuse(StreamErrorCode.UnknownProvider, 'unknown provider');

@@ -22,6 +22,7 @@ import { query, sql } from '../db/sql.ts';
 import { PROVIDER_RULES, isConfigurableProvider } from '../providers/registry.ts';
 import { resolveConfiguration } from '../providers/resolve.ts';
 import { providerTargetFor } from '../providers/run-target.ts';
+import { checkStreamSignature } from '../providers/stream-signature.ts';
 import { boundStartMetadata } from './start-metadata.ts';
 
 type JsonObject = Record<string, unknown>;
@@ -115,6 +116,12 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
       return fail(match.code, match.message, match.code);
     }
     configuration = match.configuration;
+  }
+  // The provider's signature of the upgrade request (Twilio, when the edge knows its public URL).
+  const signature = checkStreamSignature(ctx, configuration, req.upgrade);
+  if (!signature.ok) {
+    log.info({ code: signature.code, provider: run.mode, detail: signature.error }, 'stream refused at start');
+    return fail(signature.code, signature.message, signature.error);
   }
 
   const initial = objectOf(run.initialContext);

@@ -72,6 +72,49 @@ describe('ensureBootstrap', () => {
     expect(await prisma.apiKey.count()).toBe(1);
   });
 
+  it('mints admin keys (given or generated)', async () => {
+    const prisma = await freshDb();
+    await ensureBootstrap(prisma, { apiKey: 'vr3_given_admin_key_0001' });
+    const other = await freshDb();
+    await ensureBootstrap(other);
+    expect((await prisma.apiKey.findMany()).map((k) => k.role)).toEqual(['admin']);
+    expect((await other.apiKey.findMany()).map((k) => k.role)).toEqual(['admin']);
+  });
+
+  it('stores a minted key only once it was revealed: a failed reveal leaves nothing, and the next call mints again', async () => {
+    const prisma = await freshDb();
+    const seen: string[] = [];
+    await expect(
+      ensureBootstrap(prisma, {
+        reveal: (key) => {
+          seen.push(key);
+          throw new Error('could not show it');
+        },
+      }),
+    ).rejects.toThrow('could not show it');
+    expect(await prisma.apiKey.count()).toBe(0);
+    const next = await ensureBootstrap(prisma, { reveal: (key) => void seen.push(key) });
+    expect(next.createdApiKey).toBeDefined();
+    expect(seen).toEqual([expect.any(String), next.createdApiKey]);
+    expect(seen[0]).not.toBe(next.createdApiKey);
+    expect(await prisma.apiKey.findMany({ select: { hash: true } })).toEqual([{ hash: hashApiKey(next.createdApiKey!) }]);
+    // Revealed once: later calls reveal nothing.
+    await ensureBootstrap(prisma, { reveal: (key) => void seen.push(key) });
+    expect(seen).toHaveLength(2);
+  });
+
+  it('mints again when every key is revoked or expired', async () => {
+    const prisma = await freshDb();
+    const first = await ensureBootstrap(prisma);
+    await prisma.apiKey.updateMany({ data: { expiresAt: new Date(Date.now() - 1_000) } });
+    const second = await ensureBootstrap(prisma);
+    expect(second.createdApiKey).toBeDefined();
+    expect(second.userId).toBe(first.userId);
+    await prisma.apiKey.updateMany({ data: { revokedAt: new Date() } });
+    expect((await ensureBootstrap(prisma)).createdApiKey).toBeDefined();
+    expect(await prisma.user.count()).toBe(1);
+  });
+
   it('rejects a short or blank key', async () => {
     const prisma = await freshDb();
     await expect(ensureBootstrap(prisma, { apiKey: 'short' })).rejects.toMatchObject({ code: BootstrapErrorCode.InvalidApiKey });

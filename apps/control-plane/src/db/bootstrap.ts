@@ -1,6 +1,7 @@
-import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from '../crypto/api-keys.ts';
+import { hashApiKey } from '../crypto/api-keys.ts';
 import { BootstrapError, BootstrapErrorCode } from '../errors.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
+import { createApiKey } from './api-keys.ts';
 import type { Db } from './prisma.ts';
 
 /** Shortest API key {@link ensureBootstrap} accepts from the operator. */
@@ -12,6 +13,12 @@ const BOOTSTRAP_LOCK_KEY = 72707370;
 export interface BootstrapOptions {
   /** An operator-chosen API key (e.g. VR3_BOOTSTRAP_API_KEY) that must exist afterwards. */
   apiKey?: string;
+  /**
+   * Shows a key minted by this call (print it): called inside the bootstrap's transaction, which
+   * commits only once it returned. If it throws, or the process dies first, nothing is stored and
+   * the next call mints (and shows) a key again: a first start that fails never swallows the key.
+   */
+  reveal?: (key: string) => void | Promise<void>;
 }
 
 /** The organization and admin user the bootstrap resolved, and the key it minted, if any. */
@@ -24,8 +31,9 @@ export interface BootstrapResult {
 
 /**
  * Makes a fresh database usable. With `apiKey`: ensures an organization, an admin user and that
- * key exist (idempotent; an existing key keeps its owner). Without: when no active API key exists
- * at all, mints one and returns it in `createdApiKey`; otherwise changes nothing.
+ * admin key exist (idempotent; an existing key keeps its owner and role). Without: when no usable
+ * API key exists at all (none, or all revoked or expired), mints an admin key, hands it to `reveal`
+ * before committing and returns it in `createdApiKey`; otherwise changes nothing.
  */
 export async function ensureBootstrap(prisma: Db, options: BootstrapOptions = {}): Promise<BootstrapResult> {
   const { apiKey } = options;
@@ -38,15 +46,18 @@ export async function ensureBootstrap(prisma: Db, options: BootstrapOptions = {}
       const existing = await tx.apiKey.findUnique({ where: { hash: hashApiKey(apiKey) } });
       if (existing) return { organizationId: existing.organizationId, userId: existing.userId };
       const admin = await ensureAdmin(tx);
-      await createKey(tx, admin, apiKey, 'bootstrap');
+      await createApiKey(tx, { ...admin, name: 'bootstrap', role: 'admin' }, apiKey);
       return admin;
     }
-    const active = await tx.apiKey.findFirst({ where: { revokedAt: null }, orderBy: { createdAt: 'asc' } });
+    const active = await tx.apiKey.findFirst({
+      where: { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
+      orderBy: { createdAt: 'asc' },
+    });
     if (active) return { organizationId: active.organizationId, userId: active.userId };
     const admin = await ensureAdmin(tx);
-    const createdApiKey = generateApiKey();
-    await createKey(tx, admin, createdApiKey, 'generated at first start');
-    return { ...admin, createdApiKey };
+    const { key } = await createApiKey(tx, { ...admin, name: 'generated at first start', role: 'admin' });
+    await options.reveal?.(key);
+    return { ...admin, createdApiKey: key };
   });
 }
 
@@ -57,10 +68,4 @@ async function ensureAdmin(tx: Prisma.TransactionClient): Promise<{ organization
     (await tx.organization.findFirst({ orderBy: { createdAt: 'asc' } })) ?? (await tx.organization.create({ data: { name: 'Default organization' } }));
   const user = await tx.user.create({ data: { organizationId: organization.id, name: 'Administrator', role: 'admin' } });
   return { organizationId: organization.id, userId: user.id };
-}
-
-async function createKey(tx: Prisma.TransactionClient, owner: { organizationId: string; userId: string }, key: string, name: string): Promise<void> {
-  await tx.apiKey.create({
-    data: { organizationId: owner.organizationId, userId: owner.userId, name, prefix: apiKeyDisplayPrefix(key), hash: hashApiKey(key) },
-  });
 }

@@ -37,7 +37,7 @@ describe('authentication and errors', () => {
   });
 
   it('GET /me names the caller', async () => {
-    expect(await cp.api('GET', '/me')).toEqual({ status: 200, body: { user_id: cp.userId, organization_id: cp.organizationId } });
+    expect(await cp.api('GET', '/me')).toEqual({ status: 200, body: { user_id: cp.userId, organization_id: cp.organizationId, role: 'admin', api_key_id: expect.any(String) } });
   });
 
   it('400 invalid_json on a malformed body, 404 JSON on unknown routes', async () => {

@@ -75,6 +75,29 @@ describe.each(CASES)('$provider configurations', ({ provider, field, secrets, ba
     expect(openCredentials(cp.secretKey, row.id, row.credentialsCiphertext!)).toEqual({ ...secrets, ...rotated });
     expect((await cp.api('PATCH', `/telephony-configurations/${body.id}`, { [keys[0]!]: null })).body.has_credentials).toBe(false);
   });
+
+  it('PATCH of the account or api_base_url needs every credential field in the same request', async () => {
+    const { body } = await cp.api('POST', '/telephony-configurations', { provider, name: 'm', [field]: account(), ...secrets });
+    const path = `/telephony-configurations/${body.id}`;
+    const before = await cp.prisma.telephonyConfiguration.findUniqueOrThrow({ where: { id: body.id } });
+    const keys = Object.keys(secrets);
+    const moved = account();
+    expect(await cp.api('PATCH', path, { [field]: moved })).toMatchObject({
+      status: 422,
+      body: { error: { code: 'credentials_required', message: `changing ${field} requires ${keys.join(' and ')} in the same request` } },
+    });
+    expect(await cp.api('PATCH', path, { api_base_url: 'https://elsewhere.example.com', name: 'n' })).toMatchObject({ status: 422, body: { error: { code: 'credentials_required' } } });
+    // Exotel: the token alone is not a re-entry of the credentials.
+    expect(await cp.api('PATCH', path, { [field]: moved, [keys.at(-1)!]: 'new-secret' })).toMatchObject(
+      keys.length > 1 ? { status: 422, body: { error: { code: 'credentials_required' } } } : { status: 200 },
+    );
+    if (keys.length > 1) expect(await cp.prisma.telephonyConfiguration.findUniqueOrThrow({ where: { id: body.id } })).toEqual(before);
+    const rotated = Object.fromEntries(keys.map((k) => [k, `rotated-${k}`]));
+    const res = await cp.api('PATCH', path, { [field]: moved, api_base_url: 'https://elsewhere.example.com', ...rotated });
+    expect(res).toMatchObject({ status: 200, body: { [field]: moved, api_base_url: 'https://elsewhere.example.com', has_credentials: true } });
+    const row = await cp.prisma.telephonyConfiguration.findUniqueOrThrow({ where: { id: body.id } });
+    expect(openCredentials(cp.secretKey, row.id, row.credentialsCiphertext!)).toEqual(rotated);
+  });
 });
 
 describe('settings', () => {

@@ -6,28 +6,19 @@ import type { ControlPlaneContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import type { Prisma, TelephonyConfiguration } from '../generated/prisma/client.ts';
 import { openCredentials, sealCredentials, type StoredCredentials } from '../providers/credentials.ts';
-import { PROVIDER_RULES, isConfigurableProvider } from '../providers/registry.ts';
-import { nextCredentials, normalizeAccountField, parseConfigurationBody } from './telephony-body.ts';
+import { PROVIDER_RULES, isConfigurableProvider, type ProviderRules } from '../providers/registry.ts';
+import {
+  checkApiBaseUrl,
+  checkApiBaseUrlHost,
+  nextCredentials,
+  normalizeAccountField,
+  parseConfigurationBody,
+  requireCredentialsToMove,
+} from './telephony-body.ts';
 import { principal, validate } from './middleware.ts';
 import { telephonyView } from './views.ts';
 
 const ProviderOnly = z.object({ provider: z.string().min(1) });
-
-/** Canonical API base URL: https only (http too when insecure URLs are allowed), no credentials, query or fragment. */
-export function checkApiBaseUrl(value: string, allowInsecure: boolean): string {
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    throw new ApiError('invalid_api_base_url', 'api_base_url is not a valid URL');
-  }
-  if (url.protocol === 'http:' && !allowInsecure) throw new ApiError('insecure_api_base_url', 'api_base_url must use https');
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ApiError('invalid_api_base_url', 'api_base_url must be an https URL');
-  if (url.username || url.password || url.search || url.hash) {
-    throw new ApiError('invalid_api_base_url', 'api_base_url must not contain credentials, a query or a fragment');
-  }
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-}
 
 function conflictOnDuplicate(err: unknown): never {
   if ((err as { code?: unknown }).code === 'P2002') throw new ApiError('configuration_exists', 'a configuration for this provider and account already exists');
@@ -37,10 +28,21 @@ function conflictOnDuplicate(err: unknown): never {
 /**
  * Telephony configurations: create, list, get, patch, delete. Each provider has its own account
  * field (`domain_id`, `account_sid`, `auth_id`) and write-only credential fields, sealed together
- * with AES-256-GCM; responses show only `has_credentials`.
+ * with AES-256-GCM; responses show only `has_credentials`. Unless `allowInsecureProviderUrls`, an
+ * `api_base_url` other than the provider's default must be https and resolve to public addresses
+ * only; moving stored credentials to another URL or account needs them in the same request.
  */
 export function telephonyRoutes(ctx: ControlPlaneContext): Router {
   const router = Router();
+  const allowInsecure = ctx.config.allowInsecureProviderUrls;
+  /** Canonical `api_base_url` (`null`/absent = the default), its host checked when the user chose it. */
+  const apiBaseUrlOf = async (rules: ProviderRules, value: string | null | undefined): Promise<string> => {
+    const url = checkApiBaseUrl(value ?? rules.defaultApiBaseUrl, allowInsecure);
+    if (!allowInsecure && url !== rules.defaultApiBaseUrl) {
+      await checkApiBaseUrlHost(url, { resolveHost: ctx.resolveProviderHost, timeoutMs: ctx.config.providerTimeoutMs });
+    }
+    return url;
+  };
   const find = async (organizationId: string, id: string): Promise<TelephonyConfiguration> => {
     const config = await ctx.prisma.telephonyConfiguration.findFirst({ where: { id, organizationId } });
     if (!config) throw new ApiError('telephony_configuration_not_found', 'telephony configuration not found');
@@ -57,6 +59,8 @@ export function telephonyRoutes(ctx: ControlPlaneContext): Router {
     const body = parseConfigurationBody(rules, req.body, true);
     const id = randomUUID();
     const credentials = nextCredentials(rules, null, body.secrets) ?? null;
+    const domainId = normalizeAccountField(rules, body.account ?? '');
+    const apiBaseUrl = await apiBaseUrlOf(rules, body.apiBaseUrl);
     const config = await ctx.prisma.telephonyConfiguration
       .create({
         data: {
@@ -64,8 +68,8 @@ export function telephonyRoutes(ctx: ControlPlaneContext): Router {
           organizationId: principal(res).organizationId,
           provider,
           name: body.name ?? '',
-          domainId: normalizeAccountField(rules, body.account ?? ''),
-          apiBaseUrl: checkApiBaseUrl(body.apiBaseUrl ?? rules.defaultApiBaseUrl, ctx.config.allowInsecureProviderUrls),
+          domainId,
+          apiBaseUrl,
           settings: (body.settings ?? {}) as Prisma.InputJsonObject,
           credentialsCiphertext: seal(id, credentials),
         },
@@ -93,10 +97,14 @@ export function telephonyRoutes(ctx: ControlPlaneContext): Router {
     const body = parseConfigurationBody(rules, req.body, false);
     const data: Prisma.TelephonyConfigurationUpdateInput = {};
     if (body.name !== undefined) data.name = body.name;
-    if (body.account !== undefined) data.domainId = normalizeAccountField(rules, body.account);
-    if (body.apiBaseUrl !== undefined) {
-      data.apiBaseUrl = checkApiBaseUrl(body.apiBaseUrl ?? rules.defaultApiBaseUrl, ctx.config.allowInsecureProviderUrls);
+    const domainId = body.account === undefined ? existing.domainId : normalizeAccountField(rules, body.account);
+    const apiBaseUrl = body.apiBaseUrl === undefined ? existing.apiBaseUrl : checkApiBaseUrl(body.apiBaseUrl ?? rules.defaultApiBaseUrl, allowInsecure);
+    if (existing.credentialsCiphertext) {
+      const changed = [...(domainId === existing.domainId ? [] : [rules.accountField]), ...(apiBaseUrl === existing.apiBaseUrl ? [] : ['api_base_url'])];
+      requireCredentialsToMove(rules, changed, body.secrets);
     }
+    if (body.account !== undefined) data.domainId = domainId;
+    if (apiBaseUrl !== existing.apiBaseUrl) data.apiBaseUrl = await apiBaseUrlOf(rules, apiBaseUrl);
     if (body.settings !== undefined) data.settings = (body.settings ?? {}) as Prisma.InputJsonObject;
     if (Object.keys(body.secrets).length > 0) {
       const current = existing.credentialsCiphertext ? openCredentials(ctx.secretKey, existing.id, existing.credentialsCiphertext) : null;

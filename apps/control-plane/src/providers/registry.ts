@@ -18,7 +18,7 @@ import {
   twilioProvider,
   vobizProvider,
 } from '@vr3/providers';
-import type { CallRef, ProviderApiClient, ProviderDescriptor } from '@vr3/providers';
+import type { CallRef, ProviderApiClient, ProviderDescriptor, RemoteAddressPolicy, ResolveHost } from '@vr3/providers';
 
 /** A provider a telephony configuration can be stored for. */
 export type ConfigurableProviderName = (typeof CONFIGURABLE_PROVIDERS)[number];
@@ -38,6 +38,14 @@ export interface ProviderClientOptions {
   credentials: Readonly<Record<string, string>>;
   /** Per-request timeout in milliseconds. */
   timeoutMs: number;
+  /**
+   * `'public'`: https only, and the client refuses to connect to a loopback, private, link-local,
+   * CGNAT, multicast, reserved or metadata address (checked on the address it connects to).
+   * `'any'` when `allowInsecureProviderUrls` is set.
+   */
+  addressPolicy: RemoteAddressPolicy;
+  /** Host name resolver used when connecting; default `dns.lookup`. */
+  resolveHost?: ResolveHost | undefined;
 }
 
 /** Builds the REST client of `provider` for one configuration. Tests override it to point at fakes. */
@@ -109,7 +117,7 @@ export function callRefOf(accountId: string, sessionId: string): CallRef {
 
 /** The production clients, one per provider. */
 export const defaultProviderClients: ProviderClientFactory = (provider, o) => {
-  const base = { baseUrl: o.baseUrl, timeoutMs: o.timeoutMs };
+  const base = { baseUrl: o.baseUrl, timeoutMs: o.timeoutMs, addressPolicy: o.addressPolicy, resolveHost: o.resolveHost };
   const secret = (field: string): string => o.credentials[field] ?? '';
   switch (provider) {
     case 'cloudonix':

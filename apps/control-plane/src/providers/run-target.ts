@@ -24,7 +24,7 @@ export function sessionIdOf(gatheredContext: unknown): string | undefined {
  * retryable) when that is impossible.
  */
 export function providerTargetFor(
-  ctx: Pick<ControlPlaneContext, 'secretKey' | 'providerClients' | 'config'>,
+  ctx: Pick<ControlPlaneContext, 'secretKey' | 'providerClients' | 'resolveProviderHost' | 'config'>,
   configuration: ConfigurationRow | null,
   sessionId: string | undefined,
 ): RunProviderTarget {
@@ -47,6 +47,8 @@ export function providerTargetFor(
     accountId: configuration.domainId,
     credentials,
     timeoutMs: ctx.config.providerTimeoutMs,
+    addressPolicy: ctx.config.allowInsecureProviderUrls ? 'any' : 'public',
+    resolveHost: ctx.resolveProviderHost,
   });
   return { client, ref: callRefOf(configuration.domainId, sessionId) };
 }

@@ -5,6 +5,7 @@ import { EngineCatalog } from '@vr3/agent';
 import { bridgeEngineSpec } from '@vr3/engine-bridge/spec';
 import { echoEngineSpec } from '@vr3/engine-echo';
 import { createInProcessBus, type Bus } from '@vr3/protocol';
+import type { ResolveHost } from '@vr3/providers';
 import express from 'express';
 import { pino, type Logger } from 'pino';
 import type { ControlPlaneConfig } from '../config.ts';
@@ -22,6 +23,8 @@ export interface TestControlPlaneOptions {
   /** Defaults here: insecure (http) provider URLs allowed, short provider and edge timeouts, fast retries. */
   config?: Partial<ControlPlaneConfig>;
   providerClients?: ProviderClientFactory;
+  /** Stub resolver of provider API host names (see `ControlPlaneOptions.resolveProviderHost`). */
+  resolveProviderHost?: ResolveHost;
   jobs?: JobQueue;
   bus?: Bus;
   /** Track edge heartbeats and run the stale-run reaper (distributed mode). */
@@ -68,6 +71,7 @@ export async function startTestControlPlane(options: TestControlPlaneOptions): P
     engines: options.engines ?? new EngineCatalog([echoEngineSpec, bridgeEngineSpec]),
     ...(options.jobs ? { jobs: options.jobs } : {}),
     ...(options.providerClients ? { providerClients: options.providerClients } : {}),
+    ...(options.resolveProviderHost ? { resolveProviderHost: options.resolveProviderHost } : {}),
     ...(options.edgeLiveness ? { edgeLiveness: options.edgeLiveness } : {}),
     config: {
       allowInsecureProviderUrls: true,

@@ -46,3 +46,53 @@ describe('loadMediaEdgeEnv: admission bounds', () => {
     expect(() => loadMediaEdgeEnv({ ...NATS, VR3_TRUSTED_PROXIES: '10.0.0.5,haproxy' })).toThrow(/VR3_TRUSTED_PROXIES.*haproxy/);
   });
 });
+
+describe('loadMediaEdgeEnv: public endpoint limits and metrics access', () => {
+  it('defaults: 50 connections/s per address (bursts of 200), 500 frames/s per call (burst 1000), HTTP limits, /metrics closed, no public URL', () => {
+    const env = loadMediaEdgeEnv(NATS);
+    expect(env).toMatchObject({
+      connectionsPerSecondPerAddress: 50,
+      connectionBurstPerAddress: 200,
+      maxInboundFramesPerSecond: 500,
+      inboundFrameBurst: 1_000,
+      httpLimits: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 5_000 },
+      metrics: { kind: 'closed' },
+      publicUrl: null,
+    });
+  });
+
+  it('reads every variable', () => {
+    const env = loadMediaEdgeEnv({
+      ...NATS,
+      VR3_CONNECTIONS_PER_SECOND_PER_ADDRESS: '5',
+      VR3_CONNECTION_BURST_PER_ADDRESS: '10',
+      VR3_MAX_INBOUND_FRAMES_PER_SECOND: '250',
+      VR3_INBOUND_FRAME_BURST: '400',
+      VR3_HTTP_HEADERS_TIMEOUT_MS: '2000',
+      VR3_HTTP_REQUEST_TIMEOUT_MS: '4000',
+      VR3_HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000',
+      VR3_MAX_CONNECTIONS: '300',
+      VR3_METRICS_TOKEN: 'a-metrics-token-of-some-length',
+      VR3_PUBLIC_URL: 'wss://voice.example.com',
+    });
+    expect(env).toMatchObject({
+      connectionsPerSecondPerAddress: 5,
+      connectionBurstPerAddress: 10,
+      maxInboundFramesPerSecond: 250,
+      inboundFrameBurst: 400,
+      httpLimits: { headersTimeoutMs: 2_000, requestTimeoutMs: 4_000, keepAliveTimeoutMs: 65_000, maxConnections: 300 },
+      metrics: { kind: 'token', token: 'a-metrics-token-of-some-length' },
+      publicUrl: 'wss://voice.example.com',
+    });
+    expect(loadMediaEdgeEnv({ ...NATS, VR3_METRICS_PUBLIC: 'true' }).metrics).toEqual({ kind: 'public' });
+  });
+
+  it('refuses bad values naming the variable', () => {
+    expect(() => loadMediaEdgeEnv({ ...NATS, VR3_METRICS_TOKEN: 'short' })).toThrow(/VR3_METRICS_TOKEN/);
+    expect(() => loadMediaEdgeEnv({ ...NATS, VR3_METRICS_TOKEN: 'a-metrics-token-of-some-length', VR3_METRICS_PUBLIC: 'true' })).toThrow(/VR3_METRICS_PUBLIC/);
+    expect(() => loadMediaEdgeEnv({ ...NATS, VR3_HTTP_HEADERS_TIMEOUT_MS: '20000', VR3_HTTP_REQUEST_TIMEOUT_MS: '10000' })).toThrow(/VR3_HTTP_REQUEST_TIMEOUT_MS/);
+    expect(() => loadMediaEdgeEnv({ ...NATS, VR3_PUBLIC_URL: 'wss://voice.example.com/stream' })).toThrow(/VR3_PUBLIC_URL/);
+    expect(() => loadMediaEdgeEnv({ ...NATS, VR3_MAX_CONNECTIONS: '0' })).toThrow(/VR3_MAX_CONNECTIONS/);
+    expect(() => loadMediaEdgeEnv({ ...NATS, VR3_CONNECTIONS_PER_SECOND_PER_ADDRESS: '0' })).toThrow(/VR3_CONNECTIONS_PER_SECOND_PER_ADDRESS/);
+  });
+});

@@ -2,8 +2,11 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { z } from 'zod';
 import { TrustedProxies } from '../admission/client-address.ts';
-import { ConfigError, envInt, envUrl, parseEnv } from '@vr3/env';
-import { DEFAULT_MEDIA_EDGE_CONFIG } from '../config.ts';
+import { ConfigError, envBool, envInt, envUrl, parseEnv } from '@vr3/env';
+import { DEFAULT_MEDIA_EDGE_CONFIG, isPublicBaseUrl } from '../config.ts';
+import { DEFAULT_HTTP_LIMITS, httpLimitsProblem, type HttpServerLimits } from './http-limits.ts';
+import { metricsAccess, MIN_METRICS_TOKEN_LENGTH, type MetricsAccess } from './metrics-access.ts';
+import { DEFAULT_ACCEPT_HANDLES } from '../transport/accept-handles.ts';
 
 export { ConfigError };
 
@@ -38,10 +41,36 @@ export const MEDIA_EDGE_DEFAULTS = {
    * the edge whose `X-Forwarded-For` names a stream's source address; none by default.
    */
   trustedProxies: [] as string[],
+  /**
+   * VR3_ACCEPT_HANDLES: extra accept handles on the listening socket. A busy process accepts one
+   * connection per event-loop iteration and handle; with more, a burst of calls is accepted as it
+   * arrives instead of waiting in the kernel's accept queue. 0: the server's own handle only.
+   */
+  acceptHandles: DEFAULT_ACCEPT_HANDLES,
   /** VR3_MAX_PENDING_ADMISSIONS: `StreamAdmit` requests awaiting their answer; a further stream is refused with 1013. */
   maxPendingAdmissions: DEFAULT_MEDIA_EDGE_CONFIG.maxPendingAdmissions,
   /** VR3_ENGINE_CLOSE_TIMEOUT_MS: how long a call's engine may take to close before its run is finalized anyway. */
   engineCloseTimeoutMs: DEFAULT_MEDIA_EDGE_CONFIG.engineCloseTimeoutMs,
+  /** VR3_CONNECTIONS_PER_SECOND_PER_ADDRESS: new connections per second from one source address, sustained; beyond it 1013. */
+  connectionsPerSecondPerAddress: DEFAULT_MEDIA_EDGE_CONFIG.connectionsPerSecondPerAddress,
+  /** VR3_CONNECTION_BURST_PER_ADDRESS: new connections from one source address at once. */
+  connectionBurstPerAddress: DEFAULT_MEDIA_EDGE_CONFIG.connectionBurstPerAddress,
+  /** VR3_MAX_INBOUND_FRAMES_PER_SECOND: frames per second one call may send, sustained; beyond it the stream is cut off (1008). */
+  maxInboundFramesPerSecond: DEFAULT_MEDIA_EDGE_CONFIG.maxInboundFramesPerSecond,
+  /** VR3_INBOUND_FRAME_BURST: frames one call may send at once above that rate. */
+  inboundFrameBurst: DEFAULT_MEDIA_EDGE_CONFIG.inboundFrameBurst,
+  /**
+   * VR3_HTTP_HEADERS_TIMEOUT_MS, VR3_HTTP_REQUEST_TIMEOUT_MS, VR3_HTTP_KEEP_ALIVE_TIMEOUT_MS,
+   * VR3_MAX_CONNECTIONS: the HTTP server's limits (see `DEFAULT_HTTP_LIMITS`).
+   */
+  httpLimits: DEFAULT_HTTP_LIMITS,
+  /**
+   * VR3_METRICS_TOKEN / VR3_METRICS_PUBLIC: `/metrics` needs `Authorization: Bearer <token>`; with
+   * neither, it answers 401 to everyone unless VR3_METRICS_PUBLIC=true opens it.
+   */
+  metrics: { kind: 'closed' } as MetricsAccess,
+  /** VR3_PUBLIC_URL: the base URL providers reach the edge at (`wss://host`); unset, upgrade signatures are not checked. */
+  publicUrl: DEFAULT_MEDIA_EDGE_CONFIG.publicUrl,
   /** LOG_LEVEL: pino level. */
   logLevel: 'info',
 } as const;
@@ -59,6 +88,8 @@ const EnvSchema = z.object({
   VR3_MAX_CALLS: envInt('VR3_MAX_CALLS', 1),
   VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS: envInt('VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS', 1),
   VR3_MAX_PENDING_ADMISSIONS: envInt('VR3_MAX_PENDING_ADMISSIONS', 1),
+  /** VR3_ACCEPT_HANDLES: extra accept handles on the listening socket (0 = the server's own only). */
+  VR3_ACCEPT_HANDLES: envInt('VR3_ACCEPT_HANDLES', 0),
   VR3_TRUSTED_PROXIES: z
     .string()
     .optional()
@@ -71,6 +102,20 @@ const EnvSchema = z.object({
       }
     }),
   VR3_ENGINE_CLOSE_TIMEOUT_MS: envInt('VR3_ENGINE_CLOSE_TIMEOUT_MS', 0),
+  VR3_CONNECTIONS_PER_SECOND_PER_ADDRESS: envInt('VR3_CONNECTIONS_PER_SECOND_PER_ADDRESS', 1),
+  VR3_CONNECTION_BURST_PER_ADDRESS: envInt('VR3_CONNECTION_BURST_PER_ADDRESS', 1),
+  VR3_MAX_INBOUND_FRAMES_PER_SECOND: envInt('VR3_MAX_INBOUND_FRAMES_PER_SECOND', 50),
+  VR3_INBOUND_FRAME_BURST: envInt('VR3_INBOUND_FRAME_BURST', 1),
+  VR3_HTTP_HEADERS_TIMEOUT_MS: envInt('VR3_HTTP_HEADERS_TIMEOUT_MS', 100),
+  VR3_HTTP_REQUEST_TIMEOUT_MS: envInt('VR3_HTTP_REQUEST_TIMEOUT_MS', 100),
+  VR3_HTTP_KEEP_ALIVE_TIMEOUT_MS: envInt('VR3_HTTP_KEEP_ALIVE_TIMEOUT_MS', 0),
+  VR3_MAX_CONNECTIONS: envInt('VR3_MAX_CONNECTIONS', 1),
+  VR3_METRICS_TOKEN: z.string().min(MIN_METRICS_TOKEN_LENGTH, `VR3_METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters`).optional(),
+  VR3_METRICS_PUBLIC: envBool,
+  VR3_PUBLIC_URL: z
+    .string()
+    .refine(isPublicBaseUrl, 'VR3_PUBLIC_URL must be a wss, ws, https or http URL with a host and no path (wss://voice.example.com)')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -89,7 +134,15 @@ export interface MediaEdgeEnv {
   maxPendingHandshakesPerAddress: number;
   maxPendingAdmissions: number;
   trustedProxies: string[];
+  acceptHandles: number;
   engineCloseTimeoutMs: number;
+  connectionsPerSecondPerAddress: number;
+  connectionBurstPerAddress: number;
+  maxInboundFramesPerSecond: number;
+  inboundFrameBurst: number;
+  httpLimits: HttpServerLimits;
+  metrics: MetricsAccess;
+  publicUrl: string | null;
   logLevel: string;
 }
 
@@ -108,6 +161,17 @@ function splitList(value: string): string[] {
 export function loadMediaEdgeEnv(env: NodeJS.ProcessEnv = process.env): MediaEdgeEnv {
   const e = parseEnv(EnvSchema, env);
   const d = MEDIA_EDGE_DEFAULTS;
+  const httpLimits: HttpServerLimits = {
+    headersTimeoutMs: e.VR3_HTTP_HEADERS_TIMEOUT_MS ?? d.httpLimits.headersTimeoutMs,
+    requestTimeoutMs: e.VR3_HTTP_REQUEST_TIMEOUT_MS ?? d.httpLimits.requestTimeoutMs,
+    keepAliveTimeoutMs: e.VR3_HTTP_KEEP_ALIVE_TIMEOUT_MS ?? d.httpLimits.keepAliveTimeoutMs,
+    maxConnections: e.VR3_MAX_CONNECTIONS ?? d.httpLimits.maxConnections,
+  };
+  const problem = httpLimitsProblem(httpLimits);
+  if (problem !== null) throw new ConfigError(`invalid environment: ${problem}`);
+  if (e.VR3_METRICS_TOKEN !== undefined && e.VR3_METRICS_PUBLIC) {
+    throw new ConfigError('invalid environment: VR3_METRICS_PUBLIC: cannot be true together with VR3_METRICS_TOKEN');
+  }
   return {
     natsServers: e.NATS_URL.split(',').map((u) => u.trim()),
     port: e.PORT ?? d.port,
@@ -123,7 +187,15 @@ export function loadMediaEdgeEnv(env: NodeJS.ProcessEnv = process.env): MediaEdg
     maxPendingHandshakesPerAddress: e.VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS ?? d.maxPendingHandshakesPerAddress,
     maxPendingAdmissions: e.VR3_MAX_PENDING_ADMISSIONS ?? d.maxPendingAdmissions,
     trustedProxies: e.VR3_TRUSTED_PROXIES === undefined ? d.trustedProxies : splitList(e.VR3_TRUSTED_PROXIES),
+    acceptHandles: e.VR3_ACCEPT_HANDLES ?? d.acceptHandles,
     engineCloseTimeoutMs: e.VR3_ENGINE_CLOSE_TIMEOUT_MS ?? d.engineCloseTimeoutMs,
+    connectionsPerSecondPerAddress: e.VR3_CONNECTIONS_PER_SECOND_PER_ADDRESS ?? d.connectionsPerSecondPerAddress,
+    connectionBurstPerAddress: e.VR3_CONNECTION_BURST_PER_ADDRESS ?? d.connectionBurstPerAddress,
+    maxInboundFramesPerSecond: e.VR3_MAX_INBOUND_FRAMES_PER_SECOND ?? d.maxInboundFramesPerSecond,
+    inboundFrameBurst: e.VR3_INBOUND_FRAME_BURST ?? d.inboundFrameBurst,
+    httpLimits,
+    metrics: metricsAccess(e.VR3_METRICS_TOKEN, e.VR3_METRICS_PUBLIC),
+    publicUrl: e.VR3_PUBLIC_URL ?? d.publicUrl,
     logLevel: e.LOG_LEVEL ?? d.logLevel,
   };
 }

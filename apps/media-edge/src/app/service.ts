@@ -1,4 +1,3 @@
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'nats';
 import type { Logger } from 'pino';
@@ -6,8 +5,11 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createNatsBus, watchConnection } from '@vr3/nats-bus';
 import { createMediaEdge } from '../edge.ts';
 import { AGENT_STREAM_PATH_PREFIX } from '../routing.ts';
+import { addAcceptHandles } from '../transport/accept-handles.ts';
 import { createProductEngines } from './engines.ts';
 import type { MediaEdgeEnv } from './env.ts';
+import { createLimitedHttpServer } from './http-limits.ts';
+import { METRICS_UNAUTHORIZED, metricsAuthorized } from './metrics-access.ts';
 
 /** A running media-edge pod. */
 export interface MediaEdgeService {
@@ -54,11 +56,18 @@ export async function startMediaEdgeService(env: MediaEdgeEnv, logger: Logger): 
       maxPendingAdmissions: env.maxPendingAdmissions,
       trustedProxies: env.trustedProxies,
       engineCloseTimeoutMs: env.engineCloseTimeoutMs,
+      connectionsPerSecondPerAddress: env.connectionsPerSecondPerAddress,
+      connectionBurstPerAddress: env.connectionBurstPerAddress,
+      maxInboundFramesPerSecond: env.maxInboundFramesPerSecond,
+      inboundFrameBurst: env.inboundFrameBurst,
+      publicUrl: env.publicUrl,
     },
   });
+  if (env.metrics.kind === 'closed') log.warn('/metrics answers 401: set VR3_METRICS_TOKEN (or VR3_METRICS_PUBLIC=true) to scrape it');
 
   let draining = false;
-  const server = http.createServer((req, res) => {
+  // Request timeouts and a connection cap (VR3_HTTP_*, VR3_MAX_CONNECTIONS): half-sent upgrades do not pile up.
+  const server = createLimitedHttpServer(env.httpLimits, (req, res) => {
     const path = (req.url ?? '').split('?', 1)[0];
     const json = (status: number, body: unknown): void => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -70,6 +79,10 @@ export async function startMediaEdgeService(env: MediaEdgeEnv, logger: Logger): 
       return json(ready ? 200 : 503, { status: draining ? 'draining' : ready ? 'ready' : 'unavailable', nats: nats.connected, active_calls: edge.activeCalls });
     }
     if (path === '/metrics') {
+      if (!metricsAuthorized(env.metrics, req.headers.authorization)) {
+        res.writeHead(METRICS_UNAUTHORIZED.status, METRICS_UNAUTHORIZED.headers).end(METRICS_UNAUTHORIZED.body);
+        return;
+      }
       registry.metrics().then(
         (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
         () => json(500, { error: { code: 'internal' } }),
@@ -93,8 +106,9 @@ export async function startMediaEdgeService(env: MediaEdgeEnv, logger: Logger): 
     await nc.close();
     throw err;
   }
+  const accept = await addAcceptHandles(server, env.acceptHandles);
   const port = (server.address() as AddressInfo).port;
-  log.info({ port, host: env.host }, 'listening');
+  log.info({ port, host: env.host, accept_handles: accept.count + 1 }, 'listening');
 
   const stop = async (): Promise<void> => {
     draining = true;
@@ -102,6 +116,7 @@ export async function startMediaEdgeService(env: MediaEdgeEnv, logger: Logger): 
       // Refuses new streams with 1013 from here on; the server keeps accepting to say so.
       () => edge.close({ drainTimeoutMs: env.drainTimeoutMs }),
       () => {
+        accept.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         return closed;

@@ -12,6 +12,7 @@ import {
 import { failureEndReason, type EngineErrorCode } from '@vr3/agent';
 import type { StreamAdapter } from '@vr3/providers';
 import type { Logger } from 'pino';
+import { TokenBucket } from '../admission/token-bucket.ts';
 import { callOutcome, controlEndOutcome, MediaEdgeError, MediaEdgeErrorCode, streamErrorOutcome, type CallEnd, type CallOutcome } from '../errors.ts';
 import { FRAME_MS, payloadBytes, payloadMs } from '../media/codecs.ts';
 import { EarlyAudioBuffer } from '../media/early-audio.ts';
@@ -57,6 +58,8 @@ export class Call {
   private readonly adapter: StreamAdapter;
   private readonly gate: HandshakeGate;
   private readonly stats: CallStats;
+  /** Inbound frames allowed: a provider over `maxInboundFramesPerSecond` (plus the burst) is cut off. */
+  private readonly frameBudget: TokenBucket;
   private log: Logger;
 
   constructor(private readonly d: CallDeps) {
@@ -68,6 +71,7 @@ export class Call {
     this.adapter = d.provider.createStreamAdapter({ query: d.query });
     this.gate = new HandshakeGate(this.adapter, d.config.maxHandshakeFrames);
     this.stats = new CallStats(d.metrics);
+    this.frameBudget = new TokenBucket(d.config.maxInboundFramesPerSecond, d.config.inboundFrameBurst, d.openedAt);
     this.log = d.logger;
   }
 
@@ -80,6 +84,7 @@ export class Call {
 
   onFrame(data: Buffer | string, isBinary: boolean): void {
     if (this.outcome || this.deferredEnd) return;
+    if (!this.frameBudget.take(performance.now())) return this.flooded();
     if (!this.gate.started) return this.handshake(data, isBinary);
     const event = this.parse(data, isBinary);
     if (event?.type === 'stop') return this.end(this.pendingEnd ?? stopOutcome(event.reason));
@@ -127,7 +132,9 @@ export class Call {
         this.log.warn({ err }, 'call cleanup step failed');
       }
     }
-    this.log.info({ state: outcome.state, end_reason: outcome.endReason, close_code: outcome.close?.code, stats: this.stats.snapshot() }, 'call ended');
+    // A stream that never got a run (refused, or gone during admission) is counted, not logged, at info.
+    const level = this.runId === null ? 'debug' : 'info';
+    this.log[level]({ state: outcome.state, end_reason: outcome.endReason, close_code: outcome.close?.code, stats: this.stats.snapshot() }, 'call ended');
     if (engineClosed === undefined && this.events === null) this.finalizer.decide(outcome);
     else void this.finalizeAfter(outcome, engineClosed);
   }
@@ -151,7 +158,9 @@ export class Call {
     try {
       const res = await controlPlane.admit(provider.name, agentUuid, query);
       if (!res.ok) {
-        this.log.info({ code: res.error.code }, 'stream not admitted');
+        // Logged in aggregate by the edge (one line per code and source address per interval).
+        this.log.debug({ code: res.error.code }, 'stream not admitted');
+        this.d.admissionRefused?.(res.error.code);
         this.end(streamErrorOutcome(res.error.code));
         return;
       }
@@ -181,7 +190,7 @@ export class Call {
     this.log = this.log.child({ stream_sid: start.streamId });
     let settings: Readonly<Record<string, string>> | undefined;
     try {
-      const res = await this.d.controlPlane.start(this.runId!, start);
+      const res = await this.d.controlPlane.start(this.runId!, start, this.d.upgrade);
       if (this.outcome) return;
       if (!res.ok) {
         this.log.info({ code: res.error.code }, 'run start refused');
@@ -250,6 +259,25 @@ export class Call {
     const early = this.early?.take() ?? [];
     this.early = null;
     this.media.start(early);
+  }
+
+  /**
+   * The provider sent frames faster than the per-call cap: it stops being read, the stream closes
+   * 1008 and the run fails `frame_rate_exceeded`, with a `log` run event saying why when the call
+   * was running (its events are flushed before the run is finalized).
+   */
+  private flooded(): void {
+    const { maxInboundFramesPerSecond: limit, inboundFrameBurst: burst } = this.d.config;
+    this.log.warn({ limit_per_s: limit, burst, phase: this.phase }, 'provider frame rate exceeded: stream cut off');
+    this.events?.push('log', {
+      level: 'error',
+      reason: 'frame_rate_exceeded',
+      message: 'the provider sent frames faster than allowed and the stream was cut off',
+      limit_per_s: limit,
+      burst,
+    });
+    this.d.transport.pause?.();
+    this.end(callOutcome('frame_rate_exceeded', { error: 'frame_rate_exceeded' }));
   }
 
   /** Caller audio after `start`, before `running`: counted, and kept within the early-audio bound. */
@@ -353,10 +381,13 @@ export class Call {
   }
 }
 
-/** `stop` from the provider: the caller (or the provider's flow) ended the call; its reason is kept. */
+/** `stop` from the provider: the caller (or the provider's flow) ended the call; its reason is kept (64 UTF-16 units at most, never half a surrogate pair). */
 function stopOutcome(reason: string | undefined): CallOutcome {
   const outcome = callOutcome('caller_hangup');
-  return reason === undefined ? outcome : { ...outcome, stopReason: reason.slice(0, 64) };
+  if (reason === undefined) return outcome;
+  const last = reason.charCodeAt(63); // a high surrogate here would be cut from its pair
+  const cut = reason.length > 64 && last >= 0xd800 && last <= 0xdbff ? 63 : 64;
+  return { ...outcome, stopReason: reason.slice(0, cut) };
 }
 
 function errorCode(err: unknown): string {

@@ -8,6 +8,7 @@ import {
   RunFinalizeResponseSchema,
   RunStartResponseSchema,
   StreamAdmitResponseSchema,
+  StreamErrorCode,
   Subjects,
   type Bus,
   type MediaStats,
@@ -22,6 +23,7 @@ import {
   type StartEvent,
   type StreamAdmitRequest,
   type StreamAdmitResponse,
+  type StreamUpgrade,
 } from '@vr3/protocol';
 import type { z } from 'zod';
 import type { CallOutcome } from '../errors.ts';
@@ -66,7 +68,7 @@ export class ControlPlaneClient {
     this.admitting++;
     metrics.pendingAdmissions.inc();
     try {
-      const res = await this.request('admit', Subjects.StreamAdmit, req, StreamAdmitResponseSchema, timeoutMs);
+      const res = await this.request('admit', Subjects.StreamAdmit, req, StreamAdmitResponseSchema, timeoutMs).catch(asRefusal);
       if (!res.ok) metrics.admissionsRefused.inc({ code: res.error.code });
       return res;
     } finally {
@@ -75,9 +77,11 @@ export class ControlPlaneClient {
     }
   }
 
-  start(runId: string, start: StartEvent): Promise<RunStartResponse> {
+  /** `RunStart`, with what the upgrade request carried for a provider signature check (when anything). */
+  start(runId: string, start: StartEvent, upgrade?: StreamUpgrade): Promise<RunStartResponse> {
     const req: RunStartRequest = { run_id: runId, edge_id: this.options.edgeId, start: toStartBody(start) };
-    return this.request('start', Subjects.RunStart, req, RunStartResponseSchema, this.options.startTimeoutMs);
+    if (upgrade !== undefined) req.upgrade = upgrade;
+    return this.request('start', Subjects.RunStart, req, RunStartResponseSchema, this.options.startTimeoutMs).catch(asRefusal);
   }
 
   action(runId: string, action: RunActionRequest['action'], target?: string): Promise<RunActionResponse> {
@@ -125,6 +129,17 @@ export class ControlPlaneClient {
       throw err;
     }
   }
+}
+
+/**
+ * A control-plane that refused the request's text itself (`parseMessage` raises `malformed_handshake`
+ * for NUL or an unpaired surrogate) answers with a failure instead of a response: that is a refusal
+ * (4400), not an unavailable control-plane (1011). Any other failure is rethrown.
+ */
+function asRefusal(err: unknown): { ok: false; error: { code: StreamErrorCode; message: string } } {
+  const cause = err instanceof BusError && err.code === BusErrorCode.Remote ? (err.cause as { code?: unknown } | null | undefined) : undefined;
+  if (cause?.code === StreamErrorCode.MalformedHandshake) return { ok: false, error: { code: StreamErrorCode.MalformedHandshake, message: 'malformed handshake' } };
+  throw err;
 }
 
 function toStartBody(start: StartEvent): RunStartRequest['start'] {

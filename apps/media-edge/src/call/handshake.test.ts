@@ -32,6 +32,19 @@ describe('HandshakeGate, connected-then-start (Cloudonix)', () => {
     expect(g.started).toBeNull();
   });
 
+  it.each([
+    ['a custom parameter', { customParameters: { note: 'a\u0000b' } }],
+    ['a custom parameter key', { customParameters: { 'k\uD800': 'v' } }],
+    ['the caller number', { from: '+1\uDC00' }],
+    ['metadata no adapter reads', { extra: [{ deep: '\u0000' }] }],
+  ])('a start with NUL or an unpaired surrogate in %s is malformed, naming the field only', (_name, extra) => {
+    const g = gate();
+    g.feed(connected, false);
+    const step = g.feed(JSON.stringify({ event: 'start', start: { streamSid: 'MZ1', callSid: 'CA1', ...extra } }), false);
+    expect(step).toEqual({ kind: 'malformed', detail: expect.stringMatching(/^unsafe text in start\.(customParameters|from|metadata)$/) });
+    expect(g.started).toBeNull();
+  });
+
   it('tolerates up to maxIgnored unknown events', () => {
     const g = gate(2);
     expect(g.feed(unknown, false).kind).toBe('wait');

@@ -1,4 +1,4 @@
-import type { CallEvent, StartEvent } from '@vr3/protocol';
+import { findUnsafeText, type CallEvent, type StartEvent } from '@vr3/protocol';
 import type { StreamAdapter } from '@vr3/providers';
 
 /** Result of feeding one frame to a {@link HandshakeGate}. */
@@ -14,6 +14,8 @@ const WAIT: HandshakeStep = { kind: 'wait' };
  * `connected-then-start` wants exactly one `connected` and then `start`; `start-first` wants `start`.
  * Frames the adapter ignores (unknown events) are tolerated up to `maxIgnored`; anything else before
  * `start` — media, dtmf, stop, a second `connected`, a frame the adapter rejects — is malformed.
+ * So is a `start` carrying NUL or an unpaired UTF-16 surrogate in any id, number, custom parameter
+ * or metadata string or key (text the database cannot store): every provider's `start` passes here.
  * Pure: no I/O, no timers.
  */
 export class HandshakeGate {
@@ -52,10 +54,14 @@ export class HandshakeGate {
         if (this.connected) return { kind: 'malformed', detail: 'duplicate connected' };
         this.connected = true;
         return WAIT;
-      case 'start':
+      case 'start': {
         if (this.adapter.handshake === 'connected-then-start' && !this.connected) return { kind: 'malformed', detail: 'start before connected' };
+        // The field, never the value: `metadata`, `customParameters`, `from`, …
+        const unsafe = findUnsafeText(event);
+        if (unsafe) return { kind: 'malformed', detail: `unsafe text in start.${String(unsafe.path[0] ?? '')}` };
         this.startEvent = event;
         return { kind: 'start', start: event };
+      }
       case 'media':
       case 'dtmf':
       case 'mark':

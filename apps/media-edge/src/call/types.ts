@@ -1,5 +1,5 @@
 import type { EngineRegistry } from '@vr3/agent';
-import type { Bus } from '@vr3/protocol';
+import type { Bus, StreamErrorCode, StreamUpgrade } from '@vr3/protocol';
 import type { ProviderDescriptor } from '@vr3/providers';
 import type { Logger } from 'pino';
 import type { MediaEdgeConfig } from '../config.ts';
@@ -17,6 +17,11 @@ export interface CallTransport {
   readonly bufferedAmount: number;
   /** Sends a close frame; the transport enforces the close deadline. Idempotent. */
   close(code: number, reason: string): void;
+  /**
+   * Stops reading from the peer (a peer flooding the socket): nothing more arrives, its close frame
+   * is not awaited, and the close deadline ends the socket (optional).
+   */
+  pause?(): void;
 }
 
 /** Everything one call needs. */
@@ -38,4 +43,8 @@ export interface CallDeps {
    * from then on the socket no longer counts as a pending handshake.
    */
   handshakeSettled: () => void;
+  /** What the stream's upgrade request carried for a provider signature check, sent with `RunStart`. */
+  upgrade?: StreamUpgrade;
+  /** The control-plane refused to admit the stream (counted and logged in aggregate by the edge). */
+  admissionRefused?: (code: StreamErrorCode) => void;
 }

@@ -60,6 +60,11 @@ export class WsTransport implements CallTransport {
     if (this.ws.readyState === WebSocket.OPEN) this.ws.send(bytes, TEXT_FRAME);
   }
 
+  /** Stops reading: no more frames are parsed; the close deadline then ends the socket. */
+  pause(): void {
+    if (this.ws.readyState !== WebSocket.CLOSED) this.ws.pause();
+  }
+
   close(code: number, reason: string): void {
     if (this.sentCode !== null || this.ws.readyState === WebSocket.CLOSED) return;
     this.sentCode = code;

@@ -3,18 +3,18 @@ import type { CallRef, ProviderApiClient } from '../api-client.ts';
 import { ProviderConfigError } from '../errors.ts';
 import { checkBaseUrl, checkTimeoutMs, providerRequest } from '../http-request.ts';
 import type { ProviderHttpRequest } from '../http-request.ts';
+import { transportFor } from '../http-transport.ts';
+import type { TransportOptions } from '../http-transport.ts';
 import { normalizeCloudonixDomain } from './domain.ts';
 
-/** Options of {@link createCloudonixApiClient}. */
-export interface CloudonixApiClientOptions {
+/** Options of {@link createCloudonixApiClient}; transport options as in `RestClientOptions`. */
+export interface CloudonixApiClientOptions extends TransportOptions {
   /** API base URL, normally `CLOUDONIX_API_BASE_URL`; tests point it at a fake. */
   baseUrl: string;
   /** The domain API key from the stored telephony configuration. Never logged or put in messages. */
   bearerToken: string;
   /** Per-request deadline in milliseconds, covering connect, answer and body. Default 5000. */
   timeoutMs?: number;
-  /** `fetch` implementation; defaults to the global one. */
-  fetch?: typeof fetch;
 }
 
 /** Statuses that count as success, per operation. */
@@ -41,7 +41,7 @@ export function createCloudonixApiClient(opts: CloudonixApiClientOptions): Provi
     throw new ProviderConfigError('missing_credentials', 'Cloudonix bearer token is empty');
   }
   const timeoutMs = checkTimeoutMs(opts.timeoutMs ?? DEFAULT_PROVIDER_API_TIMEOUT_MS);
-  const fetchImpl = opts.fetch ?? globalThis.fetch;
+  const transport = transportFor(opts);
   const authorization = `Bearer ${opts.bearerToken}`;
 
   function segments(ref: CallRef): { domain: string; session: string } {
@@ -69,7 +69,7 @@ export function createCloudonixApiClient(opts: CloudonixApiClientOptions): Provi
       ok: OK[operation],
       timeoutMs,
       signal,
-      fetch: fetchImpl,
+      transport,
     };
     if (body !== undefined) {
       headers['content-type'] = 'application/json';

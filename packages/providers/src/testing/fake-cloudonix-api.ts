@@ -28,6 +28,10 @@ export interface FakeCloudonixApi {
   setResponse(method: FakeCloudonixMethod, status: number | null): void;
   /** Delays every answer by `ms` (0 = none), to simulate a slow or hung provider. */
   setDelay(ms: number): void;
+  /** Answers every later `method` request 200 with a body that never ends; `false` restores. */
+  setEndlessBody(method: FakeCloudonixMethod, enabled: boolean): void;
+  /** Connections accepted so far. */
+  readonly connections: number;
   /** Stops the server, drops open connections and pending delayed answers. Idempotent. */
   close(): Promise<void>;
 }
@@ -97,6 +101,10 @@ export async function startFakeCloudonixApi(opts: FakeCloudonixApiOptions = {}):
     hasSession: (domain, session) => sessions.has(key(domain, session)),
     setResponse: (method, status) => server.setResponse(method, status),
     setDelay: (ms) => server.setDelay(ms),
+    setEndlessBody: (method, enabled) => server.setEndlessBody(method, enabled),
+    get connections() {
+      return server.connections;
+    },
     close: () => server.close(),
   };
 }

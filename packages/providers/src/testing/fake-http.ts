@@ -26,11 +26,31 @@ export interface FakeHttpServer {
   setResponse(method: string, status: number | null): void;
   /** Delays every answer by `ms` (0 = none). */
   setDelay(ms: number): void;
+  /**
+   * Answers every later `method` request 200 with a JSON body that never ends (64 KiB writes as
+   * fast as the client reads, until it disconnects); `false` restores normal behaviour.
+   */
+  setEndlessBody(method: string, enabled: boolean): void;
+  /** Connections accepted so far (a refused client never adds one). */
+  readonly connections: number;
   /** Stops the server, drops open connections and pending delayed answers. Idempotent. */
   close(): Promise<void>;
 }
 
 const MAX_BODY_BYTES = 1 << 20;
+const ENDLESS_CHUNK = Buffer.alloc(64 * 1024, '0,');
+
+/** Writes `[0,0,0,…` to `res` until the client goes away. */
+function streamEndlessBody(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.write('[');
+  const pump = (): void => {
+    while (!res.destroyed && res.write(ENDLESS_CHUNK));
+    if (!res.destroyed) res.once('drain', pump);
+  };
+  res.on('error', () => {});
+  pump();
+}
 
 /**
  * Starts a real HTTP server on `127.0.0.1:0` that records every request and answers with `route`
@@ -39,6 +59,8 @@ const MAX_BODY_BYTES = 1 << 20;
 export async function startFakeHttpServer(route: (req: RecordedRequest) => FakeAnswer): Promise<FakeHttpServer> {
   const requests: RecordedRequest[] = [];
   const forced = new Map<string, number>();
+  const endless = new Set<string>();
+  let connections = 0;
   const sockets = new Set<Socket>();
   const pending = new Set<NodeJS.Timeout>();
   let delayMs = 0;
@@ -74,6 +96,7 @@ export async function startFakeHttpServer(route: (req: RecordedRequest) => FakeA
       const recorded: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: { ...req.headers }, body: Buffer.concat(chunks).toString('utf8') };
       requests.push(recorded);
       if (size > MAX_BODY_BYTES) return answer(res, { status: 413, body: { error: 'body too large' } });
+      if (endless.has(recorded.method)) return streamEndlessBody(res);
       const status = forced.get(recorded.method);
       if (status !== undefined) return answer(res, { status, body: { error: 'forced', status } });
       let a: FakeAnswer;
@@ -86,6 +109,7 @@ export async function startFakeHttpServer(route: (req: RecordedRequest) => FakeA
     });
   });
   server.on('connection', (socket) => {
+    connections++;
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
@@ -107,6 +131,13 @@ export async function startFakeHttpServer(route: (req: RecordedRequest) => FakeA
     },
     setDelay(ms) {
       delayMs = Math.max(0, ms);
+    },
+    setEndlessBody(method, enabled) {
+      if (enabled) endless.add(method);
+      else endless.delete(method);
+    },
+    get connections() {
+      return connections;
     },
     close() {
       closing ??= new Promise<void>((resolve) => {

@@ -3,6 +3,7 @@
  * `media`, `dtmf`, `mark`, `stop`, in camelCase or snake_case, numbers as numbers or strings.
  * Internal to the package.
  */
+import { isSafeText } from '@vr3/protocol';
 import type { AudioEncoding, ConnectedEvent, DtmfEvent, MediaEvent, MediaFormat, StartEvent, StopEvent } from '@vr3/protocol';
 import {
   decodeBase64,
@@ -105,8 +106,12 @@ export function parseDtmf(dtmf: JsonObject): DtmfEvent {
   return event;
 }
 
+/**
+ * `stop`, with the provider's reason (`stop.reason`, else a top-level `reason`) when it is text the
+ * run can record: a reason holding NUL or an unpaired surrogate is left out (the stream still ends).
+ */
 export function parseStop(frame: JsonObject): StopEvent {
   const stop = frame.stop;
   const reason = isJsonObject(stop) ? readText(stop.reason) : readText(frame.reason);
-  return reason === undefined ? { type: 'stop' } : { type: 'stop', reason };
+  return reason === undefined || !isSafeText(reason) ? { type: 'stop' } : { type: 'stop', reason };
 }

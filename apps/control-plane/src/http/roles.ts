@@ -1,0 +1,89 @@
+import { UserRole } from '../generated/prisma/enums.ts';
+
+/** Roles of an organization's users and API keys, lowest first. */
+export const Role = UserRole;
+/** `admin` or `member`. */
+export type Role = UserRole;
+
+/** Order of the roles: a role may do everything the roles below it may. */
+const ROLE_RANK: Record<Role, number> = { member: 0, admin: 1 };
+
+/** True when `role` may do what `required` may. */
+export function hasRole(role: Role, required: Role): boolean {
+  return ROLE_RANK[role] >= ROLE_RANK[required];
+}
+
+/** The lower of two roles: what a key may do is bounded by its own role and its user's. */
+export function lowerRole(a: Role, b: Role): Role {
+  return ROLE_RANK[a] <= ROLE_RANK[b] ? a : b;
+}
+
+/** One REST route (`path` relative to `/api/v1`, Express syntax) and the least role that may call it. */
+export interface RouteRole {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  role: Role;
+}
+
+/**
+ * Every REST route and its minimum role: the one table {@link authorize} enforces, docs/agent-stream.md
+ * ("Roles") lists and the tests walk. Members read agents, runs and run events and may hang up calls;
+ * everything that changes agents, provider credentials (telephony configurations, which also name
+ * the organization's provider accounts), quotas, API keys or users is `admin`. A route missing here
+ * needs `admin` (fail closed).
+ */
+export const ROUTE_ROLES = [
+  { method: 'GET', path: '/me', role: 'member' },
+  { method: 'POST', path: '/agents', role: 'admin' },
+  { method: 'GET', path: '/agents', role: 'member' },
+  { method: 'GET', path: '/agents/:uuid', role: 'member' },
+  { method: 'PATCH', path: '/agents/:uuid', role: 'admin' },
+  { method: 'POST', path: '/agents/:uuid/publish', role: 'admin' },
+  { method: 'POST', path: '/agents/:uuid/archive', role: 'admin' },
+  { method: 'POST', path: '/telephony-configurations', role: 'admin' },
+  { method: 'GET', path: '/telephony-configurations', role: 'admin' },
+  { method: 'GET', path: '/telephony-configurations/:id', role: 'admin' },
+  { method: 'PATCH', path: '/telephony-configurations/:id', role: 'admin' },
+  { method: 'DELETE', path: '/telephony-configurations/:id', role: 'admin' },
+  { method: 'GET', path: '/runs', role: 'member' },
+  { method: 'GET', path: '/runs/:id', role: 'member' },
+  { method: 'GET', path: '/runs/:id/events', role: 'member' },
+  { method: 'POST', path: '/runs/:id/hangup', role: 'member' },
+  { method: 'GET', path: '/users/:user_id/quota', role: 'admin' },
+  { method: 'PUT', path: '/users/:user_id/quota', role: 'admin' },
+  { method: 'POST', path: '/api-keys', role: 'admin' },
+  { method: 'GET', path: '/api-keys', role: 'admin' },
+  { method: 'DELETE', path: '/api-keys/:id', role: 'admin' },
+] as const satisfies readonly RouteRole[];
+
+/** Role required when no route of the table matches (unknown paths, methods not listed). */
+export const UNLISTED_ROUTE_ROLE: Role = 'admin';
+
+interface CompiledRoute {
+  method: string;
+  pattern: RegExp;
+  role: Role;
+}
+
+/**
+ * Compiles `routes` into a lookup `(method, path) → role` matching as Express does by default
+ * (case-insensitive, optional trailing slash, `:param` = one non-empty segment; HEAD as GET).
+ * Any mismatch with Express can only ask for more (an unmatched request needs {@link UNLISTED_ROUTE_ROLE}).
+ */
+export function compileRouteRoles(routes: readonly RouteRole[]): (method: string, path: string) => Role {
+  const compiled: CompiledRoute[] = routes.map((r) => ({
+    method: r.method,
+    pattern: new RegExp(
+      `^${r.path
+        .split('/')
+        .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+        .join('/')}/?$`,
+      'i',
+    ),
+    role: r.role,
+  }));
+  return (method, path) => {
+    const m = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
+    return compiled.find((r) => r.method === m && r.pattern.test(path))?.role ?? UNLISTED_ROUTE_ROLE;
+  };
+}
