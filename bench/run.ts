@@ -224,7 +224,6 @@ try {
     }
   }
 
-  // eslint-disable-next-line no-labels
   full: {
   if (args.steps !== undefined) break full;
   // Handshake at light load.

@@ -1,5 +1,5 @@
-// `npm test`: type-checks every workspace, then runs the unit and end-to-end suites with vitest,
-// and ends with a plain "N passed, N failed" line.
+// `npm test`: type-checks every workspace, lints (eslint.config.mjs), then runs the unit and
+// end-to-end suites with vitest, and ends with a plain "N passed, N failed" line.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,6 +14,12 @@ if (extra.length === 0) {
     console.log('\ntypecheck failed');
     console.log('0 passed, 1 failed');
     process.exit(tc);
+  }
+  const lint = run('npx', ['eslint', '.']);
+  if (lint !== 0) {
+    console.log('\nlint failed');
+    console.log('0 passed, 1 failed');
+    process.exit(lint);
   }
 }
 

@@ -87,7 +87,7 @@ describe('run record', () => {
 
   it('a socket closed without stop completes the run', async () => {
     const call = await startCall(product, api, setup);
-    call.client.close();
+    await call.client.close();
     expect(await finalRun(product, call.runId)).toMatchObject({ state: 'completed', end_reason: 'stream_closed' });
   });
 

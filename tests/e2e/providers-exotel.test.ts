@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExotelMediaClient } from '@vr3/providers/testing';
+import type { ExotelMediaClient } from '@vr3/providers/testing';
 import { providerSuite } from '../harness/provider-suite.ts';
 import { echoTone, finalRun, startProviderCall } from '../harness/providers.ts';
 

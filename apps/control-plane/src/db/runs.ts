@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { AGENT_STREAM_RUN_PREFIX, RunState, type EndReason, type MediaStats } from '@vr3/protocol';
+import { AGENT_STREAM_RUN_PREFIX, type RunState, type EndReason, type MediaStats } from '@vr3/protocol';
 import { poolOf, type Db } from './prisma.ts';
 import { query, sql } from './sql.ts';
 

@@ -1,12 +1,13 @@
 import type http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLimitedHttpServer, DEFAULT_HTTP_LIMITS, httpLimitsProblem, httpServerOptions, type HttpServerLimits } from './http-limits.ts';
 
 let server: http.Server | undefined;
 /** Client sockets and the server's upgraded (stream) sockets, destroyed after each test. */
-const sockets: Array<net.Socket | import('node:stream').Duplex> = [];
+const sockets: Array<net.Socket | Duplex> = [];
 afterEach(async () => {
   for (const s of sockets.splice(0)) s.destroy();
   server?.closeAllConnections();

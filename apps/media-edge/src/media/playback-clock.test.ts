@@ -10,7 +10,6 @@ function setup(leadFrames = 1, maxFrames = 100) {
   let framesSent = 0;
   let frameDrops = 0;
   let edgeCarryMs = 0;
-  let clock: EdgePlaybackClock;
   const pacer = new OutboundPacer(
     {
       sendAudio: () => void framesSent++,
@@ -22,7 +21,7 @@ function setup(leadFrames = 1, maxFrames = 100) {
     },
     { maxFrames, leadFrames, now },
   );
-  clock = new EdgePlaybackClock({ queuedMs: () => pacer.queuedFrames * 20 + edgeCarryMs, playoutRemainingMs: () => pacer.playoutRemainingMs() }, now);
+  const clock = new EdgePlaybackClock({ queuedMs: () => pacer.queuedFrames * 20 + edgeCarryMs, playoutRemainingMs: () => pacer.playoutRemainingMs() }, now);
   /** The engine sends `ms` of audio (whole 20 ms frames). */
   const send = (ms: number) => {
     clock.accepted(ms);

@@ -1,4 +1,5 @@
 import type { MediaStats } from '@vr3/protocol';
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- HotCounter is named by the {@link} below
 import type { DropReason, EdgeMetrics, HotCounter } from '../metrics.ts';
 import { FRAME_MS } from './codecs.ts';
 

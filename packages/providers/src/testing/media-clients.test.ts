@@ -90,7 +90,7 @@ describe.each(MEDIA_CLIENT_PROVIDERS)('%s media client', (provider) => {
 
   it('acknowledges markers after playout, flushes or drops them on clear, or never', async () => {
     const { client, adapter, ws, events } = await connect(provider, 'playout');
-    const start = client.begin();
+    client.begin();
     await until(() => frames.length > 0 && events().some((e) => e?.type === 'start'));
     adapter.bind(events().find((e) => e?.type === 'start') as StartEvent);
     const silence = Buffer.from(encodeWire(adapter.outboundFormat(), new Int16Array(adapter.outboundFormat().sampleRate / 5)));

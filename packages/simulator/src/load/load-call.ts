@@ -8,7 +8,7 @@ import type WebSocket from 'ws';
 import type { RawData } from 'ws';
 import { decodeBase64Into } from '../audio/base64.ts';
 import { MarkerReader, MARKER_SEQ_MODULO, seqDistance } from '../audio/marker.ts';
-import { newServerFrame, ServerFrameKind, type ProviderPeer, type ServerFrame } from '../peers/peer.ts';
+import { ServerFrameKind, type ProviderPeer, type ServerFrame } from '../peers/peer.ts';
 
 /** Where a load call is. */
 export type LoadCallPhase =
