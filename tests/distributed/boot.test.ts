@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -118,6 +119,56 @@ describe('migrations', () => {
       expect((await fetch(`${cp.baseUrl}/readyz`)).status).toBe(200);
     } finally {
       expect(await cp.stop()).toBe(0);
+    }
+  });
+});
+
+describe('first start', () => {
+  const KEY = /\b(vr3_[A-Za-z0-9_-]{32})\b/;
+  const countKeys = async (url: string): Promise<number> => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM api_keys')).rows[0]!.n;
+    } finally {
+      await client.end();
+    }
+  };
+
+  it('a first start that fails (port taken) stores no admin key: the next start prints one that works', async () => {
+    const blocker = net.createServer();
+    const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as net.AddressInfo).port)));
+    const env = { ...cpEnv(), DATABASE_URL: await db.createDatabase() };
+    try {
+      // Database, NATS and Redis are reached, then listening fails.
+      const failed = ServiceProcess.spawn('control-plane', 'cp-first-failed', { ...env, PORT: String(port) });
+      expect(await failed.exited).toBe(1);
+      expect(failed.log()).toContain('EADDRINUSE');
+      expect(failed.log()).not.toMatch(KEY);
+      expect(await countKeys(env.DATABASE_URL)).toBe(0);
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    }
+
+    // A normal start on the same database prints an admin key, and it is the one that works.
+    const cp = await ServiceProcess.start('control-plane', 'cp-first', env);
+    try {
+      const key = cp.log().match(KEY)?.[1];
+      expect(cp.log()).toContain('VR3 admin API key (shown once, store it now)');
+      const me = await fetch(`${cp.baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${key}` } });
+      expect(me.status).toBe(200);
+      expect(await me.json()).toMatchObject({ role: 'admin' });
+      expect(await countKeys(env.DATABASE_URL)).toBe(1);
+    } finally {
+      expect(await cp.stop()).toBe(0);
+    }
+
+    // Shown once: a later start prints none.
+    const again = await ServiceProcess.start('control-plane', 'cp-first-again', env);
+    try {
+      expect(again.log()).not.toMatch(KEY);
+    } finally {
+      expect(await again.stop()).toBe(0);
     }
   });
 });

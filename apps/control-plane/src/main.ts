@@ -23,11 +23,13 @@ const logger = createServiceLogger(env.logLevel, 'vr3-control-plane', env.instan
 const engines = new EngineCatalog([echoEngineSpec, bridgeEngineSpec]);
 
 try {
-  const service = await startControlPlaneService(env, logger, engines);
-  if (service.createdApiKey) {
-    // Printed once, on the terminal only: the key is stored hashed and cannot be shown again.
-    process.stdout.write(`\nVR3 admin API key (shown once, store it now):\n\n  ${service.createdApiKey}\n\nUse it as: Authorization: Bearer <key>\n\n`);
-  }
+  const service = await startControlPlaneService(env, logger, engines, {
+    // Printed once, on the terminal only: the key is stored hashed (after this returned) and cannot
+    // be shown again. A start that fails before this stores no key: the next one prints one.
+    onApiKeyCreated: (key) => {
+      process.stdout.write(`\nVR3 admin API key (shown once, store it now):\n\n  ${key}\n\nUse it as: Authorization: Bearer <key>\n\n`);
+    },
+  });
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

@@ -23,6 +23,9 @@ export { AudioEncoding, MULAW_8K, type MediaFormat } from './media.ts';
 export {
   isSafeText,
   findUnsafeText,
+  toSafeText,
+  toSafeJson,
+  REPLACEMENT_CHARACTER,
   SafeTextSchema,
   safeJson,
   isUnsafeTextIssue,

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BusError, StreamError, StreamErrorCode } from './errors.ts';
 import { RunStartRequestSchema, StreamAdmitRequestSchema, parseMessage } from './messages.ts';
-import { findUnsafeText, isSafeText } from './text.ts';
+import { findUnsafeText, isSafeText, REPLACEMENT_CHARACTER, toSafeJson, toSafeText } from './text.ts';
 
 const HIGH = '\uD83D';
 const LOW = '\uDE00';
@@ -49,6 +49,47 @@ describe('findUnsafeText', () => {
     const hit = findUnsafeText(deep);
     expect(hit?.at).toBe('value');
     expect(hit?.path).toHaveLength(50_000);
+  });
+});
+
+describe('toSafeText / toSafeJson', () => {
+  it('replaces each NUL and unpaired surrogate with U+FFFD, keeping pairs and everything else', () => {
+    expect(toSafeText(`a\u0000b${HIGH}c${LOW}${HIGH}${LOW}${HIGH}${HIGH}${LOW}`)).toBe(`a\uFFFDb\uFFFDc\uFFFD${HIGH}${LOW}\uFFFD${HIGH}${LOW}`);
+    const safe = 'ünï 😀';
+    expect(toSafeText(safe)).toBe(safe);
+    expect(REPLACEMENT_CHARACTER).toBe('\uFFFD');
+  });
+
+  it('agrees with a UTF-8 round trip with NUL replaced, on any string', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => {
+        const fixed = toSafeText(s);
+        expect(fixed).toBe(Buffer.from(s, 'utf8').toString('utf8').replaceAll('\u0000', '\uFFFD'));
+        expect(isSafeText(fixed)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('repairs values and keys at any depth in a copy, leaving the input and safe values as they are', () => {
+    const input = { text: 'hi\u0000', list: ['ok', `x${LOW}`, 3, null, { [`k${HIGH}`]: true }], n: 1 };
+    const before = JSON.stringify(input);
+    const out = toSafeJson(input);
+    expect(out).toEqual({ text: 'hi\uFFFD', list: ['ok', 'x\uFFFD', 3, null, { 'k\uFFFD': true }], n: 1 });
+    expect(findUnsafeText(out)).toBeNull();
+    expect(JSON.stringify(input)).toBe(before);
+    const parsed = JSON.parse('{"__proto__":"\\u0000"}') as object;
+    expect(Object.keys(toSafeJson(parsed))).toEqual(['__proto__']);
+    const safe = { a: ['ünï 😀', { b: 1 }] };
+    expect(toSafeJson(safe)).toBe(safe);
+  });
+
+  it('walks deep nesting without recursion', () => {
+    let deep: unknown = 'bad\u0000';
+    for (let i = 0; i < 50_000; i++) deep = [deep];
+    let inner = toSafeJson(deep);
+    for (let i = 0; i < 50_000; i++) inner = (inner as unknown[])[0];
+    expect(inner).toBe('bad\uFFFD');
   });
 });
 

@@ -28,6 +28,51 @@ export function isSafeText(value: string): boolean {
   return true;
 }
 
+/** U+FFFD REPLACEMENT CHARACTER: what {@link toSafeText} puts in place of each unsafe code unit. */
+export const REPLACEMENT_CHARACTER = '\uFFFD';
+
+/** A NUL, a high surrogate not followed by a low one, or a low surrogate not preceded by a high one. */
+const UNSAFE_CODE_UNIT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * `value` with every NUL and every unpaired UTF-16 surrogate replaced by U+FFFD (as a UTF-8
+ * decoder does with bytes it cannot read); `value` itself when it {@link isSafeText}. For text
+ * worth keeping that the database cannot store as it is (run events a bot emitted).
+ */
+export function toSafeText(value: string): string {
+  return isSafeText(value) ? value : value.replace(UNSAFE_CODE_UNIT, REPLACEMENT_CHARACTER);
+}
+
+/**
+ * A JSON-like value with {@link toSafeText} applied to every string and object key, at any depth
+ * (iterative); `value` itself when {@link findUnsafeText} finds nothing. Otherwise a copy: the
+ * input is never changed. Two keys of one object that differ only in unsafe text become the same
+ * key; the later one wins.
+ */
+export function toSafeJson<T>(value: T): T {
+  if (findUnsafeText(value) === null) return value;
+  const root: Record<string, unknown> = { value };
+  // Each entry names a slot holding a value of the input, replaced in place by its safe copy.
+  const stack: Array<[holder: Record<string | number, unknown>, key: string | number]> = [[root, 'value']];
+  while (stack.length > 0) {
+    const [holder, key] = stack.pop()!;
+    const v = holder[key];
+    if (typeof v === 'string') {
+      holder[key] = toSafeText(v);
+    } else if (Array.isArray(v)) {
+      const copy: unknown[] = v.slice();
+      holder[key] = copy;
+      for (let i = 0; i < copy.length; i++) stack.push([copy as unknown as Record<number, unknown>, i]);
+    } else if (v !== null && typeof v === 'object') {
+      // fromEntries defines own properties: a `__proto__` key stays a key.
+      const copy = Object.fromEntries(Object.entries(v).map(([k, item]) => [toSafeText(k), item]));
+      holder[key] = copy;
+      for (const k of Object.keys(copy)) stack.push([copy, k]);
+    }
+  }
+  return root['value'] as T;
+}
+
 /** Where {@link findUnsafeText} found unsafe text. */
 export interface UnsafeTextHit {
   /** Keys and array indexes from the root to the string, or to the object holding the key. */

@@ -21,6 +21,17 @@ import { ConfigError, type ControlPlaneEnv } from './env.ts';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../../../prisma/migrations', import.meta.url));
 
+/** Options of {@link startControlPlaneService}. */
+export interface ControlPlaneServiceOptions {
+  /**
+   * Shows a minted admin API key (print it: it is stored hashed). Called once the replica listens,
+   * as start-up's last step, and the key is stored only after it returned: a start that fails
+   * earlier (port taken, NATS or database unreachable) stores no key, so the next start mints and
+   * shows one. Without it a minted key is only in {@link ControlPlaneService.createdApiKey}.
+   */
+  onApiKeyCreated?: (key: string) => void | Promise<void>;
+}
+
 /** A running control-plane replica. */
 export interface ControlPlaneService {
   port: number;
@@ -55,7 +66,12 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
  * with /healthz, /readyz and /metrics on one port. `engines`: the specs of every engine the
  * media-edges run (`main.ts` registers them).
  */
-export async function startControlPlaneService(env: ControlPlaneEnv, logger: Logger, engines: EngineCatalog): Promise<ControlPlaneService> {
+export async function startControlPlaneService(
+  env: ControlPlaneEnv,
+  logger: Logger,
+  engines: EngineCatalog,
+  options: ControlPlaneServiceOptions = {},
+): Promise<ControlPlaneService> {
   let secretKey: Buffer;
   try {
     secretKey = parseSecretKey(env.secretKey);
@@ -71,7 +87,6 @@ export async function startControlPlaneService(env: ControlPlaneEnv, logger: Log
     }
     const prisma = createPrisma(env.databaseUrl, { maxConnections: env.dbPoolSize });
     cleanup.push(() => prisma.$disconnect());
-    const boot = await ensureBootstrap(prisma, env.bootstrapApiKey ? { apiKey: env.bootstrapApiKey } : {});
 
     const nc: NatsConnection = await connect({
       servers: env.natsServers,
@@ -178,6 +193,11 @@ export async function startControlPlaneService(env: ControlPlaneEnv, logger: Log
       if ((await within(closed.then(() => true), env.shutdownTimeoutMs)) === undefined) server.closeAllConnections();
     });
     const port = (server.address() as AddressInfo).port;
+    // Last: only a replica that started stores (and shows) a minted admin key.
+    const boot = await ensureBootstrap(prisma, {
+      ...(env.bootstrapApiKey ? { apiKey: env.bootstrapApiKey } : {}),
+      ...(options.onApiKeyCreated ? { reveal: options.onApiKeyCreated } : {}),
+    });
     logger.info({ port, host: env.host }, 'listening');
 
     let closing: Promise<void> | undefined;

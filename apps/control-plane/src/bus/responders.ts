@@ -1,4 +1,4 @@
-import { CONTROL_PLANE_QUEUE, Subjects, type Subscription } from '@vr3/protocol';
+import { BusError, BusErrorCode, CONTROL_PLANE_QUEUE, StreamError, StreamErrorCode, Subjects, type Subscription } from '@vr3/protocol';
 import type { ControlPlaneContext } from '../context.ts';
 import { handleRunAction } from './action.ts';
 import { handleStreamAdmit } from './admit.ts';
@@ -17,6 +17,15 @@ const RESPONDERS: ReadonlyArray<readonly [string, Handler]> = [
   [Subjects.RunEvents, handleRunEvents],
 ];
 
+/**
+ * A refusal that is the requester's fault, not a failure of this replica: a malformed message
+ * (`bus_bad_message`) or text the database cannot store (`malformed_handshake`). Such a refusal
+ * is logged at `warn` without a stack; anything else at `error` with its cause.
+ */
+export function isRequesterFault(err: unknown): err is BusError | StreamError {
+  return (err instanceof BusError && err.code === BusErrorCode.BadMessage) || (err instanceof StreamError && err.code === StreamErrorCode.MalformedHandshake);
+}
+
 /** Live bus responders; `close()` unsubscribes and waits for requests being answered. */
 export interface Responders {
   close(): Promise<void>;
@@ -24,8 +33,9 @@ export interface Responders {
 
 /**
  * Subscribes every responder in the {@link CONTROL_PLANE_QUEUE} queue group, so each request
- * reaches one replica. A handler failure is logged with its cause and reaches the requester as
- * `bus_remote_error` (the edge then closes with a server error).
+ * reaches one replica. A handler failure reaches the requester as `bus_remote_error` carrying its
+ * code, and is logged once: at `warn` with its code and message when the requester is at fault
+ * ({@link isRequesterFault}), else at `error` with its cause.
  */
 export function startResponders(ctx: ControlPlaneContext): Responders {
   const inFlight = new Set<Promise<unknown>>();
@@ -34,7 +44,8 @@ export function startResponders(ctx: ControlPlaneContext): Responders {
       subject,
       (data) => {
         const task = handler(ctx, data).catch((err: unknown) => {
-          ctx.logger.error({ err, subject }, 'bus request failed');
+          if (isRequesterFault(err)) ctx.logger.warn({ subject, code: err.code, reason: err.message }, 'bus request refused');
+          else ctx.logger.error({ err, subject }, 'bus request failed');
           throw err;
         });
         inFlight.add(task);

@@ -95,6 +95,13 @@ describe('RunEvents', () => {
     expect(await gathered(runId)).toEqual({ call_id: 'call-1' });
   });
 
+  it('stores text an edge repaired (U+FFFD), and a literal backslash-u0000, which is not a NUL', async () => {
+    const runId = await newRun();
+    const batch = [ev(1, 'transcript', { role: 'agent', text: 'bad\uFFFD \\u0000 😀', 'k\uFFFD': true })];
+    expect(await send(runId, batch)).toEqual({ ok: true, stored: 1 });
+    expect((await stored(runId)).map((r) => r.data)).toEqual([batch[0]!.data]);
+  });
+
   it('refuses malformed batches as a whole', async () => {
     const runId = await newRun();
     const ok = ev(100, 'event', {});
@@ -106,6 +113,8 @@ describe('RunEvents', () => {
       [ok, { ...ev(1, 'event', {}), at: 9e15 }],
       [ok, ev(1, 'event', { text: 'x'.repeat(MAX_RUN_EVENT_BYTES) })],
       [ok, ev(1, 'event', { text: 'nul\u0000' })],
+      [ok, ev(1, 'event', { text: 'lone \uD800' })],
+      [ok, ev(1, 'event', { nested: [{ 'key\uDC00': 1 }] })],
       Array.from({ length: 201 }, (_, i) => ev(i + 1, 'event', {})),
     ];
     for (const events of bad) {

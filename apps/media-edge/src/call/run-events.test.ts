@@ -66,6 +66,23 @@ describe('RunEventQueue', () => {
     expect(batches[0]![0]!.data).toEqual({ values: { a: 1 } });
   });
 
+  it('repairs text the database cannot store (NUL, unpaired surrogates, in values and keys) with U+FFFD: the event is kept', async () => {
+    const { q, batches } = queue(ok);
+    const data = { role: 'agent', text: 'bad\u0000 \uD800 end', nested: [{ ['k\uDC00']: 'ok 😀' }] };
+    q.push('transcript', data);
+    q.push('context', { ['x\u0000']: 'y' });
+    await flushMicrotasks();
+    expect(batches).toEqual([
+      [
+        expect.objectContaining({ seq: 1, type: 'transcript', data: { role: 'agent', text: 'bad\uFFFD \uFFFD end', nested: [{ 'k\uFFFD': 'ok 😀' }] } }),
+        expect.objectContaining({ seq: 2, type: 'context', data: { 'x\uFFFD': 'y' } }),
+      ],
+    ]);
+    expect(data.text).toBe('bad\u0000 \uD800 end');
+    expect(await outcome('sent')).toBe(2);
+    expect(await outcome('refused')).toBe(0);
+  });
+
   it('refuses an event over MAX_RUN_EVENT_BYTES or not a JSON object, with a log event in its place (no content)', async () => {
     const { q, batches } = queue(ok);
     q.push('transcript', { role: 'agent', text: 'x'.repeat(MAX_RUN_EVENT_BYTES) });

@@ -4,6 +4,7 @@ import {
   MAX_RUN_EVENT_BYTES,
   MAX_RUN_EVENTS_PER_REQUEST,
   RUN_EVENTS_PERMANENT_ERRORS,
+  toSafeJson,
   type RunEvent,
   type RunEventType,
 } from '@vr3/protocol';
@@ -50,7 +51,9 @@ interface Queued {
  * oldest are dropped and counted, and a `log` event saying how many follows. An event over
  * `MAX_RUN_EVENT_BYTES` (or whose data is not a JSON object) is refused and a `log` event naming
  * its type and size takes its place. Event data is stored as its JSON round-trip: the engine may
- * reuse its objects afterwards.
+ * reuse its objects afterwards. Text the database cannot store (NUL, an unpaired UTF-16 surrogate,
+ * in a value or a key: what a bridged bot may send) is replaced with U+FFFD when the event is
+ * queued, so the event is kept and its batch never refused for it.
  *
  * {@link close} stops taking events and flushes what is left within a deadline; the call finalizes
  * the run after it, so stored events precede the terminal state. Owns its one timer (the retry).
@@ -94,7 +97,9 @@ export class RunEventQueue {
     if (json === undefined) return this.refuse(type, 'run event data is not a JSON object', 0);
     const bytes = Buffer.byteLength(json);
     if (bytes > MAX_RUN_EVENT_BYTES) return this.refuse(type, 'run event larger than MAX_RUN_EVENT_BYTES', bytes);
-    this.enqueue(type, JSON.parse(json) as Record<string, unknown>, bytes);
+    const parsed = JSON.parse(json) as Record<string, unknown>;
+    // JSON.stringify escapes every NUL and unpaired surrogate as `\uXXXX`: without one, nothing to repair.
+    this.enqueue(type, json.includes('\\u') ? toSafeJson(parsed) : parsed, bytes);
   }
 
   /**
