@@ -10,7 +10,7 @@ export { parseSecretKey, sealSecret, openSecret, SECRET_KEY_BYTES } from './cryp
 export { generateApiKey, hashApiKey, API_KEY_PREFIX } from './crypto/api-keys.ts';
 export { createInProcessJobQueue, type JobQueue, type JobOptions, type JobContext, type JobHandler, type InProcessJobQueueOptions, type ScheduleOptions } from './jobs/queue.ts';
 export { createDurableJobQueue, DURABLE_JOB_QUEUE_DEFAULTS, type DurableJobQueue, type DurableJobQueueOptions } from './jobs/durable-queue.ts';
-export { createControlPlaneMetrics, instrumentBus, instrumentProviderClients, registerStateGauges, subjectLabel, type ControlPlaneMetrics } from './metrics.ts';
+export { createControlPlaneMetrics, instrumentBus, instrumentProviderClients, metricsHandler, registerStateGauges, subjectLabel, type ControlPlaneMetrics } from './metrics.ts';
 export { RunJob, type EdgeLiveness } from './jobs/reaper.ts';
 export { createBullJobQueue, BULL_JOB_QUEUE_DEFAULTS, type BullJobQueue, type BullJobQueueOptions, type JobQueueDepths } from './jobs/bullmq.ts';
 export { ProviderActionJob } from './jobs/provider-actions.ts';

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { METRICS_UNAUTHORIZED, metricsAuthorized, type MetricsAccess } from '@vr3/env';
 import type { Bus } from '@vr3/protocol';
 import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
@@ -177,32 +177,13 @@ export function registerStateGauges(
 }
 
 /**
- * Who may read `/metrics`: holders of the bearer token (`VR3_METRICS_TOKEN`), anyone
- * (`VR3_METRICS_PUBLIC=true`), or nobody (neither set: the default).
- */
-export type MetricsAccess = { readonly kind: 'token'; readonly token: string } | { readonly kind: 'public' } | { readonly kind: 'closed' };
-
-/** Whether a request with this `Authorization` header may read `/metrics` (the token compared in constant time). */
-export function metricsAuthorized(access: MetricsAccess, authorization: string | undefined): boolean {
-  if (access.kind === 'public') return true;
-  if (access.kind === 'closed' || authorization === undefined) return false;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-  if (!match) return false;
-  // Hashed first: equal lengths for timingSafeEqual, and the token's length is not revealed.
-  return timingSafeEqual(createHash('sha256').update(match[1]!).digest(), createHash('sha256').update(access.token).digest());
-}
-
-/**
- * `GET /metrics`: the registry's Prometheus text to a request {@link metricsAuthorized allowed} by
- * `access`, else 401 `unauthorized` with `WWW-Authenticate: Bearer`.
+ * `GET /metrics`: the registry's Prometheus text to a request `access` allows (`metricsAuthorized`
+ * of `@vr3/env`), else 401 `unauthorized` with `WWW-Authenticate: Bearer` (`METRICS_UNAUTHORIZED`).
  */
 export function metricsHandler(registry: Registry, access: MetricsAccess): RequestHandler {
   return async (req, res) => {
     if (!metricsAuthorized(access, req.headers.authorization)) {
-      res
-        .status(401)
-        .set('www-authenticate', 'Bearer realm="metrics"')
-        .json({ error: { code: 'unauthorized', message: 'metrics need Authorization: Bearer <VR3_METRICS_TOKEN>' } });
+      res.status(METRICS_UNAUTHORIZED.status).set(METRICS_UNAUTHORIZED.headers).send(METRICS_UNAUTHORIZED.body);
       return;
     }
     res.type(registry.contentType).send(await registry.metrics());

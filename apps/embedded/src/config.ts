@@ -1,17 +1,18 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError, envBool, envInt, parseEnv } from '@vr3/env';
 import {
-  DEFAULT_HTTP_LIMITS,
-  DEFAULT_MEDIA_EDGE_CONFIG,
-  httpLimitsProblem,
-  isPublicBaseUrl,
+  ConfigError,
+  envBool,
+  envInt,
+  HTTP_SERVER_ENV,
+  httpServerLimits,
+  METRICS_ACCESS_ENV,
   metricsAccess,
-  MIN_METRICS_TOKEN_LENGTH,
+  parseEnv,
   type HttpServerLimits,
   type MetricsAccess,
-} from '@vr3/media-edge';
-import { DEFAULT_ACCEPT_HANDLES } from '@vr3/media-edge';
+} from '@vr3/env';
+import { DEFAULT_ACCEPT_HANDLES, DEFAULT_HTTP_LIMITS, DEFAULT_MEDIA_EDGE_CONFIG, isPublicBaseUrl } from '@vr3/media-edge';
 
 export { ConfigError };
 
@@ -96,12 +97,8 @@ const EnvSchema = z.object({
   VR3_CONNECTION_BURST_PER_ADDRESS: envInt('VR3_CONNECTION_BURST_PER_ADDRESS', 1),
   VR3_MAX_INBOUND_FRAMES_PER_SECOND: envInt('VR3_MAX_INBOUND_FRAMES_PER_SECOND', 50),
   VR3_INBOUND_FRAME_BURST: envInt('VR3_INBOUND_FRAME_BURST', 1),
-  VR3_HTTP_HEADERS_TIMEOUT_MS: envInt('VR3_HTTP_HEADERS_TIMEOUT_MS', 100),
-  VR3_HTTP_REQUEST_TIMEOUT_MS: envInt('VR3_HTTP_REQUEST_TIMEOUT_MS', 100),
-  VR3_HTTP_KEEP_ALIVE_TIMEOUT_MS: envInt('VR3_HTTP_KEEP_ALIVE_TIMEOUT_MS', 0),
-  VR3_MAX_CONNECTIONS: envInt('VR3_MAX_CONNECTIONS', 1),
-  VR3_METRICS_TOKEN: z.string().min(MIN_METRICS_TOKEN_LENGTH, `VR3_METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters`).optional(),
-  VR3_METRICS_PUBLIC: envBool,
+  ...HTTP_SERVER_ENV,
+  ...METRICS_ACCESS_ENV,
   VR3_PUBLIC_URL: z
     .string()
     .refine(isPublicBaseUrl, 'VR3_PUBLIC_URL must be a wss, ws, https or http URL with a host and no path (wss://voice.example.com)')
@@ -146,17 +143,8 @@ export interface EmbeddedConfig {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig {
   const e = parseEnv(EnvSchema, env);
   const d = EMBEDDED_DEFAULTS;
-  const httpLimits: HttpServerLimits = {
-    headersTimeoutMs: e.VR3_HTTP_HEADERS_TIMEOUT_MS ?? d.httpLimits.headersTimeoutMs,
-    requestTimeoutMs: e.VR3_HTTP_REQUEST_TIMEOUT_MS ?? d.httpLimits.requestTimeoutMs,
-    keepAliveTimeoutMs: e.VR3_HTTP_KEEP_ALIVE_TIMEOUT_MS ?? d.httpLimits.keepAliveTimeoutMs,
-    maxConnections: e.VR3_MAX_CONNECTIONS ?? d.httpLimits.maxConnections,
-  };
-  const httpProblem = httpLimitsProblem(httpLimits);
-  if (httpProblem !== null) throw new ConfigError(`invalid environment: ${httpProblem}`);
-  if (e.VR3_METRICS_TOKEN !== undefined && e.VR3_METRICS_PUBLIC) {
-    throw new ConfigError('invalid environment: VR3_METRICS_PUBLIC: cannot be true together with VR3_METRICS_TOKEN');
-  }
+  const httpLimits = httpServerLimits(e, d.httpLimits);
+  const metrics = metricsAccess(e);
   const handshakeTimeoutMs = e.VR3_HANDSHAKE_TIMEOUT_MS ?? d.handshakeTimeoutMs;
   const providerTimeoutMs = e.VR3_PROVIDER_TIMEOUT_MS ?? d.providerTimeoutMs;
   const runStartTimeoutMs = providerTimeoutMs + d.runStartMarginMs;
@@ -190,7 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig
     maxInboundFramesPerSecond: e.VR3_MAX_INBOUND_FRAMES_PER_SECOND ?? d.maxInboundFramesPerSecond,
     inboundFrameBurst: e.VR3_INBOUND_FRAME_BURST ?? d.inboundFrameBurst,
     httpLimits,
-    metrics: metricsAccess(e.VR3_METRICS_TOKEN, e.VR3_METRICS_PUBLIC),
+    metrics,
     publicUrl: e.VR3_PUBLIC_URL ?? d.publicUrl,
     logLevel: e.LOG_LEVEL ?? EMBEDDED_DEFAULTS.logLevel,
   };

@@ -9,10 +9,11 @@ import {
   createDurableJobQueue,
   createPrisma,
   ensureBootstrap,
+  metricsHandler,
   migrateDatabase,
   parseSecretKey,
 } from '@vr3/control-plane';
-import { addAcceptHandles, createLimitedHttpServer, createMediaEdge, createProductEngines, METRICS_UNAUTHORIZED, metricsAuthorized } from '@vr3/media-edge';
+import { addAcceptHandles, createLimitedHttpServer, createMediaEdge, createProductEngines } from '@vr3/media-edge';
 import { EngineCatalog } from '@vr3/agent';
 import { echoEngineSpec } from '@vr3/engine-echo';
 import { bridgeEngineSpec } from '@vr3/engine-bridge/spec';
@@ -169,13 +170,7 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger, optio
       res.status(draining ? 503 : 200).json({ status: draining ? 'draining' : 'ready' });
     });
     // VR3_METRICS_TOKEN (or VR3_METRICS_PUBLIC=true); with neither, 401 for everyone.
-    app.get('/metrics', async (req, res) => {
-      if (!metricsAuthorized(config.metrics, req.headers.authorization)) {
-        res.status(METRICS_UNAUTHORIZED.status).set(METRICS_UNAUTHORIZED.headers).send(METRICS_UNAUTHORIZED.body);
-        return;
-      }
-      res.type(metrics.contentType).send(await metrics.metrics());
-    });
+    app.get('/metrics', metricsHandler(metrics, config.metrics));
     if (config.metrics.kind === 'closed') logger.warn('/metrics answers 401: set VR3_METRICS_TOKEN (or VR3_METRICS_PUBLIC=true) to scrape it');
     app.use('/api/v1', controlPlane.router);
 

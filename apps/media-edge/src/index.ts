@@ -12,6 +12,5 @@ export { AGENT_STREAM_PATH_PREFIX } from './routing.ts';
 export { addAcceptHandles, DEFAULT_ACCEPT_HANDLES, type AcceptHandles } from './transport/accept-handles.ts';
 export { createEdgeMetrics, type EdgeMetrics } from './metrics.ts';
 export { createProductEngines } from './app/engines.ts';
-export { createLimitedHttpServer, DEFAULT_HTTP_LIMITS, httpLimitsProblem, httpServerOptions, type HttpServerLimits } from './app/http-limits.ts';
-export { metricsAccess, metricsAuthorized, METRICS_UNAUTHORIZED, MIN_METRICS_TOKEN_LENGTH, type MetricsAccess } from './app/metrics-access.ts';
+export { createLimitedHttpServer, DEFAULT_HTTP_LIMITS } from './app/http-limits.ts';
 export { isPublicBaseUrl } from './config.ts';

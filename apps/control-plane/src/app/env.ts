@@ -1,7 +1,18 @@
 import os from 'node:os';
 import { z } from 'zod';
-import { ConfigError, envBool, envInt, envUrl, parseEnv } from '@vr3/env';
-import type { MetricsAccess } from '../metrics.ts';
+import {
+  ConfigError,
+  envBool,
+  envInt,
+  envUrl,
+  HTTP_SERVER_ENV,
+  httpServerLimits,
+  METRICS_ACCESS_ENV,
+  metricsAccess,
+  parseEnv,
+  type HttpServerLimits,
+  type MetricsAccess,
+} from '@vr3/env';
 
 export { ConfigError };
 
@@ -42,20 +53,20 @@ export const CONTROL_PLANE_DEFAULTS = {
   dbPoolSize: 20,
   /** VR3_JOB_CONCURRENCY: jobs this replica runs at once. */
   jobConcurrency: 16,
-  /** VR3_HTTP_HEADERS_TIMEOUT_MS: a request whose headers are not complete after this long is answered 408 and closed. */
-  httpHeadersTimeoutMs: 10_000,
-  /** VR3_HTTP_REQUEST_TIMEOUT_MS: a request not entirely received after this long is answered 408 and closed. */
-  httpRequestTimeoutMs: 30_000,
-  /** VR3_HTTP_KEEP_ALIVE_TIMEOUT_MS: idle keep-alive connections close after this long (Node's default). */
-  httpKeepAliveTimeoutMs: 5_000,
-  /** VR3_MAX_CONNECTIONS: open HTTP connections (admins, scrapers, the load balancer); a further one is closed at once. */
-  maxConnections: 1_000,
+  /** The HTTP server's limits. */
+  http: {
+    /** VR3_HTTP_HEADERS_TIMEOUT_MS: a request whose headers are not complete after this long is answered 408 and closed. */
+    headersTimeoutMs: 10_000,
+    /** VR3_HTTP_REQUEST_TIMEOUT_MS: a request not entirely received after this long is answered 408 and closed. */
+    requestTimeoutMs: 30_000,
+    /** VR3_HTTP_KEEP_ALIVE_TIMEOUT_MS: idle keep-alive connections close after this long (Node's default). */
+    keepAliveTimeoutMs: 5_000,
+    /** VR3_MAX_CONNECTIONS: open HTTP connections (admins, scrapers, the load balancer); a further one is closed at once. */
+    maxConnections: 1_000,
+  },
   /** LOG_LEVEL: pino level. */
   logLevel: 'info',
 } as const;
-
-/** Shortest `VR3_METRICS_TOKEN` accepted. */
-const MIN_METRICS_TOKEN_LENGTH = 16;
 
 const EnvSchema = z.object({
   DATABASE_URL: envUrl('DATABASE_URL', ['postgresql', 'postgres']),
@@ -78,12 +89,8 @@ const EnvSchema = z.object({
   VR3_TRANSACTION_MAX_WAIT_MS: envInt('VR3_TRANSACTION_MAX_WAIT_MS', 10),
   VR3_DB_POOL_SIZE: envInt('VR3_DB_POOL_SIZE', 2),
   VR3_JOB_CONCURRENCY: envInt('VR3_JOB_CONCURRENCY', 1),
-  VR3_HTTP_HEADERS_TIMEOUT_MS: envInt('VR3_HTTP_HEADERS_TIMEOUT_MS', 100),
-  VR3_HTTP_REQUEST_TIMEOUT_MS: envInt('VR3_HTTP_REQUEST_TIMEOUT_MS', 100),
-  VR3_HTTP_KEEP_ALIVE_TIMEOUT_MS: envInt('VR3_HTTP_KEEP_ALIVE_TIMEOUT_MS', 0),
-  VR3_MAX_CONNECTIONS: envInt('VR3_MAX_CONNECTIONS', 1),
-  VR3_METRICS_TOKEN: z.string().min(MIN_METRICS_TOKEN_LENGTH, `VR3_METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters`).optional(),
-  VR3_METRICS_PUBLIC: envBool,
+  ...HTTP_SERVER_ENV,
+  ...METRICS_ACCESS_ENV,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -110,7 +117,7 @@ export interface ControlPlaneEnv {
   dbPoolSize: number;
   jobConcurrency: number;
   /** The HTTP server's limits, in milliseconds and connections. */
-  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
+  http: HttpServerLimits;
   /** Who may read `/metrics`: bearer token, public, or nobody (neither configured). */
   metrics: MetricsAccess;
   logLevel: string;
@@ -120,19 +127,8 @@ export interface ControlPlaneEnv {
 export function loadControlPlaneEnv(env: NodeJS.ProcessEnv = process.env): ControlPlaneEnv {
   const e = parseEnv(EnvSchema, env);
   const d = CONTROL_PLANE_DEFAULTS;
-  const http = {
-    headersTimeoutMs: e.VR3_HTTP_HEADERS_TIMEOUT_MS ?? d.httpHeadersTimeoutMs,
-    requestTimeoutMs: e.VR3_HTTP_REQUEST_TIMEOUT_MS ?? d.httpRequestTimeoutMs,
-    keepAliveTimeoutMs: e.VR3_HTTP_KEEP_ALIVE_TIMEOUT_MS ?? d.httpKeepAliveTimeoutMs,
-    maxConnections: e.VR3_MAX_CONNECTIONS ?? d.maxConnections,
-  };
-  if (http.requestTimeoutMs < http.headersTimeoutMs) {
-    throw new ConfigError('invalid environment: VR3_HTTP_REQUEST_TIMEOUT_MS: must be at least VR3_HTTP_HEADERS_TIMEOUT_MS');
-  }
-  if (e.VR3_METRICS_TOKEN !== undefined && e.VR3_METRICS_PUBLIC) {
-    throw new ConfigError('invalid environment: VR3_METRICS_PUBLIC: cannot be true together with VR3_METRICS_TOKEN');
-  }
-  const metrics: MetricsAccess = e.VR3_METRICS_TOKEN !== undefined ? { kind: 'token', token: e.VR3_METRICS_TOKEN } : e.VR3_METRICS_PUBLIC ? { kind: 'public' } : { kind: 'closed' };
+  const http = httpServerLimits(e, d.http);
+  const metrics = metricsAccess(e);
   return {
     databaseUrl: e.DATABASE_URL,
     natsServers: e.NATS_URL.split(',').map((u) => u.trim()),

@@ -5,6 +5,7 @@ import express from 'express';
 import { Redis } from 'ioredis';
 import { connect, type NatsConnection } from 'nats';
 import type { EngineCatalog } from '@vr3/agent';
+import { httpServerOptions } from '@vr3/env';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createNatsBus, watchConnection } from '@vr3/nats-bus';
@@ -171,15 +172,7 @@ export async function startControlPlaneService(
 
     // Request timeouts and a connection cap (VR3_HTTP_*, VR3_MAX_CONNECTIONS); Node checks the
     // timeouts every second rather than every 30 s.
-    const server = http.createServer(
-      {
-        headersTimeout: env.http.headersTimeoutMs,
-        requestTimeout: env.http.requestTimeoutMs,
-        keepAliveTimeout: env.http.keepAliveTimeoutMs,
-        connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(env.http.headersTimeoutMs / 2))),
-      },
-      app,
-    );
+    const server = http.createServer(httpServerOptions(env.http), app);
     server.maxConnections = env.http.maxConnections;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { z } from 'zod';
 import { TrustedProxies } from '../admission/client-address.ts';
-import { ConfigError, envBool, envInt, envUrl, parseEnv } from '@vr3/env';
+import { ConfigError, envInt, envUrl, HTTP_SERVER_ENV, httpServerLimits, METRICS_ACCESS_ENV, metricsAccess, parseEnv, type HttpServerLimits, type MetricsAccess } from '@vr3/env';
 import { DEFAULT_MEDIA_EDGE_CONFIG, isPublicBaseUrl } from '../config.ts';
-import { DEFAULT_HTTP_LIMITS, httpLimitsProblem, type HttpServerLimits } from './http-limits.ts';
-import { metricsAccess, MIN_METRICS_TOKEN_LENGTH, type MetricsAccess } from './metrics-access.ts';
+import { DEFAULT_HTTP_LIMITS } from './http-limits.ts';
 import { DEFAULT_ACCEPT_HANDLES } from '../transport/accept-handles.ts';
 
 export { ConfigError };
@@ -106,12 +105,8 @@ const EnvSchema = z.object({
   VR3_CONNECTION_BURST_PER_ADDRESS: envInt('VR3_CONNECTION_BURST_PER_ADDRESS', 1),
   VR3_MAX_INBOUND_FRAMES_PER_SECOND: envInt('VR3_MAX_INBOUND_FRAMES_PER_SECOND', 50),
   VR3_INBOUND_FRAME_BURST: envInt('VR3_INBOUND_FRAME_BURST', 1),
-  VR3_HTTP_HEADERS_TIMEOUT_MS: envInt('VR3_HTTP_HEADERS_TIMEOUT_MS', 100),
-  VR3_HTTP_REQUEST_TIMEOUT_MS: envInt('VR3_HTTP_REQUEST_TIMEOUT_MS', 100),
-  VR3_HTTP_KEEP_ALIVE_TIMEOUT_MS: envInt('VR3_HTTP_KEEP_ALIVE_TIMEOUT_MS', 0),
-  VR3_MAX_CONNECTIONS: envInt('VR3_MAX_CONNECTIONS', 1),
-  VR3_METRICS_TOKEN: z.string().min(MIN_METRICS_TOKEN_LENGTH, `VR3_METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters`).optional(),
-  VR3_METRICS_PUBLIC: envBool,
+  ...HTTP_SERVER_ENV,
+  ...METRICS_ACCESS_ENV,
   VR3_PUBLIC_URL: z
     .string()
     .refine(isPublicBaseUrl, 'VR3_PUBLIC_URL must be a wss, ws, https or http URL with a host and no path (wss://voice.example.com)')
@@ -161,17 +156,8 @@ function splitList(value: string): string[] {
 export function loadMediaEdgeEnv(env: NodeJS.ProcessEnv = process.env): MediaEdgeEnv {
   const e = parseEnv(EnvSchema, env);
   const d = MEDIA_EDGE_DEFAULTS;
-  const httpLimits: HttpServerLimits = {
-    headersTimeoutMs: e.VR3_HTTP_HEADERS_TIMEOUT_MS ?? d.httpLimits.headersTimeoutMs,
-    requestTimeoutMs: e.VR3_HTTP_REQUEST_TIMEOUT_MS ?? d.httpLimits.requestTimeoutMs,
-    keepAliveTimeoutMs: e.VR3_HTTP_KEEP_ALIVE_TIMEOUT_MS ?? d.httpLimits.keepAliveTimeoutMs,
-    maxConnections: e.VR3_MAX_CONNECTIONS ?? d.httpLimits.maxConnections,
-  };
-  const problem = httpLimitsProblem(httpLimits);
-  if (problem !== null) throw new ConfigError(`invalid environment: ${problem}`);
-  if (e.VR3_METRICS_TOKEN !== undefined && e.VR3_METRICS_PUBLIC) {
-    throw new ConfigError('invalid environment: VR3_METRICS_PUBLIC: cannot be true together with VR3_METRICS_TOKEN');
-  }
+  const httpLimits = httpServerLimits(e, d.httpLimits);
+  const metrics = metricsAccess(e);
   return {
     natsServers: e.NATS_URL.split(',').map((u) => u.trim()),
     port: e.PORT ?? d.port,
@@ -194,7 +180,7 @@ export function loadMediaEdgeEnv(env: NodeJS.ProcessEnv = process.env): MediaEdg
     maxInboundFramesPerSecond: e.VR3_MAX_INBOUND_FRAMES_PER_SECOND ?? d.maxInboundFramesPerSecond,
     inboundFrameBurst: e.VR3_INBOUND_FRAME_BURST ?? d.inboundFrameBurst,
     httpLimits,
-    metrics: metricsAccess(e.VR3_METRICS_TOKEN, e.VR3_METRICS_PUBLIC),
+    metrics,
     publicUrl: e.VR3_PUBLIC_URL ?? d.publicUrl,
     logLevel: e.LOG_LEVEL ?? d.logLevel,
   };

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { connect } from 'nats';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { METRICS_UNAUTHORIZED, metricsAuthorized } from '@vr3/env';
 import { createNatsBus, watchConnection } from '@vr3/nats-bus';
 import { createMediaEdge } from '../edge.ts';
 import { AGENT_STREAM_PATH_PREFIX } from '../routing.ts';
@@ -9,7 +10,6 @@ import { addAcceptHandles } from '../transport/accept-handles.ts';
 import { createProductEngines } from './engines.ts';
 import type { MediaEdgeEnv } from './env.ts';
 import { createLimitedHttpServer } from './http-limits.ts';
-import { METRICS_UNAUTHORIZED, metricsAuthorized } from './metrics-access.ts';
 
 /** A running media-edge pod. */
 export interface MediaEdgeService {

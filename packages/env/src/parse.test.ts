@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, envBool, envInt, envUrl, parseEnv } from './index.ts';
+import { ConfigError } from './errors.ts';
+import { envBool, envInt, envUrl, parseEnv } from './parse.ts';
 
 const Schema = z.object({ PORT: envInt('PORT', 0), FLAG: envBool, NATS_URL: envUrl('NATS_URL', ['nats', 'tls']) });
 

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, CONTROL_PLANE_DEFAULTS, loadControlPlaneEnv } from './env.ts';
+
+const REQUIRED = {
+  DATABASE_URL: 'postgresql://vr3@127.0.0.1:5432/vr3',
+  NATS_URL: 'nats://127.0.0.1:4222',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  VR3_SECRET_KEY: 'secret-key-checked-at-start',
+};
+
+describe('loadControlPlaneEnv: HTTP limits and metrics access', () => {
+  it('defaults: 10 s headers, 30 s request, 5 s keep-alive, 1000 connections; /metrics closed', () => {
+    const env = loadControlPlaneEnv(REQUIRED);
+    expect(env.http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 1_000 });
+    expect(env.http).toEqual(CONTROL_PLANE_DEFAULTS.http);
+    expect(env.metrics).toEqual({ kind: 'closed' });
+  });
+
+  it('reads every variable', () => {
+    const env = loadControlPlaneEnv({
+      ...REQUIRED,
+      VR3_HTTP_HEADERS_TIMEOUT_MS: '2000',
+      VR3_HTTP_REQUEST_TIMEOUT_MS: '4000',
+      VR3_HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000',
+      VR3_MAX_CONNECTIONS: '300',
+      VR3_METRICS_TOKEN: 'a-metrics-token-of-some-length',
+    });
+    expect(env).toMatchObject({
+      http: { headersTimeoutMs: 2_000, requestTimeoutMs: 4_000, keepAliveTimeoutMs: 65_000, maxConnections: 300 },
+      metrics: { kind: 'token', token: 'a-metrics-token-of-some-length' },
+    });
+    expect(loadControlPlaneEnv({ ...REQUIRED, VR3_METRICS_PUBLIC: 'true' }).metrics).toEqual({ kind: 'public' });
+  });
+
+  it('refuses bad values naming the variable', () => {
+    expect(() => loadControlPlaneEnv({ ...REQUIRED, VR3_METRICS_TOKEN: 'short' })).toThrow(/VR3_METRICS_TOKEN/);
+    expect(() => loadControlPlaneEnv({ ...REQUIRED, VR3_METRICS_TOKEN: 'a-metrics-token-of-some-length', VR3_METRICS_PUBLIC: 'true' })).toThrow(/VR3_METRICS_PUBLIC/);
+    expect(() => loadControlPlaneEnv({ ...REQUIRED, VR3_HTTP_HEADERS_TIMEOUT_MS: '40000' })).toThrow(ConfigError);
+    expect(() => loadControlPlaneEnv({ ...REQUIRED, VR3_HTTP_HEADERS_TIMEOUT_MS: '40000' })).toThrow(/VR3_HTTP_REQUEST_TIMEOUT_MS/);
+    expect(() => loadControlPlaneEnv({ ...REQUIRED, VR3_MAX_CONNECTIONS: '0' })).toThrow(/VR3_MAX_CONNECTIONS/);
+  });
+});
