@@ -1,7 +1,8 @@
 /**
  * Property-based fuzzing of every REST body of the control-plane through the real router and a real
  * PostgreSQL database: agents (create, patch, publish, archive), telephony configurations (create,
- * patch for each provider), quota (put) and run actions (hangup). Random and mutated bodies (fields
+ * patch for each provider), service credentials (create for each vendor, patch), quota (put) and run
+ * actions (hangup). Random and mutated bodies (fields
  * deleted, types swapped, huge strings, NUL and unpaired surrogates, deep nesting, keys renamed)
  * never make a 500: every answer is a documented status with the `{"error":{"code","message"}}` body
  * of {@link API_ERRORS}; bodies mutated within their schema still succeed. fast-check prints the seed
@@ -21,6 +22,10 @@ let patched: string;
 let throwaway: string;
 /** One configuration per provider, patched by the fuzz. */
 const configs: Record<string, string> = {};
+/** The service credential patched by the fuzz. */
+let credential: string;
+const VENDORS = ['openai', 'deepgram', 'elevenlabs', 'cartesia'] as const;
+const credentialBody = (vendor: string): Record<string, Json> => ({ vendor, name: `${vendor} fuzz`, api_key: 'sk-fuzz-key', base_url: 'https://api.example.com/v1' });
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -53,6 +58,9 @@ beforeAll(async () => {
     expect(res.status).toBe(201);
     configs[provider] = res.body.id;
   }
+  const res = await cp.api('POST', '/service-credentials', credentialBody('openai'));
+  expect(res.status).toBe(201);
+  credential = res.body.id;
 });
 afterAll(async () => {
   await cp?.close();
@@ -89,6 +97,16 @@ const ROUTES: Route[] = [
       },
     }),
   ),
+  ...VENDORS.map((v): Route => ({ name: `POST /service-credentials (${v})`, method: 'POST', path: () => '/service-credentials', valid: () => credentialBody(v) })),
+  {
+    name: 'PATCH /service-credentials/{id}',
+    method: 'PATCH',
+    path: () => `/service-credentials/${credential}`,
+    valid: () => {
+      const { vendor: _v, ...rest } = credentialBody('openai');
+      return rest;
+    },
+  },
   { name: 'PUT /users/{id}/quota', method: 'PUT', path: () => `/users/${cp.userId}/quota`, valid: () => ({ max_concurrent_calls: 100, monthly_call_seconds: null }) },
   { name: 'POST /runs/{id}/hangup', method: 'POST', path: () => '/runs/00000000-0000-4000-8000-000000000000/hangup', valid: () => ({}) },
 ];
@@ -153,7 +171,7 @@ const taint = (text: string, pick: number): string => {
 };
 const fieldName = fc.oneof(
   anyText,
-  fc.constantFrom('name', 'engine', 'type', 'url', 'protocol', 'headers', 'Authorization', 'custom_parameters', 'provider', 'domain_id', 'account_sid', 'auth_id', 'bearer_token', 'api_key', 'api_token', 'auth_token', 'api_base_url', 'settings', 'l16_inbound_byte_order', 'outbound_stream_id_key', 'max_concurrent_calls', 'monthly_call_seconds', 'sample_rate', 'connect_timeout_ms'),
+  fc.constantFrom('name', 'engine', 'type', 'url', 'protocol', 'headers', 'Authorization', 'custom_parameters', 'provider', 'domain_id', 'account_sid', 'auth_id', 'bearer_token', 'api_key', 'api_token', 'auth_token', 'api_base_url', 'base_url', 'vendor', 'settings', 'l16_inbound_byte_order', 'outbound_stream_id_key', 'max_concurrent_calls', 'monthly_call_seconds', 'sample_rate', 'connect_timeout_ms'),
 );
 const op: fc.Arbitrary<Op> = fc.record({ op: fc.constantFrom('delete', 'replace', 'replace', 'wrap', 'rename', 'add', 'taint', 'taint'), pick: fc.nat(), member: fc.nat(), value: replacement, key: fieldName });
 
@@ -290,6 +308,7 @@ describe('REST body fuzz', () => {
     const name = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 }).filter((s) => s.trim().length > 0 && isSafeText(s));
     const secret = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 200 }).filter(isSafeText);
     const limit = fc.option(fc.integer({ min: 0, max: 2 ** 31 - 1 }), { nil: null });
+    const apiKey = fc.string({ unit: fc.constantFrom(...'!#$%&()*+,-./0123456789:;<=>?@ABCXYZ[]^_`abcxyz{|}~'.split('')), minLength: 1, maxLength: 80 });
     const headerValue = fc.string({ unit: fc.constantFrom(...' !#$%&()*+,-./0123456789:;<=>?@ABCXYZ[]^_`abcxyz{|}~'.split('')), maxLength: 40 });
     const valid = fc.oneof(
       fc.record({ name, headerValue }).map(({ name, headerValue }) => ({ route: ROUTES[0]!, body: { name, engine: { type: 'echo' } } as Record<string, Json>, headerValue })),
@@ -301,6 +320,12 @@ describe('REST body fuzz', () => {
         return { route: ROUTES.find((r) => r.name === `POST /telephony-configurations (${p})`)!, body: { ...body, name }, headerValue: '' };
       }),
       fc.record({ p: fc.constantFrom(...PROVIDER_NAMES), name }).map(({ p, name }) => ({ route: ROUTES.find((r) => r.name === `PATCH /telephony-configurations/{id} (${p})`)!, body: { name } as Record<string, Json>, headerValue: '' })),
+      fc.record({ v: fc.constantFrom(...VENDORS), name, apiKey }).map(({ v, name, apiKey }) => ({
+        route: ROUTES.find((r) => r.name === `POST /service-credentials (${v})`)!,
+        body: { ...credentialBody(v), name, api_key: apiKey },
+        headerValue: '',
+      })),
+      fc.record({ name, apiKey }).map(({ name, apiKey }) => ({ route: ROUTES.find((r) => r.name === 'PATCH /service-credentials/{id}')!, body: { name, api_key: apiKey } as Record<string, Json>, headerValue: '' })),
       fc.record({ a: limit, b: limit }).map(({ a, b }) => ({ route: ROUTES.find((r) => r.name === 'PUT /users/{id}/quota')!, body: { max_concurrent_calls: a, monthly_call_seconds: b } as Record<string, Json>, headerValue: '' })),
     );
     await fc.assert(

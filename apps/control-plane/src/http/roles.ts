@@ -29,8 +29,9 @@ export interface RouteRole {
  * Every REST route and its minimum role: the one table {@link authorize} enforces, docs/agent-stream.md
  * ("Roles") lists and the tests walk. Members read agents, runs and run events and may hang up calls;
  * everything that changes agents, provider credentials (telephony configurations, which also name
- * the organization's provider accounts), quotas, API keys or users is `admin`. A route missing here
- * needs `admin` (fail closed).
+ * the organization's provider accounts), quotas, API keys or users is `admin`, and so is every
+ * service-credential route, reads included (which vendor accounts exist is admin material). A route
+ * missing here needs `admin` (fail closed).
  */
 export const ROUTE_ROLES = [
   { method: 'GET', path: '/me', role: 'member' },
@@ -45,6 +46,11 @@ export const ROUTE_ROLES = [
   { method: 'GET', path: '/telephony-configurations/:id', role: 'admin' },
   { method: 'PATCH', path: '/telephony-configurations/:id', role: 'admin' },
   { method: 'DELETE', path: '/telephony-configurations/:id', role: 'admin' },
+  { method: 'POST', path: '/service-credentials', role: 'admin' },
+  { method: 'GET', path: '/service-credentials', role: 'admin' },
+  { method: 'GET', path: '/service-credentials/:id', role: 'admin' },
+  { method: 'PATCH', path: '/service-credentials/:id', role: 'admin' },
+  { method: 'DELETE', path: '/service-credentials/:id', role: 'admin' },
   { method: 'GET', path: '/runs', role: 'member' },
   { method: 'GET', path: '/runs/:id', role: 'member' },
   { method: 'GET', path: '/runs/:id/events', role: 'member' },

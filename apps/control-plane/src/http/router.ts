@@ -7,6 +7,7 @@ import { quotaRoutes } from './quota.ts';
 import { ROUTE_ROLES } from './roles.ts';
 import { runEventRoutes } from './run-events.ts';
 import { runRoutes } from './runs.ts';
+import { serviceCredentialRoutes } from './service-credentials.ts';
 import { telephonyRoutes } from './telephony.ts';
 import { textGuard } from './text-guard.ts';
 
@@ -29,6 +30,7 @@ export function createApiRouter(ctx: ControlPlaneContext): Router {
   });
   router.use(agentRoutes(ctx));
   router.use(telephonyRoutes(ctx));
+  router.use(serviceCredentialRoutes(ctx));
   router.use(runRoutes(ctx));
   router.use(runEventRoutes(ctx));
   router.use(quotaRoutes(ctx));

@@ -1,10 +1,10 @@
 /**
  * Request bodies of the telephony-configuration routes, per provider: the account field, the
- * write-only credential fields, `api_base_url` (shape, scheme and where its host resolves) and
- * `settings`, and the rule that moving stored credentials needs them re-entered.
+ * write-only credential fields, `api_base_url` (checked by `base-url.ts`) and `settings`, and the
+ * rule that moving stored credentials needs them re-entered.
  */
-import { ProviderConfigError, RemoteAddressError, checkRemoteHost, resolveProviderSettings } from '@vr3/providers';
-import type { ProviderSettings, ResolveHost } from '@vr3/providers';
+import { ProviderConfigError, resolveProviderSettings } from '@vr3/providers';
+import type { ProviderSettings } from '@vr3/providers';
 import { z } from 'zod';
 import { ApiError } from '../errors.ts';
 import type { StoredCredentials } from '../providers/credentials.ts';
@@ -86,38 +86,6 @@ export function nextCredentials(rules: ProviderRules, existing: StoredCredential
   const missing = rules.credentialFields.filter((f) => !merged[f]);
   if (missing.length > 0) throw new ApiError('validation_failed', `credentials need ${rules.credentialFields.join(' and ')}`);
   return Object.fromEntries(rules.credentialFields.map((f) => [f, merged[f]!]));
-}
-
-/** Canonical API base URL: https only (http too when insecure URLs are allowed), no credentials, query or fragment. */
-export function checkApiBaseUrl(value: string, allowInsecure: boolean): string {
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    throw new ApiError('invalid_api_base_url', 'api_base_url is not a valid URL');
-  }
-  if (url.protocol === 'http:' && !allowInsecure) throw new ApiError('insecure_api_base_url', 'api_base_url must use https');
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ApiError('invalid_api_base_url', 'api_base_url must be an https URL');
-  if (url.username || url.password || url.search || url.hash) {
-    throw new ApiError('invalid_api_base_url', 'api_base_url must not contain credentials, a query or a fragment');
-  }
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-}
-
-/**
- * Resolves the host of `url` (a {@link checkApiBaseUrl} result) and refuses it unless every address
- * is public: 422 `disallowed_api_base_url` naming the rule (loopback, private, link-local, CGNAT,
- * unspecified, multicast, reserved, metadata), 422 `unresolvable_api_base_url` when it does not
- * resolve within `timeoutMs`. Messages never echo the URL.
- */
-export async function checkApiBaseUrlHost(url: string, options: { resolveHost?: ResolveHost | undefined; timeoutMs: number }): Promise<void> {
-  try {
-    await checkRemoteHost(new URL(url).hostname, options);
-  } catch (err) {
-    if (!(err instanceof RemoteAddressError)) throw err;
-    if (err.code === 'host_unresolvable') throw new ApiError('unresolvable_api_base_url', 'api_base_url host name does not resolve', { cause: err });
-    throw new ApiError('disallowed_api_base_url', `api_base_url ${err.message}`, { cause: err });
-  }
 }
 
 /**

@@ -7,14 +7,8 @@ import { ApiError } from '../errors.ts';
 import type { Prisma, TelephonyConfiguration } from '../generated/prisma/client.ts';
 import { openCredentials, sealCredentials, type StoredCredentials } from '../providers/credentials.ts';
 import { PROVIDER_RULES, isConfigurableProvider, type ProviderRules } from '../providers/registry.ts';
-import {
-  checkApiBaseUrl,
-  checkApiBaseUrlHost,
-  nextCredentials,
-  normalizeAccountField,
-  parseConfigurationBody,
-  requireCredentialsToMove,
-} from './telephony-body.ts';
+import { checkBaseUrl, checkBaseUrlHost } from './base-url.ts';
+import { nextCredentials, normalizeAccountField, parseConfigurationBody, requireCredentialsToMove } from './telephony-body.ts';
 import { principal, validate } from './middleware.ts';
 import { telephonyView } from './views.ts';
 
@@ -37,9 +31,9 @@ export function telephonyRoutes(ctx: ControlPlaneContext): Router {
   const allowInsecure = ctx.config.allowInsecureProviderUrls;
   /** Canonical `api_base_url` (`null`/absent = the default), its host checked when the user chose it. */
   const apiBaseUrlOf = async (rules: ProviderRules, value: string | null | undefined): Promise<string> => {
-    const url = checkApiBaseUrl(value ?? rules.defaultApiBaseUrl, allowInsecure);
+    const url = checkBaseUrl('api_base_url', value ?? rules.defaultApiBaseUrl, allowInsecure);
     if (!allowInsecure && url !== rules.defaultApiBaseUrl) {
-      await checkApiBaseUrlHost(url, { resolveHost: ctx.resolveProviderHost, timeoutMs: ctx.config.providerTimeoutMs });
+      await checkBaseUrlHost('api_base_url', url, { resolveHost: ctx.resolveProviderHost, timeoutMs: ctx.config.providerTimeoutMs });
     }
     return url;
   };
@@ -98,7 +92,7 @@ export function telephonyRoutes(ctx: ControlPlaneContext): Router {
     const data: Prisma.TelephonyConfigurationUpdateInput = {};
     if (body.name !== undefined) data.name = body.name;
     const domainId = body.account === undefined ? existing.domainId : normalizeAccountField(rules, body.account);
-    const apiBaseUrl = body.apiBaseUrl === undefined ? existing.apiBaseUrl : checkApiBaseUrl(body.apiBaseUrl ?? rules.defaultApiBaseUrl, allowInsecure);
+    const apiBaseUrl = body.apiBaseUrl === undefined ? existing.apiBaseUrl : checkBaseUrl('api_base_url', body.apiBaseUrl ?? rules.defaultApiBaseUrl, allowInsecure);
     if (existing.credentialsCiphertext) {
       const changed = [...(domainId === existing.domainId ? [] : [rules.accountField]), ...(apiBaseUrl === existing.apiBaseUrl ? [] : ['api_base_url'])];
       requireCredentialsToMove(rules, changed, body.secrets);
