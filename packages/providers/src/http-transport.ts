@@ -2,7 +2,8 @@
  * How a provider client sends one HTTP request: over `node:http(s)` on keep-alive agents whose
  * sockets connect through a {@link guardedLookup} (the default: the address policy holds for the
  * address every pooled connection was opened to), or through an injected `fetch` (tests). Either
- * way the answer's body is left unread for `readRemoteBody`. Internal to the package.
+ * way the answer's body is left unread for `readRemoteBody` (or a streaming reader). Exported for the
+ * vendor clients (`@vr3/vendors`), which send through the same guarded pools.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -18,7 +19,8 @@ export interface TransportRequest {
   method: string;
   url: string;
   headers: Record<string, string>;
-  body?: string | undefined;
+  /** Sent as is, with a `content-length` (a string as UTF-8). */
+  body?: string | Uint8Array | undefined;
   signal: AbortSignal;
 }
 

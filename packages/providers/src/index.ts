@@ -33,8 +33,9 @@ export {
   RemoteBodyError,
   RemoteBodyErrorCode,
 } from './errors.ts';
-export { AddressRule, ADDRESS_RULE_DESCRIPTIONS, addressRuleOf, hostNameRuleOf } from './address-rules.ts';
+export { AddressRule, ADDRESS_RULE_DESCRIPTIONS, addressRuleOf, hostNameRuleOf, ipLiteralOf } from './address-rules.ts';
 export {
+  addressNotAllowed,
   checkRemoteHost,
   guardedLookup,
   systemResolveHost,
@@ -46,7 +47,7 @@ export {
 } from './remote-address.ts';
 export { readRemoteBody, type ReadRemoteBodyOptions, type RemoteBodySource } from './remote-body.ts';
 export { MAX_PROVIDER_BODY_BYTES } from './http-request.ts';
-export type { TransportOptions } from './http-transport.ts';
+export { transportFor, type HttpTransport, type TransportAnswer, type TransportOptions, type TransportRequest } from './http-transport.ts';
 export { getStreamProvider, STREAM_PROVIDER_DESCRIPTORS } from './registry.ts';
 export { resolveProviderSettings } from './settings.ts';
 export { normalizeAccountId } from './account-id.ts';

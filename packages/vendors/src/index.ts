@@ -4,3 +4,79 @@
  * one module per vendor; the only place in the product that knows their protocols.
  */
 export {};
+export {
+  OpenAiError,
+  OpenAiErrorCode,
+  OpenAiConfigError,
+  OPENAI_ERROR_RETRYABLE,
+  MAX_BODY_EXCERPT_CHARS,
+  type OpenAiErrorOptions,
+  type OpenAiOperation,
+} from './openai-compatible/errors.ts';
+export { OpenAiCompatibleClient } from './openai-compatible/client.ts';
+export { OPENAI_COMPATIBLE_DEFAULTS, type OpenAiCompatibleClientOptions } from './openai-compatible/options.ts';
+export type {
+  ChatCompletionRequest,
+  ChatFinishReason,
+  ChatMessage,
+  ChatStreamEvent,
+  ChatToolCall,
+  ChatToolChoice,
+  ChatUsage,
+  FunctionTool,
+} from './openai-compatible/chat-types.ts';
+export type { StreamCallOptions } from './openai-compatible/chat.ts';
+export type { TranscriptionCallOptions, TranscriptionRequest, TranscriptionResult } from './openai-compatible/transcription.ts';
+export { SPEECH_SAMPLE_RATE, type SpeechRequest } from './openai-compatible/speech.ts';
+export { pcm16ToWav } from './openai-compatible/wav.ts';
+export {
+  connectOpenAiRealtime,
+  OpenAiRealtimeSession,
+  OPENAI_REALTIME_DEFAULTS,
+  type OpenAiRealtimeOptions,
+  type RealtimeCloseInfo,
+  type RealtimeSessionStats,
+  type RealtimeTruncation,
+} from './openai-realtime/client.ts';
+export type { RealtimeCommand, RealtimeErrorInfo, RealtimeEvent, RealtimeItem } from './openai-realtime/events.ts';
+export {
+  REALTIME_AUDIO_FORMATS,
+  sessionUpdatePayload,
+  type RealtimeAudioFormat,
+  type RealtimeSessionConfig,
+  type RealtimeTurnDetection,
+} from './openai-realtime/session-config.ts';
+export {
+  VendorStreamError,
+  VendorStreamErrorCode,
+  RETRYABLE_CLOSE_CODES,
+  type StreamingVendor,
+  type VendorStreamClosed,
+  type VendorStreamErrorOptions,
+} from './streaming/errors.ts';
+export { VENDOR_CONNECTION_DEFAULTS, type VendorConnectionOptions } from './streaming/connection.ts';
+export {
+  heardText,
+  type TtsAudioEncoding,
+  type TtsContext,
+  type TtsContextState,
+  type TtsEvent,
+  type TtsListener,
+  type TtsMark,
+  type TtsStream,
+} from './streaming/tts.ts';
+export { MAX_TRACKED_CONTEXTS } from './streaming/tts-contexts.ts';
+export { connectDeepgramLive, type DeepgramLiveListener, type DeepgramLiveStream } from './deepgram/live-client.ts';
+export { DEEPGRAM_BASE_URL, DEEPGRAM_LIVE_DEFAULTS, type DeepgramEncoding, type DeepgramLiveOptions } from './deepgram/options.ts';
+export type { DeepgramEvent, DeepgramWord } from './deepgram/messages.ts';
+export { connectElevenLabsTts } from './elevenlabs/tts-client.ts';
+export {
+  ELEVENLABS_BASE_URL,
+  ELEVENLABS_OUTPUT_FORMATS,
+  ELEVENLABS_TTS_DEFAULTS,
+  type ElevenLabsOutputFormat,
+  type ElevenLabsTtsOptions,
+  type ElevenLabsVoiceSettings,
+} from './elevenlabs/options.ts';
+export { connectCartesiaTts } from './cartesia/tts-client.ts';
+export { CARTESIA_BASE_URL, CARTESIA_DEFAULT_VERSION, CARTESIA_TTS_DEFAULTS, type CartesiaTtsOptions } from './cartesia/options.ts';
