@@ -56,7 +56,6 @@ export {
 } from './streaming/errors.ts';
 export { VENDOR_CONNECTION_DEFAULTS, type VendorConnectionOptions } from './streaming/connection.ts';
 export {
-  heardText,
   type TtsAudioEncoding,
   type TtsContext,
   type TtsContextState,

@@ -84,15 +84,3 @@ export interface TtsStream {
   /** Closes the socket (contexts not finished end `done {cancelled: true}`); idempotent. */
   close(): Promise<VendorStreamClosed>;
 }
-
-/**
- * The text the caller heard once `playedMs` of the context's audio has played: the marks that ended
- * by then, in order (characters concatenated, words joined with spaces). Pure.
- */
-export function heardText(marks: readonly TtsMark[], unit: 'char' | 'word', playedMs: number): string {
-  const heard: string[] = [];
-  for (const mark of marks) {
-    if (mark.endMs <= playedMs) heard.push(mark.text);
-  }
-  return heard.join(unit === 'char' ? '' : ' ');
-}
