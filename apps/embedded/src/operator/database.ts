@@ -12,6 +12,17 @@ const DATABASE_NAME = 'vr3';
 /** Where an operator command finds the product's database. */
 export type OperatorTarget = { dataDir: string } | { databaseUrl: string };
 
+/** How {@link openOperatorDatabase} may open a data dir's database. */
+export interface OpenOptions {
+  /**
+   * Refuse a data dir a running product holds, throwing its `DataDirLockedError` (restore: the
+   * database is replaced), and accept one with no database yet (initialised on the spot). Default false.
+   */
+  exclusive?: boolean;
+  /** Migrate a database this command starts, as the product would. Default true. */
+  migrate?: boolean;
+}
+
 /** The product's database, open for one operator command. */
 export interface OperatorDatabase {
   url: string;
@@ -30,26 +41,27 @@ export interface OperatorDatabase {
  * - `dataDir` of a stopped one: takes the data-dir lock (the product cannot start meanwhile),
  *   starts the database server, migrates it as the product would; `close()` stops both.
  */
-export async function openOperatorDatabase(target: OperatorTarget, logger: Logger): Promise<OperatorDatabase> {
+export async function openOperatorDatabase(target: OperatorTarget, logger: Logger, options: OpenOptions = {}): Promise<OperatorDatabase> {
   if ('databaseUrl' in target) return { url: target.databaseUrl, via: 'database_url', close: async () => undefined };
   const dataDir = path.resolve(target.dataDir);
   const clusterDir = path.join(dataDir, 'postgres');
-  if (!fs.existsSync(path.join(clusterDir, 'PG_VERSION'))) {
+  if (options.exclusive !== true && !fs.existsSync(path.join(clusterDir, 'PG_VERSION'))) {
     throw new OperatorError(OperatorErrorCode.InvalidArgument, `no product database in ${dataDir}: start the product once (npm start) or pass --data-dir`);
   }
   let release: () => void;
   try {
     release = lockDataDir(dataDir);
   } catch (err) {
-    if (err instanceof DataDirLockedError) return { url: runningProductUrl(dataDir, err.pid), via: 'running_product', close: async () => undefined };
-    throw err;
+    // Exclusive: the caller is told who holds the data dir (DataDirLockedError).
+    if (!(err instanceof DataDirLockedError) || options.exclusive === true) throw err;
+    return { url: runningProductUrl(dataDir, err.pid), via: 'running_product', close: async () => undefined };
   }
   try {
     const db = await startEmbeddedDatabase(dataDir, logger);
     let closing: Promise<void> | undefined;
     const close = () => (closing ??= db.stop().finally(release));
     try {
-      await migrateDatabase(db.url, { migrationsDir: MIGRATIONS_DIR });
+      if (options.migrate !== false) await migrateDatabase(db.url, { migrationsDir: MIGRATIONS_DIR });
     } catch (err) {
       await close();
       throw err;
