@@ -5,14 +5,16 @@
  */
 export {};
 export {
-  OpenAiError,
-  OpenAiErrorCode,
-  OpenAiConfigError,
-  OPENAI_ERROR_RETRYABLE,
+  VendorError,
+  VendorErrorCode,
+  VENDOR_ERROR_RETRYABLE,
+  RETRYABLE_CLOSE_CODES,
   MAX_BODY_EXCERPT_CHARS,
-  type OpenAiErrorOptions,
   type OpenAiOperation,
-} from './openai-compatible/errors.ts';
+  type StreamingVendor,
+  type VendorErrorOptions,
+  type VendorStreamClosed,
+} from './errors.ts';
 export { OpenAiCompatibleClient } from './openai-compatible/client.ts';
 export { OPENAI_COMPATIBLE_DEFAULTS, type OpenAiCompatibleClientOptions } from './openai-compatible/options.ts';
 export type {
@@ -46,14 +48,6 @@ export {
   type RealtimeSessionConfig,
   type RealtimeTurnDetection,
 } from './openai-realtime/session-config.ts';
-export {
-  VendorStreamError,
-  VendorStreamErrorCode,
-  RETRYABLE_CLOSE_CODES,
-  type StreamingVendor,
-  type VendorStreamClosed,
-  type VendorStreamErrorOptions,
-} from './streaming/errors.ts';
 export { VENDOR_CONNECTION_DEFAULTS, type VendorConnectionOptions } from './streaming/connection.ts';
 export {
   type TtsAudioEncoding,

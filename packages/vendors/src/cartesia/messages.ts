@@ -3,7 +3,7 @@
  * seconds from the start of the context's audio; marks carry milliseconds.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { VendorStreamError } from '../streaming/errors.ts';
+import { VendorError } from '../errors.ts';
 import type { TtsMark } from '../streaming/tts.ts';
 import type { RefusalFacts } from '../streaming/vendor-socket.ts';
 
@@ -13,7 +13,7 @@ export type CartesiaMessage =
   | { kind: 'timestamps'; contextId: string | undefined; marks: readonly TtsMark[] }
   | { kind: 'flush_done'; contextId: string | undefined }
   | { kind: 'done'; contextId: string | undefined }
-  | { kind: 'error'; contextId: string | undefined; error: VendorStreamError }
+  | { kind: 'error'; contextId: string | undefined; error: VendorError }
   | { kind: 'ignored' };
 
 type Json = Record<string, unknown>;
@@ -47,7 +47,7 @@ export function parseCartesiaMessage(text: string): CartesiaMessage {
       return {
         kind: 'error',
         contextId,
-        error: new VendorStreamError('cartesia', 'vendor_error', 'Cartesia reported an error', {
+        error: new VendorError('cartesia', 'vendor_error', 'Cartesia reported an error', {
           vendorCode: str(msg.error_code) ?? (status === undefined ? undefined : String(status)),
           vendorMessage: str(msg.message) ?? str(msg.error) ?? str(msg.title),
           retryable: status !== undefined && (status === 429 || status >= 500),
@@ -75,8 +75,8 @@ function wordMarks(timestamps: unknown): TtsMark[] | null {
   return marks;
 }
 
-function malformed(what: string, cause?: unknown): VendorStreamError {
-  return new VendorStreamError('cartesia', 'malformed_message', `unreadable Cartesia message: ${what}`, cause === undefined ? {} : { cause });
+function malformed(what: string, cause?: unknown): VendorError {
+  return new VendorError('cartesia', 'malformed_message', `unreadable Cartesia message: ${what}`, cause === undefined ? {} : { cause });
 }
 
 /** Cartesia's refusal of an upgrade: a JSON body with `error`/`message`/`title`, or plain text. */

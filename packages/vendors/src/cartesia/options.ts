@@ -6,7 +6,7 @@
 import type { RemoteAddressPolicy } from '@vr3/providers';
 import { vendorUrl } from '../streaming/connection.ts';
 import type { VendorConnectionOptions } from '../streaming/connection.ts';
-import { VendorStreamError } from '../streaming/errors.ts';
+import { VendorError } from '../errors.ts';
 import type { TtsAudioEncoding } from '../streaming/tts.ts';
 
 /** `wss://api.cartesia.ai`: Cartesia's API host; a credential's `base_url` replaces it. */
@@ -65,10 +65,10 @@ export interface CartesiaSetup {
 /**
  * The URL, headers and request fields of `options`.
  *
- * @throws VendorStreamError `invalid_option` or `address_not_allowed`.
+ * @throws VendorError `invalid_option` or `address_not_allowed`.
  */
 export function cartesiaSetup(options: CartesiaTtsOptions, policy: RemoteAddressPolicy): CartesiaSetup {
-  const invalid = (message: string): VendorStreamError => new VendorStreamError('cartesia', 'invalid_option', message);
+  const invalid = (message: string): VendorError => new VendorError('cartesia', 'invalid_option', message);
   if (typeof options.apiKey !== 'string' || options.apiKey.trim() === '') throw invalid('apiKey is required');
   if (typeof options.voiceId !== 'string' || options.voiceId.trim() === '') throw invalid('voiceId is required');
   const encoding = options.encoding ?? CARTESIA_TTS_DEFAULTS.encoding;

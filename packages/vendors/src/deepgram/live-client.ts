@@ -4,7 +4,7 @@
  * deadlines and address policy are the shared {@link openVendorSocket}'s.
  */
 import { resolveConnectionOptions } from '../streaming/connection.ts';
-import type { VendorStreamClosed } from '../streaming/errors.ts';
+import type { VendorStreamClosed } from '../errors.ts';
 import { openVendorSocket } from '../streaming/vendor-socket.ts';
 import type { VendorSocket, VendorSocketHandlers } from '../streaming/vendor-socket.ts';
 import { deepgramClose, deepgramRefusal, parseDeepgramMessage } from './messages.ts';
@@ -47,7 +47,7 @@ export interface DeepgramLiveStream {
 /**
  * Opens a Deepgram live stream. Resolves once the WebSocket is open.
  *
- * @throws VendorStreamError `invalid_option`, `address_not_allowed`, `connect_failed`,
+ * @throws VendorError `invalid_option`, `address_not_allowed`, `connect_failed`,
  * `connect_timeout`, `auth_failed`, `upgrade_refused` or `aborted`.
  */
 export async function connectDeepgramLive(options: DeepgramLiveOptions, listener: DeepgramLiveListener): Promise<DeepgramLiveStream> {

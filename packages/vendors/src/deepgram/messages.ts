@@ -3,7 +3,7 @@
  * this client does not use) out. Deepgram's times are seconds; events carry milliseconds.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { VendorStreamError } from '../streaming/errors.ts';
+import { VendorError } from '../errors.ts';
 import type { RefusalFacts } from '../streaming/vendor-socket.ts';
 
 /** One recognized word. */
@@ -38,7 +38,7 @@ export type DeepgramEvent =
   | { type: 'utterance_end'; /** End of the last word, in ms. */ lastWordEndMs: number }
   | { type: 'metadata'; requestId: string | undefined; /** Audio Deepgram processed, in ms. */ durationMs: number | undefined }
   /** An error message from Deepgram, or a message this client could not read; the stream goes on (a close usually follows an error). */
-  | { type: 'error'; error: VendorStreamError };
+  | { type: 'error'; error: VendorError };
 
 type Json = Record<string, unknown>;
 
@@ -77,7 +77,7 @@ export function parseDeepgramMessage(text: string): DeepgramEvent | undefined {
     case 'Error':
       return {
         type: 'error',
-        error: new VendorStreamError('deepgram', 'vendor_error', 'Deepgram reported an error', {
+        error: new VendorError('deepgram', 'vendor_error', 'Deepgram reported an error', {
           vendorCode: str(msg.err_code) ?? str(msg.variant),
           vendorMessage: str(msg.description) ?? str(msg.err_msg) ?? str(msg.message),
         }),
@@ -123,7 +123,7 @@ function resultsOf(msg: Json): DeepgramEvent {
 }
 
 function malformed(what: string, cause?: unknown): DeepgramEvent {
-  return { type: 'error', error: new VendorStreamError('deepgram', 'malformed_message', `unreadable Deepgram message: ${what}`, cause === undefined ? {} : { cause }) };
+  return { type: 'error', error: new VendorError('deepgram', 'malformed_message', `unreadable Deepgram message: ${what}`, cause === undefined ? {} : { cause }) };
 }
 
 /** Deepgram's refusal of an upgrade: `{err_code, err_msg}` in the body, or the `dg-error` header. */
@@ -147,10 +147,10 @@ const ERROR_REASON = /^(DATA|NET)-\d{4}/;
  * The error of a close the client did not ask for: a reason naming a Deepgram error code becomes
  * `vendor_error` (retryable for `NET-*`); anything else is left to the default.
  */
-export function deepgramClose(code: number, reason: string): VendorStreamError | undefined {
+export function deepgramClose(code: number, reason: string): VendorError | undefined {
   const match = ERROR_REASON.exec(reason);
   if (match === null) return undefined;
-  return new VendorStreamError('deepgram', 'vendor_error', `Deepgram closed the stream with an error (close code ${code})`, {
+  return new VendorError('deepgram', 'vendor_error', `Deepgram closed the stream with an error (close code ${code})`, {
     closeCode: code,
     vendorCode: match[0],
     vendorMessage: reason,

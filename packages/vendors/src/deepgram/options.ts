@@ -5,7 +5,7 @@
 import type { RemoteAddressPolicy } from '@vr3/providers';
 import { vendorUrl } from '../streaming/connection.ts';
 import type { VendorConnectionOptions } from '../streaming/connection.ts';
-import { VendorStreamError } from '../streaming/errors.ts';
+import { VendorError } from '../errors.ts';
 
 /** `wss://api.deepgram.com`: Deepgram's API host; a credential's `base_url` replaces it. */
 export const DEEPGRAM_BASE_URL = 'wss://api.deepgram.com';
@@ -59,10 +59,10 @@ export const DEEPGRAM_LIVE_DEFAULTS = Object.freeze({
 /**
  * The `/v1/listen` WebSocket URL of `options`.
  *
- * @throws VendorStreamError `invalid_option` or `address_not_allowed`.
+ * @throws VendorError `invalid_option` or `address_not_allowed`.
  */
 export function deepgramListenUrl(options: DeepgramLiveOptions, policy: RemoteAddressPolicy): URL {
-  const invalid = (message: string): VendorStreamError => new VendorStreamError('deepgram', 'invalid_option', message);
+  const invalid = (message: string): VendorError => new VendorError('deepgram', 'invalid_option', message);
   if (typeof options.apiKey !== 'string' || options.apiKey.trim() === '') throw invalid('apiKey is required');
   if (options.encoding !== 'linear16' && options.encoding !== 'mulaw') throw invalid('encoding must be linear16 or mulaw');
   if (!Number.isInteger(options.sampleRate) || options.sampleRate < 8000 || options.sampleRate > 48000) throw invalid('sampleRate must be an integer from 8000 to 48000');

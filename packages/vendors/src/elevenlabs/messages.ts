@@ -3,7 +3,7 @@
  * are relative to the chunk they come with; the client places them in the context.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { VendorStreamError } from '../streaming/errors.ts';
+import { VendorError } from '../errors.ts';
 import type { TtsMark } from '../streaming/tts.ts';
 import type { RefusalFacts } from '../streaming/vendor-socket.ts';
 
@@ -18,7 +18,7 @@ export type ElevenLabsMessage =
       marks: readonly TtsMark[];
       isFinal: boolean;
     }
-  | { kind: 'error'; contextId: string | undefined; error: VendorStreamError }
+  | { kind: 'error'; contextId: string | undefined; error: VendorError }
   | { kind: 'ignored' };
 
 type Json = Record<string, unknown>;
@@ -40,7 +40,7 @@ export function parseElevenLabsMessage(text: string): ElevenLabsMessage {
     return {
       kind: 'error',
       contextId,
-      error: new VendorStreamError('elevenlabs', 'vendor_error', 'ElevenLabs reported an error', { vendorCode: code, vendorMessage: str(msg.message) }),
+      error: new VendorError('elevenlabs', 'vendor_error', 'ElevenLabs reported an error', { vendorCode: code, vendorMessage: str(msg.message) }),
     };
   }
   const isFinal = msg.isFinal === true || msg.is_final === true;
@@ -74,8 +74,8 @@ function marksOf(alignment: unknown): TtsMark[] | null {
   return marks;
 }
 
-function malformed(what: string, cause?: unknown): VendorStreamError {
-  return new VendorStreamError('elevenlabs', 'malformed_message', `unreadable ElevenLabs message: ${what}`, cause === undefined ? {} : { cause });
+function malformed(what: string, cause?: unknown): VendorError {
+  return new VendorError('elevenlabs', 'malformed_message', `unreadable ElevenLabs message: ${what}`, cause === undefined ? {} : { cause });
 }
 
 /** ElevenLabs' refusal of an upgrade: `{detail: {status, message}}` or `{detail: "…"}` in the body. */
@@ -96,9 +96,9 @@ export function elevenLabsRefusal(_status: number, _headers: IncomingHttpHeaders
  * The error of a close the client did not ask for: 1008 (policy: bad key, quota, invalid input) and
  * application codes 4000–4999 become `vendor_error` with the reason; anything else the default.
  */
-export function elevenLabsClose(code: number, reason: string): VendorStreamError | undefined {
+export function elevenLabsClose(code: number, reason: string): VendorError | undefined {
   if (code !== 1008 && (code < 4000 || code > 4999)) return undefined;
-  return new VendorStreamError('elevenlabs', 'vendor_error', `ElevenLabs closed the stream with an error (close code ${code})`, {
+  return new VendorError('elevenlabs', 'vendor_error', `ElevenLabs closed the stream with an error (close code ${code})`, {
     closeCode: code,
     vendorMessage: reason === '' ? undefined : reason,
   });

@@ -5,7 +5,7 @@
 import type { RemoteAddressPolicy } from '@vr3/providers';
 import { vendorUrl } from '../streaming/connection.ts';
 import type { VendorConnectionOptions } from '../streaming/connection.ts';
-import { VendorStreamError } from '../streaming/errors.ts';
+import { VendorError } from '../errors.ts';
 import type { TtsAudioEncoding } from '../streaming/tts.ts';
 
 /** `wss://api.elevenlabs.io`: ElevenLabs' API host; a credential's `base_url` replaces it. */
@@ -67,10 +67,10 @@ const VOICE_ID = /^[A-Za-z0-9_-]{1,64}$/;
  * The multi-stream-input WebSocket URL of `options` (always with `sync_alignment=true`: the
  * character timings are what "what was heard" is computed from).
  *
- * @throws VendorStreamError `invalid_option` or `address_not_allowed`.
+ * @throws VendorError `invalid_option` or `address_not_allowed`.
  */
 export function elevenLabsStreamUrl(options: ElevenLabsTtsOptions, policy: RemoteAddressPolicy): URL {
-  const invalid = (message: string): VendorStreamError => new VendorStreamError('elevenlabs', 'invalid_option', message);
+  const invalid = (message: string): VendorError => new VendorError('elevenlabs', 'invalid_option', message);
   if (typeof options.apiKey !== 'string' || options.apiKey.trim() === '') throw invalid('apiKey is required');
   if (typeof options.voiceId !== 'string' || !VOICE_ID.test(options.voiceId)) throw invalid('voiceId must be 1–64 letters, digits, _ or -');
   const format = options.outputFormat ?? ELEVENLABS_TTS_DEFAULTS.outputFormat;

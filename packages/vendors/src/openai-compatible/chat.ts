@@ -5,7 +5,7 @@
 import { ChatChunkAssembler, ChatChunkError } from './chat-assembler.ts';
 import { chatRequestBody } from './chat-types.ts';
 import type { ChatCompletionRequest, ChatStreamEvent } from './chat-types.ts';
-import { OpenAiError, bodyExcerptOf } from './errors.ts';
+import { VendorError, bodyExcerptOf } from '../errors.ts';
 import { openExchange } from './exchange.ts';
 import type { Exchange } from './exchange.ts';
 import type { ResolvedClientOptions } from './options.ts';
@@ -51,7 +51,7 @@ export async function* streamChat(client: ResolvedClientOptions, request: ChatCo
       if (chunk === undefined) break;
     }
     if (!done && !assembler.finished) {
-      throw new OpenAiError('vendor_network', `${client.vendor} chat stream ended before it finished`, { vendor: client.vendor, operation: 'chat' });
+      throw new VendorError(client.vendor, 'vendor_network', `${client.vendor} chat stream ended before it finished`, { operation: 'chat' });
     }
     yield* assemble(exchange, client, () => assembler.end());
   } finally {
@@ -65,8 +65,7 @@ function decode(exchange: Exchange, client: ResolvedClientOptions, step: () => s
     return step();
   } catch (err) {
     if (!(err instanceof SseLineTooLongError)) throw err;
-    const failure = new OpenAiError('vendor_line_too_long', `${client.vendor} chat stream line exceeds ${err.maxLineBytes} bytes`, {
-      vendor: client.vendor,
+    const failure = new VendorError(client.vendor, 'vendor_line_too_long', `${client.vendor} chat stream line exceeds ${err.maxLineBytes} bytes`, {
       operation: 'chat',
       cause: err,
     });
@@ -83,14 +82,13 @@ function assemble(exchange: Exchange, client: ResolvedClientOptions, step: () =>
     if (!(err instanceof ChatChunkError)) throw err;
     const failure =
       err.kind === 'vendor_error'
-        ? new OpenAiError('vendor_stream_error', `${client.vendor} chat stream reported an error`, {
-            vendor: client.vendor,
+        ? new VendorError(client.vendor, 'vendor_stream_error', `${client.vendor} chat stream reported an error`, {
             operation: 'chat',
             status: exchange.status,
             bodyExcerpt: bodyExcerptOf(err.detail ?? '', client.apiKey),
             cause: err,
           })
-        : new OpenAiError('vendor_malformed_response', `${client.vendor} chat stream: ${err.message}`, { vendor: client.vendor, operation: 'chat', cause: err });
+        : new VendorError(client.vendor, 'vendor_malformed_response', `${client.vendor} chat stream: ${err.message}`, { operation: 'chat', cause: err });
     exchange.fail(failure);
     throw failure;
   }

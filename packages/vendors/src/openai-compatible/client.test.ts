@@ -5,7 +5,7 @@ import { startOpenAiCompatibleStandIn } from '../testing/openai-compatible/serve
 import type { OpenAiCompatibleStandIn } from '../testing/openai-compatible/server.ts';
 import type { ChatStreamEvent } from './chat-types.ts';
 import { OpenAiCompatibleClient } from './client.ts';
-import { OpenAiError } from './errors.ts';
+import { VendorError } from '../errors.ts';
 import type { OpenAiCompatibleClientOptions } from './options.ts';
 
 let standIn: OpenAiCompatibleStandIn;
@@ -25,12 +25,12 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-async function failure(promise: Promise<unknown>): Promise<OpenAiError> {
+async function failure(promise: Promise<unknown>): Promise<VendorError> {
   try {
     await promise;
   } catch (err) {
-    expect(err).toBeInstanceOf(OpenAiError);
-    return err as OpenAiError;
+    expect(err).toBeInstanceOf(VendorError);
+    return err as VendorError;
   }
   throw new Error('expected a failure');
 }

@@ -15,12 +15,12 @@ import type { TranscriptionCallOptions, TranscriptionRequest, TranscriptionResul
 /**
  * A client of one OpenAI-compatible API (one base URL and key). Holds no connection of its own:
  * requests share the keep-alive pools of `@vr3/providers` for its address policy, so a client may
- * be built per call and needs no close. Every method fails with `OpenAiError`.
+ * be built per call and needs no close. Every method fails with `VendorError`.
  */
 export class OpenAiCompatibleClient {
   readonly #options: ResolvedClientOptions;
 
-  /** @throws OpenAiConfigError for a bad option (named, never its value). */
+  /** @throws VendorError `invalid_option` for a bad option (named, never its value). */
   constructor(options: OpenAiCompatibleClientOptions) {
     this.#options = resolveClientOptions(options);
   }

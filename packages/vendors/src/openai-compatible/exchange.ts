@@ -7,8 +7,8 @@
  */
 import { RemoteAddressError } from '@vr3/providers';
 import type { RemoteBodySource, TransportAnswer } from '@vr3/providers';
-import { OpenAiError, bodyExcerptOf } from './errors.ts';
-import type { OpenAiErrorCode, OpenAiOperation } from './errors.ts';
+import { VendorError, bodyExcerptOf } from '../errors.ts';
+import type { VendorErrorCode, OpenAiOperation } from '../errors.ts';
 import type { ResolvedClientOptions } from './options.ts';
 
 /** The deadlines of an exchange. */
@@ -45,7 +45,7 @@ interface Cursor {
 /**
  * Sends `req` and resolves once a 2xx answer's headers arrived, with a reader of its body.
  *
- * @throws OpenAiError `vendor_address_not_allowed`, `vendor_network`, `vendor_aborted`,
+ * @throws VendorError `vendor_address_not_allowed`, `vendor_network`, `vendor_aborted`,
  * `vendor_first_byte_timeout` / `vendor_timeout`, `vendor_unavailable` / `vendor_rejected` (with
  * `status` and a redacted `bodyExcerpt`).
  */
@@ -61,8 +61,8 @@ export class Exchange {
   readonly #req: ExchangeRequest;
   readonly #controller = new AbortController();
   #timer: NodeJS.Timeout | undefined;
-  #failure: OpenAiError | undefined;
-  #reject: (err: OpenAiError) => void = () => {};
+  #failure: VendorError | undefined;
+  #reject: (err: VendorError) => void = () => {};
   readonly #stopped: Promise<never>;
   #cursor: Cursor | undefined;
   #status = 0;
@@ -124,7 +124,7 @@ export class Exchange {
   /**
    * The next chunk of the body, or `undefined` at its end.
    *
-   * @throws OpenAiError `vendor_first_byte_timeout`, `vendor_idle_timeout`, `vendor_timeout`,
+   * @throws VendorError `vendor_first_byte_timeout`, `vendor_idle_timeout`, `vendor_timeout`,
    * `vendor_aborted`, `vendor_response_too_large`, `vendor_network` (the body broke off).
    */
   async next(): Promise<Buffer | undefined> {
@@ -158,7 +158,7 @@ export class Exchange {
   }
 
   /** Stops with `err` (a parse failure of the caller's): drops the connection; later `next()` rejects with it. */
-  fail(err: OpenAiError): void {
+  fail(err: VendorError): void {
     this.#stop(err);
   }
 
@@ -178,15 +178,14 @@ export class Exchange {
   }
 
   /** An error of this exchange's vendor and operation. */
-  #error(code: OpenAiErrorCode, what: string, extra: { status?: number; bodyExcerpt?: string | undefined; cause?: unknown } = {}): OpenAiError {
-    return new OpenAiError(code, `${this.#client.vendor} ${this.#req.operation} ${what}`, {
-      vendor: this.#client.vendor,
+  #error(code: VendorErrorCode, what: string, extra: { status?: number; bodyExcerpt?: string | undefined; cause?: unknown } = {}): VendorError {
+    return new VendorError(this.#client.vendor, code, `${this.#client.vendor} ${this.#req.operation} ${what}`, {
       operation: this.#req.operation,
       ...extra,
     });
   }
 
-  #transportError(err: unknown): OpenAiError {
+  #transportError(err: unknown): VendorError {
     if (err instanceof RemoteAddressError && err.code === 'address_not_allowed') {
       const why = err.rule === 'insecure_scheme' ? 'the URL is not https' : 'the host is not a public address';
       return this.#error('vendor_address_not_allowed', `refused: ${why}`, { cause: err });
@@ -194,7 +193,7 @@ export class Exchange {
     return this.#error('vendor_network', 'failed: no answer', { cause: err });
   }
 
-  #stop(err: OpenAiError): void {
+  #stop(err: VendorError): void {
     if (this.#failure !== undefined) return;
     this.#failure = err;
     this.#reject(err);
@@ -208,7 +207,7 @@ export class Exchange {
     this.#cursor?.cancel();
   }
 
-  #arm(ms: number, code: OpenAiErrorCode, what: string): void {
+  #arm(ms: number, code: VendorErrorCode, what: string): void {
     this.#disarm();
     this.#timer = setTimeout(() => this.#stop(this.#error(code, what)), ms);
   }

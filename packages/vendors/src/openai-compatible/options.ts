@@ -3,7 +3,7 @@
  */
 import { systemResolveHost, transportFor } from '@vr3/providers';
 import type { HttpTransport, RemoteAddressPolicy, ResolveHost } from '@vr3/providers';
-import { OpenAiConfigError } from './errors.ts';
+import { VendorError } from '../errors.ts';
 
 /** Defaults of {@link OpenAiCompatibleClientOptions}. */
 export const OPENAI_COMPATIBLE_DEFAULTS = {
@@ -88,19 +88,19 @@ const RESERVED_HEADERS = new Set(['authorization', 'content-type', 'content-leng
 /**
  * Checks `options` and applies {@link OPENAI_COMPATIBLE_DEFAULTS}.
  *
- * @throws OpenAiConfigError naming the option (never its value).
+ * @throws VendorError `invalid_option` naming the option (never its value).
  */
 export function resolveClientOptions(options: OpenAiCompatibleClientOptions): ResolvedClientOptions {
   const d = OPENAI_COMPATIBLE_DEFAULTS;
-  if (typeof options.apiKey !== 'string' || options.apiKey.trim() === '') throw new OpenAiConfigError('apiKey is empty');
-  if (/[\r\n]/.test(options.apiKey)) throw new OpenAiConfigError('apiKey contains a line break');
+  if (typeof options.apiKey !== 'string' || options.apiKey.trim() === '') throw new VendorError('openai', 'invalid_option', 'apiKey is empty');
+  if (/[\r\n]/.test(options.apiKey)) throw new VendorError('openai', 'invalid_option', 'apiKey contains a line break');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(options.headers ?? {})) {
-    if (RESERVED_HEADERS.has(name.toLowerCase())) throw new OpenAiConfigError(`header ${name} is set by the client`);
+    if (RESERVED_HEADERS.has(name.toLowerCase())) throw new VendorError('openai', 'invalid_option', `header ${name} is set by the client`);
     headers[name.toLowerCase()] = value;
   }
   const policy = options.addressPolicy ?? d.addressPolicy;
-  if (policy !== 'public' && policy !== 'any') throw new OpenAiConfigError('addressPolicy must be "public" or "any"');
+  if (policy !== 'public' && policy !== 'any') throw new VendorError('openai', 'invalid_option', 'addressPolicy must be "public" or "any"');
   return {
     baseUrl: checkBaseUrl(options.baseUrl, ['http:', 'https:']),
     apiKey: options.apiKey,
@@ -122,29 +122,29 @@ export function resolveClientOptions(options: OpenAiCompatibleClientOptions): Re
 /**
  * `value` as a URL of one of `protocols`, without query, fragment, credentials or trailing slash.
  *
- * @throws OpenAiConfigError
+ * @throws VendorError `invalid_option`
  */
 export function checkBaseUrl(value: string, protocols: readonly string[]): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch (err) {
-    throw new OpenAiConfigError('baseUrl is not a valid URL', { cause: err });
+    throw new VendorError('openai', 'invalid_option', 'baseUrl is not a valid URL', { cause: err });
   }
   if (!protocols.includes(url.protocol) || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
-    throw new OpenAiConfigError(`baseUrl must be a ${protocols.join('/')} URL without query, fragment or credentials`);
+    throw new VendorError('openai', 'invalid_option', `baseUrl must be a ${protocols.join('/')} URL without query, fragment or credentials`);
   }
   return url.href.replace(/\/+$/, '');
 }
 
 /** A positive, finite number of milliseconds. */
 export function positive(name: string, value: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new OpenAiConfigError(`${name} must be a positive number`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new VendorError('openai', 'invalid_option', `${name} must be a positive number`);
   return value;
 }
 
 /** A positive integer. */
 export function positiveInt(name: string, value: number): number {
-  if (!Number.isInteger(value) || value <= 0) throw new OpenAiConfigError(`${name} must be a positive integer`);
+  if (!Number.isInteger(value) || value <= 0) throw new VendorError('openai', 'invalid_option', `${name} must be a positive integer`);
   return value;
 }

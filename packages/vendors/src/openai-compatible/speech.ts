@@ -27,7 +27,7 @@ export interface SpeechRequest {
  * whole number of samples. The request is sent when iteration starts; breaking out early (or an
  * abort) drops the connection. A slow consumer slows the read (TCP backpressure), not memory.
  *
- * @throws OpenAiError as {@link openExchange}, `vendor_idle_timeout`, `vendor_response_too_large`
+ * @throws VendorError as {@link openExchange}, `vendor_idle_timeout`, `vendor_response_too_large`
  * (over `maxSpeechBytes`), `vendor_network` (the body broke off).
  */
 export async function* streamSpeech(client: ResolvedClientOptions, request: SpeechRequest, options: StreamCallOptions = {}): AsyncGenerator<Buffer, void, undefined> {

@@ -2,7 +2,7 @@
  * Transcriptions: `POST {base}/v1/audio/transcriptions`, multipart with a WAV built from PCM16,
  * `model` and an optional `language`; answers `{text}`. Not streaming: the caller cuts utterances.
  */
-import { OpenAiConfigError, OpenAiError } from './errors.ts';
+import { VendorError } from '../errors.ts';
 import { openExchange } from './exchange.ts';
 import { multipartBody } from './multipart.ts';
 import type { FormPart } from './multipart.ts';
@@ -35,18 +35,18 @@ export interface TranscriptionCallOptions {
 /**
  * Transcribes one utterance within `requestTimeoutMs` (upload, recognition and answer).
  *
- * @throws OpenAiConfigError for audio that is empty, over `maxTranscriptionAudioBytes` or not whole samples.
- * @throws OpenAiError as {@link openExchange}, `vendor_timeout`, `vendor_response_too_large`,
+ * @throws VendorError `invalid_option` for audio that is empty, over `maxTranscriptionAudioBytes` or not whole samples.
+ * @throws VendorError as {@link openExchange}, `vendor_timeout`, `vendor_response_too_large`,
  * `vendor_malformed_response` (no `text` string in the answer).
  */
 export async function transcribe(client: ResolvedClientOptions, request: TranscriptionRequest, options: TranscriptionCallOptions = {}): Promise<TranscriptionResult> {
-  if (request.audio.byteLength === 0 || request.audio.byteLength % 2 !== 0) throw new OpenAiConfigError('audio must hold whole PCM16 samples');
-  if (request.audio.byteLength > client.maxTranscriptionAudioBytes) throw new OpenAiConfigError(`audio exceeds ${client.maxTranscriptionAudioBytes} bytes`);
+  if (request.audio.byteLength === 0 || request.audio.byteLength % 2 !== 0) throw new VendorError(client.vendor, 'invalid_option', 'audio must hold whole PCM16 samples');
+  if (request.audio.byteLength > client.maxTranscriptionAudioBytes) throw new VendorError(client.vendor, 'invalid_option', `audio exceeds ${client.maxTranscriptionAudioBytes} bytes`);
   let wav: Buffer;
   try {
     wav = pcm16ToWav(request.audio, request.sampleRate);
   } catch (err) {
-    throw new OpenAiConfigError('sampleRate must be a positive integer', { cause: err });
+    throw new VendorError(client.vendor, 'invalid_option', 'sampleRate must be a positive integer', { cause: err });
   }
   const parts: FormPart[] = [
     { name: 'file', filename: 'audio.wav', contentType: 'audio/wav', data: wav },
@@ -76,11 +76,11 @@ export async function transcribe(client: ResolvedClientOptions, request: Transcr
   try {
     parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch (err) {
-    throw new OpenAiError('vendor_malformed_response', `${client.vendor} transcription answer is not JSON`, { vendor: client.vendor, operation: 'transcription', status: exchange.status, cause: err });
+    throw new VendorError(client.vendor, 'vendor_malformed_response', `${client.vendor} transcription answer is not JSON`, { operation: 'transcription', status: exchange.status, cause: err });
   }
   const text = typeof parsed === 'object' && parsed !== null ? (parsed as { text?: unknown }).text : undefined;
   if (typeof text !== 'string') {
-    throw new OpenAiError('vendor_malformed_response', `${client.vendor} transcription answer has no text`, { vendor: client.vendor, operation: 'transcription', status: exchange.status });
+    throw new VendorError(client.vendor, 'vendor_malformed_response', `${client.vendor} transcription answer has no text`, { operation: 'transcription', status: exchange.status });
   }
   return { text };
 }

@@ -3,7 +3,7 @@ import { RemoteAddressError } from '@vr3/providers';
 import { g711Encode, tonePcm16 } from '../testing/openai-compatible/audio.ts';
 import { startOpenAiRealtimeStandIn } from '../testing/openai-realtime/server.ts';
 import type { OpenAiRealtimeStandIn, OpenAiRealtimeStandInOptions } from '../testing/openai-realtime/server.ts';
-import { OpenAiError } from '../openai-compatible/errors.ts';
+import { VendorError } from '../errors.ts';
 import { connectOpenAiRealtime } from './client.ts';
 import type { OpenAiRealtimeOptions, OpenAiRealtimeSession } from './client.ts';
 import type { RealtimeEvent } from './events.ts';
@@ -65,12 +65,12 @@ async function connect(options: Partial<OpenAiRealtimeOptions> = {}) {
 /** `ms` of 8 kHz μ-law: a tone, or silence. */
 const mulaw = (ms: number, sound: 'tone' | 'silence'): Buffer => g711Encode(sound === 'tone' ? tonePcm16(ms * 8, 8_000) : Buffer.alloc(ms * 16), 'pcmu');
 
-async function failure(promise: Promise<unknown>): Promise<OpenAiError> {
+async function failure(promise: Promise<unknown>): Promise<VendorError> {
   try {
     await promise;
   } catch (err) {
-    expect(err).toBeInstanceOf(OpenAiError);
-    return err as OpenAiError;
+    expect(err).toBeInstanceOf(VendorError);
+    return err as VendorError;
   }
   throw new Error('expected a failure');
 }
@@ -208,7 +208,7 @@ describe('OpenAI Realtime client ↔ stand-in', () => {
     expect(a).toEqual(b);
     expect(a).toMatchObject({ code: 1000, byClient: true, error: undefined });
     await waitFor(() => standIn.openConnections === 0);
-    expect(() => session.createResponse()).toThrow(OpenAiError);
+    expect(() => session.createResponse()).toThrow(VendorError);
     expect(session.appendAudio(Buffer.alloc(160))).toBe(false);
     expect(session.stats.droppedAudioBytes).toBe(160);
   });

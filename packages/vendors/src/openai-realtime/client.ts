@@ -8,8 +8,8 @@ import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { addressNotAllowed, addressRuleOf, guardedLookup, ipLiteralOf, RemoteAddressError, systemResolveHost } from '@vr3/providers';
 import type { RemoteAddressPolicy, ResolveHost } from '@vr3/providers';
-import { OpenAiConfigError, OpenAiError, bodyExcerptOf } from '../openai-compatible/errors.ts';
-import type { OpenAiErrorCode } from '../openai-compatible/errors.ts';
+import { VendorError, bodyExcerptOf } from '../errors.ts';
+import type { VendorErrorCode } from '../errors.ts';
 import { checkBaseUrl, positive, positiveInt } from '../openai-compatible/options.ts';
 import { RealtimeEventDecoder } from './events.ts';
 import type { RealtimeCommand, RealtimeEvent } from './events.ts';
@@ -71,7 +71,7 @@ export interface RealtimeCloseInfo {
   /** We closed it (`close()`, the signal). */
   byClient: boolean;
   /** Why it ended when not by us: `vendor_closed`, `vendor_network`. */
-  error?: OpenAiError | undefined;
+  error?: VendorError | undefined;
 }
 
 /** A function call's place in the conversation, for {@link OpenAiRealtimeSession.truncate}. */
@@ -104,17 +104,17 @@ interface SessionContext {
  * Opens a Realtime session and resolves once the socket is open (the vendor then sends
  * `session.created`; configure with {@link OpenAiRealtimeSession.updateSession}).
  *
- * @throws OpenAiConfigError for a bad option.
- * @throws OpenAiError `vendor_address_not_allowed` (nothing sent), `vendor_timeout` (handshake),
+ * @throws VendorError `invalid_option` for a bad option.
+ * @throws VendorError `vendor_address_not_allowed` (nothing sent), `vendor_timeout` (handshake),
  * `vendor_rejected` / `vendor_unavailable` (upgrade refused: `status`, `bodyExcerpt`),
  * `vendor_network`, `vendor_aborted`.
  */
 export async function connectOpenAiRealtime(options: OpenAiRealtimeOptions): Promise<OpenAiRealtimeSession> {
   const d = OPENAI_REALTIME_DEFAULTS;
-  if (typeof options.apiKey !== 'string' || options.apiKey.trim() === '' || /[\r\n]/.test(options.apiKey)) throw new OpenAiConfigError('apiKey is empty or malformed');
-  if (typeof options.model !== 'string' || options.model.trim() === '') throw new OpenAiConfigError('model is empty');
+  if (typeof options.apiKey !== 'string' || options.apiKey.trim() === '' || /[\r\n]/.test(options.apiKey)) throw new VendorError('openai', 'invalid_option', 'apiKey is empty or malformed');
+  if (typeof options.model !== 'string' || options.model.trim() === '') throw new VendorError('openai', 'invalid_option', 'model is empty');
   const policy = options.addressPolicy ?? d.addressPolicy;
-  if (policy !== 'public' && policy !== 'any') throw new OpenAiConfigError('addressPolicy must be "public" or "any"');
+  if (policy !== 'public' && policy !== 'any') throw new VendorError('openai', 'invalid_option', 'addressPolicy must be "public" or "any"');
   const url = new URL(checkBaseUrl(options.url ?? d.url, ['ws:', 'wss:']));
   url.searchParams.set('model', options.model);
   const handshakeTimeoutMs = positive('handshakeTimeoutMs', options.handshakeTimeoutMs ?? d.handshakeTimeoutMs);
@@ -126,8 +126,8 @@ export async function connectOpenAiRealtime(options: OpenAiRealtimeOptions): Pro
     signal: options.signal,
     onEvent: options.onEvent,
   };
-  const fail = (code: OpenAiErrorCode, what: string, extra: { status?: number; bodyExcerpt?: string | undefined; cause?: unknown } = {}): OpenAiError =>
-    new OpenAiError(code, `${ctx.vendor} realtime ${what}`, { vendor: ctx.vendor, operation: 'realtime', ...extra });
+  const fail = (code: VendorErrorCode, what: string, extra: { status?: number; bodyExcerpt?: string | undefined; cause?: unknown } = {}): VendorError =>
+    new VendorError(ctx.vendor, code, `${ctx.vendor} realtime ${what}`, { operation: 'realtime', ...extra });
 
   if (policy === 'public') {
     if (url.protocol !== 'wss:') {
@@ -142,7 +142,7 @@ export async function connectOpenAiRealtime(options: OpenAiRealtimeOptions): Pro
 
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(options.headers ?? {})) {
-    if (name.toLowerCase() === 'authorization') throw new OpenAiConfigError('header Authorization is set by the client');
+    if (name.toLowerCase() === 'authorization') throw new VendorError('openai', 'invalid_option', 'header Authorization is set by the client');
     headers[name] = value;
   }
   headers.Authorization = `Bearer ${options.apiKey}`;
@@ -158,7 +158,7 @@ export async function connectOpenAiRealtime(options: OpenAiRealtimeOptions): Pro
 
   return new Promise<OpenAiRealtimeSession>((resolve, reject) => {
     let settled = false;
-    const settle = (err?: OpenAiError): void => {
+    const settle = (err?: VendorError): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -197,7 +197,7 @@ export class OpenAiRealtimeSession {
   readonly #decoder = new RealtimeEventDecoder();
   readonly #stats: RealtimeSessionStats = { droppedAudioBytes: 0, malformedEvents: 0 };
   #byClient = false;
-  #error: OpenAiError | undefined;
+  #error: VendorError | undefined;
   #closeTimer: NodeJS.Timeout | undefined;
   /** Resolves when the socket has closed, however it ended. */
   readonly closed: Promise<RealtimeCloseInfo>;
@@ -241,7 +241,7 @@ export class OpenAiRealtimeSession {
     return this.#ws.bufferedAmount;
   }
 
-  /** Sends one client event. @throws OpenAiError `vendor_closed` when the socket is not open. */
+  /** Sends one client event. @throws VendorError `vendor_closed` when the socket is not open. */
   send(command: RealtimeCommand): void {
     if (this.#ws.readyState !== WebSocket.OPEN) throw this.#fail('vendor_closed', 'session is not open');
     this.#ws.send(JSON.stringify(command));
@@ -333,8 +333,8 @@ export class OpenAiRealtimeSession {
     }
   }
 
-  #fail(code: OpenAiErrorCode, what: string, cause?: unknown): OpenAiError {
-    return new OpenAiError(code, `${this.#ctx.vendor} realtime ${what}`, { vendor: this.#ctx.vendor, operation: 'realtime', cause });
+  #fail(code: VendorErrorCode, what: string, cause?: unknown): VendorError {
+    return new VendorError(this.#ctx.vendor, code, `${this.#ctx.vendor} realtime ${what}`, { operation: 'realtime', cause });
   }
 }
 

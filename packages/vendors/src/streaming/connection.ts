@@ -5,8 +5,8 @@
  */
 import { isIP } from 'node:net';
 import type { RemoteAddressPolicy, ResolveHost } from '@vr3/providers';
-import { VendorStreamError } from './errors.ts';
-import type { StreamingVendor } from './errors.ts';
+import { VendorError } from '../errors.ts';
+import type { StreamingVendor } from '../errors.ts';
 
 /** Connection options of every streaming vendor client. */
 export interface VendorConnectionOptions {
@@ -104,7 +104,7 @@ export function resolveConnectionOptions(
  * `query`. `http(s)` becomes `ws(s)`; a path prefix of the base is kept. Policy `'public'` refuses
  * anything but `wss`; addresses are checked when connecting.
  *
- * @throws VendorStreamError `invalid_option` (not a URL, another scheme, userinfo, query or fragment)
+ * @throws VendorError `invalid_option` (not a URL, another scheme, userinfo, query or fragment)
  * or `address_not_allowed` (rule `insecure_scheme`).
  */
 export function vendorUrl(
@@ -127,7 +127,7 @@ export function vendorUrl(
   if (base.username !== '' || base.password !== '') throw invalid(vendor, 'baseUrl must not carry credentials');
   if (base.search !== '' || base.hash !== '') throw invalid(vendor, 'baseUrl must not have a query or fragment');
   if (policy === 'public' && base.protocol !== 'wss:') {
-    throw new VendorStreamError(vendor, 'address_not_allowed', 'base URL must use https or wss', { rule: 'insecure_scheme' });
+    throw new VendorError(vendor, 'address_not_allowed', 'base URL must use https or wss', { rule: 'insecure_scheme' });
   }
   const prefix = base.pathname.replace(/\/+$/, '');
   base.pathname = `${prefix}${path}`;
@@ -141,6 +141,6 @@ export function ipLiteral(hostname: string): string | undefined {
   return isIP(bare.split('%')[0] ?? '') === 0 ? undefined : bare;
 }
 
-function invalid(vendor: StreamingVendor, message: string, cause?: unknown): VendorStreamError {
-  return new VendorStreamError(vendor, 'invalid_option', message, cause === undefined ? {} : { cause });
+function invalid(vendor: StreamingVendor, message: string, cause?: unknown): VendorError {
+  return new VendorError(vendor, 'invalid_option', message, cause === undefined ? {} : { cause });
 }

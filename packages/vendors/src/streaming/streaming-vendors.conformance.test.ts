@@ -11,7 +11,7 @@ import { connectElevenLabsTts } from '../elevenlabs/tts-client.ts';
 import { startCartesiaStandIn, startDeepgramStandIn, startElevenLabsStandIn } from '../testing/index.ts';
 import type { StandInServer } from '../testing/index.ts';
 import type { VendorConnectionOptions } from './connection.ts';
-import type { StreamingVendor, VendorStreamClosed } from './errors.ts';
+import type { StreamingVendor, VendorStreamClosed } from '../errors.ts';
 
 interface StandInConnection {
   send(message: Record<string, unknown>): void;
@@ -87,7 +87,7 @@ describe.each(VENDORS)('$vendor streaming client: connection', (v) => {
   it('a wrong key is auth_failed with the HTTP status and the vendor code, not retryable', async () => {
     const s = await standIn('the-key');
     const err = await v.connect({ apiKey: 'wrong', baseUrl: s.url, addressPolicy: 'any' }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ name: 'VendorStreamError', vendor: v.vendor, code: 'auth_failed', httpStatus: 401, vendorCode: v.authCode, retryable: false });
+    expect(err).toMatchObject({ name: 'VendorError', vendor: v.vendor, code: 'auth_failed', httpStatus: 401, vendorCode: v.authCode, retryable: false });
     expect(s.upgrades[0]!.credential).toBe('invalid');
   });
 

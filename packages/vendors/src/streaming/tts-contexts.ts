@@ -5,8 +5,8 @@
  * `error` and reports nothing after it. Audio for a context that is not live is dropped and counted.
  */
 import { randomUUID } from 'node:crypto';
-import { VendorStreamError } from './errors.ts';
-import type { StreamingVendor, VendorStreamClosed } from './errors.ts';
+import { VendorError } from '../errors.ts';
+import type { StreamingVendor, VendorStreamClosed } from '../errors.ts';
 import type { TtsContextState, TtsEvent, TtsMark } from './tts.ts';
 
 /**
@@ -53,9 +53,9 @@ export class TtsContexts {
     return false;
   }
 
-  /** Starts tracking a new context. @throws VendorStreamError `invalid_option` when `id` is in use or empty. */
+  /** Starts tracking a new context. @throws VendorError `invalid_option` when `id` is in use or empty. */
   open(id: string = randomUUID()): TrackedContext {
-    if (id === '' || this.#contexts.has(id)) throw new VendorStreamError(this.#vendor, 'invalid_option', 'context id is empty or already in use');
+    if (id === '' || this.#contexts.has(id)) throw new VendorError(this.#vendor, 'invalid_option', 'context id is empty or already in use');
     const context: TrackedContext = { id, state: 'open', audioBytes: 0, flushPending: false, endPending: false };
     this.#contexts.set(id, context);
     this.#prune();
@@ -120,7 +120,7 @@ export class TtsContexts {
   }
 
   /** The vendor reported an error for the context. */
-  fail(id: string | undefined, error: VendorStreamError): void {
+  fail(id: string | undefined, error: VendorError): void {
     const c = this.live(id);
     if (c !== undefined) this.#end(c, 'failed', { type: 'error', contextId: c.id, error });
   }

@@ -4,7 +4,7 @@
  * audio back with its position in the turn and the vendor's character or word timings, so the
  * engine can tell what the caller actually heard; a context cancelled at once on barge-in.
  */
-import type { StreamingVendor, VendorStreamClosed, VendorStreamError } from './errors.ts';
+import type { StreamingVendor, VendorStreamClosed, VendorError } from '../errors.ts';
 
 /** Audio encodings a streaming TTS client can ask for: 16-bit little-endian PCM, or G.711 μ-law. */
 export type TtsAudioEncoding = 'pcm_s16le' | 'mulaw';
@@ -43,7 +43,7 @@ export type TtsEvent =
       /** True when the context was cancelled (or the stream closed by the client) before all its audio came. */
       cancelled: boolean;
     }
-  | { type: 'error'; contextId: string; error: VendorStreamError };
+  | { type: 'error'; contextId: string; error: VendorError };
 
 /** Receives a {@link TtsStream}'s events, in order, synchronously from the socket. */
 export interface TtsListener {
@@ -75,7 +75,7 @@ export interface TtsStream {
   readonly vendor: StreamingVendor;
   readonly encoding: TtsAudioEncoding;
   readonly sampleRate: number;
-  /** Opens a context (default id: a random UUID). @throws VendorStreamError `invalid_option` for an id in use. */
+  /** Opens a context (default id: a random UUID). @throws VendorError `invalid_option` for an id in use. */
   openContext(contextId?: string): TtsContext;
   /** Audio bytes received for cancelled or unknown contexts and dropped. */
   readonly droppedAudioBytes: number;

@@ -13,8 +13,8 @@ import WebSocket from 'ws';
 import type { ClientOptions, RawData } from 'ws';
 import { ipLiteral } from './connection.ts';
 import type { ResolvedConnectionOptions } from './connection.ts';
-import { RETRYABLE_CLOSE_CODES, VendorStreamError, isRetryableStatus } from './errors.ts';
-import type { StreamingVendor, VendorStreamClosed } from './errors.ts';
+import { RETRYABLE_CLOSE_CODES, VendorError, isRetryableStatus } from '../errors.ts';
+import type { StreamingVendor, VendorStreamClosed } from '../errors.ts';
 
 /** What the vendor said when it refused the upgrade, as read from its answer. */
 export interface RefusalFacts {
@@ -35,7 +35,7 @@ export interface VendorSocketSpec {
    * The error a close the client did not ask for stands for, or `undefined` to use the default
    * (`vendor_closed`, retryable per {@link RETRYABLE_CLOSE_CODES}).
    */
-  classifyClose?: ((code: number, reason: string) => VendorStreamError | undefined) | undefined;
+  classifyClose?: ((code: number, reason: string) => VendorError | undefined) | undefined;
 }
 
 /** What a {@link VendorSocket} reports to its vendor client. Nothing is reported after `onClosed`. */
@@ -56,7 +56,7 @@ const REFUSAL_BODY_TIMEOUT_MS = 1000;
  * Opens the socket of `spec`. Resolves once the upgrade succeeded; `handlers` receive every message
  * from then on (the first may arrive before the promise settles).
  *
- * @throws VendorStreamError `address_not_allowed`, `connect_failed`, `connect_timeout`,
+ * @throws VendorError `address_not_allowed`, `connect_failed`, `connect_timeout`,
  * `auth_failed`, `upgrade_refused` or `aborted`.
  */
 export async function openVendorSocket(spec: VendorSocketSpec, handlers: VendorSocketHandlers): Promise<VendorSocket> {
@@ -82,7 +82,7 @@ export async function openVendorSocket(spec: VendorSocketSpec, handlers: VendorS
       lookup: guardedLookup(options.addressPolicy, options.resolveHost) as unknown as LookupFunction,
     };
     const ws = new WebSocket(url, clientOptions);
-    const settle = (err: VendorStreamError | undefined): void => {
+    const settle = (err: VendorError | undefined): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -97,7 +97,7 @@ export async function openVendorSocket(spec: VendorSocketSpec, handlers: VendorS
       reject(err);
     };
     const timer = setTimeout(
-      () => settle(new VendorStreamError(vendor, 'connect_timeout', `no WebSocket connection within ${options.connectTimeoutMs} ms`)),
+      () => settle(new VendorError(vendor, 'connect_timeout', `no WebSocket connection within ${options.connectTimeoutMs} ms`)),
       options.connectTimeoutMs,
     );
     const onAbort = (): void => settle(abortedError(vendor, signal));
@@ -108,9 +108,9 @@ export async function openVendorSocket(spec: VendorSocketSpec, handlers: VendorS
     });
     ws.on('error', (err: Error) => {
       if (err instanceof RemoteAddressError) settle(addressError(vendor, err));
-      else settle(new VendorStreamError(vendor, 'connect_failed', 'could not connect to the vendor', { cause: err }));
+      else settle(new VendorError(vendor, 'connect_failed', 'could not connect to the vendor', { cause: err }));
     });
-    ws.on('close', () => settle(new VendorStreamError(vendor, 'connect_failed', 'the connection closed before the upgrade')));
+    ws.on('close', () => settle(new VendorError(vendor, 'connect_failed', 'the connection closed before the upgrade')));
   });
 }
 
@@ -126,7 +126,7 @@ export class VendorSocket {
   /** The client asked for the close (graceful close, failure or abort). */
   #clientClosing = false;
   /** The failure that ends the stream, first one wins. */
-  #failure: VendorStreamError | undefined;
+  #failure: VendorError | undefined;
   #wsErrorCode: string | undefined;
   #lastSentAt = performance.now();
   #lastReceivedAt = performance.now();
@@ -219,7 +219,7 @@ export class VendorSocket {
       this.#clientClosing = true;
       this.#clearActivityTimers();
       this.#closeTimer = setTimeout(() => {
-        this.#failure ??= new VendorStreamError(this.#spec.vendor, 'idle_timeout', `the vendor did not close within ${this.#spec.options.closeTimeoutMs} ms`);
+        this.#failure ??= new VendorError(this.#spec.vendor, 'idle_timeout', `the vendor did not close within ${this.#spec.options.closeTimeoutMs} ms`);
         this.#closeNow(1000, '');
       }, this.#spec.options.closeTimeoutMs);
     }
@@ -240,7 +240,7 @@ export class VendorSocket {
    * Ends the stream at once with `error` (reported through `onClosed` and `closed` now), closing the
    * socket in the background (terminated past `closeTimeoutMs`). Ignored once the stream ended.
    */
-  fail(error: VendorStreamError): void {
+  fail(error: VendorError): void {
     if (this.#done) return;
     this.#failure ??= error;
     this.#clientClosing = true;
@@ -275,7 +275,7 @@ export class VendorSocket {
     if (this.#done) return;
     let error = this.#failure;
     if (error === undefined && this.#wsErrorCode === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-      error = new VendorStreamError(this.#spec.vendor, 'message_too_large', `the vendor sent a message over ${this.#spec.options.maxMessageBytes} bytes`, { closeCode: 1009 });
+      error = new VendorError(this.#spec.vendor, 'message_too_large', `the vendor sent a message over ${this.#spec.options.maxMessageBytes} bytes`, { closeCode: 1009 });
     }
     if (error === undefined && !this.#clientClosing) error = this.#spec.classifyClose?.(code, reason) ?? unexpectedClose(this.#spec.vendor, code, reason);
     this.#finish({ code, reason, error });
@@ -310,7 +310,7 @@ export class VendorSocket {
       if (this.#awaitingSince === undefined || this.#done) return;
       const limit = this.#spec.options.idleTimeoutMs;
       const silent = performance.now() - Math.max(this.#lastReceivedAt, this.#awaitingSince);
-      if (silent >= limit) this.fail(new VendorStreamError(this.#spec.vendor, 'idle_timeout', `no reply from the vendor within ${limit} ms`));
+      if (silent >= limit) this.fail(new VendorError(this.#spec.vendor, 'idle_timeout', `no reply from the vendor within ${limit} ms`));
       else this.#armIdle(limit - silent);
     }, Math.max(1, delayMs));
   }
@@ -325,15 +325,15 @@ export class VendorSocket {
 }
 
 /** The default error of a close nobody asked for. */
-export function unexpectedClose(vendor: StreamingVendor, code: number, reason: string): VendorStreamError {
-  return new VendorStreamError(vendor, 'vendor_closed', `the vendor closed the stream (close code ${code})`, {
+export function unexpectedClose(vendor: StreamingVendor, code: number, reason: string): VendorError {
+  return new VendorError(vendor, 'vendor_closed', `the vendor closed the stream (close code ${code})`, {
     closeCode: code,
     vendorMessage: reason === '' ? undefined : reason,
     retryable: code === 1000 || RETRYABLE_CLOSE_CODES.has(code),
   });
 }
 
-async function refusalOf(spec: VendorSocketSpec, res: IncomingMessage): Promise<VendorStreamError> {
+async function refusalOf(spec: VendorSocketSpec, res: IncomingMessage): Promise<VendorError> {
   const status = res.statusCode ?? 0;
   let body = '';
   try {
@@ -348,7 +348,7 @@ async function refusalOf(spec: VendorSocketSpec, res: IncomingMessage): Promise<
     // A vendor answer we cannot read: the status alone.
   }
   const auth = status === 401 || status === 403;
-  return new VendorStreamError(spec.vendor, auth ? 'auth_failed' : 'upgrade_refused', `the vendor refused the WebSocket upgrade (HTTP ${status})`, {
+  return new VendorError(spec.vendor, auth ? 'auth_failed' : 'upgrade_refused', `the vendor refused the WebSocket upgrade (HTTP ${status})`, {
     httpStatus: status,
     retryable: !auth && isRetryableStatus(status),
     vendorCode: facts.vendorCode,
@@ -356,13 +356,13 @@ async function refusalOf(spec: VendorSocketSpec, res: IncomingMessage): Promise<
   });
 }
 
-function addressError(vendor: StreamingVendor, err: unknown): VendorStreamError {
+function addressError(vendor: StreamingVendor, err: unknown): VendorError {
   if (err instanceof RemoteAddressError && err.code === 'address_not_allowed') {
-    return new VendorStreamError(vendor, 'address_not_allowed', 'the vendor address is not allowed', { cause: err, rule: err.rule });
+    return new VendorError(vendor, 'address_not_allowed', 'the vendor address is not allowed', { cause: err, rule: err.rule });
   }
-  return new VendorStreamError(vendor, 'connect_failed', 'the vendor host name does not resolve', { cause: err });
+  return new VendorError(vendor, 'connect_failed', 'the vendor host name does not resolve', { cause: err });
 }
 
-function abortedError(vendor: StreamingVendor, signal: AbortSignal | undefined): VendorStreamError {
-  return new VendorStreamError(vendor, 'aborted', 'the stream was aborted', { cause: signal?.reason });
+function abortedError(vendor: StreamingVendor, signal: AbortSignal | undefined): VendorError {
+  return new VendorError(vendor, 'aborted', 'the stream was aborted', { cause: signal?.reason });
 }

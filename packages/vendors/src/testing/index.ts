@@ -17,7 +17,8 @@ export {
   type RecordedRealtimeEvent,
   type RecordedRealtimeUpgrade,
 } from './openai-realtime/server.ts';
-export type { CredentialCheck, RecordedUpgrade, StandInServer, StandInUpgradeMode } from './streaming/stand-in-server.ts';
+export type { CredentialCheck, RecordedUpgrade, ScriptedStandIn, StandInServer, StandInUpgradeMode } from './streaming/stand-in-server.ts';
+export type { StandInConnection } from './streaming/stand-in-connection.ts';
 export { synthAudio, synthByteLength, type SynthSound } from './streaming/synth-audio.ts';
 export { TTS_STAND_IN_DEFAULTS, type TtsStandInScript } from './streaming/tts-script.ts';
 export {

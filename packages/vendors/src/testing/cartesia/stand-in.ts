@@ -7,10 +7,10 @@
  * `flush_done` / `done`. `cancel` stops a context after the chunks already in flight. Scriptable
  * errors, pacing and hang; records the upgrade (headers without the key), every message, and what it sent.
  */
-import WebSocket from 'ws';
-import type { RawData } from 'ws';
-import { startStandInServer } from '../streaming/stand-in-server.ts';
-import type { RecordedUpgrade, StandInServer } from '../streaming/stand-in-server.ts';
+import type WebSocket from 'ws';
+import { StandInConnection } from '../streaming/stand-in-connection.ts';
+import { startScriptedStandIn } from '../streaming/stand-in-server.ts';
+import type { RecordedUpgrade, ScriptedStandIn } from '../streaming/stand-in-server.ts';
 import { synthAudio } from '../streaming/synth-audio.ts';
 import { PacedQueue, TTS_STAND_IN_DEFAULTS } from '../streaming/tts-script.ts';
 import type { TtsStandInScript } from '../streaming/tts-script.ts';
@@ -32,32 +32,25 @@ export interface CartesiaStandInOptions {
   script?: CartesiaStandInScript;
 }
 
-/** A running Cartesia stand-in. */
-export interface CartesiaStandIn extends StandInServer<CartesiaStandInConnection> {
-  /** Script of connections accepted from now on. */
-  setScript(script: CartesiaStandInScript): void;
-}
+/** A running Cartesia stand-in (`setScript` changes the script of connections accepted from now on). */
+export type CartesiaStandIn = ScriptedStandIn<CartesiaStandInConnection, CartesiaStandInScript>;
 
 /** Starts a Cartesia stand-in on 127.0.0.1, port 0. */
 export async function startCartesiaStandIn(options: CartesiaStandInOptions = {}): Promise<CartesiaStandIn> {
-  let script: CartesiaStandInScript = options.script ?? {};
-  const server = await startStandInServer<CartesiaStandInConnection>({
-    credentialHeader: 'x-api-key',
-    credentialOf: (value) => value,
-    apiKey: options.apiKey,
-    servesPath: (path) => path === '/tts/websocket',
-    refusal: (status) => ({
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(status === 401 ? { error: 'Invalid API key', error_code: 'unauthorized' } : { error: 'Request refused' }),
-    }),
-    accept: (ws, upgrade) => new CartesiaStandInConnection(ws, upgrade, script),
-    maxPayloadBytes: 1 << 20,
-  });
-  return Object.assign(server, {
-    setScript(next: CartesiaStandInScript) {
-      script = next;
+  return startScriptedStandIn(
+    {
+      credentialHeader: 'x-api-key',
+      credentialOf: (value) => value,
+      apiKey: options.apiKey,
+      servesPath: (path) => path === '/tts/websocket',
+      refusal: (status) => ({
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(status === 401 ? { error: 'Invalid API key', error_code: 'unauthorized' } : { error: 'Request refused' }),
+      }),
     },
-  }) satisfies CartesiaStandIn;
+    options.script,
+    (ws, upgrade, script) => new CartesiaStandInConnection(ws, upgrade, script),
+  );
 }
 
 interface Context {
@@ -78,69 +71,26 @@ interface Context {
 
 const VARIABLE_FIELDS = new Set(['transcript', 'continue', 'flush', 'duration']);
 
-/** One accepted connection: what it received and sent, and manual controls. */
-export class CartesiaStandInConnection {
-  readonly upgrade: RecordedUpgrade;
-  /** JSON messages received, in order. */
-  readonly receivedJson: unknown[] = [];
-  /** Messages sent, in order (a chunk's audio as its byte count in `audioBytes`, not the base64). */
-  readonly sent: Array<Record<string, unknown>> = [];
+/** One accepted connection: what it received and sent (a chunk's audio as `audioBytes`, not the base64), and manual controls. */
+export class CartesiaStandInConnection extends StandInConnection<CartesiaStandInScript> {
   /** Transcript received per context (concatenated). */
   readonly textByContext = new Map<string, string>();
   /** Audio bytes sent per context. */
   readonly audioBytesByContext = new Map<string, number>();
   /** Audio chunks sent for a context after its `cancel` arrived. */
   readonly audioAfterCancelByContext = new Map<string, number>();
-  /** WebSocket pings received (the client's keep-alive). */
-  pings = 0;
-  closedWith: { code: number; reason: string } | undefined;
-  readonly #ws: WebSocket;
-  readonly #script: CartesiaStandInScript;
   readonly #contexts = new Map<string, Context>();
   readonly #queue: PacedQueue;
 
   constructor(ws: WebSocket, upgrade: RecordedUpgrade, script: CartesiaStandInScript) {
-    this.#ws = ws;
-    this.upgrade = upgrade;
-    this.#script = script;
+    super(ws, upgrade, script);
     this.#queue = new PacedQueue(script.firstChunkDelayMs ?? TTS_STAND_IN_DEFAULTS.firstChunkDelayMs, script.chunkIntervalMs ?? TTS_STAND_IN_DEFAULTS.chunkIntervalMs);
-    ws.on('message', (data: RawData, isBinary: boolean) => this.#onMessage(data as Buffer, isBinary));
-    ws.on('ping', () => this.pings++);
-    ws.on('close', (code: number, reason: Buffer) => {
-      this.closedWith = { code, reason: reason.toString('utf8') };
-      this.#stopAll();
-    });
-    ws.on('error', () => {});
   }
 
-  /** Sends `message` now (manual scripting). */
-  send(message: Record<string, unknown>): void {
-    if (this.#ws.readyState !== WebSocket.OPEN) return;
-    this.sent.push(message);
-    this.#ws.send(JSON.stringify(message));
-  }
-
-  /** Closes with `code` and `reason`. */
-  close(code = 1000, reason = ''): void {
-    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.close(code, reason);
-  }
-
-  /** Drops the connection. */
-  terminate(): void {
-    this.#stopAll();
-    this.#ws.terminate();
-  }
-
-  #onMessage(data: Buffer, isBinary: boolean): void {
+  protected onMessage(data: Buffer, isBinary: boolean): void {
     if (isBinary) return this.close(1003, 'binary messages are not supported');
-    let msg: Record<string, unknown>;
-    try {
-      msg = JSON.parse(data.toString('utf8')) as Record<string, unknown>;
-    } catch {
-      return this.close(1007, 'invalid JSON');
-    }
-    this.receivedJson.push(msg);
-    if (this.#script.hang) return;
+    const msg = this.readJson(data, 1007, 'invalid JSON') as Record<string, unknown> | undefined;
+    if (msg === undefined || this.script.hang === true) return;
     const id = typeof msg.context_id === 'string' ? msg.context_id : undefined;
     if (id === undefined) return this.send({ type: 'error', done: true, status_code: 400, error: 'context_id is required' });
     const known = this.#contexts.get(id);
@@ -148,7 +98,7 @@ export class CartesiaStandInConnection {
       if (known !== undefined && known.state === 'open') {
         known.state = 'cancelled';
         if (known.timer !== undefined) clearTimeout(known.timer);
-        this.#queue.drop(id, this.#script.inFlightAfterCancel ?? 2);
+        this.#queue.drop(id, this.script.inFlightAfterCancel ?? 2);
       }
       return;
     }
@@ -163,7 +113,7 @@ export class CartesiaStandInConnection {
         encoding: format.encoding === 'pcm_mulaw' ? 'mulaw' : 'pcm_s16le',
         sampleRate: format.sample_rate,
         timestamps: msg.add_timestamps === true,
-        bufferDelayMs: typeof msg.max_buffer_delay_ms === 'number' ? msg.max_buffer_delay_ms : (this.#script.bufferDelayMs ?? 3000),
+        bufferDelayMs: typeof msg.max_buffer_delay_ms === 'number' ? msg.max_buffer_delay_ms : (this.script.bufferDelayMs ?? 3000),
         buffer: '',
         audioMs: 0,
         nextSample: 0,
@@ -182,7 +132,7 @@ export class CartesiaStandInConnection {
     }
     const transcript = typeof msg.transcript === 'string' ? msg.transcript : '';
     if (transcript !== '') {
-      const failure = this.#script.errorOnText;
+      const failure = this.script.errorOnText;
       if (failure !== undefined) return this.#fail(id, context, failure.statusCode, failure.message, failure.errorCode);
       context.buffer += transcript;
       this.textByContext.set(id, (this.textByContext.get(id) ?? '') + transcript);
@@ -218,20 +168,20 @@ export class CartesiaStandInConnection {
     context.timer = undefined;
     const text = context.buffer;
     context.buffer = '';
-    const msPerChar = this.#script.msPerChar ?? TTS_STAND_IN_DEFAULTS.msPerChar;
+    const msPerChar = this.script.msPerChar ?? TTS_STAND_IN_DEFAULTS.msPerChar;
     for (const token of text.match(/\s*\S+\s*/g) ?? []) {
       const word = token.trim();
       const startMs = context.audioMs + (Array.from(token).length - Array.from(token.trimStart()).length) * msPerChar;
-      const { audio, nextSample } = synthAudio(context.encoding, context.sampleRate, Array.from(token).length * msPerChar, this.#script.sound ?? TTS_STAND_IN_DEFAULTS.sound, context.nextSample);
+      const { audio, nextSample } = synthAudio(context.encoding, context.sampleRate, Array.from(token).length * msPerChar, this.script.sound ?? TTS_STAND_IN_DEFAULTS.sound, context.nextSample);
       context.nextSample = nextSample;
       context.audioMs += Array.from(token).length * msPerChar;
       const endMs = startMs + Array.from(word).length * msPerChar;
       this.#queue.push(id, () => {
-        if (this.#ws.readyState !== WebSocket.OPEN) return;
+        if (!this.isOpen) return;
         this.sent.push({ type: 'chunk', audioBytes: audio.length, context_id: id });
         this.audioBytesByContext.set(id, (this.audioBytesByContext.get(id) ?? 0) + audio.length);
         if (context.state === 'cancelled') this.audioAfterCancelByContext.set(id, (this.audioAfterCancelByContext.get(id) ?? 0) + 1);
-        this.#ws.send(JSON.stringify({ type: 'chunk', data: audio.toString('base64'), done: false, status_code: 206, step_time: 1, context_id: id }));
+        this.ws.send(JSON.stringify({ type: 'chunk', data: audio.toString('base64'), done: false, status_code: 206, step_time: 1, context_id: id }));
         if (context.timestamps) {
           this.send({ type: 'timestamps', done: false, status_code: 206, context_id: id, word_timestamps: { words: [word], start: [startMs / 1000], end: [endMs / 1000] } });
         }
@@ -239,7 +189,7 @@ export class CartesiaStandInConnection {
     }
   }
 
-  #stopAll(): void {
+  protected stop(): void {
     this.#queue.clear();
     for (const c of this.#contexts.values()) if (c.timer !== undefined) clearTimeout(c.timer);
   }

@@ -6,10 +6,10 @@
  * received: the upgrade (headers without the key), every JSON message, audio bytes and frames.
  */
 import { randomUUID } from 'node:crypto';
-import WebSocket from 'ws';
-import type { RawData } from 'ws';
-import { startStandInServer } from '../streaming/stand-in-server.ts';
-import type { RecordedUpgrade, StandInServer } from '../streaming/stand-in-server.ts';
+import type WebSocket from 'ws';
+import { StandInConnection } from '../streaming/stand-in-connection.ts';
+import { startScriptedStandIn } from '../streaming/stand-in-server.ts';
+import type { RecordedUpgrade, ScriptedStandIn } from '../streaming/stand-in-server.ts';
 
 /** One scripted utterance, placed on the stream's audio timeline. */
 export interface DeepgramScriptedUtterance {
@@ -52,32 +52,25 @@ export interface DeepgramStandInOptions {
   script?: DeepgramStandInScript;
 }
 
-/** A running Deepgram stand-in. */
-export interface DeepgramStandIn extends StandInServer<DeepgramStandInConnection> {
-  /** Script of connections accepted from now on. */
-  setScript(script: DeepgramStandInScript): void;
-}
+/** A running Deepgram stand-in (`setScript` changes the script of connections accepted from now on). */
+export type DeepgramStandIn = ScriptedStandIn<DeepgramStandInConnection, DeepgramStandInScript>;
 
 /** Starts a Deepgram stand-in on 127.0.0.1, port 0. */
 export async function startDeepgramStandIn(options: DeepgramStandInOptions = {}): Promise<DeepgramStandIn> {
-  let script: DeepgramStandInScript = options.script ?? {};
-  const server = await startStandInServer<DeepgramStandInConnection>({
-    credentialHeader: 'authorization',
-    credentialOf: (value) => (value.startsWith('Token ') ? value.slice('Token '.length) : undefined),
-    apiKey: options.apiKey,
-    servesPath: (path) => path === '/v1/listen',
-    refusal: (status) => ({
-      headers: { 'content-type': 'application/json', 'dg-error': status === 401 ? 'Invalid credentials.' : 'Request refused.', 'dg-request-id': randomUUID() },
-      body: JSON.stringify(status === 401 ? { err_code: 'INVALID_AUTH', err_msg: 'Invalid credentials.' } : { err_code: 'REQUEST_REFUSED', err_msg: 'Request refused.' }),
-    }),
-    accept: (ws, upgrade) => new DeepgramStandInConnection(ws, upgrade, script),
-    maxPayloadBytes: 1 << 20,
-  });
-  return Object.assign(server, {
-    setScript(next: DeepgramStandInScript) {
-      script = next;
+  return startScriptedStandIn(
+    {
+      credentialHeader: 'authorization',
+      credentialOf: (value) => (value.startsWith('Token ') ? value.slice('Token '.length) : undefined),
+      apiKey: options.apiKey,
+      servesPath: (path) => path === '/v1/listen',
+      refusal: (status) => ({
+        headers: { 'content-type': 'application/json', 'dg-error': status === 401 ? 'Invalid credentials.' : 'Request refused.', 'dg-request-id': randomUUID() },
+        body: JSON.stringify(status === 401 ? { err_code: 'INVALID_AUTH', err_msg: 'Invalid credentials.' } : { err_code: 'REQUEST_REFUSED', err_msg: 'Request refused.' }),
+      }),
     },
-  }) satisfies DeepgramStandIn;
+    options.script,
+    (ws, upgrade, script) => new DeepgramStandInConnection(ws, upgrade, script),
+  );
 }
 
 type UtteranceState = 'pending' | 'speaking' | 'final' | 'done';
@@ -89,20 +82,11 @@ interface Tracked {
   interimsSent: number;
 }
 
-/** One accepted connection: what it received, what it sent, and manual controls. */
-export class DeepgramStandInConnection {
-  readonly upgrade: RecordedUpgrade;
+/** One accepted connection: what it received (JSON: KeepAlive, Finalize, CloseStream, …; audio counted), what it sent, and manual controls. */
+export class DeepgramStandInConnection extends StandInConnection<DeepgramStandInScript> {
   readonly requestId = randomUUID();
-  /** JSON messages received, in order (KeepAlive, Finalize, CloseStream, …). */
-  readonly receivedJson: unknown[] = [];
-  /** Messages sent to the client, in order. */
-  readonly sent: Array<Record<string, unknown>> = [];
   audioBytes = 0;
   audioFrames = 0;
-  /** The close code and reason, once closed (by either side). */
-  closedWith: { code: number; reason: string } | undefined;
-  readonly #ws: WebSocket;
-  readonly #script: DeepgramStandInScript;
   readonly #utterances: Tracked[];
   readonly #bytesPerMs: number;
   readonly #timers = new Set<NodeJS.Timeout>();
@@ -110,20 +94,12 @@ export class DeepgramStandInConnection {
   #closeRequested = false;
 
   constructor(ws: WebSocket, upgrade: RecordedUpgrade, script: DeepgramStandInScript) {
-    this.#ws = ws;
-    this.upgrade = upgrade;
-    this.#script = script;
+    super(ws, upgrade, script);
     const q = upgrade.query;
     const sampleRate = Number(q.get('sample_rate') ?? 16000);
     const channels = Number(q.get('channels') ?? 1);
     this.#bytesPerMs = (sampleRate * channels * (q.get('encoding') === 'mulaw' ? 1 : 2)) / 1000;
     this.#utterances = (script.utterances ?? []).map((u) => ({ u, state: 'pending', interims: u.interims ?? defaultInterims(u.text), interimsSent: 0 }));
-    ws.on('message', (data: RawData, isBinary: boolean) => this.#onMessage(data as Buffer, isBinary));
-    ws.on('close', (code: number, reason: Buffer) => {
-      this.closedWith = { code, reason: reason.toString('utf8') };
-      this.#clearTimers();
-    });
-    ws.on('error', () => {});
     this.#armIdle();
   }
 
@@ -137,31 +113,17 @@ export class DeepgramStandInConnection {
     return this.receivedJson.map((m) => String((m as { type?: unknown }).type));
   }
 
-  /** Sends `message` now (manual scripting). */
-  send(message: Record<string, unknown>): void {
-    if (this.#ws.readyState !== WebSocket.OPEN) return;
-    this.sent.push(message);
-    this.#ws.send(JSON.stringify(message));
-  }
-
-  /** Closes with `code` and `reason`. */
-  close(code = 1000, reason = ''): void {
-    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.close(code, reason);
-  }
-
-  /** Drops the connection. */
-  terminate(): void {
+  protected stop(): void {
     this.#clearTimers();
-    this.#ws.terminate();
   }
 
-  #onMessage(data: Buffer, isBinary: boolean): void {
+  protected onMessage(data: Buffer, isBinary: boolean): void {
     this.#armIdle();
     if (isBinary) {
       this.audioBytes += data.length;
       this.audioFrames++;
-      if (this.#script.hang || this.#closeRequested) return;
-      const c = this.#script.closeWith;
+      if (this.script.hang || this.#closeRequested) return;
+      const c = this.script.closeWith;
       if (c !== undefined && this.audioMs >= c.afterAudioMs) {
         this.#later(() => this.close(c.code, c.reason));
         this.#closeRequested = true;
@@ -170,15 +132,8 @@ export class DeepgramStandInConnection {
       this.#advance();
       return;
     }
-    let msg: unknown;
-    try {
-      msg = JSON.parse(data.toString('utf8'));
-    } catch {
-      this.close(1008, 'DATA-0000');
-      return;
-    }
-    this.receivedJson.push(msg);
-    if (this.#script.hang || this.#closeRequested) return;
+    const msg = this.readJson(data, 1008, 'DATA-0000');
+    if (msg === undefined || this.script.hang === true || this.#closeRequested) return;
     const type = (msg as { type?: unknown }).type;
     if (type === 'Finalize') this.#finalizeAll(true);
     else if (type === 'CloseStream') {
@@ -250,7 +205,7 @@ export class DeepgramStandInConnection {
   }
 
   #later(action: () => void): void {
-    const delay = this.#script.replyDelayMs ?? 0;
+    const delay = this.script.replyDelayMs ?? 0;
     if (delay <= 0) return action();
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
@@ -260,7 +215,7 @@ export class DeepgramStandInConnection {
   }
 
   #armIdle(): void {
-    const idle = this.#script.idleCloseMs;
+    const idle = this.script.idleCloseMs;
     if (idle === undefined) return;
     if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
     this.#idleTimer = setTimeout(() => this.close(1011, 'NET-0001'), idle);

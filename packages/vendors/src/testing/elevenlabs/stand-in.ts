@@ -6,10 +6,10 @@
  * still gets the audio already generated for it. Scriptable errors, pacing and hang; records the
  * upgrade (headers without the key), every JSON message, and what it sent.
  */
-import WebSocket from 'ws';
-import type { RawData } from 'ws';
-import { startStandInServer } from '../streaming/stand-in-server.ts';
-import type { RecordedUpgrade, StandInServer } from '../streaming/stand-in-server.ts';
+import type WebSocket from 'ws';
+import { StandInConnection } from '../streaming/stand-in-connection.ts';
+import { startScriptedStandIn } from '../streaming/stand-in-server.ts';
+import type { RecordedUpgrade, ScriptedStandIn } from '../streaming/stand-in-server.ts';
 import { synthAudio } from '../streaming/synth-audio.ts';
 import { PacedQueue, TTS_STAND_IN_DEFAULTS } from '../streaming/tts-script.ts';
 import type { TtsStandInScript } from '../streaming/tts-script.ts';
@@ -32,34 +32,27 @@ export interface ElevenLabsStandInOptions {
   script?: ElevenLabsStandInScript;
 }
 
-/** A running ElevenLabs stand-in. */
-export interface ElevenLabsStandIn extends StandInServer<ElevenLabsStandInConnection> {
-  /** Script of connections accepted from now on. */
-  setScript(script: ElevenLabsStandInScript): void;
-}
+/** A running ElevenLabs stand-in (`setScript` changes the script of connections accepted from now on). */
+export type ElevenLabsStandIn = ScriptedStandIn<ElevenLabsStandInConnection, ElevenLabsStandInScript>;
 
 const PATH = /^\/v1\/text-to-speech\/[A-Za-z0-9_-]+\/multi-stream-input$/;
 
 /** Starts an ElevenLabs stand-in on 127.0.0.1, port 0. */
 export async function startElevenLabsStandIn(options: ElevenLabsStandInOptions = {}): Promise<ElevenLabsStandIn> {
-  let script: ElevenLabsStandInScript = options.script ?? {};
-  const server = await startStandInServer<ElevenLabsStandInConnection>({
-    credentialHeader: 'xi-api-key',
-    credentialOf: (value) => value,
-    apiKey: options.apiKey,
-    servesPath: (path) => PATH.test(path),
-    refusal: (status) => ({
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ detail: status === 401 ? { status: 'invalid_api_key', message: 'Invalid API key' } : { status: 'refused', message: 'Request refused' } }),
-    }),
-    accept: (ws, upgrade) => new ElevenLabsStandInConnection(ws, upgrade, script),
-    maxPayloadBytes: 1 << 20,
-  });
-  return Object.assign(server, {
-    setScript(next: ElevenLabsStandInScript) {
-      script = next;
+  return startScriptedStandIn(
+    {
+      credentialHeader: 'xi-api-key',
+      credentialOf: (value) => value,
+      apiKey: options.apiKey,
+      servesPath: (path) => PATH.test(path),
+      refusal: (status) => ({
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ detail: status === 401 ? { status: 'invalid_api_key', message: 'Invalid API key' } : { status: 'refused', message: 'Request refused' } }),
+      }),
     },
-  }) satisfies ElevenLabsStandIn;
+    options.script,
+    (ws, upgrade, script) => new ElevenLabsStandInConnection(ws, upgrade, script),
+  );
 }
 
 interface Context {
@@ -69,75 +62,36 @@ interface Context {
   nextSample: number;
 }
 
-/** One accepted connection: what it received and sent, and manual controls. */
-export class ElevenLabsStandInConnection {
-  readonly upgrade: RecordedUpgrade;
-  /** JSON messages received, in order. */
-  readonly receivedJson: unknown[] = [];
-  /** Messages sent, in order (audio as its byte count in `audioBytes`, not the base64). */
-  readonly sent: Array<Record<string, unknown>> = [];
+/** One accepted connection: what it received and sent (audio as `audioBytes`, not the base64), and manual controls. */
+export class ElevenLabsStandInConnection extends StandInConnection<ElevenLabsStandInScript> {
   /** Text received per context (concatenated, without the opening `" "`). */
   readonly textByContext = new Map<string, string>();
   /** Audio bytes sent per context. */
   readonly audioBytesByContext = new Map<string, number>();
   /** Audio messages sent for a context after its `close_context` arrived. */
   readonly audioAfterCloseByContext = new Map<string, number>();
-  /** WebSocket pings received (the client's keep-alive when no context is open). */
-  pings = 0;
-  closedWith: { code: number; reason: string } | undefined;
-  readonly #ws: WebSocket;
-  readonly #script: ElevenLabsStandInScript;
   readonly #contexts = new Map<string, Context>();
   readonly #queue: PacedQueue;
   readonly #encoding: 'pcm_s16le' | 'mulaw';
   readonly #sampleRate: number;
 
   constructor(ws: WebSocket, upgrade: RecordedUpgrade, script: ElevenLabsStandInScript) {
-    this.#ws = ws;
-    this.upgrade = upgrade;
-    this.#script = script;
+    super(ws, upgrade, script);
     this.#queue = new PacedQueue(script.firstChunkDelayMs ?? TTS_STAND_IN_DEFAULTS.firstChunkDelayMs, script.chunkIntervalMs ?? TTS_STAND_IN_DEFAULTS.chunkIntervalMs);
     const format = upgrade.query.get('output_format') ?? 'mp3_44100_128';
     const m = /^(pcm|ulaw)_(\d+)$/.exec(format);
     this.#encoding = m?.[1] === 'ulaw' ? 'mulaw' : 'pcm_s16le';
     this.#sampleRate = m === null ? 44100 : Number(m[2]);
-    ws.on('message', (data: RawData, isBinary: boolean) => this.#onMessage(data as Buffer, isBinary));
-    ws.on('ping', () => this.pings++);
-    ws.on('close', (code: number, reason: Buffer) => {
-      this.closedWith = { code, reason: reason.toString('utf8') };
-      this.#queue.clear();
-    });
-    ws.on('error', () => {});
   }
 
-  /** Sends `message` now (manual scripting). */
-  send(message: Record<string, unknown>): void {
-    if (this.#ws.readyState !== WebSocket.OPEN) return;
-    this.sent.push(message);
-    this.#ws.send(JSON.stringify(message));
-  }
-
-  /** Closes with `code` and `reason`. */
-  close(code = 1000, reason = ''): void {
-    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.close(code, reason);
-  }
-
-  /** Drops the connection. */
-  terminate(): void {
+  protected stop(): void {
     this.#queue.clear();
-    this.#ws.terminate();
   }
 
-  #onMessage(data: Buffer, isBinary: boolean): void {
+  protected onMessage(data: Buffer, isBinary: boolean): void {
     if (isBinary) return this.close(1003, 'binary messages are not supported');
-    let msg: Record<string, unknown>;
-    try {
-      msg = JSON.parse(data.toString('utf8')) as Record<string, unknown>;
-    } catch {
-      return this.close(1008, 'invalid JSON');
-    }
-    this.receivedJson.push(msg);
-    if (this.#script.hang) return;
+    const msg = this.readJson(data, 1008, 'invalid JSON') as Record<string, unknown> | undefined;
+    if (msg === undefined || this.script.hang === true) return;
     if (msg.close_socket === true) {
       this.#queue.clear();
       return this.close(1000, '');
@@ -155,7 +109,7 @@ export class ElevenLabsStandInConnection {
     }
     if (context.closed || context.errored) return;
     if (typeof msg.text === 'string' && msg.text !== '' && !(opening && msg.text === ' ')) {
-      const failure = this.#script.errorOnText;
+      const failure = this.script.errorOnText;
       if (failure !== undefined && msg.text.trim() !== '') {
         context.errored = true;
         this.send({ error: failure.error, message: failure.message, contextId: id });
@@ -178,12 +132,12 @@ export class ElevenLabsStandInConnection {
     const text = context.buffer;
     context.buffer = '';
     if (text.trim() === '') return;
-    const msPerChar = this.#script.msPerChar ?? TTS_STAND_IN_DEFAULTS.msPerChar;
-    const perChunk = this.#script.charsPerChunk ?? 8;
+    const msPerChar = this.script.msPerChar ?? TTS_STAND_IN_DEFAULTS.msPerChar;
+    const perChunk = this.script.charsPerChunk ?? 8;
     const chars = Array.from(text);
     for (let i = 0; i < chars.length; i += perChunk) {
       const slice = chars.slice(i, i + perChunk);
-      const { audio, nextSample } = synthAudio(this.#encoding, this.#sampleRate, slice.length * msPerChar, this.#script.sound ?? TTS_STAND_IN_DEFAULTS.sound, context.nextSample);
+      const { audio, nextSample } = synthAudio(this.#encoding, this.#sampleRate, slice.length * msPerChar, this.script.sound ?? TTS_STAND_IN_DEFAULTS.sound, context.nextSample);
       context.nextSample = nextSample;
       const alignment = {
         chars: slice,
@@ -191,11 +145,11 @@ export class ElevenLabsStandInConnection {
         charDurationsMs: slice.map(() => msPerChar),
       };
       this.#queue.push(id, () => {
-        if (this.#ws.readyState !== WebSocket.OPEN) return;
+        if (!this.isOpen) return;
         this.sent.push({ audioBytes: audio.length, alignment, isFinal: false, contextId: id });
         this.audioBytesByContext.set(id, (this.audioBytesByContext.get(id) ?? 0) + audio.length);
         if (context.closed) this.audioAfterCloseByContext.set(id, (this.audioAfterCloseByContext.get(id) ?? 0) + 1);
-        this.#ws.send(JSON.stringify({ audio: audio.toString('base64'), alignment, normalizedAlignment: alignment, isFinal: false, contextId: id }));
+        this.ws.send(JSON.stringify({ audio: audio.toString('base64'), alignment, normalizedAlignment: alignment, isFinal: false, contextId: id }));
       });
     }
   }

@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback, readRequestBody } from '../streaming/loopback-server.ts';
 import { tonePcm16 } from './audio.ts';
 import { parseMultipart } from './form.ts';
 import type { ParsedForm, WavInfo } from './form.ts';
@@ -83,9 +83,7 @@ export async function startOpenAiCompatibleStandIn(options: OpenAiCompatibleStan
   const transcriptionQueue: TranscriptionReply[] = [];
   const speechQueue: SpeechReply[] = [];
   const timers = new Set<NodeJS.Timeout>();
-  const sockets = new Set<Socket>();
   const watchers = new Set<() => void>();
-  let connections = 0;
   let serial = 0;
   let closing: Promise<void> | undefined;
 
@@ -262,32 +260,11 @@ export async function startOpenAiCompatibleStandIn(options: OpenAiCompatibleStan
     return speech(res, rec, json);
   };
 
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
-    });
-    req.on('error', () => res.destroy());
-    req.on('end', () => handle(req, res, Buffer.concat(chunks), size > MAX_REQUEST_BYTES));
-  });
-  server.on('connection', (socket) => {
-    connections++;
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const server: Server = createServer((req, res) => readRequestBody(req, res, MAX_REQUEST_BYTES, (body, tooLarge) => handle(req, res, body, tooLarge)));
+  const listener = await listenOnLoopback(server);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${listener.port}`,
     apiKey,
     requests,
     scriptChat: (...replies) => void chatQueue.push(...replies),
@@ -296,15 +273,14 @@ export async function startOpenAiCompatibleStandIn(options: OpenAiCompatibleStan
     waitForClientClose: (index, timeoutMs = 5_000) => waitUntil(() => requests[index]?.closedByClient === true, `client close of request ${index}`, timeoutMs),
     waitForRequests: (count, timeoutMs = 5_000) => waitUntil(() => requests.length >= count, `${count} requests`, timeoutMs),
     get connections() {
-      return connections;
+      return listener.connections;
     },
     close() {
-      closing ??= new Promise<void>((resolve) => {
+      if (closing === undefined) {
         for (const t of timers) clearTimeout(t);
         timers.clear();
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      });
+        closing = listener.stop();
+      }
       return closing;
     },
   };

@@ -7,10 +7,11 @@
  */
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type WebSocket from 'ws';
 import { g711Encode, tonePcm16 } from '../openai-compatible/audio.ts';
+import { listenOnLoopback } from '../streaming/loopback-server.ts';
 import { EnergyVad, durationMs, formatInfo } from './vad.ts';
 import type { EnergyVadOptions, StandInAudioFormat } from './vad.ts';
 
@@ -119,7 +120,6 @@ export async function startOpenAiRealtimeStandIn(options: OpenAiRealtimeStandInO
   const upgrades: RecordedRealtimeUpgrade[] = [];
   const replies: RealtimeReply[] = [];
   const conns = new Set<Conn>();
-  const sockets = new Set<Socket>();
   const watchers = new Set<() => void>();
   let receivedAudioBytes = 0;
   let rejectStatus: number | null = null;
@@ -302,10 +302,6 @@ export async function startOpenAiRealtimeStandIn(options: OpenAiRealtimeStandInO
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
   const server: Server = createServer((_req, res) => res.writeHead(404).end());
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
   server.on('upgrade', (req, socket: Socket, head) => {
     const url = new URL(req.url ?? '/', 'http://stand-in');
     const headers = { ...req.headers };
@@ -352,17 +348,10 @@ export async function startOpenAiRealtimeStandIn(options: OpenAiRealtimeStandInO
       emit(conn, { type: 'session.created', session: conn.session });
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const listener = await listenOnLoopback(server);
 
   return {
-    url: `ws://127.0.0.1:${port}/v1/realtime`,
+    url: `ws://127.0.0.1:${listener.port}/v1/realtime`,
     apiKey,
     events,
     upgrades,
@@ -401,15 +390,14 @@ export async function startOpenAiRealtimeStandIn(options: OpenAiRealtimeStandInO
       for (const conn of conns) conn.ws.close(code, 'dropped by stand-in');
     },
     close() {
-      closing ??= new Promise<void>((resolve) => {
+      if (closing === undefined) {
         for (const conn of conns) {
           clearTimeout(conn.active?.timer);
           conn.ws.terminate();
         }
         wss.close();
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      });
+        closing = listener.stop();
+      }
       return closing;
     },
   };

@@ -6,9 +6,10 @@
  */
 import { STATUS_CODES, createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
+import { listenOnLoopback } from './loopback-server.ts';
 
 /** How a stand-in answers upgrades: accept, refuse with a status, or never answer (connect timeouts). */
 export type StandInUpgradeMode = { mode: 'accept' } | { mode: 'refuse'; status: number } | { mode: 'stall' };
@@ -40,8 +41,8 @@ export interface StandInServerSpec<C> {
   refusal(status: number): { headers: Record<string, string>; body: string };
   /** Wraps an accepted socket. */
   accept(ws: WebSocket, upgrade: RecordedUpgrade): C;
-  /** Largest message accepted from the client. */
-  maxPayloadBytes: number;
+  /** Largest message accepted from the client. Default 1 MiB. */
+  maxPayloadBytes?: number | undefined;
 }
 
 /** The shared part of every vendor stand-in. */
@@ -66,11 +67,10 @@ export async function startStandInServer<C extends { terminate(): void }>(spec: 
   const upgrades: RecordedUpgrade[] = [];
   const connections: C[] = [];
   const waiters: Array<() => void> = [];
-  const rawSockets = new Set<Socket>();
   let upgradeMode: StandInUpgradeMode = { mode: 'accept' };
   let claimed = 0;
   let closing: Promise<void> | undefined;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: spec.maxPayloadBytes, perMessageDeflate: false });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: spec.maxPayloadBytes ?? 1 << 20, perMessageDeflate: false });
   const server = createServer((_req, res) => {
     res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket only\n');
   });
@@ -93,11 +93,7 @@ export async function startStandInServer<C extends { terminate(): void }>(spec: 
     const credential: CredentialCheck = value === undefined ? 'missing' : key !== undefined && key !== '' && (spec.apiKey === undefined || key === spec.apiKey) ? 'valid' : 'invalid';
     const upgrade: RecordedUpgrade = { path: url.pathname, query: url.searchParams, headers, credential };
     upgrades.push(upgrade);
-    if (upgradeMode.mode === 'stall') {
-      rawSockets.add(socket);
-      socket.on('close', () => rawSockets.delete(socket));
-      return;
-    }
+    if (upgradeMode.mode === 'stall') return; // the socket stays open until close()
     if (upgradeMode.mode === 'refuse') return refuse(socket, upgradeMode.status);
     if (!spec.servesPath(url.pathname)) return refuse(socket, 404);
     if (credential !== 'valid') return refuse(socket, 401);
@@ -110,18 +106,8 @@ export async function startStandInServer<C extends { terminate(): void }>(spec: 
       waiters.splice(0).forEach((wake) => wake());
     });
   });
-  server.on('connection', (socket: Socket) => {
-    rawSockets.add(socket);
-    socket.once('close', () => rawSockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const listener = await listenOnLoopback(server);
+  const { port } = listener;
 
   return {
     url: `ws://127.0.0.1:${port}`,
@@ -149,13 +135,34 @@ export async function startStandInServer<C extends { terminate(): void }>(spec: 
     close() {
       closing ??= (async () => {
         for (const c of connections) c.terminate();
-        for (const s of rawSockets) s.destroy();
         wss.close();
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
-        await stopped;
+        await listener.stop();
       })();
       return closing;
     },
   };
+}
+
+/** A stand-in whose connections follow a script that can be changed between connections. */
+export interface ScriptedStandIn<C, S> extends StandInServer<C> {
+  /** Script of connections accepted from now on. */
+  setScript(script: S): void;
+}
+
+/**
+ * Starts the server of `spec`, whose accepted sockets become `accept(ws, upgrade, script)` with the
+ * script current at that moment (`initial`, or `{}`, until {@link ScriptedStandIn.setScript}).
+ */
+export async function startScriptedStandIn<C extends { terminate(): void }, S extends object>(
+  spec: Omit<StandInServerSpec<C>, 'accept'>,
+  initial: S | undefined,
+  accept: (ws: WebSocket, upgrade: RecordedUpgrade, script: S) => C,
+): Promise<ScriptedStandIn<C, S>> {
+  let script = initial ?? ({} as S);
+  const server = await startStandInServer<C>({ ...spec, accept: (ws, upgrade) => accept(ws, upgrade, script) });
+  return Object.assign(server, {
+    setScript(next: S) {
+      script = next;
+    },
+  });
 }
