@@ -1,18 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
-import {
-  ConfigError,
-  envBool,
-  envInt,
-  HTTP_SERVER_ENV,
-  httpServerLimits,
-  METRICS_ACCESS_ENV,
-  metricsAccess,
-  parseEnv,
-  type HttpServerLimits,
-  type MetricsAccess,
-} from '@vr3/env';
-import { DEFAULT_ACCEPT_HANDLES, DEFAULT_HTTP_LIMITS, DEFAULT_MEDIA_EDGE_CONFIG, isPublicBaseUrl } from '@vr3/media-edge';
+import { ConfigError, envBool, envInt, parseEnv } from '@vr3/env';
+import { DEFAULT_ACCEPT_HANDLES, DEFAULT_HTTP_LIMITS, DEFAULT_MEDIA_EDGE_CONFIG, EDGE_ENDPOINT_ENV, edgeEndpointSettings, type EdgeEndpointSettings } from '@vr3/media-edge';
 
 export { ConfigError };
 
@@ -89,25 +78,13 @@ const EnvSchema = z.object({
   VR3_PROVIDER_TIMEOUT_MS: envInt('VR3_PROVIDER_TIMEOUT_MS', 100),
   VR3_INITIALIZED_RUN_TIMEOUT_MS: envInt('VR3_INITIALIZED_RUN_TIMEOUT_MS', 1_000),
   VR3_REAPER_INTERVAL_MS: envInt('VR3_REAPER_INTERVAL_MS', 50),
-  VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS: envInt('VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS', 1),
-  VR3_MAX_PENDING_ADMISSIONS: envInt('VR3_MAX_PENDING_ADMISSIONS', 1),
-  VR3_ACCEPT_HANDLES: envInt('VR3_ACCEPT_HANDLES', 0),
   VR3_DB_POOL_SIZE: envInt('VR3_DB_POOL_SIZE', 2),
-  VR3_CONNECTIONS_PER_SECOND_PER_ADDRESS: envInt('VR3_CONNECTIONS_PER_SECOND_PER_ADDRESS', 1),
-  VR3_CONNECTION_BURST_PER_ADDRESS: envInt('VR3_CONNECTION_BURST_PER_ADDRESS', 1),
-  VR3_MAX_INBOUND_FRAMES_PER_SECOND: envInt('VR3_MAX_INBOUND_FRAMES_PER_SECOND', 50),
-  VR3_INBOUND_FRAME_BURST: envInt('VR3_INBOUND_FRAME_BURST', 1),
-  ...HTTP_SERVER_ENV,
-  ...METRICS_ACCESS_ENV,
-  VR3_PUBLIC_URL: z
-    .string()
-    .refine(isPublicBaseUrl, 'VR3_PUBLIC_URL must be a wss, ws, https or http URL with a host and no path (wss://voice.example.com)')
-    .optional(),
+  ...EDGE_ENDPOINT_ENV,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
-/** Parsed configuration of the embedded product. */
-export interface EmbeddedConfig {
+/** Parsed configuration of the embedded product: its own settings and the public endpoint's (the media-edge's variables). */
+export interface EmbeddedConfig extends EdgeEndpointSettings {
   port: number;
   host: string;
   dataDir: string;
@@ -123,19 +100,7 @@ export interface EmbeddedConfig {
   /** Longest a run may stay `initialized` before the reaper ends it; above handshake + `RunStart` wait. */
   initializedRunTimeoutMs: number;
   reaperIntervalMs: number;
-  maxPendingHandshakesPerAddress: number;
-  maxPendingAdmissions: number;
-  acceptHandles: number;
   dbPoolSize: number;
-  connectionsPerSecondPerAddress: number;
-  connectionBurstPerAddress: number;
-  maxInboundFramesPerSecond: number;
-  inboundFrameBurst: number;
-  httpLimits: HttpServerLimits;
-  /** Who may read `/metrics`: VR3_METRICS_TOKEN holders, anyone (VR3_METRICS_PUBLIC=true), or nobody (neither: 401). */
-  metrics: MetricsAccess;
-  /** VR3_PUBLIC_URL: the base URL providers reach the product at, or null. */
-  publicUrl: string | null;
   logLevel: string;
 }
 
@@ -143,8 +108,7 @@ export interface EmbeddedConfig {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig {
   const e = parseEnv(EnvSchema, env);
   const d = EMBEDDED_DEFAULTS;
-  const httpLimits = httpServerLimits(e, d.httpLimits);
-  const metrics = metricsAccess(e);
+  const endpoint = edgeEndpointSettings(e, d);
   const handshakeTimeoutMs = e.VR3_HANDSHAKE_TIMEOUT_MS ?? d.handshakeTimeoutMs;
   const providerTimeoutMs = e.VR3_PROVIDER_TIMEOUT_MS ?? d.providerTimeoutMs;
   const runStartTimeoutMs = providerTimeoutMs + d.runStartMarginMs;
@@ -169,17 +133,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig
     runStartTimeoutMs,
     initializedRunTimeoutMs: e.VR3_INITIALIZED_RUN_TIMEOUT_MS ?? initializedFloorMs + d.initializedRunMarginMs,
     reaperIntervalMs: e.VR3_REAPER_INTERVAL_MS ?? d.reaperIntervalMs,
-    maxPendingHandshakesPerAddress: e.VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS ?? d.maxPendingHandshakesPerAddress,
-    maxPendingAdmissions: e.VR3_MAX_PENDING_ADMISSIONS ?? d.maxPendingAdmissions,
-    acceptHandles: e.VR3_ACCEPT_HANDLES ?? d.acceptHandles,
     dbPoolSize: e.VR3_DB_POOL_SIZE ?? d.dbPoolSize,
-    connectionsPerSecondPerAddress: e.VR3_CONNECTIONS_PER_SECOND_PER_ADDRESS ?? d.connectionsPerSecondPerAddress,
-    connectionBurstPerAddress: e.VR3_CONNECTION_BURST_PER_ADDRESS ?? d.connectionBurstPerAddress,
-    maxInboundFramesPerSecond: e.VR3_MAX_INBOUND_FRAMES_PER_SECOND ?? d.maxInboundFramesPerSecond,
-    inboundFrameBurst: e.VR3_INBOUND_FRAME_BURST ?? d.inboundFrameBurst,
-    httpLimits,
-    metrics,
-    publicUrl: e.VR3_PUBLIC_URL ?? d.publicUrl,
+    ...endpoint,
     logLevel: e.LOG_LEVEL ?? EMBEDDED_DEFAULTS.logLevel,
   };
 }

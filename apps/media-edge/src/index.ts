@@ -14,3 +14,4 @@ export { createEdgeMetrics, type EdgeMetrics } from './metrics.ts';
 export { createProductEngines } from './app/engines.ts';
 export { createLimitedHttpServer, DEFAULT_HTTP_LIMITS } from './app/http-limits.ts';
 export { isPublicBaseUrl } from './config.ts';
+export { EDGE_ENDPOINT_ENV, edgeEndpointSettings, type EdgeEndpointDefaults, type EdgeEndpointEnv, type EdgeEndpointSettings } from './app/endpoint-env.ts';

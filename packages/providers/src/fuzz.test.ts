@@ -7,6 +7,7 @@
  * seed and the shrunk counterexample of a failure (replay with `{ seed, path }`).
  */
 import { AudioEncoding, type CallEvent, type StartEvent } from '@vr3/protocol';
+import { bigSplicer, damage, deepNesting, hugeString, mutate, mutationOp, replacementValue, textDamage, unsafeText, type Json, type MutateOptions } from '@vr3/protocol/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StreamAdapter } from './adapter.ts';
@@ -31,146 +32,36 @@ const DOCUMENTED_CODES = ['malformed_frame', 'unsupported_media_format'];
 const ENCODINGS: readonly string[] = Object.values(AudioEncoding);
 const RATES = [8000, 16000, 24000, 48000];
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
 // ---------------------------------------------------------------------------------------------
 // Generators
 
 /** Strings that break naive parsers and databases. */
-const nastyString = fc.constantFrom(
-  '\u0000', 'a\u0000b', '\uD800', '\uDC00', 'x\uDBFF', '\uDFFF\uD800', '\u2028\u2029', '', ' ', '\\', '"', '%00',
-  '__proto__', 'constructor', 'toString', 'NaN', 'Infinity', '-1', '1e400', '8000', '8000Hz', '00000000000000000001',
-  'audio/x-mulaw', 'audio/x-l16;rate=16000', 'mulaw;rate=99999', 'start', 'media', 'stop', '😀', '\uFEFF',
+const anyText = unsafeText(
+  [
+    '\u0000', 'a\u0000b', '\uD800', '\uDC00', 'x\uDBFF', '\uDFFF\uD800', '\u2028\u2029', '', ' ', '\\', '"', '%00',
+    '__proto__', 'constructor', 'toString', 'NaN', 'Infinity', '-1', '1e400', '8000', '8000Hz', '00000000000000000001',
+    'audio/x-mulaw', 'audio/x-l16;rate=16000', 'mulaw;rate=99999', 'start', 'media', 'stop', '😀', '\uFEFF',
+  ],
+  40,
 );
-const anyText = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ maxLength: 40 }), nastyString);
-/**
- * A big value, printed by fast-check as a short description (a counterexample holding 70 000
- * characters or 20 000 levels would not print). Mutations place a marker string; {@link serialize}
- * splices the value's JSON text in (deep nesting is beyond what `JSON.stringify` can recurse into).
- */
-class Big {
-  constructor(
-    readonly label: string,
-    readonly json: () => string,
-  ) {}
-  [fc.toStringMethod](): string {
-    return this.label;
-  }
-}
-const hugeString = fc
-  .record({ n: fc.noBias(fc.integer({ min: 10_000, max: 70_000 })), c: fc.constantFrom('A', '\u0000', '😀', '\\', '\uD800') })
-  .map(({ n, c }) => new Big(`${JSON.stringify(c)}×${n}`, () => JSON.stringify(c.repeat(n))));
-/** `[[[…"x"…]]]` or `{"a":{"a":…"x"…}}`, `depth` levels. */
-const deep = fc
-  .record({ depth: fc.noBias(fc.integer({ min: 50, max: 20_000 })), object: fc.boolean() })
-  .map(({ depth, object }) => new Big(`${object ? 'objects' : 'arrays'} nested ${depth} deep`, () => (object ? '{"a":'.repeat(depth) + '"x"' + '}'.repeat(depth) : '['.repeat(depth) + '"x"' + ']'.repeat(depth))));
-
-/** Values placed by the current case's mutations, by marker. */
-const placed: Big[] = [];
-const MARKER = '@@vr3-fuzz-big-';
-/** `v`, or a marker standing for a {@link Big} value. */
-const built = (v: Json | Big): Json => {
-  if (!(v instanceof Big)) return v;
-  placed.push(v);
-  return `${MARKER}${placed.length - 1}@@`;
-};
-/** JSON text of `value` with every marker replaced by its big value's JSON. Clears the markers. */
-function serialize(value: Json): string {
-  const text = JSON.stringify(value) ?? 'null';
-  const out = text.replace(new RegExp(`"${MARKER}(\\d+)@@"`, 'g'), (_m, i: string) => placed[Number(i)]!.json());
-  placed.length = 0;
-  return out;
-}
-const oddNumber = fc.constantFrom(0, -0, -1, 1.5, 8000.5, 2 ** 53 + 2, -(2 ** 60), 1e308, Number.MIN_VALUE, 8000, 16000, 48000, 44100);
 /** A value a mutation puts somewhere. */
-const replacement: fc.Arbitrary<Json | Big> = fc.oneof(
-  { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json> },
-  { weight: 3, arbitrary: anyText },
-  { weight: 2, arbitrary: oddNumber },
-  { weight: 1, arbitrary: fc.constantFrom<Json>(null, true, false, [], {}) },
-  { weight: 1, arbitrary: hugeString },
-  { weight: 1, arbitrary: deep },
+const replacement = replacementValue(
+  anyText,
+  [0, -0, -1, 1.5, 8000.5, 2 ** 53 + 2, -(2 ** 60), 1e308, Number.MIN_VALUE, 8000, 16000, 48000, 44100],
+  hugeString(10_000, ['A', '\u0000', '😀', '\\', '\uD800']),
+  deepNesting(50, '"x"'),
 );
-
-/** A mutation: `pick` chooses a container of the tree, `member` one of its members. */
-type Op = { op: 'delete' | 'replace' | 'wrap' | 'rename' | 'add' | 'taint'; pick: number; member: number; value: Json | Big; key: string };
-/** What `taint` puts into a string or key: NUL, unpaired surrogates, a pair cut in half. */
-const TAINTS = ['\u0000', '\uD800', '\uDC00', '\uDBFF', '😀'.slice(0, 1), '😀'.slice(1)];
-/** `text` with a taint inserted at a position chosen by `pick`. */
-const taint = (text: string, pick: number): string => {
-  const at = pick % (text.length + 1);
-  return text.slice(0, at) + TAINTS[pick % TAINTS.length]! + text.slice(at);
-};
-const op: fc.Arbitrary<Op> = fc.record({
-  op: fc.constantFrom('delete', 'replace', 'replace', 'wrap', 'rename', 'add', 'taint', 'taint'),
-  pick: fc.nat(),
-  member: fc.nat(),
-  value: replacement,
-  key: fc.oneof(anyText, fc.constantFrom('event', 'start', 'media', 'payload', 'streamSid', 'stream_sid', 'streamId', 'mediaFormat', 'media_format', 'encoding', 'sampleRate', 'customParameters', 'extra_headers', 'callSid', 'from', 'reason', 'stop', 'dtmf', 'digit', 'mark', 'name', 'track', 'sequenceNumber', 'channels', 'contentType')),
-});
-
-/** Every container in `root` with its path (the root included). */
-function containers(root: Json): Json[] {
-  const out: Json[] = [];
-  const stack: Json[] = [root];
-  while (stack.length > 0 && out.length < 500) {
-    const v = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    out.push(v);
-    stack.push(...(Array.isArray(v) ? v : Object.values(v)));
-  }
-  return out;
-}
-
-const define = (obj: Record<string, Json>, key: string, value: Json): void => void Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-
-/** Applies `ops` to a copy of `seed` (each op picks a container, then a member of it). */
-function mutate(seed: Json, ops: readonly Op[]): Json {
-  const root = structuredClone(seed);
-  for (const { op, pick, member, value: placed, key } of ops) {
-    // A copy: later ops edit the tree in place, and fast-check reuses its values while shrinking.
-    const value = structuredClone(built(placed));
-    const all = containers(root);
-    const target = all[pick % all.length]!;
-    if (Array.isArray(target)) {
-      const i = target.length === 0 ? 0 : member % target.length;
-      const item = target[i];
-      if (op === 'delete') target.splice(i, 1);
-      else if (op === 'wrap') target[i] = [item ?? null];
-      else if (op === 'taint') target[i] = taint(typeof item === 'string' ? item : '', member);
-      else target[i] = value;
-      continue;
-    }
-    const obj = target as Record<string, Json>;
-    const keys = Object.keys(obj);
-    const k = keys.length === 0 ? key : keys[member % keys.length]!;
-    if (op === 'taint') {
-      const current = obj[k];
-      if (typeof current === 'string' && member % 3 !== 0) obj[k] = taint(current, member);
-      else {
-        delete obj[k];
-        define(obj, taint(k, member), current ?? null);
-      }
-    } else if (op === 'delete') delete obj[k];
-    else if (op === 'wrap') obj[k] = member % 2 === 0 ? [obj[k] ?? null] : { [key]: obj[k] ?? null };
-    else if (op === 'rename') {
-      const v = obj[k] ?? null;
-      delete obj[k];
-      define(obj, key, v);
-    } else if (op === 'add') define(obj, key, value);
-    else obj[k] = value;
-  }
-  return root;
-}
+/** Places big values in frames and splices them into their JSON text. */
+const splicer = bigSplicer();
+const MUTATE: MutateOptions = { maxContainers: 500, addToArray: 'overwrite', wrapMember: 'array-or-object' };
+const op = mutationOp(
+  ['delete', 'replace', 'replace', 'wrap', 'rename', 'add', 'taint', 'taint'],
+  replacement,
+  fc.oneof(anyText, fc.constantFrom('event', 'start', 'media', 'payload', 'streamSid', 'stream_sid', 'streamId', 'mediaFormat', 'media_format', 'encoding', 'sampleRate', 'customParameters', 'extra_headers', 'callSid', 'from', 'reason', 'stop', 'dtmf', 'digit', 'mark', 'name', 'track', 'sequenceNumber', 'channels', 'contentType')),
+);
 
 /** Character-level damage to a frame's text: cut, insert, replace. */
-const textDamage = fc.record({ at: fc.nat(), kind: fc.constantFrom('cut', 'insert', 'replace'), text: anyText });
-function damage(text: string, d: { at: number; kind: string; text: string }): string {
-  const i = text.length === 0 ? 0 : d.at % text.length;
-  if (d.kind === 'cut') return text.slice(0, i);
-  if (d.kind === 'insert') return text.slice(0, i) + d.text + text.slice(i);
-  return text.slice(0, i) + d.text + text.slice(i + 1);
-}
+const frameDamage = textDamage(anyText);
 
 /** The frame as it arrives: text, or the same text as the socket's bytes (Twilio-style's fast path). */
 const delivery = fc.constantFrom<'string' | 'buffer'>('string', 'buffer', 'buffer');
@@ -285,13 +176,13 @@ for (const { name } of STREAM_PROVIDER_DESCRIPTORS) {
       fc.assert(
         fc.property(event, fields, nested, delivery, (ev, top, inner, as) => {
           const frame: Record<string, Json> = { event: ev };
-          for (const [k, v] of Object.entries(top)) Object.defineProperty(frame, k, { value: built(v), enumerable: true, writable: true, configurable: true });
+          for (const [k, v] of Object.entries(top)) Object.defineProperty(frame, k, { value: splicer.built(v), enumerable: true, writable: true, configurable: true });
           frame['event'] = ev;
           if (top[ev] === undefined) {
-            const obj = Object.fromEntries(Object.entries(inner).map(([k, v]) => [k, built(v)]));
+            const obj = Object.fromEntries(Object.entries(inner).map(([k, v]) => [k, splicer.built(v)]));
             Object.defineProperty(frame, ev, { value: obj, enumerable: true, writable: true, configurable: true });
           }
-          check(name, deliver(serialize(frame), as), false);
+          check(name, deliver(splicer.serialize(frame), as), false);
         }),
         RUNS,
       );
@@ -309,7 +200,7 @@ for (const { name } of STREAM_PROVIDER_DESCRIPTORS) {
     it('mutated fixtures: deleted fields, swapped types, huge strings, NUL/surrogates, deep nesting', () => {
       fc.assert(
         fc.property(seed, fc.array(op, { minLength: 1, maxLength: 4 }), delivery, exotelQuery, (frame, ops, as, query) => {
-          const text = serialize(mutate(frame, ops));
+          const text = splicer.serialize(mutate(frame, ops, splicer, MUTATE));
           check(name, deliver(text, as), false, query);
         }),
         RUNS,
@@ -318,8 +209,8 @@ for (const { name } of STREAM_PROVIDER_DESCRIPTORS) {
 
     it('fixtures damaged character by character', () => {
       fc.assert(
-        fc.property(seed, fc.array(textDamage, { minLength: 1, maxLength: 3 }), delivery, (frame, damages, as) => {
-          const text = damages.reduce(damage, serialize(frame));
+        fc.property(seed, fc.array(frameDamage, { minLength: 1, maxLength: 3 }), delivery, (frame, damages, as) => {
+          const text = damages.reduce(damage, splicer.serialize(frame));
           check(name, deliver(text, as), false);
         }),
         RUNS,

@@ -9,6 +9,7 @@
  * and the shrunk counterexample of a failure.
  */
 import { isSafeText } from '@vr3/protocol';
+import { bigSplicer, damage, deepNesting, hugeString, mutate, mutationOp, replacementValue, textDamage, unsafeText, type Json, type MutateOptions } from '@vr3/protocol/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ERRORS } from '../errors.ts';
@@ -26,8 +27,6 @@ const configs: Record<string, string> = {};
 let credential: string;
 const VENDORS = ['openai', 'deepgram', 'elevenlabs', 'cartesia'] as const;
 const credentialBody = (vendor: string): Record<string, Json> => ({ vendor, name: `${vendor} fuzz`, api_key: 'sk-fuzz-key', base_url: 'https://api.example.com/v1' });
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const PROVIDERS = {
   cloudonix: { account: 'domain_id', secrets: ['bearer_token'] },
@@ -114,127 +113,30 @@ const ROUTES: Route[] = [
 // ---------------------------------------------------------------------------------------------
 // Generators
 
-const nastyString = fc.constantFrom(
-  '\u0000', 'a\u0000b', '\uD800', '\uDC00', 'x\uDBFF', '\uDFFF\uD800', '\u2028', '', ' ', '\\', '"', '%00', '__proto__', 'constructor',
-  'toString', 'NaN', '-1', '1e400', 'https://api.example.com', 'http://127.0.0.1:1', 'ws://x', 'echo', 'bridge', 'twilio', 'null', '😀', '\uFEFF',
+const anyText = unsafeText(
+  [
+    '\u0000', 'a\u0000b', '\uD800', '\uDC00', 'x\uDBFF', '\uDFFF\uD800', '\u2028', '', ' ', '\\', '"', '%00', '__proto__', 'constructor',
+    'toString', 'NaN', '-1', '1e400', 'https://api.example.com', 'http://127.0.0.1:1', 'ws://x', 'echo', 'bridge', 'twilio', 'null', '😀', '\uFEFF',
+  ],
+  30,
 );
-const anyText = fc.oneof(fc.string({ unit: 'binary', maxLength: 30 }), fc.string({ maxLength: 30 }), nastyString);
-
-/** A big value, built and spliced into the JSON text by {@link serialize}; printed by fast-check as its label. */
-class Big {
-  constructor(
-    readonly label: string,
-    readonly json: () => string,
-  ) {}
-  [fc.toStringMethod](): string {
-    return this.label;
-  }
-}
-const hugeString = fc
-  .record({ n: fc.noBias(fc.integer({ min: 1_000, max: 70_000 })), c: fc.constantFrom('A', '\u0000', '😀', '\uD800') })
-  .map(({ n, c }) => new Big(`${JSON.stringify(c)}×${n}`, () => JSON.stringify(c.repeat(n))));
-const deep = fc
-  .record({ depth: fc.noBias(fc.integer({ min: 30, max: 20_000 })), object: fc.boolean() })
-  .map(({ depth, object }) => new Big(`${object ? 'objects' : 'arrays'} nested ${depth} deep`, () => (object ? '{"a":'.repeat(depth) + '1' + '}'.repeat(depth) : '['.repeat(depth) + '1' + ']'.repeat(depth))));
-const oddNumber = fc.constantFrom(0, -0, -1, 1.5, 2 ** 31, 2 ** 31 - 1, 2 ** 53 + 2, -(2 ** 60), 1e308, 100, 30_000);
-const replacement: fc.Arbitrary<Json | Big> = fc.oneof(
-  { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json> },
-  { weight: 3, arbitrary: anyText },
-  { weight: 2, arbitrary: oddNumber },
-  { weight: 1, arbitrary: fc.constantFrom<Json>(null, true, false, [], {}) },
-  { weight: 1, arbitrary: hugeString },
-  { weight: 1, arbitrary: deep },
+const replacement = replacementValue(
+  anyText,
+  [0, -0, -1, 1.5, 2 ** 31, 2 ** 31 - 1, 2 ** 53 + 2, -(2 ** 60), 1e308, 100, 30_000],
+  hugeString(1_000, ['A', '\u0000', '😀', '\uD800']),
+  deepNesting(30, '1'),
 );
+const splicer = bigSplicer();
+const MUTATE: MutateOptions = { maxContainers: 200, addToArray: 'overwrite', wrapMember: 'array-or-object' };
 
-const placed: Big[] = [];
-const MARKER = '@@vr3-fuzz-big-';
-const built = (v: Json | Big): Json => {
-  if (!(v instanceof Big)) return structuredClone(v);
-  placed.push(v);
-  return `${MARKER}${placed.length - 1}@@`;
-};
-function serialize(value: Json): string {
-  const text = JSON.stringify(value) ?? 'null';
-  const out = text.replace(new RegExp(`"${MARKER}(\\d+)@@"`, 'g'), (_m, i: string) => placed[Number(i)]!.json());
-  placed.length = 0;
-  return out;
-}
-
-/** A mutation: `pick` chooses a container of the tree, `member` one of its members. */
-type Op = { op: 'delete' | 'replace' | 'wrap' | 'rename' | 'add' | 'taint'; pick: number; member: number; value: Json | Big; key: string };
-/** What `taint` puts into a string or key: NUL, unpaired surrogates, a pair cut in half. */
-const TAINTS = ['\u0000', '\uD800', '\uDC00', '\uDBFF', '😀'.slice(0, 1), '😀'.slice(1)];
-/** `text` with a taint inserted at a position chosen by `pick`. */
-const taint = (text: string, pick: number): string => {
-  const at = pick % (text.length + 1);
-  return text.slice(0, at) + TAINTS[pick % TAINTS.length]! + text.slice(at);
-};
 const fieldName = fc.oneof(
   anyText,
   fc.constantFrom('name', 'engine', 'type', 'url', 'protocol', 'headers', 'Authorization', 'custom_parameters', 'provider', 'domain_id', 'account_sid', 'auth_id', 'bearer_token', 'api_key', 'api_token', 'auth_token', 'api_base_url', 'base_url', 'vendor', 'settings', 'l16_inbound_byte_order', 'outbound_stream_id_key', 'max_concurrent_calls', 'monthly_call_seconds', 'sample_rate', 'connect_timeout_ms'),
 );
-const op: fc.Arbitrary<Op> = fc.record({ op: fc.constantFrom('delete', 'replace', 'replace', 'wrap', 'rename', 'add', 'taint', 'taint'), pick: fc.nat(), member: fc.nat(), value: replacement, key: fieldName });
-
-function containers(root: Json): Json[] {
-  const out: Json[] = [];
-  const stack: Json[] = [root];
-  while (stack.length > 0 && out.length < 200) {
-    const v = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    out.push(v);
-    stack.push(...(Array.isArray(v) ? v : Object.values(v)));
-  }
-  return out;
-}
-
-const define = (obj: Record<string, Json>, key: string, value: Json): void => void Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-
-/** `seed` with `ops` applied (each picks a container of the current tree, then a member of it). */
-function mutate(seed: Json, ops: readonly Op[]): Json {
-  const root = structuredClone(seed);
-  for (const { op, pick, member, value: v, key } of ops) {
-    const value = built(v);
-    const all = containers(root);
-    const target = all[pick % all.length]!;
-    if (Array.isArray(target)) {
-      const i = target.length === 0 ? 0 : member % target.length;
-      const item = target[i];
-      if (op === 'delete') target.splice(i, 1);
-      else if (op === 'wrap') target[i] = [item ?? null];
-      else if (op === 'taint') target[i] = taint(typeof item === 'string' ? item : '', member);
-      else target[i] = value;
-      continue;
-    }
-    const obj = target as Record<string, Json>;
-    const keys = Object.keys(obj);
-    const k = keys.length === 0 ? key : keys[member % keys.length]!;
-    if (op === 'taint') {
-      const current = obj[k];
-      if (typeof current === 'string' && member % 3 !== 0) obj[k] = taint(current, member);
-      else {
-        delete obj[k];
-        define(obj, taint(k, member), current ?? null);
-      }
-    } else if (op === 'delete') delete obj[k];
-    else if (op === 'wrap') obj[k] = member % 2 === 0 ? [obj[k] ?? null] : { [key]: obj[k] ?? null };
-    else if (op === 'rename') {
-      const moved = obj[k] ?? null;
-      delete obj[k];
-      define(obj, key, moved);
-    } else if (op === 'add') define(obj, key, value);
-    else obj[k] = value;
-  }
-  return root;
-}
+const op = mutationOp(['delete', 'replace', 'replace', 'wrap', 'rename', 'add', 'taint', 'taint'], replacement, fieldName);
 
 /** Raw body text damaged at one point: cut, inserted into, replaced. */
-const textDamage = fc.record({ at: fc.nat(), kind: fc.constantFrom('cut', 'insert', 'replace'), text: anyText });
-function damage(text: string, d: { at: number; kind: string; text: string }): string {
-  const i = text.length === 0 ? 0 : d.at % text.length;
-  if (d.kind === 'cut') return text.slice(0, i);
-  if (d.kind === 'insert') return text.slice(0, i) + d.text + text.slice(i);
-  return text.slice(0, i) + d.text + text.slice(i + 1);
-}
+const bodyDamage = textDamage(anyText);
 
 // ---------------------------------------------------------------------------------------------
 // The oracle
@@ -289,7 +191,7 @@ describe('REST body fuzz', () => {
   it('valid bodies mutated: deleted fields, swapped types, huge strings, NUL/surrogates, deep nesting, renamed keys', async () => {
     await fc.assert(
       fc.asyncProperty(route, fc.array(op, { minLength: 1, maxLength: 4 }), async (r, ops) => {
-        await send(r, serialize(mutate(r.valid(), ops)));
+        await send(r, splicer.serialize(mutate(r.valid(), ops, splicer, MUTATE)));
       }),
       { numRuns: 150 },
     );
@@ -297,7 +199,7 @@ describe('REST body fuzz', () => {
 
   it('valid bodies damaged character by character', async () => {
     await fc.assert(
-      fc.asyncProperty(route, fc.array(textDamage, { minLength: 1, maxLength: 3 }), async (r, damages) => {
+      fc.asyncProperty(route, fc.array(bodyDamage, { minLength: 1, maxLength: 3 }), async (r, damages) => {
         await send(r, damages.reduce(damage, JSON.stringify(r.valid())));
       }),
       { numRuns: 40 },

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { z } from 'zod';
 import { TrustedProxies } from '../admission/client-address.ts';
-import { ConfigError, envInt, envUrl, HTTP_SERVER_ENV, httpServerLimits, METRICS_ACCESS_ENV, metricsAccess, parseEnv, type HttpServerLimits, type MetricsAccess } from '@vr3/env';
-import { DEFAULT_MEDIA_EDGE_CONFIG, isPublicBaseUrl } from '../config.ts';
+import { ConfigError, envInt, envUrl, parseEnv, type MetricsAccess } from '@vr3/env';
+import { DEFAULT_MEDIA_EDGE_CONFIG } from '../config.ts';
+import { EDGE_ENDPOINT_ENV, edgeEndpointSettings, type EdgeEndpointSettings } from './endpoint-env.ts';
 import { DEFAULT_HTTP_LIMITS } from './http-limits.ts';
 import { DEFAULT_ACCEPT_HANDLES } from '../transport/accept-handles.ts';
 
@@ -85,10 +86,6 @@ const EnvSchema = z.object({
   VR3_BUS_REQUEST_TIMEOUT_MS: envInt('VR3_BUS_REQUEST_TIMEOUT_MS', 50),
   VR3_RUN_START_TIMEOUT_MS: envInt('VR3_RUN_START_TIMEOUT_MS', 100),
   VR3_MAX_CALLS: envInt('VR3_MAX_CALLS', 1),
-  VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS: envInt('VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS', 1),
-  VR3_MAX_PENDING_ADMISSIONS: envInt('VR3_MAX_PENDING_ADMISSIONS', 1),
-  /** VR3_ACCEPT_HANDLES: extra accept handles on the listening socket (0 = the server's own only). */
-  VR3_ACCEPT_HANDLES: envInt('VR3_ACCEPT_HANDLES', 0),
   VR3_TRUSTED_PROXIES: z
     .string()
     .optional()
@@ -101,21 +98,12 @@ const EnvSchema = z.object({
       }
     }),
   VR3_ENGINE_CLOSE_TIMEOUT_MS: envInt('VR3_ENGINE_CLOSE_TIMEOUT_MS', 0),
-  VR3_CONNECTIONS_PER_SECOND_PER_ADDRESS: envInt('VR3_CONNECTIONS_PER_SECOND_PER_ADDRESS', 1),
-  VR3_CONNECTION_BURST_PER_ADDRESS: envInt('VR3_CONNECTION_BURST_PER_ADDRESS', 1),
-  VR3_MAX_INBOUND_FRAMES_PER_SECOND: envInt('VR3_MAX_INBOUND_FRAMES_PER_SECOND', 50),
-  VR3_INBOUND_FRAME_BURST: envInt('VR3_INBOUND_FRAME_BURST', 1),
-  ...HTTP_SERVER_ENV,
-  ...METRICS_ACCESS_ENV,
-  VR3_PUBLIC_URL: z
-    .string()
-    .refine(isPublicBaseUrl, 'VR3_PUBLIC_URL must be a wss, ws, https or http URL with a host and no path (wss://voice.example.com)')
-    .optional(),
+  ...EDGE_ENDPOINT_ENV,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
-/** Parsed configuration of a media-edge pod. */
-export interface MediaEdgeEnv {
+/** Parsed configuration of a media-edge pod: its own settings and the public endpoint's. */
+export interface MediaEdgeEnv extends EdgeEndpointSettings {
   natsServers: string[];
   port: number;
   host: string;
@@ -126,18 +114,8 @@ export interface MediaEdgeEnv {
   busRequestTimeoutMs: number;
   runStartTimeoutMs: number;
   maxCalls: number;
-  maxPendingHandshakesPerAddress: number;
-  maxPendingAdmissions: number;
   trustedProxies: string[];
-  acceptHandles: number;
   engineCloseTimeoutMs: number;
-  connectionsPerSecondPerAddress: number;
-  connectionBurstPerAddress: number;
-  maxInboundFramesPerSecond: number;
-  inboundFrameBurst: number;
-  httpLimits: HttpServerLimits;
-  metrics: MetricsAccess;
-  publicUrl: string | null;
   logLevel: string;
 }
 
@@ -156,8 +134,7 @@ function splitList(value: string): string[] {
 export function loadMediaEdgeEnv(env: NodeJS.ProcessEnv = process.env): MediaEdgeEnv {
   const e = parseEnv(EnvSchema, env);
   const d = MEDIA_EDGE_DEFAULTS;
-  const httpLimits = httpServerLimits(e, d.httpLimits);
-  const metrics = metricsAccess(e);
+  const endpoint = edgeEndpointSettings(e, d);
   return {
     natsServers: e.NATS_URL.split(',').map((u) => u.trim()),
     port: e.PORT ?? d.port,
@@ -170,18 +147,9 @@ export function loadMediaEdgeEnv(env: NodeJS.ProcessEnv = process.env): MediaEdg
     busRequestTimeoutMs: e.VR3_BUS_REQUEST_TIMEOUT_MS ?? d.busRequestTimeoutMs,
     runStartTimeoutMs: e.VR3_RUN_START_TIMEOUT_MS ?? d.runStartTimeoutMs,
     maxCalls: e.VR3_MAX_CALLS ?? d.maxCalls,
-    maxPendingHandshakesPerAddress: e.VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS ?? d.maxPendingHandshakesPerAddress,
-    maxPendingAdmissions: e.VR3_MAX_PENDING_ADMISSIONS ?? d.maxPendingAdmissions,
     trustedProxies: e.VR3_TRUSTED_PROXIES === undefined ? d.trustedProxies : splitList(e.VR3_TRUSTED_PROXIES),
-    acceptHandles: e.VR3_ACCEPT_HANDLES ?? d.acceptHandles,
     engineCloseTimeoutMs: e.VR3_ENGINE_CLOSE_TIMEOUT_MS ?? d.engineCloseTimeoutMs,
-    connectionsPerSecondPerAddress: e.VR3_CONNECTIONS_PER_SECOND_PER_ADDRESS ?? d.connectionsPerSecondPerAddress,
-    connectionBurstPerAddress: e.VR3_CONNECTION_BURST_PER_ADDRESS ?? d.connectionBurstPerAddress,
-    maxInboundFramesPerSecond: e.VR3_MAX_INBOUND_FRAMES_PER_SECOND ?? d.maxInboundFramesPerSecond,
-    inboundFrameBurst: e.VR3_INBOUND_FRAME_BURST ?? d.inboundFrameBurst,
-    httpLimits,
-    metrics,
-    publicUrl: e.VR3_PUBLIC_URL ?? d.publicUrl,
+    ...endpoint,
     logLevel: e.LOG_LEVEL ?? d.logLevel,
   };
 }

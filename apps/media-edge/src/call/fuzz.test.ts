@@ -19,6 +19,7 @@ import {
 } from '@vr3/protocol';
 import { cloudonixFixtures, exotelFixtures, plivoFixtures, twilioFixtures, vobizFixtures, type ProviderFixtures } from '@vr3/providers/testing';
 import fc from 'fast-check';
+import { bigSplicer, deepNesting, hugeString, mutate, mutationOp, taint, TAINTS, unsafeText, type Big, type Json, type MutateOptions, type MutationOp } from '@vr3/protocol/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { DEFAULT_QUERY, startHarness, waitUntil, type Harness } from '../test-support/harness.ts';
@@ -34,8 +35,6 @@ const MAX_PAYLOAD = 64 * 1024;
 /** Close codes of the Agent Stream contract (docs/agent-stream.md), and ws's 1009 for a frame over `maxPayloadBytes`. */
 const DOCUMENTED = [1000, 1008, 1013, 4400, 4408];
 const FAILED_AS_SERVER_ERROR = ['server_error', 'agent_error'];
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 let h: Harness;
 beforeAll(async () => {
@@ -70,100 +69,23 @@ const SEEDS = Object.fromEntries(STREAM_PROVIDERS.map((p) => [p, seedsOf(FIXTURE
 // ---------------------------------------------------------------------------------------------
 // Mutations
 
-const TAINTS = ['\u0000', '\uD800', '\uDC00', '\uDBFF', '😀'.slice(0, 1), '😀'.slice(1)];
-const nastyString = fc.constantFrom(...TAINTS, '', ' ', '\\', '"', '__proto__', 'constructor', 'NaN', '-1', '1e400', '8000', 'audio/x-l16;rate=16000', 'stop', 'media', '😀');
-const anyText = fc.oneof(fc.string({ unit: 'binary', maxLength: 30 }), fc.string({ maxLength: 30 }), nastyString);
-/** Big values are spliced in as JSON text (a 20 000-deep value is beyond `JSON.stringify`); fast-check prints their label. */
-class Big {
-  constructor(
-    readonly label: string,
-    readonly json: () => string,
-  ) {}
-  [fc.toStringMethod](): string {
-    return this.label;
-  }
-}
-const big = fc.oneof(
-  fc.record({ n: fc.noBias(fc.integer({ min: 1_000, max: 70_000 })), c: fc.constantFrom('A', '\u0000', '😀') }).map(({ n, c }) => new Big(`${JSON.stringify(c)}×${n}`, () => JSON.stringify(c.repeat(n)))),
-  fc.record({ depth: fc.noBias(fc.integer({ min: 30, max: 20_000 })), object: fc.boolean() }).map(
-    ({ depth, object }) => new Big(`${object ? 'objects' : 'arrays'} nested ${depth} deep`, () => (object ? '{"a":'.repeat(depth) + '1' + '}'.repeat(depth) : '['.repeat(depth) + '1' + ']'.repeat(depth))),
-  ),
-);
+const anyText = unsafeText([...TAINTS, '', ' ', '\\', '"', '__proto__', 'constructor', 'NaN', '-1', '1e400', '8000', 'audio/x-l16;rate=16000', 'stop', 'media', '😀'], 30);
 const replacement: fc.Arbitrary<Json | Big> = fc.oneof(
   { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json> },
   { weight: 3, arbitrary: anyText },
   { weight: 1, arbitrary: fc.constantFrom<Json>(null, true, false, [], {}, 0, -1, 1.5, 2 ** 53 + 2, 16000) },
-  { weight: 2, arbitrary: big },
+  { weight: 2, arbitrary: fc.oneof(hugeString(1_000, ['A', '\u0000', '😀']), deepNesting(30, '1')) },
 );
 const fieldName = fc.oneof(anyText, fc.constantFrom('event', 'start', 'media', 'payload', 'streamSid', 'stream_sid', 'streamId', 'callSid', 'mediaFormat', 'encoding', 'sampleRate', 'customParameters', 'extra_headers', 'from', 'to', 'digit', 'name', 'reason', 'stop'));
+const op = mutationOp(['delete', 'replace', 'add', 'wrap', 'rename', 'taint', 'taint'], replacement, fieldName);
 
-/** A mutation: `pick` chooses a container of the frame, `member` one of its members. */
-type Op = { op: 'delete' | 'replace' | 'add' | 'wrap' | 'rename' | 'taint'; pick: number; member: number; value: Json | Big; key: string };
-const op: fc.Arbitrary<Op> = fc.record({ op: fc.constantFrom('delete', 'replace', 'add', 'wrap', 'rename', 'taint', 'taint'), pick: fc.nat(), member: fc.nat(), value: replacement, key: fieldName });
-
-const placed: Big[] = [];
-const MARKER = '@@vr3-fuzz-big-';
-const built = (v: Json | Big): Json => {
-  if (!(v instanceof Big)) return structuredClone(v);
-  placed.push(v);
-  return `${MARKER}${placed.length - 1}@@`;
-};
-const taint = (text: string, at: number): string => {
-  const i = at % (text.length + 1);
-  return text.slice(0, i) + TAINTS[at % TAINTS.length]! + text.slice(i);
-};
-const define = (obj: Record<string, Json>, key: string, value: Json): void => void Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-
-function containers(root: Json): Json[] {
-  const out: Json[] = [];
-  const stack: Json[] = [root];
-  while (stack.length > 0 && out.length < 200) {
-    const v = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    out.push(v);
-    stack.push(...(Array.isArray(v) ? v : Object.values(v)));
-  }
-  return out;
-}
-
+const splicer = bigSplicer();
+const MUTATE: MutateOptions = { maxContainers: 200, addToArray: 'append', wrapMember: 'array' };
 /** The JSON text of `seed` with `ops` applied. */
-function mutated(seed: Json, ops: readonly Op[]): string {
-  const root = structuredClone(seed);
-  for (const { op, pick, member, value: v, key } of ops) {
-    const value = built(v);
-    const all = containers(root);
-    const target = all[pick % all.length]!;
-    if (Array.isArray(target)) {
-      const i = target.length === 0 ? 0 : member % target.length;
-      const item = target[i];
-      if (op === 'delete') target.splice(i, 1);
-      else if (op === 'wrap') target[i] = [item ?? null];
-      else if (op === 'taint') target[i] = taint(typeof item === 'string' ? item : '', member);
-      else if (op === 'add') target.push(value);
-      else target[i] = value;
-      continue;
-    }
-    const obj = target as Record<string, Json>;
-    const keys = Object.keys(obj);
-    const k = keys.length === 0 ? key : keys[member % keys.length]!;
-    const current = obj[k] ?? null;
-    if (op === 'add') define(obj, key, value);
-    else if (op === 'delete') delete obj[k];
-    else if (op === 'wrap') obj[k] = [current];
-    else if (op === 'taint' && typeof current === 'string' && member % 3 !== 0) obj[k] = taint(current, member);
-    else if (op === 'taint' || op === 'rename') {
-      delete obj[k];
-      define(obj, op === 'taint' ? taint(k, member) : key, current);
-    } else obj[k] = value;
-  }
-  const text = JSON.stringify(root) ?? 'null';
-  const out = text.replace(new RegExp(`"${MARKER}(\\d+)@@"`, 'g'), (_m, i: string) => placed[Number(i)]!.json());
-  placed.length = 0;
-  return out;
-}
+const mutated = (seed: Json, ops: readonly MutationOp[]): string => splicer.serialize(mutate(seed, ops, splicer, MUTATE));
 
 /** One frame of a case: a documented frame as is, mutated, or replaced by random text. */
-type FrameSpec = { kind: 'as-is' } | { kind: 'mutated'; ops: Op[] } | { kind: 'random'; text: string };
+type FrameSpec = { kind: 'as-is' } | { kind: 'mutated'; ops: MutationOp[] } | { kind: 'random'; text: string };
 const frameSpec: fc.Arbitrary<FrameSpec> = fc.oneof(
   { weight: 2, arbitrary: fc.constant<FrameSpec>({ kind: 'as-is' }) },
   { weight: 5, arbitrary: fc.array(op, { minLength: 1, maxLength: 3 }).map((ops): FrameSpec => ({ kind: 'mutated', ops })) },

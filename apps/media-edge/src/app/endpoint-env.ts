@@ -1,0 +1,80 @@
+import { envInt, HTTP_SERVER_ENV, httpServerLimits, METRICS_ACCESS_ENV, metricsAccess, type HttpServerEnv, type HttpServerLimits, type MetricsAccess, type MetricsAccessEnv } from '@vr3/env';
+import { z } from 'zod';
+import { isPublicBaseUrl } from '../config.ts';
+
+/**
+ * The schema fields of the public Agent Stream endpoint's variables, to spread into an app's
+ * environment schema (the media-edge pod's and the embedded product's): the per-address pending
+ * handshake, connection-rate and admission bounds, the accept handles, the per-call inbound frame
+ * rate, the HTTP server's limits ({@link HTTP_SERVER_ENV}), `/metrics` access
+ * ({@link METRICS_ACCESS_ENV}) and `VR3_PUBLIC_URL`; each optional. {@link edgeEndpointSettings}
+ * turns their values into settings.
+ */
+export const EDGE_ENDPOINT_ENV = {
+  VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS: envInt('VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS', 1),
+  VR3_MAX_PENDING_ADMISSIONS: envInt('VR3_MAX_PENDING_ADMISSIONS', 1),
+  /** VR3_ACCEPT_HANDLES: extra accept handles on the listening socket (0 = the server's own only). */
+  VR3_ACCEPT_HANDLES: envInt('VR3_ACCEPT_HANDLES', 0),
+  VR3_CONNECTIONS_PER_SECOND_PER_ADDRESS: envInt('VR3_CONNECTIONS_PER_SECOND_PER_ADDRESS', 1),
+  VR3_CONNECTION_BURST_PER_ADDRESS: envInt('VR3_CONNECTION_BURST_PER_ADDRESS', 1),
+  VR3_MAX_INBOUND_FRAMES_PER_SECOND: envInt('VR3_MAX_INBOUND_FRAMES_PER_SECOND', 50),
+  VR3_INBOUND_FRAME_BURST: envInt('VR3_INBOUND_FRAME_BURST', 1),
+  ...HTTP_SERVER_ENV,
+  ...METRICS_ACCESS_ENV,
+  VR3_PUBLIC_URL: z
+    .string()
+    .refine(isPublicBaseUrl, 'VR3_PUBLIC_URL must be a wss, ws, https or http URL with a host and no path (wss://voice.example.com)')
+    .optional(),
+} as const;
+
+/** The parsed values of {@link EDGE_ENDPOINT_ENV}; unset ones are undefined. */
+export interface EdgeEndpointEnv extends HttpServerEnv, MetricsAccessEnv {
+  VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS?: number | undefined;
+  VR3_MAX_PENDING_ADMISSIONS?: number | undefined;
+  VR3_ACCEPT_HANDLES?: number | undefined;
+  VR3_CONNECTIONS_PER_SECOND_PER_ADDRESS?: number | undefined;
+  VR3_CONNECTION_BURST_PER_ADDRESS?: number | undefined;
+  VR3_MAX_INBOUND_FRAMES_PER_SECOND?: number | undefined;
+  VR3_INBOUND_FRAME_BURST?: number | undefined;
+  VR3_PUBLIC_URL?: string | undefined;
+}
+
+/** The public endpoint's settings read from {@link EDGE_ENDPOINT_ENV}. */
+export interface EdgeEndpointSettings {
+  maxPendingHandshakesPerAddress: number;
+  maxPendingAdmissions: number;
+  acceptHandles: number;
+  connectionsPerSecondPerAddress: number;
+  connectionBurstPerAddress: number;
+  maxInboundFramesPerSecond: number;
+  inboundFrameBurst: number;
+  httpLimits: HttpServerLimits;
+  /** Who may read `/metrics`: VR3_METRICS_TOKEN holders, anyone (VR3_METRICS_PUBLIC=true), or nobody (neither: 401). */
+  metrics: MetricsAccess;
+  /** VR3_PUBLIC_URL: the base URL providers reach the endpoint at, or null. */
+  publicUrl: string | null;
+}
+
+/** The defaults an app gives {@link edgeEndpointSettings}: every setting but `/metrics` access, which has its own rule. */
+export type EdgeEndpointDefaults = Readonly<Omit<EdgeEndpointSettings, 'metrics' | 'httpLimits'>> & { readonly httpLimits: Readonly<HttpServerLimits> };
+
+/**
+ * The settings set by `env`, each unset one taken from the app's `defaults`. Throws `ConfigError`
+ * when the HTTP limits or the `/metrics` variables contradict each other.
+ */
+export function edgeEndpointSettings(env: EdgeEndpointEnv, defaults: EdgeEndpointDefaults): EdgeEndpointSettings {
+  const httpLimits = httpServerLimits(env, defaults.httpLimits);
+  const metrics = metricsAccess(env);
+  return {
+    maxPendingHandshakesPerAddress: env.VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS ?? defaults.maxPendingHandshakesPerAddress,
+    maxPendingAdmissions: env.VR3_MAX_PENDING_ADMISSIONS ?? defaults.maxPendingAdmissions,
+    acceptHandles: env.VR3_ACCEPT_HANDLES ?? defaults.acceptHandles,
+    connectionsPerSecondPerAddress: env.VR3_CONNECTIONS_PER_SECOND_PER_ADDRESS ?? defaults.connectionsPerSecondPerAddress,
+    connectionBurstPerAddress: env.VR3_CONNECTION_BURST_PER_ADDRESS ?? defaults.connectionBurstPerAddress,
+    maxInboundFramesPerSecond: env.VR3_MAX_INBOUND_FRAMES_PER_SECOND ?? defaults.maxInboundFramesPerSecond,
+    inboundFrameBurst: env.VR3_INBOUND_FRAME_BURST ?? defaults.inboundFrameBurst,
+    httpLimits,
+    metrics,
+    publicUrl: env.VR3_PUBLIC_URL ?? defaults.publicUrl,
+  };
+}
