@@ -18,6 +18,9 @@ export {
   type ServerFrame,
 } from './peers/peer.ts';
 export { CloudonixPeer, cloudonixPeers } from './peers/cloudonix.ts';
+export { TwilioPeer, twilioPeers } from './peers/twilio.ts';
+export { ExotelPeer, exotelPeers } from './peers/exotel.ts';
+export { PlivoStylePeer, vobizPeers, plivoPeers } from './peers/plivo-style.ts';
 export { getPeerFactory, peerProviders, registerPeerFactory } from './peers/registry.ts';
 export { runCall, type RunCallOptions, type CallReport, type TimelineEntry, type DtmfCue } from './call/run-call.ts';
 export {
@@ -35,4 +38,5 @@ export { BurstFailure } from './load/burst-call.ts';
 export { formatBurstResult } from './load/burst-report.ts';
 export { Histogram, type Percentiles } from './load/histogram.ts';
 export { setupProduct, streamUrl, type SetupOptions, type SetupResult } from './setup.ts';
+export { PROVIDER_DEFAULTS, SIM_PROVIDERS, providerDefaults, accountQuery, type ProviderDefaults, type SimProvider } from './provider-defaults.ts';
 export { findCapacity, type SearchOptions, type SearchResult } from './load/capacity-search.ts';

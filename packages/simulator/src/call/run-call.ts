@@ -72,6 +72,22 @@ export interface CallReport {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * `promise`, or `fallback` after `ms`; the timer is cleared as soon as `promise` settles, so a call
+ * that ended leaves nothing that keeps the process alive.
+ */
+async function within<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<F>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 const AUDIO_EVENTS = new Set(['media', 'playAudio']);
 const MARK_EVENTS = new Set(['mark', 'checkpoint']);
 const CLEAR_EVENTS = new Set(['clear', 'clearAudio']);
@@ -135,14 +151,16 @@ export async function runCall(options: RunCallOptions): Promise<CallReport> {
     if (options.hangup === 'close') await client.close(1000, '', timeoutMs);
     else {
       const hungUp = client.hangup();
-      const done = await Promise.race([hungUp.then(() => true), sleep(timeoutMs).then(() => false)]);
+      const done = await within(hungUp.then(() => true), timeoutMs, false);
       if (!done) {
         note('no close from the agent side; closing');
         await client.close(1000, '', timeoutMs);
       }
     }
   }
-  const close = await Promise.race([closed, sleep(5000).then(() => null)]);
+  const close = await within(closed, 5000, null);
+  // No close in time: end the socket so that nothing (its 24 h close waiter) outlives the call.
+  if (close === null) await client.close(1000, '', 500).catch(() => undefined);
   unsubscribe();
   return {
     provider: options.provider,

@@ -33,13 +33,21 @@ export function parseDtmf(value: string | undefined): DtmfCue[] {
 
 const ENCODINGS: readonly AudioEncoding[] = ['mulaw', 'alaw', 'pcm16le', 'pcm16be'];
 
-/** `mulaw/8000`, `pcm16le/16000` → a wire format. */
-export function parseFormat(value: string | undefined): WireFormat | undefined {
+/** Spellings of the encodings the provider docs use, lower-cased. `l16` is resolved per provider. */
+const ALIASES: Readonly<Record<string, AudioEncoding>> = { ulaw: 'mulaw', pcmu: 'mulaw', pcma: 'alaw' };
+
+/**
+ * `mulaw/8000`, `pcm16le/16000`, `L16/16000` → a wire format. Case-insensitive; `L16` is the
+ * provider's own L16 byte order (`l16Encoding` of PROVIDER_DEFAULTS, little-endian when not given).
+ */
+export function parseFormat(value: string | undefined, l16Encoding: AudioEncoding = 'pcm16le'): WireFormat | undefined {
   if (value === undefined) return undefined;
-  const [encoding, rate] = value.split('/');
+  const [name = '', rate] = value.split('/');
+  const lower = name.trim().toLowerCase();
+  const encoding = lower === 'l16' ? l16Encoding : (ALIASES[lower] ?? lower);
   const sampleRate = Number(rate);
   if (!ENCODINGS.includes(encoding as AudioEncoding) || ![8000, 16000, 24000, 48000].includes(sampleRate)) {
-    throw invalid(`--format takes encoding/rate with encoding one of ${ENCODINGS.join(', ')} and rate 8000/16000/24000/48000; got "${value}"`);
+    throw invalid(`--format takes encoding/rate with encoding one of ${ENCODINGS.join(', ')} or L16 (any case) and rate 8000/16000/24000/48000; got "${value}"`);
   }
   return { encoding: encoding as AudioEncoding, sampleRate };
 }

@@ -4,7 +4,8 @@ import { getPeerFactory } from '../peers/registry.ts';
 import { formatBurstResult } from '../load/burst-report.ts';
 import { runBurst } from '../load/run-burst.ts';
 import { choice, intOption, numberOption, parseFormat } from './args.ts';
-import { resolveStreamUrl, TARGET_OPTIONS } from './target.ts';
+import { providerDefaults } from '../provider-defaults.ts';
+import { accountOf, resolveStreamUrl, TARGET_OPTIONS } from './target.ts';
 
 /** `vr3-sim burst`: exit 0 when every call was admitted and echoed. */
 export async function burstCommand(argv: string[]): Promise<number> {
@@ -23,17 +24,18 @@ export async function burstCommand(argv: string[]): Promise<number> {
     strict: true,
   });
   getPeerFactory(values.provider);
+  const account = accountOf(values.provider, values.account);
   // Several URLs (one per media-edge) take the calls in turn.
-  const urls = values.url === undefined ? [resolveStreamUrl(values, values.provider, values.account)] : values.url.split(',').map((url) => resolveStreamUrl({ url }, values.provider, values.account));
+  const urls = values.url === undefined ? [resolveStreamUrl(values, values.provider, account)] : values.url.split(',').map((url) => resolveStreamUrl({ url }, values.provider, account));
   const over = values.over === '0' ? 0 : numberOption('over', values.over)!;
   const callSeconds = numberOption('call-seconds', values['call-seconds']);
   const hangup = choice('hangup', values.hangup, ['stop', 'close'] as const);
-  const format = parseFormat(values.format);
+  const format = parseFormat(values.format, providerDefaults(values.provider).l16Encoding);
   const echoTimeoutMs = intOption('echo-timeout', values['echo-timeout'], 1);
   const result = await runBurst({
     urls,
     provider: values.provider,
-    account: values.account,
+    account,
     calls: intOption('calls', values.calls, 1) ?? 100,
     overMs: over * 1000,
     ...(format === undefined ? {} : { format }),

@@ -1,11 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pcmToWav, tone, wavToPcm } from '../audio/source.ts';
-import { runCall, type TimelineEntry } from '../call/run-call.ts';
+import { runCall, type CallReport, type TimelineEntry } from '../call/run-call.ts';
+import type { WireFormat } from '../audio/wire-format.ts';
 import { SimulatorError, SimulatorErrorCode } from '../errors.ts';
 import { MEDIA_CLIENT_PROVIDERS } from '@vr3/providers/testing';
 import { choice, intOption, numberOption, parseDtmf, parseFormat } from './args.ts';
-import { resolveStreamUrl } from './target.ts';
+import { providerDefaults } from '../provider-defaults.ts';
+import { accountOf, resolveStreamUrl } from './target.ts';
 
 /** `vr3-sim call`. */
 export async function callCommand(argv: string[]): Promise<number> {
@@ -30,10 +32,10 @@ export async function callCommand(argv: string[]): Promise<number> {
     strict: true,
   });
   const provider = choice('provider', values.provider, MEDIA_CLIENT_PROVIDERS) ?? 'cloudonix';
-  const requested = parseFormat(values.format);
+  const account = accountOf(provider, values.account);
+  const url = resolveStreamUrl(values, provider, account);
+  const requested = parseFormat(values.format, providerDefaults(provider).l16Encoding) ?? urlFormat(provider, url);
   const sampleRate = requested?.sampleRate ?? 8000; // every provider client's default rate
-  const account = values.account ?? (provider === 'cloudonix' ? 'acme' : undefined);
-  const url = resolveStreamUrl(values, provider, account ?? '');
   let audio: Int16Array;
   if (values.wav !== undefined) {
     let file: Buffer;
@@ -56,7 +58,7 @@ export async function callCommand(argv: string[]): Promise<number> {
     provider,
     audio,
     ...(requested ? { format: requested } : {}),
-    ...(account === undefined ? {} : { call: { accountId: account } }),
+    call: { accountId: account },
     dtmf: parseDtmf(values.dtmf),
     tailMs: intOption('tail', values.tail) ?? 1000,
     hangup: choice('hangup', values.hangup, ['provider', 'close'] as const) ?? 'provider',
@@ -90,7 +92,23 @@ export async function callCommand(argv: string[]): Promise<number> {
         `${values.out === undefined ? '' : ` · recorded to ${values.out}`}\n`,
     );
   }
-  return report.close !== null && report.invalidFrames === 0 ? 0 : 1;
+  return callFailed(report) ? 1 : 0;
+}
+
+/**
+ * A call failed when no audio came back, the socket did not close or closed with a code other than
+ * 1000 (a normal end: the provider's hangup, the agent's hangup), or the agent sent frames a provider
+ * would have rejected.
+ */
+export function callFailed(report: Pick<CallReport, 'firstAudioMs' | 'close' | 'invalidFrames'>): boolean {
+  return report.firstAudioMs === null || report.close === null || report.close.code !== 1000 || report.invalidFrames > 0;
+}
+
+/** Exotel's `sample-rate` URL parameter (PCM16 LE at that rate), as Exotel streams when the URL asks for it. */
+export function urlFormat(provider: string, url: string): WireFormat | undefined {
+  if (provider !== 'exotel') return undefined;
+  const rate = Number(new URL(url).searchParams.get('sample-rate'));
+  return [8000, 16000, 24000].includes(rate) ? { encoding: 'pcm16le', sampleRate: rate } : undefined;
 }
 
 const round = (v: number): number => Math.round(v * 10) / 10;

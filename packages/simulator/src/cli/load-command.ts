@@ -4,7 +4,8 @@ import { getPeerFactory } from '../peers/registry.ts';
 import { formatLoadResult } from '../load/report.ts';
 import { runLoad } from '../load/run-load.ts';
 import { choice, intOption, numberOption, parseFormat } from './args.ts';
-import { resolveStreamUrl, TARGET_OPTIONS } from './target.ts';
+import { providerDefaults } from '../provider-defaults.ts';
+import { accountOf, resolveStreamUrl, TARGET_OPTIONS } from './target.ts';
 
 /** `vr3-sim load`: exit 0 when the run passed. */
 export async function loadCommand(argv: string[]): Promise<number> {
@@ -25,11 +26,12 @@ export async function loadCommand(argv: string[]): Promise<number> {
     strict: true,
   });
   getPeerFactory(values.provider);
+  const account = accountOf(values.provider, values.account);
   const result = await runLoad({
-    url: resolveStreamUrl(values, values.provider, values.account),
+    url: resolveStreamUrl(values, values.provider, account),
     provider: values.provider,
-    account: values.account,
-    format: parseFormat(values.format),
+    account,
+    format: parseFormat(values.format, providerDefaults(values.provider).l16Encoding),
     calls: intOption('calls', values.calls, 1) ?? 10,
     rampPerSecond: numberOption('ramp', values.ramp),
     windowMs: intOption('window', values.window, 100),

@@ -1,4 +1,5 @@
 import { SimulatorError, SimulatorErrorCode } from '../errors.ts';
+import { accountQuery, providerDefaults } from '../provider-defaults.ts';
 import { streamUrl } from '../setup.ts';
 
 /** The `parseArgs` options naming the stream to call: a URL, or a product and agent, and the provider side. */
@@ -7,7 +8,7 @@ export const TARGET_OPTIONS = {
   product: { type: 'string' },
   agent: { type: 'string' },
   provider: { type: 'string', default: 'cloudonix' },
-  account: { type: 'string', default: 'acme' },
+  account: { type: 'string' },
   format: { type: 'string' },
 } as const;
 
@@ -27,5 +28,10 @@ export function resolveStreamUrl(values: { url?: string | undefined; product?: s
     throw new SimulatorError(SimulatorErrorCode.InvalidOption, 'give --url, or --product and --agent');
   }
   // Cloudonix selects the configuration by `Domain`; the other providers by the account in `start`.
-  return streamUrl(values.product, values.agent, provider, provider === 'cloudonix' ? { Domain: account } : {});
+  return streamUrl(values.product, values.agent, provider, accountQuery(provider, account));
+}
+
+/** `--account`, else the provider's default account from {@link PROVIDER_DEFAULTS}. */
+export function accountOf(provider: string, account: string | undefined): string {
+  return account ?? providerDefaults(provider).account;
 }

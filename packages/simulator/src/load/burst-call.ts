@@ -49,6 +49,8 @@ export interface BurstShared {
   readonly frames: readonly string[];
   /** Decode buffer shared by every call (messages are handled one at a time). */
   readonly scratch: Uint8Array;
+  /** Bytes of one 20 ms frame: a payload holding several (Exotel's chunks) is read frame by frame. */
+  readonly frameBytes: number;
   readonly frame: ServerFrame;
   /** The socket closed (by either side); the call's record is final after this. */
   onClosed(call: BurstCall): void;
@@ -159,6 +161,8 @@ export class BurstCall {
       if (this.phase === 'awaiting-echo') this.phase = 'echoed';
     }
     const n = decodeBase64Into(frame.bytes, frame.start, frame.end, shared.scratch);
-    if (n > 0 && this.#reader.read(shared.scratch.subarray(0, n)) >= 0) this.echoed++;
+    for (let at = 0; at < n; at += shared.frameBytes) {
+      if (this.#reader.read(shared.scratch.subarray(at, Math.min(n, at + shared.frameBytes))) >= 0) this.echoed++;
+    }
   }
 }

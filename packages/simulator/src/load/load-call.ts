@@ -10,6 +10,9 @@ import { decodeBase64Into } from '../audio/base64.ts';
 import { MarkerReader, MARKER_SEQ_MODULO, seqDistance } from '../audio/marker.ts';
 import { ServerFrameKind, type ProviderPeer, type ServerFrame } from '../peers/peer.ts';
 
+/** Decode buffer size of a run: the largest media payload a provider allows (Exotel: 100 KB), or 4 frames. */
+export const scratchBytes = (frameBytes: number): number => Math.max(frameBytes * 4 + 64, 100_000);
+
 /** Where a load call is. */
 export type LoadCallPhase =
   | 'connecting'
@@ -32,8 +35,10 @@ export interface LoadShared {
   measuring: boolean;
   /** Base64 payload of the frame with each sequence number. */
   readonly frames: readonly string[];
-  /** Decode buffer shared by every call (messages are handled one at a time). */
+  /** Decode buffer shared by every call (messages are handled one at a time); holds the largest chunk a provider allows. */
   readonly scratch: Uint8Array;
+  /** Bytes of one 20 ms frame: a media payload holding several (Exotel's ≥ 100 ms chunks) is read frame by frame. */
+  readonly frameBytes: number;
   readonly frame: ServerFrame;
   window: WindowCounters;
   /** Echo latency of a window frame, ms. */
@@ -151,8 +156,14 @@ export class LoadCall {
       shared.window.invalid++;
       return;
     }
+    const step = shared.frameBytes;
+    for (let at = 0; at < n; at += step) this.#readFrame(shared, shared.scratch.subarray(at, Math.min(n, at + step)), now);
+  }
+
+  /** One 20 ms frame of echoed audio: find its sequence number and account for it. */
+  #readFrame(shared: LoadShared, audio: Uint8Array, now: number): void {
     const locked = this.#reader.delay >= 0;
-    const seq = this.#reader.read(shared.scratch.subarray(0, n));
+    const seq = this.#reader.read(audio);
     if (seq < 0) {
       if (locked && shared.measuring) shared.window.undecodable++;
       return;

@@ -11,6 +11,7 @@
  * up; each ends in `terminate()`. The run as a whole has a deadline too, so it always returns.
  * One drift-free 1 ms clock opens calls on schedule and sends frames from a 20-slot timer wheel.
  */
+import { scratchBytes } from './load-call.ts';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { FRAME_MS, frameBytes, type WireFormat } from '../audio/wire-format.ts';
 import { SimulatorError, SimulatorErrorCode } from '../errors.ts';
@@ -173,7 +174,8 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
   };
   const shared: BurstShared = {
     frames: markedFrames(format),
-    scratch: new Uint8Array(frameBytes(format) * 4 + 64),
+    scratch: new Uint8Array(scratchBytes(frameBytes(format))),
+    frameBytes: frameBytes(format),
     frame: newServerFrame(),
     onClosed(call) {
       live.delete(call);

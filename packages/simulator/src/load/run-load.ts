@@ -17,7 +17,7 @@ import { getPeerFactory } from '../peers/registry.ts';
 import { openSocket } from '../socket.ts';
 import { markedFrames } from './frame-bank.ts';
 import { Histogram, type Percentiles } from './histogram.ts';
-import { LoadCall, type LoadShared, type WindowCounters } from './load-call.ts';
+import { LoadCall, scratchBytes, type LoadShared, type WindowCounters } from './load-call.ts';
 import { TickClock } from './tick-clock.ts';
 import { TimerWheel } from './timer-wheel.ts';
 
@@ -162,7 +162,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const shared: LoadShared = {
     measuring: false,
     frames: markedFrames(format),
-    scratch: new Uint8Array(frameBytes(format) * 4 + 64),
+    scratch: new Uint8Array(scratchBytes(frameBytes(format))),
+    frameBytes: frameBytes(format),
     frame: newServerFrame(),
     window: zeroWindow(),
     recordLatency: (ms) => latency.record(ms),

@@ -1,12 +1,21 @@
 /**
- * Provider peers by name. Cloudonix is built in; the other providers' peers register here as their
- * framing lands (see the package README, "Adding a provider").
+ * Provider peers by name: every provider `call` plays (Cloudonix, Twilio, Exotel, Vobiz, Plivo).
+ * Another provider's peers register here (see the package README, "Providers").
  */
 import { SimulatorError, SimulatorErrorCode } from '../errors.ts';
 import { cloudonixPeers } from './cloudonix.ts';
 import type { PeerFactory } from './peer.ts';
+import { exotelPeers } from './exotel.ts';
+import { plivoPeers, vobizPeers } from './plivo-style.ts';
+import { twilioPeers } from './twilio.ts';
 
-const PEERS = new Map<string, PeerFactory>([[cloudonixPeers.provider, cloudonixPeers]]);
+const PEERS = new Map<string, PeerFactory>([
+  [cloudonixPeers.provider, cloudonixPeers],
+  [twilioPeers.provider, twilioPeers],
+  [exotelPeers.provider, exotelPeers],
+  [vobizPeers.provider, vobizPeers],
+  [plivoPeers.provider, plivoPeers],
+]);
 
 /** Every provider the simulator can play, in registration order. */
 export function peerProviders(): string[] {
