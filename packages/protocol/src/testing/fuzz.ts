@@ -163,15 +163,18 @@ export function mutate(seed: Json, ops: readonly MutationOp[], splicer: BigSplic
     const obj = target as Record<string, Json>;
     const keys = Object.keys(obj);
     const k = keys.length === 0 ? key : keys[member % keys.length]!;
-    const current = obj[k] ?? null;
-    if (op === 'taint' && typeof current === 'string' && member % 3 !== 0) obj[k] = taint(current, member);
+    // Own members only, read and written as data properties: a key named `__proto__` must never
+    // reach Object.prototype (which would then be mutated as a container: prototype pollution of
+    // the test process, and with it of the control-plane running in it).
+    const current = Object.hasOwn(obj, k) ? (obj[k] ?? null) : null;
+    if (op === 'taint' && typeof current === 'string' && member % 3 !== 0) define(obj, k, taint(current, member));
     else if (op === 'taint' || op === 'rename') {
       delete obj[k];
       define(obj, op === 'taint' ? taint(k, member) : key, current);
     } else if (op === 'delete') delete obj[k];
-    else if (op === 'wrap') obj[k] = options.wrapMember === 'array' || member % 2 === 0 ? [current] : { [key]: current };
+    else if (op === 'wrap') define(obj, k, options.wrapMember === 'array' || member % 2 === 0 ? [current] : { [key]: current });
     else if (op === 'add') define(obj, key, value);
-    else obj[k] = value;
+    else define(obj, k, value);
   }
   return root;
 }
