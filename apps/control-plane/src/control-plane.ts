@@ -28,7 +28,7 @@ export interface ControlPlaneOptions {
   secretKey: Buffer;
   /**
    * The specs of every agent engine the product runs (`new EngineCatalog([echoEngineSpec,
-   * bridgeEngineSpec])`): agent configurations are validated with it, its `secretFields` are
+   * bridgeEngineSpec, voiceEngineSpec])`): agent configurations are validated with it, its `secretFields` are
    * sealed, and admission re-validates the stored configuration. Must match the media-edge's engines.
    */
   engines: EngineCatalog;

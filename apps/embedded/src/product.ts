@@ -16,6 +16,7 @@ import {
 import { addAcceptHandles, createLimitedHttpServer, createMediaEdge, createProductEngines } from '@vr3/media-edge';
 import { EngineCatalog } from '@vr3/agent';
 import { echoEngineSpec } from '@vr3/engine-echo';
+import { voiceEngineSpec } from '@vr3/engine-voice/spec';
 import { bridgeEngineSpec } from '@vr3/engine-bridge/spec';
 import type { EmbeddedConfig } from './config.ts';
 import { lockDataDir, readOrCreateSecret } from './data-dir.ts';
@@ -114,7 +115,7 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger, optio
       logger: logger.child({ component: 'control-plane' }),
       secretKey,
       // Every engine the media-edge runs: agent configurations are validated with their specs.
-      engines: new EngineCatalog([echoEngineSpec, bridgeEngineSpec]),
+      engines: new EngineCatalog([echoEngineSpec, bridgeEngineSpec, voiceEngineSpec]),
       config: {
         allowInsecureProviderUrls: config.allowInsecureProviderUrls,
         providerTimeoutMs: config.providerTimeoutMs,
@@ -151,7 +152,7 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger, optio
         publicUrl: config.publicUrl,
       },
       metrics,
-      // Every engine the product runs (echo, bridge): the same list as `npm run start:media-edge`.
+      // Every engine the product runs (echo, bridge, voice): the same list as `npm run start:media-edge`.
       engines: createProductEngines(),
     });
     let draining = false;

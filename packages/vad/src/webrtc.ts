@@ -4,6 +4,9 @@
  * probabilities (each frame is 1 or 0) and weaker on tones and noise than Silero, but with no
  * native code it loads wherever Node runs.
  */
+// The package ships no types: this reference carries ours to every package that compiles this file.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./fvad-wasm.d.ts" />
 import type { FvadWasmModule } from '@echogarden/fvad-wasm';
 import type { WindowClassifier } from './classifier.ts';
 import { VadError, VadErrorCode } from './errors.ts';

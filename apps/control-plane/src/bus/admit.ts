@@ -16,6 +16,7 @@ import { finalizeRun } from '../db/runs.ts';
 import { findStreamAgent, type StreamAgent } from '../db/stream-agent.ts';
 import { resolveEngine } from '../engines/config.ts';
 import { openEngineSecrets } from '../engines/secrets.ts';
+import { joinVoiceCredentials } from '../engines/voice-credentials.ts';
 import { SecretError } from '../errors.ts';
 import { PROVIDER_RULES, isConfigurableProvider } from '../providers/registry.ts';
 import { accountOf, matchOf, queryAccount } from '../providers/resolve.ts';
@@ -47,12 +48,17 @@ function engineFailure(err: unknown): Record<string, unknown> {
 
 /**
  * The full engine configuration of `version` for the edge: its secrets opened and joined in (in
- * memory only), validated again with the catalog. `ok: false` with loggable fields when that fails.
+ * memory only), validated again with the catalog, and the service credentials it names (a `voice`
+ * engine's, of the agent's organization) joined in. `ok: false` with loggable fields when that fails.
  */
-function engineOf(ctx: ControlPlaneContext, version: StreamAgent['version']): { ok: true; engine: ValidEngineConfig } | { ok: false; failure: Record<string, unknown> } {
+async function engineOf(
+  ctx: ControlPlaneContext,
+  organizationId: string,
+  version: StreamAgent['version'],
+): Promise<{ ok: true; engine: ValidEngineConfig } | { ok: false; failure: Record<string, unknown> }> {
   try {
     const secrets = openEngineSecrets(ctx.secretKey, version.id, version.engineSecretsCiphertext);
-    return { ok: true, engine: resolveEngine(ctx.engines, version.engine, secrets) };
+    return await joinVoiceCredentials(ctx, organizationId, resolveEngine(ctx.engines, version.engine, secrets));
   } catch (err) {
     return { ok: false, failure: engineFailure(err) };
   }
@@ -131,7 +137,7 @@ async function admitStream(ctx: ControlPlaneContext, req: StreamAdmitRequest, lo
   const agent = await findStreamAgent(ctx.pool, req.agent_uuid.toLowerCase(), wanted?.ok ? { provider, account: wanted.account } : undefined);
   if (!agent) return refuse(StreamErrorCode.AgentNotFound, 'agent not found');
   const { version } = agent;
-  const engine = engineOf(ctx, version);
+  const engine = await engineOf(ctx, agent.organizationId, version);
   if (!engine.ok) {
     log.error({ agent_id: agent.id, agent_version_id: version.id, ...engine.failure }, 'stored engine configuration is unusable');
     return reject(StreamErrorCode.Internal, 'server error');

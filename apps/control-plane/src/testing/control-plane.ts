@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { EngineCatalog } from '@vr3/agent';
 import { bridgeEngineSpec } from '@vr3/engine-bridge/spec';
 import { echoEngineSpec } from '@vr3/engine-echo';
+import { voiceEngineSpec } from '@vr3/engine-voice/spec';
 import { createInProcessBus, type Bus } from '@vr3/protocol';
 import type { ResolveHost } from '@vr3/providers';
 import express from 'express';
@@ -68,7 +69,7 @@ export async function startTestControlPlane(options: TestControlPlaneOptions): P
     bus,
     logger,
     secretKey,
-    engines: options.engines ?? new EngineCatalog([echoEngineSpec, bridgeEngineSpec]),
+    engines: options.engines ?? new EngineCatalog([echoEngineSpec, bridgeEngineSpec, voiceEngineSpec]),
     ...(options.jobs ? { jobs: options.jobs } : {}),
     ...(options.providerClients ? { providerClients: options.providerClients } : {}),
     ...(options.resolveProviderHost ? { resolveProviderHost: options.resolveProviderHost } : {}),

@@ -1,6 +1,7 @@
 import { EngineRegistry } from '@vr3/agent';
 import { createBridgeEngine } from '@vr3/engine-bridge';
 import { createEchoEngine } from '@vr3/engine-echo';
+import { createVoiceEngine } from '@vr3/engine-voice';
 
 /**
  * Every engine the product runs, registered once for both deployments (`npm run start:media-edge`
@@ -9,5 +10,6 @@ import { createEchoEngine } from '@vr3/engine-echo';
  * catalog.
  */
 export function createProductEngines(): EngineRegistry {
-  return new EngineRegistry([createEchoEngine(), createBridgeEngine()]);
+  // The voice engine's VAD model loads on its first call, once per process.
+  return new EngineRegistry([createEchoEngine(), createBridgeEngine(), createVoiceEngine()]);
 }

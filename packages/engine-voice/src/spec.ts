@@ -1,0 +1,119 @@
+import { defineEngineSpec } from '@vr3/agent';
+import { z } from 'zod';
+
+/**
+ * Vendors a voice agent's STT and TTS may name. Only `openai` (any OpenAI-compatible server, through
+ * its credential's `base_url`) runs in this release; the others are refused with "not supported yet".
+ */
+export const VOICE_STT_VENDORS = ['openai', 'deepgram'] as const;
+/** See {@link VOICE_STT_VENDORS}. */
+export const VOICE_TTS_VENDORS = ['openai', 'elevenlabs', 'cartesia'] as const;
+/** Vendors that run today. */
+const SUPPORTED_VENDORS: ReadonlySet<string> = new Set(['openai']);
+
+/** Defaults of the optional fields, one place. */
+export const VOICE_DEFAULTS = {
+  /** Silence after the VAD's `speech_end` before the utterance is sent to STT. */
+  endpointingSilenceMs: 300,
+  /** VAD engine (Silero v5; WebRTC when the model cannot load). */
+  vadEngine: 'silero',
+  /** VAD silence before `speech_end`. */
+  vadMinSilenceMs: 200,
+} as const;
+
+const CredentialId = z.uuid();
+const Language = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'an ISO-639 language code (en, pt-BR)');
+const Model = z.string().min(1).max(128);
+
+const vendorOf = <V extends readonly [string, ...string[]]>(vendors: V) =>
+  z.enum(vendors).refine((v) => SUPPORTED_VENDORS.has(v), { message: 'not supported yet: only openai runs in this release' });
+
+/** `stt`: who turns the caller's utterances into text. */
+export const VoiceSttSchema = z.strictObject({
+  vendor: vendorOf(VOICE_STT_VENDORS),
+  credential_id: CredentialId,
+  model: Model,
+  language: Language.optional(),
+});
+/** `llm`: the OpenAI-compatible chat model that writes the agent's replies. */
+export const VoiceLlmSchema = z.strictObject({
+  credential_id: CredentialId,
+  model: Model,
+  temperature: z.number().min(0).max(2).optional(),
+  max_tokens: z.number().int().min(1).max(16_384).optional(),
+});
+/** `tts`: who speaks the agent's replies. */
+export const VoiceTtsSchema = z.strictObject({
+  vendor: vendorOf(VOICE_TTS_VENDORS),
+  credential_id: CredentialId,
+  model: Model,
+  voice: z.string().min(1).max(128),
+});
+
+/**
+ * `engine: {type: "voice", stt, llm, tts, vad?, prompt, greeting?, interruption?, endpointing?,
+ * max_duration_s?, language?}`. `prompt` and `greeting` take `{{caller_number}}`,
+ * `{{called_number}}` and any `initial_context` key. Credentials are named by id (service
+ * credentials of the agent's organization) and resolved when a call is admitted.
+ */
+export const VoiceConfigSchema = z.strictObject({
+  type: z.literal('voice'),
+  stt: VoiceSttSchema,
+  llm: VoiceLlmSchema,
+  tts: VoiceTtsSchema,
+  vad: z
+    .strictObject({
+      engine: z.enum(['silero', 'webrtc']).optional(),
+      threshold: z.number().min(0.05).max(0.99).optional(),
+      min_silence_ms: z.number().int().min(32).max(5000).optional(),
+    })
+    .optional(),
+  prompt: z.string().min(1).max(32_000),
+  greeting: z.string().min(1).max(2000).optional(),
+  interruption: z.strictObject({ enabled: z.boolean().optional(), min_duration_ms: z.number().int().min(0).max(5000).optional() }).optional(),
+  endpointing: z.strictObject({ silence_ms: z.number().int().min(0).max(5000).optional() }).optional(),
+  max_duration_s: z.number().int().min(10).max(4 * 3600).optional(),
+  language: Language.optional(),
+});
+/** The voice engine's configuration as an agent stores it. */
+export type VoiceConfig = z.infer<typeof VoiceConfigSchema>;
+
+/** The sections of a voice configuration that name a credential. */
+export const VOICE_CREDENTIAL_SECTIONS = ['stt', 'llm', 'tts'] as const;
+/** One of {@link VOICE_CREDENTIAL_SECTIONS}. */
+export type VoiceCredentialSection = (typeof VOICE_CREDENTIAL_SECTIONS)[number];
+
+/**
+ * A credential as the control-plane joins it into a section at admission (in memory only, never
+ * stored or logged). `address_policy`: `any` when the product allows insecure provider URLs.
+ */
+export const ResolvedCredentialSchema = z.strictObject({
+  api_key: z.string().min(1),
+  base_url: z.string().nullable(),
+  address_policy: z.enum(['public', 'any']),
+});
+/** See {@link ResolvedCredentialSchema}. */
+export type ResolvedCredential = z.infer<typeof ResolvedCredentialSchema>;
+
+/** What the edge receives: the stored configuration with each section's credential joined in. */
+export const VoiceRuntimeConfigSchema = VoiceConfigSchema.extend({
+  stt: VoiceSttSchema.extend(ResolvedCredentialSchema.shape),
+  llm: VoiceLlmSchema.extend(ResolvedCredentialSchema.shape),
+  tts: VoiceTtsSchema.extend(ResolvedCredentialSchema.shape),
+});
+/** See {@link VoiceRuntimeConfigSchema}. */
+export type VoiceRuntimeConfig = z.infer<typeof VoiceRuntimeConfigSchema>;
+
+/** The voice engine's spec for the control-plane catalog: no secret fields (keys live in service credentials). */
+export const voiceEngineSpec = defineEngineSpec({
+  type: 'voice',
+  configSchema: VoiceConfigSchema,
+  description: 'speech to text, an LLM and text to speech on each call (OpenAI-compatible vendors)',
+});
+
+/** The spec the edge validates with: the same type, with the admitted credentials joined in. */
+export const voiceRuntimeSpec = defineEngineSpec({
+  type: 'voice',
+  configSchema: VoiceRuntimeConfigSchema,
+  description: voiceEngineSpec.description,
+});
