@@ -15,7 +15,7 @@ if (extra.length === 0) {
     console.log('0 passed, 1 failed');
     process.exit(tc);
   }
-  const lint = run('npx', ['eslint', '.']);
+  const lint = run('npm', ['run', '--silent', 'lint']);
   if (lint !== 0) {
     console.log('\nlint failed');
     console.log('0 passed, 1 failed');
