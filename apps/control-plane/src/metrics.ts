@@ -180,7 +180,7 @@ export function registerStateGauges(
  * `GET /metrics`: the registry's Prometheus text to a request `access` allows (`metricsAuthorized`
  * of `@vr3/env`), else 401 `unauthorized` with `WWW-Authenticate: Bearer` (`METRICS_UNAUTHORIZED`).
  */
-export function metricsHandler(registry: Registry, access: MetricsAccess): RequestHandler {
+export function metricsHandler(registry: Pick<Registry, 'contentType' | 'metrics'>, access: MetricsAccess): RequestHandler {
   return async (req, res) => {
     if (!metricsAuthorized(access, req.headers.authorization)) {
       res.status(METRICS_UNAUTHORIZED.status).set(METRICS_UNAUTHORIZED.headers).send(METRICS_UNAUTHORIZED.body);

@@ -24,14 +24,14 @@ const startUp = new AbortController();
 let product: Product | undefined;
 let stopping = false;
 
-/** Stops the product gracefully (once) and exits 0, or 1 when a shutdown step failed. */
-function stop(running: Product): void {
+/** Stops the product gracefully (once) and exits `code`, or 1 when a shutdown step failed. */
+function stop(running: Product, code = 0): void {
   if (stopping) return;
   stopping = true;
   running.close().then(
     () => {
       logger.info('stopped');
-      process.exit(0);
+      process.exit(code);
     },
     (err: unknown) => {
       logger.error({ err }, 'shutdown failed');
@@ -69,6 +69,11 @@ for (const signal of STOP_SIGNALS) process.on(signal, onStopSignal);
 try {
   product = await startProduct(config, logger, {
     signal: startUp.signal,
+    // The control-plane thread died: no call can be admitted any more; live ones are drained.
+    onFailure: (err) => {
+      logger.fatal({ err }, 'control-plane thread failed: stopping');
+      if (product) stop(product, 1);
+    },
     // Printed once, on the terminal only: the key is stored hashed (after this returned) and cannot
     // be shown again. A start that fails before this stores no key: the next one prints one.
     onApiKeyCreated: (key) => {

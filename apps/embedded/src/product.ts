@@ -3,21 +3,11 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { createInProcessBus } from '@vr3/protocol';
-import {
-  createControlPlane,
-  createDurableJobQueue,
-  createPrisma,
-  ensureBootstrap,
-  metricsHandler,
-  migrateDatabase,
-  parseSecretKey,
-} from '@vr3/control-plane';
+import { metricsHandler, migrateDatabase, parseSecretKey } from '@vr3/control-plane';
 import { addAcceptHandles, createLimitedHttpServer, createMediaEdge, createProductEngines } from '@vr3/media-edge';
-import { EngineCatalog } from '@vr3/agent';
-import { echoEngineSpec } from '@vr3/engine-echo';
-import { voiceEngineSpec } from '@vr3/engine-voice/spec';
-import { bridgeEngineSpec } from '@vr3/engine-bridge/spec';
+import { forwardToSocket } from './api-proxy.ts';
+import { startControlPlaneThread } from './control-plane-thread/thread.ts';
+import { joinedMetrics } from './joined-metrics.ts';
 import type { EmbeddedConfig } from './config.ts';
 import { lockDataDir, readOrCreateSecret } from './data-dir.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './database.ts';
@@ -54,6 +44,8 @@ export interface StartOptions {
    * earlier (port taken, database error) stores no key, so the next start mints and shows one.
    */
   onApiKeyCreated?: (key: string) => void;
+  /** The control-plane thread died after start-up: the product cannot admit calls; stop it. */
+  onFailure?: (err: Error) => void;
 }
 
 /** Runs `steps` in order, every one even if an earlier one fails; rethrows the first failure. */
@@ -71,8 +63,9 @@ async function runAll(steps: Array<() => unknown>, logger: Logger): Promise<void
 }
 
 /**
- * Starts the embedded default: one process, one port, control-plane and media-edge wired by the
- * in-process bus, a real PostgreSQL database under the data dir (unless DATABASE_URL is given).
+ * Starts the embedded default: one process, one port, the media-edge on the main thread and the
+ * control-plane on a worker thread, wired by the port bus, a real PostgreSQL database under the data
+ * dir (unless DATABASE_URL is given).
  */
 export async function startProduct(config: EmbeddedConfig, logger: Logger, options: StartOptions = {}): Promise<Product> {
   const cleanup: Array<() => unknown> = [];
@@ -92,30 +85,16 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger, optio
     await migrateDatabase(databaseUrl, { migrationsDir: MIGRATIONS_DIR });
     checkpoint();
 
-    const prisma = createPrisma(databaseUrl, { maxConnections: config.dbPoolSize });
-    cleanup.push(() => prisma.$disconnect());
-
     const secretKey = parseSecretKey(config.secretKey ?? readOrCreateSecret(config.dataDir, 'secret.key', 32));
 
-    const metrics = new Registry();
-    collectDefaultMetrics({ register: metrics });
-    const bus = createInProcessBus();
-    cleanup.push(() => bus.close());
-    // The in-process bus hears every heartbeat of this process's edge from now on.
-    const busSince = Date.now();
-    // Provider hangups, transfers and reaper finalizations survive a crash or a restart: each job
-    // is a `job_outbox` row first, and the next start runs whatever a previous process left.
-    const jobs = createDurableJobQueue({ prisma, logger: logger.child({ component: 'jobs' }) });
-    cleanup.push(() => jobs.close());
-
-    const controlPlane = createControlPlane({
-      prisma,
-      bus,
-      jobs,
-      logger: logger.child({ component: 'control-plane' }),
+    // The control-plane runs on its own thread: its database, provider and API work never delays
+    // the media of live calls, and a burst of admissions uses the second core.
+    const controlPlane = await startControlPlaneThread({
+      dataDir: config.dataDir,
+      databaseUrl,
+      dbPoolSize: config.dbPoolSize,
       secretKey,
-      // Every engine the media-edge runs: agent configurations are validated with their specs.
-      engines: new EngineCatalog([echoEngineSpec, bridgeEngineSpec, voiceEngineSpec]),
+      logLevel: config.logLevel,
       config: {
         allowInsecureProviderUrls: config.allowInsecureProviderUrls,
         providerTimeoutMs: config.providerTimeoutMs,
@@ -124,20 +103,17 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger, optio
         // The edge and the control-plane see the same admissions here: one bound for both.
         maxPendingAdmissions: config.maxPendingAdmissions,
       },
-      // The same reaper as the distributed mode: runs the edge abandoned (an admission answered
-      // after the edge's bus timeout) or whose finalize was lost are ended and free their slot.
-      edgeLiveness: { observedSince: () => busSince },
-      // This process holds the data dir exclusively: any run still live in the database was on a
-      // previous process of this product that is gone.
-      endLiveRunsAtStart: true,
-      metrics,
+      logger,
+      onFailure: (err) => options.onFailure?.(err),
     });
-    await controlPlane.start();
     cleanup.push(() => controlPlane.close());
     checkpoint();
 
+    const metrics = new Registry();
+    collectDefaultMetrics({ register: metrics });
+
     const edge = createMediaEdge({
-      bus,
+      bus: controlPlane.bus,
       logger: logger.child({ component: 'media-edge' }),
       edgeId: `embedded-${process.pid}`,
       config: {
@@ -171,12 +147,12 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger, optio
       res.status(draining ? 503 : 200).json({ status: draining ? 'draining' : 'ready' });
     });
     // VR3_METRICS_TOKEN (or VR3_METRICS_PUBLIC=true); with neither, 401 for everyone.
-    app.get('/metrics', metricsHandler(metrics, config.metrics));
+    app.get('/metrics', metricsHandler(joinedMetrics(metrics, controlPlane.metrics), config.metrics));
     if (config.metrics.kind === 'closed') logger.warn('/metrics answers 401: set VR3_METRICS_TOKEN (or VR3_METRICS_PUBLIC=true) to scrape it');
-    app.use('/api/v1', controlPlane.router);
+    app.use('/api/v1', forwardToSocket(controlPlane.apiSocket, logger));
 
     // Request timeouts and a connection cap (VR3_HTTP_*, VR3_MAX_CONNECTIONS): half-sent requests do not pile up.
-    const server = createLimitedHttpServer(config.httpLimits, app);
+    const server = createLimitedHttpServer(config.httpLimits, app, config.tls && { files: config.tls, logger });
     server.on('upgrade', (req, socket, head) => {
       const path = (req.url ?? '').split('?', 1)[0] ?? '';
       if (path.startsWith(AGENT_STREAM_PATH)) {
@@ -200,7 +176,7 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger, optio
     });
     const port = (server.address() as AddressInfo).port;
     // Last: only a product that started stores (and shows) a minted admin key.
-    const boot = await ensureBootstrap(prisma, {
+    const createdApiKey = await controlPlane.bootstrap({
       ...(config.bootstrapApiKey ? { apiKey: config.bootstrapApiKey } : {}),
       ...(options.onApiKeyCreated ? { reveal: options.onApiKeyCreated } : {}),
     });
@@ -209,7 +185,7 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger, optio
     let closing: Promise<void> | undefined;
     return {
       port,
-      createdApiKey: boot.createdApiKey,
+      createdApiKey,
       close: (closeOptions = {}) => {
         if (closeOptions.drainTimeoutMs !== undefined && closeOptions.drainTimeoutMs < drainTimeoutMs) {
           drainTimeoutMs = closeOptions.drainTimeoutMs;

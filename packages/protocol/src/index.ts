@@ -37,6 +37,7 @@ export { nestsDeeperThan } from './json-depth.ts';
 export type { CallEvent, ConnectedEvent, StartEvent, MediaEvent, DtmfEvent, MarkEvent, ClearedEvent, StopEvent } from './events.ts';
 export type { Bus, RequestOptions, SubscribeOptions, RequestHandler, MessageHandler, Subscription } from './bus.ts';
 export { createInProcessBus } from './in-process-bus.ts';
+export { createPortBus, type BusPort } from './port-bus.ts';
 export {
   CONTROL_PLANE_QUEUE,
   Subjects,
