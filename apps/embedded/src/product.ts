@@ -8,6 +8,7 @@ import { addAcceptHandles, createLimitedHttpServer, createMediaEdge, createProdu
 import { forwardToSocket } from './api-proxy.ts';
 import { startControlPlaneThread } from './control-plane-thread/thread.ts';
 import { joinedMetrics } from './joined-metrics.ts';
+import { runAll } from './run-all.ts';
 import type { EmbeddedConfig } from './config.ts';
 import { lockDataDir, readOrCreateSecret } from './data-dir.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './database.ts';
@@ -46,20 +47,6 @@ export interface StartOptions {
   onApiKeyCreated?: (key: string) => void;
   /** The control-plane thread died after start-up: the product cannot admit calls; stop it. */
   onFailure?: (err: Error) => void;
-}
-
-/** Runs `steps` in order, every one even if an earlier one fails; rethrows the first failure. */
-async function runAll(steps: Array<() => unknown>, logger: Logger): Promise<void> {
-  let first: unknown;
-  for (const step of steps) {
-    try {
-      await step();
-    } catch (err) {
-      logger.error({ err }, 'shutdown step failed');
-      first ??= err;
-    }
-  }
-  if (first !== undefined) throw first;
 }
 
 /**

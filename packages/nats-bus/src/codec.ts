@@ -24,9 +24,3 @@ export function decodePayload(bytes: Uint8Array, subject: string): unknown {
  * has a string one, else `internal`; the error message never leaves the responder's process.
  */
 export const ERROR_HEADER = 'Vr3-Error';
-
-/** The code a responder's failure is reported with. */
-export function errorCodeOf(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[a-z0-9_.-]{1,64}$/i.test(code) ? code : 'internal';
-}

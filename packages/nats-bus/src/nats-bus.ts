@@ -1,6 +1,6 @@
-import { BusError, BusErrorCode, type Bus, type MessageHandler, type RequestHandler, type RequestOptions, type SubscribeOptions, type Subscription } from '@vr3/protocol';
+import { BusError, BusErrorCode, pendingRequest, replyErrorCodeOf, type Bus, type MessageHandler, type RequestHandler, type RequestOptions, type SubscribeOptions, type Subscription } from '@vr3/protocol';
 import { ErrorCode, headers, type Msg, type NatsConnection, type NatsError, type Subscription as NatsSubscription } from 'nats';
-import { decodePayload, encodePayload, ERROR_HEADER, errorCodeOf } from './codec.ts';
+import { decodePayload, encodePayload, ERROR_HEADER } from './codec.ts';
 
 /** The few logger methods the bus uses (pino-compatible). */
 export interface BusLogger {
@@ -65,46 +65,32 @@ export function createNatsBus(nc: NatsConnection, options: NatsBusOptions = {}):
       reply(msg, result);
     } catch (err) {
       log?.error({ err, subject: msg.subject }, 'bus responder failed');
-      reply(msg, undefined, errorCodeOf(err));
+      reply(msg, undefined, replyErrorCodeOf(err));
     }
   };
 
   return {
     request<Res>(subject: string, data: unknown, opts: RequestOptions): Promise<Res> {
       if (closed) return Promise.reject(new BusError(BusErrorCode.Closed, 'bus closed'));
-      if (opts.signal?.aborted) return Promise.reject(new BusError(BusErrorCode.Timeout, `request to ${subject} aborted`, { cause: opts.signal.reason }));
-      return new Promise<Res>((resolve, reject) => {
-        let settled = false;
-        const finish = (fn: () => void): void => {
-          if (settled) return;
-          settled = true;
-          pending.delete(fail);
-          opts.signal?.removeEventListener('abort', onAbort);
-          fn();
-        };
-        const fail = (err: BusError): void => finish(() => reject(err));
-        const onAbort = (): void => fail(new BusError(BusErrorCode.Timeout, `request to ${subject} aborted`, { cause: opts.signal?.reason }));
-        pending.add(fail);
-        opts.signal?.addEventListener('abort', onAbort, { once: true });
+      return pendingRequest<Res>(subject, opts, pending, (reply) => {
         let sent: Promise<Msg>;
         try {
           sent = nc.request(subject, encodePayload(data), { timeout: Math.max(1, Math.floor(opts.timeoutMs)) });
         } catch (err) {
-          fail(toBusError(err, subject));
+          reply.fail(toBusError(err, subject));
           return;
         }
         sent.then(
           (msg) => {
             const remote = msg.headers?.get(ERROR_HEADER);
-            if (remote) return fail(new BusError(BusErrorCode.Remote, `responder for ${subject} failed`, { cause: { code: remote } }));
+            if (remote) return reply.fail(new BusError(BusErrorCode.Remote, `responder for ${subject} failed`, { cause: { code: remote } }));
             try {
-              const value = decodePayload(msg.data, subject) as Res;
-              finish(() => resolve(value));
+              reply.resolve(decodePayload(msg.data, subject) as Res);
             } catch (err) {
-              fail(err instanceof BusError ? err : new BusError(BusErrorCode.BadMessage, `bad reply on ${subject}`, { cause: err }));
+              reply.fail(err instanceof BusError ? err : new BusError(BusErrorCode.BadMessage, `bad reply on ${subject}`, { cause: err }));
             }
           },
-          (err: unknown) => fail(toBusError(err, subject)),
+          (err: unknown) => reply.fail(toBusError(err, subject)),
         );
       });
     },

@@ -38,6 +38,7 @@ export type { CallEvent, ConnectedEvent, StartEvent, MediaEvent, DtmfEvent, Mark
 export type { Bus, RequestOptions, SubscribeOptions, RequestHandler, MessageHandler, Subscription } from './bus.ts';
 export { createInProcessBus } from './in-process-bus.ts';
 export { createPortBus, type BusPort } from './port-bus.ts';
+export { pendingRequest, replyErrorCodeOf, type ReplyHandle } from './pending-request.ts';
 export {
   CONTROL_PLANE_QUEUE,
   Subjects,

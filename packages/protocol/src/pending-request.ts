@@ -38,3 +38,12 @@ export function pendingRequest<Res>(
     send({ resolve: (value) => finish(() => resolve(value)), fail });
   });
 }
+
+/**
+ * The code a failed responder's error travels with to the requester (`cause.code` of its
+ * `bus_remote_error`): the error's own `code` when it is a short identifier, else `internal`.
+ */
+export function replyErrorCodeOf(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[a-z0-9_.-]{1,64}$/i.test(code) ? code : 'internal';
+}

@@ -1,6 +1,6 @@
 import type { Bus, MessageHandler, RequestHandler, RequestOptions, SubscribeOptions, Subscription } from './bus.ts';
 import { BusError, BusErrorCode } from './errors.ts';
-import { pendingRequest } from './pending-request.ts';
+import { pendingRequest, replyErrorCodeOf } from './pending-request.ts';
 import { SubjectTable, subjectMatches } from './subject-table.ts';
 
 /** One end of a message channel (a `worker_threads` `MessagePort` fits). */
@@ -18,12 +18,6 @@ type PortMessage =
   | { t: 'req'; id: number; subject: string; data: string | undefined }
   | { t: 'res'; id: number; data: string | undefined; error?: string }
   | { t: 'pub'; subject: string; data: string | undefined };
-
-/** The code a failed responder's error travels with (as the NATS bus sends it in a header). */
-function errorCodeOf(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[a-z0-9_.-]{1,64}$/i.test(code) ? code : 'internal';
-}
 
 const encode = (data: unknown): string | undefined => (data === undefined ? undefined : JSON.stringify(data));
 const decode = (text: string | undefined): unknown => (text === undefined ? undefined : JSON.parse(text));
@@ -75,7 +69,7 @@ export function createPortBus(port: BusPort): Bus {
       .then(() => target(decode(data), subject))
       .then(
         (res) => post({ t: 'res', id, data: encode(res) }),
-        (err: unknown) => post({ t: 'res', id, data: undefined, error: errorCodeOf(err) }),
+        (err: unknown) => post({ t: 'res', id, data: undefined, error: replyErrorCodeOf(err) }),
       );
   };
   const deliver = (subject: string, data: string | undefined): void => {

@@ -16,6 +16,7 @@ import { echoEngineSpec } from '@vr3/engine-echo';
 import { voiceEngineSpec } from '@vr3/engine-voice/spec';
 import { bridgeEngineSpec } from '@vr3/engine-bridge/spec';
 import { createLogger } from '../logger.ts';
+import { runAll } from '../run-all.ts';
 import { createRpc } from './rpc.ts';
 import type { BootstrapRequest, ControlPlaneThreadData } from './thread.ts';
 
@@ -77,26 +78,22 @@ rpc.handle('bootstrap', async (arg) => {
 rpc.handle('metrics', () => metrics.metrics());
 
 rpc.handle('close', async () => {
-  const steps: Array<() => unknown> = [
-    () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-    () => controlPlane.close(),
-    () => jobs.close(),
-    () => bus.close(),
-    () => prisma.$disconnect(),
-  ];
-  let first: unknown;
-  for (const step of steps) {
-    try {
-      await step();
-    } catch (err) {
-      logger.error({ err }, 'shutdown step failed');
-      first ??= err;
-    }
+  try {
+    await runAll(
+      [
+        () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+        () => controlPlane.close(),
+        () => jobs.close(),
+        () => bus.close(),
+        () => prisma.$disconnect(),
+      ],
+      logger,
+    );
+  } finally {
+    fs.rmSync(data.apiSocket, { force: true });
   }
-  fs.rmSync(data.apiSocket, { force: true });
-  if (first !== undefined) throw first;
 });
