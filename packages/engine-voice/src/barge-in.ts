@@ -5,7 +5,9 @@
  * not talked over while we decide), keeping what was not played. The interruption is confirmed
  * when the caller's speech lasts `minDurationMs` or the speech-to-text hears words: the turn is
  * then cut to what was heard and the reply's LLM and TTS streams are aborted. Speech that ends
- * sooner without words was a noise (a cough, a door): the agent resumes from where it stopped.
+ * sooner without words was a noise (a cough, a door): once the caller has been quiet for
+ * `resumeAfterMs` the agent resumes from where it stopped. Speech again before that ("Oh, wait, …")
+ * keeps the pause, and its duration counts from the first onset.
  * With barge-in disabled the caller's speech during the agent's turn is ignored.
  *
  * A state machine without timers: the engine feeds events with their times and calls
@@ -17,9 +19,12 @@ export interface BargeInOptions {
   enabled: boolean;
   /** Speech this long over the agent confirms an interruption. Default 500. */
   minDurationMs: number;
+  /** Quiet this long after a pause's speech ended (shorter than `minDurationMs`) resumes the agent. Default 600. */
+  resumeAfterMs?: number | undefined;
 }
 
-export const DEFAULT_BARGE_IN: BargeInOptions = { enabled: true, minDurationMs: 500 };
+/** Defaults of {@link BargeInOptions}. */
+export const DEFAULT_BARGE_IN = { enabled: true, minDurationMs: 500, resumeAfterMs: 600 } as const satisfies Required<BargeInOptions>;
 
 /** What to do. */
 export type BargeInAction =
@@ -34,15 +39,19 @@ type State =
   | { kind: 'idle' }
   /** The agent is talking, the caller is not. */
   | { kind: 'speaking' }
-  /** The caller started speaking over the agent at `since`; the agent is paused. */
-  | { kind: 'paused'; since: number };
+  /** The caller started speaking over the agent at `since`; the agent is paused. `quietSince`: the speech ended there. */
+  | { kind: 'paused'; since: number; quietSince?: number };
 
 /** One call's barge-in decisions. */
 export class BargeIn {
   private state: State = { kind: 'idle' };
   private callerSpeaking = false;
 
-  constructor(private readonly options: BargeInOptions = DEFAULT_BARGE_IN) {}
+  private readonly resumeAfterMs: number;
+
+  constructor(private readonly options: BargeInOptions = DEFAULT_BARGE_IN) {
+    this.resumeAfterMs = options.resumeAfterMs ?? DEFAULT_BARGE_IN.resumeAfterMs;
+  }
 
   /** The agent started a turn (its audio is being played). */
   agentStarted(): BargeInAction[] {
@@ -58,6 +67,11 @@ export class BargeIn {
   /** The VAD heard the caller start speaking at `atMs`. */
   speechStarted(atMs: number): BargeInAction[] {
     this.callerSpeaking = true;
+    if (this.state.kind === 'paused') {
+      // Speech again before the agent resumed: the same interruption attempt.
+      this.state = { kind: 'paused', since: this.state.since };
+      return [];
+    }
     if (!this.options.enabled || this.state.kind !== 'speaking') return [];
     this.state = { kind: 'paused', since: atMs };
     return [{ type: 'pause', atMs }];
@@ -69,9 +83,9 @@ export class BargeIn {
     if (this.state.kind !== 'paused') return [];
     const since = this.state.since;
     if (atMs - since >= this.options.minDurationMs) return this.confirm(atMs, since);
-    // Shorter than an interruption and no words: a noise.
-    this.state = { kind: 'speaking' };
-    return [{ type: 'resume', atMs }];
+    // Shorter than an interruption and no words: a noise, unless speech follows soon.
+    this.state = { kind: 'paused', since, quietSince: atMs };
+    return [];
   }
 
   /** The speech-to-text heard words (interim or final) at `atMs`: speech, not noise. */
@@ -80,11 +94,20 @@ export class BargeIn {
     return this.confirm(atMs, this.state.since);
   }
 
-  /** Time passes: a pause whose speech went on for `minDurationMs` becomes an interruption. */
-  tick(nowMs: number): BargeInAction[] {
-    if (this.state.kind !== 'paused' || !this.callerSpeaking) return [];
-    if (nowMs - this.state.since < this.options.minDurationMs) return [];
-    return this.confirm(nowMs, this.state.since);
+  /**
+   * Time passes (`nowMs`): a pause whose speech went on for `minDurationMs` becomes an interruption,
+   * one quiet for `resumeAfterMs` resumes. `voicedUntilMs`: where the caller's speech was last
+   * heard (default `nowMs`), so a silence not yet long enough to end the speech does not count.
+   */
+  tick(nowMs: number, voicedUntilMs: number = nowMs): BargeInAction[] {
+    if (this.state.kind !== 'paused') return [];
+    if (this.callerSpeaking) {
+      if (voicedUntilMs - this.state.since < this.options.minDurationMs) return [];
+      return this.confirm(voicedUntilMs, this.state.since);
+    }
+    if (this.state.quietSince === undefined || nowMs - this.state.quietSince < this.resumeAfterMs) return [];
+    this.state = { kind: 'speaking' };
+    return [{ type: 'resume', atMs: nowMs }];
   }
 
   /** True while the agent's audio is paused waiting for the decision. */

@@ -6,6 +6,8 @@ export { renderTemplate, type RenderedTemplate } from './template.ts';
 export { SentenceChunker } from './sentences.ts';
 export { heardText, characterTimings, wordTimings, type HeardText, type SpokenSegment, type TextTiming } from './heard-text.ts';
 export { BargeIn, DEFAULT_BARGE_IN, type BargeInAction, type BargeInOptions } from './barge-in.ts';
+export { InterruptionDetector, type InterruptionDetectorOptions } from './interruptions.ts';
+export { TurnPlayout, PLAYOUT_DEFAULTS, type TurnPlayoutOptions } from './playout.ts';
 export {
   voiceEngineSpec,
   voiceRuntimeSpec,

@@ -19,6 +19,17 @@ export const VOICE_DEFAULTS = {
   vadEngine: 'silero',
   /** VAD silence before `speech_end`. */
   vadMinSilenceMs: 200,
+  /** Barge-in: the caller may interrupt the agent. */
+  interruptionEnabled: true,
+  /** Caller speech over the agent this long interrupts it. */
+  interruptionMinDurationMs: 500,
+  /**
+   * Caller speech over the agent this long (consecutive VAD windows at the threshold: two Silero
+   * windows, three WebRTC frames) pauses the agent at once, so the provider's `clear` goes out
+   * about 0.1 s after the caller starts (not an option). Longer runs are broken by the dips of
+   * real speech (a stop consonant) and would miss the 300 ms the caller tolerates being talked over.
+   */
+  interruptionOnsetMs: 60,
 } as const;
 
 const CredentialId = z.uuid();
