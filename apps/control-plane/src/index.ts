@@ -1,4 +1,5 @@
 export { createControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.ts';
+export { productEngineCatalog } from './engines/product-catalog.ts';
 export { DEFAULT_CONTROL_PLANE_CONFIG, type ControlPlaneConfig } from './config.ts';
 export { createPrisma, type CreatePrismaOptions, type Db } from './db/prisma.ts';
 export { migrateDatabase, MIGRATION_LOCK_KEY, type MigrateOptions, type MigrateResult } from './db/migrate.ts';

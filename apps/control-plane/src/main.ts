@@ -1,8 +1,5 @@
 // Distributed control-plane replica: `npm run start:control-plane` at the repository root.
-import { EngineCatalog } from '@vr3/agent';
-import { bridgeEngineSpec } from '@vr3/engine-bridge/spec';
-import { echoEngineSpec } from '@vr3/engine-echo';
-import { voiceEngineSpec } from '@vr3/engine-voice/spec';
+import { productEngineCatalog } from './engines/product-catalog.ts';
 import { ConfigError, loadControlPlaneEnv } from './app/env.ts';
 import { createServiceLogger } from './app/logger.ts';
 import { startControlPlaneService } from './app/service.ts';
@@ -21,7 +18,7 @@ try {
 const logger = createServiceLogger(env.logLevel, 'vr3-control-plane', env.instanceId);
 // Every engine the media-edges run: agent configurations are validated with their specs. The
 // bridge is registered by its spec alone, so this process never loads the bridge runtime.
-const engines = new EngineCatalog([echoEngineSpec, bridgeEngineSpec, voiceEngineSpec]);
+const engines = productEngineCatalog();
 
 try {
   const service = await startControlPlaneService(env, logger, engines, {

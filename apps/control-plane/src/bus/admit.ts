@@ -16,7 +16,7 @@ import { finalizeRun } from '../db/runs.ts';
 import { findStreamAgent, type StreamAgent } from '../db/stream-agent.ts';
 import { resolveEngine } from '../engines/config.ts';
 import { openEngineSecrets } from '../engines/secrets.ts';
-import { joinVoiceCredentials } from '../engines/voice-credentials.ts';
+import { joinEngineCredentials } from '../engines/engine-credentials.ts';
 import { SecretError } from '../errors.ts';
 import { PROVIDER_RULES, isConfigurableProvider } from '../providers/registry.ts';
 import { accountOf, matchOf, queryAccount } from '../providers/resolve.ts';
@@ -49,7 +49,7 @@ function engineFailure(err: unknown): Record<string, unknown> {
 /**
  * The full engine configuration of `version` for the edge: its secrets opened and joined in (in
  * memory only), validated again with the catalog, and the service credentials it names (a `voice`
- * engine's, of the agent's organization) joined in. `ok: false` with loggable fields when that fails.
+ * or `realtime` engine's, of the agent's organization) joined in. `ok: false` with loggable fields when that fails.
  */
 async function engineOf(
   ctx: ControlPlaneContext,
@@ -58,7 +58,7 @@ async function engineOf(
 ): Promise<{ ok: true; engine: ValidEngineConfig } | { ok: false; failure: Record<string, unknown> }> {
   try {
     const secrets = openEngineSecrets(ctx.secretKey, version.id, version.engineSecretsCiphertext);
-    return await joinVoiceCredentials(ctx, organizationId, resolveEngine(ctx.engines, version.engine, secrets));
+    return await joinEngineCredentials(ctx, organizationId, resolveEngine(ctx.engines, version.engine, secrets));
   } catch (err) {
     return { ok: false, failure: engineFailure(err) };
   }

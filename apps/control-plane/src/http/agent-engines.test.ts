@@ -50,7 +50,7 @@ describe('engine validation through the catalog', () => {
       const res = await api('POST', '/agents', { name: 'a', engine });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('unknown_engine');
-      expect(res.body.error.message).toBe('engine.type must be one of: echo, bridge, voice');
+      expect(res.body.error.message).toBe('engine.type must be one of: echo, bridge, voice, realtime');
     }
   });
 

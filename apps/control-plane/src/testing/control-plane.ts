@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EngineCatalog } from '@vr3/agent';
-import { bridgeEngineSpec } from '@vr3/engine-bridge/spec';
-import { echoEngineSpec } from '@vr3/engine-echo';
-import { voiceEngineSpec } from '@vr3/engine-voice/spec';
+import type { EngineCatalog } from '@vr3/agent';
+import { productEngineCatalog } from '../engines/product-catalog.ts';
 import { createInProcessBus, type Bus } from '@vr3/protocol';
 import type { ResolveHost } from '@vr3/providers';
 import express from 'express';
@@ -21,7 +19,7 @@ import type { ProviderClientFactory } from '../providers/registry.ts';
 export interface TestControlPlaneOptions {
   /** A migrated database (see `TestPostgres.createDatabase`). */
   databaseUrl: string;
-  /** Defaults here: insecure (http) provider URLs allowed, short provider and edge timeouts, fast retries. */
+  /** Defaults here: insecure (http) provider URLs allowed, short provider and edge timeouts, fast retries, no warm-up. */
   config?: Partial<ControlPlaneConfig>;
   providerClients?: ProviderClientFactory;
   /** Stub resolver of provider API host names (see `ControlPlaneOptions.resolveProviderHost`). */
@@ -69,7 +67,7 @@ export async function startTestControlPlane(options: TestControlPlaneOptions): P
     bus,
     logger,
     secretKey,
-    engines: options.engines ?? new EngineCatalog([echoEngineSpec, bridgeEngineSpec, voiceEngineSpec]),
+    engines: options.engines ?? productEngineCatalog(),
     ...(options.jobs ? { jobs: options.jobs } : {}),
     ...(options.providerClients ? { providerClients: options.providerClients } : {}),
     ...(options.resolveProviderHost ? { resolveProviderHost: options.resolveProviderHost } : {}),
@@ -79,6 +77,8 @@ export async function startTestControlPlane(options: TestControlPlaneOptions): P
       providerTimeoutMs: 1_000,
       edgeControlTimeoutMs: 300,
       providerActionBackoffMs: 20,
+      // No start-up warm-up: test control-planes start by the dozen and need no warm first calls.
+      warmUpConnections: 0,
       ...options.config,
     },
   });

@@ -1,6 +1,7 @@
 import { EngineRegistry } from '@vr3/agent';
 import { createBridgeEngine } from '@vr3/engine-bridge';
 import { createEchoEngine } from '@vr3/engine-echo';
+import { createRealtimeEngine } from '@vr3/engine-realtime';
 import { createVoiceEngine } from '@vr3/engine-voice';
 
 /**
@@ -11,5 +12,5 @@ import { createVoiceEngine } from '@vr3/engine-voice';
  */
 export function createProductEngines(): EngineRegistry {
   // The voice engine's VAD model loads on its first call, once per process.
-  return new EngineRegistry([createEchoEngine(), createBridgeEngine(), createVoiceEngine()]);
+  return new EngineRegistry([createEchoEngine(), createBridgeEngine(), createVoiceEngine(), createRealtimeEngine()]);
 }

@@ -31,6 +31,11 @@ describe('sessionUpdatePayload', () => {
     });
   });
 
+  it('adds the transcription language when given', () => {
+    const s = sessionUpdatePayload({ inputTranscriptionModel: 'gpt-4o-mini-transcribe', inputTranscriptionLanguage: 'pt' });
+    expect((s.audio as any).input.transcription).toEqual({ model: 'gpt-4o-mini-transcribe', language: 'pt' });
+  });
+
   it('maps server VAD settings to snake_case', () => {
     const s = sessionUpdatePayload({ turnDetection: { type: 'server_vad', threshold: 0.6, prefixPaddingMs: 200, silenceDurationMs: 350, interruptResponse: false } });
     expect((s.audio as any).input.turn_detection).toEqual({ type: 'server_vad', threshold: 0.6, prefix_padding_ms: 200, silence_duration_ms: 350, interrupt_response: false });

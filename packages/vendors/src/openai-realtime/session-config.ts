@@ -42,6 +42,8 @@ export interface RealtimeSessionConfig {
   turnDetection?: RealtimeTurnDetection | null | undefined;
   /** Transcribe the caller's audio with this model (`audio.input.transcription`). */
   inputTranscriptionModel?: string | undefined;
+  /** The caller's language (ISO-639), a hint for that transcription. */
+  inputTranscriptionLanguage?: string | undefined;
   tools?: readonly FunctionTool[] | undefined;
   toolChoice?: 'auto' | 'none' | 'required' | { name: string } | undefined;
   /** Default `['audio']` (the transcript of the audio still streams). */
@@ -57,7 +59,9 @@ export function sessionUpdatePayload(config: RealtimeSessionConfig): Record<stri
   const input: Record<string, unknown> = {};
   if (config.inputFormat !== undefined) input.format = REALTIME_AUDIO_FORMATS[config.inputFormat];
   if (config.turnDetection !== undefined) input.turn_detection = config.turnDetection === null ? null : turnDetectionWire(config.turnDetection);
-  if (config.inputTranscriptionModel !== undefined) input.transcription = { model: config.inputTranscriptionModel };
+  if (config.inputTranscriptionModel !== undefined) {
+    input.transcription = { model: config.inputTranscriptionModel, ...(config.inputTranscriptionLanguage === undefined ? {} : { language: config.inputTranscriptionLanguage }) };
+  }
   const output: Record<string, unknown> = {};
   if (config.outputFormat !== undefined) output.format = REALTIME_AUDIO_FORMATS[config.outputFormat];
   if (config.voice !== undefined) output.voice = config.voice;

@@ -2,7 +2,7 @@
  * A local stand-in for OpenAI Realtime (GA): a real WebSocket server on `127.0.0.1:0` at
  * `/v1/realtime` that keeps a session per connection, runs an energy "server VAD" over appended
  * audio, streams scripted responses (audio and transcript deltas, optionally a function call) on
- * `response.create` or when the VAD hears speech stop, honours cancel and truncate, answers
+ * `response.create` or when the VAD hears speech stop, transcribes the caller when asked (scripted), honours cancel and truncate, answers
  * mistakes with `error` events as the vendor does, and records every client event.
  */
 import { createServer } from 'node:http';
@@ -68,6 +68,12 @@ export interface OpenAiRealtimeStandIn {
   readonly openConnections: number;
   /** Queues replies for the next responses. */
   scriptResponse(...replies: RealtimeReply[]): void;
+  /**
+   * Queues transcripts of the caller's next utterances, sent as
+   * `conversation.item.input_audio_transcription.completed` after each commit while the session has
+   * `audio.input.transcription` set (default `'hello'`).
+   */
+  scriptInputTranscript(...transcripts: string[]): void;
   /** Refuses later upgrades with `status` (`null` restores). */
   rejectUpgrades(status: number | null): void;
   /** Sends a raw server event to every open connection. */
@@ -119,6 +125,7 @@ export async function startOpenAiRealtimeStandIn(options: OpenAiRealtimeStandInO
   const events: RecordedRealtimeEvent[] = [];
   const upgrades: RecordedRealtimeUpgrade[] = [];
   const replies: RealtimeReply[] = [];
+  const inputTranscripts: string[] = [];
   const conns = new Set<Conn>();
   const watchers = new Set<() => void>();
   let receivedAudioBytes = 0;
@@ -242,6 +249,9 @@ export async function startOpenAiRealtimeStandIn(options: OpenAiRealtimeStandInO
         const itemId = conn.speechItemId ?? id('item');
         emit(conn, { type: 'input_audio_buffer.speech_stopped', audio_end_ms: transition.atMs, item_id: itemId });
         emit(conn, { type: 'input_audio_buffer.committed', item_id: itemId, previous_item_id: null });
+        if (conn.session.audio?.input?.transcription) {
+          emit(conn, { type: 'conversation.item.input_audio_transcription.completed', item_id: itemId, content_index: 0, transcript: inputTranscripts.shift() ?? 'hello' });
+        }
         conn.bufferedBytes = 0;
         conn.speechItemId = undefined;
         if (td.create_response !== false) startResponse(conn);
@@ -362,6 +372,7 @@ export async function startOpenAiRealtimeStandIn(options: OpenAiRealtimeStandInO
       return conns.size;
     },
     scriptResponse: (...r) => void replies.push(...r),
+    scriptInputTranscript: (...t) => void inputTranscripts.push(...t),
     rejectUpgrades: (status) => {
       rejectStatus = status;
     },

@@ -1,0 +1,332 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EngineError } from '@vr3/agent';
+import { RecordingIO, testSessionContext } from '@vr3/agent/testing';
+import type { MediaFormat } from '@vr3/protocol';
+import { startOpenAiRealtimeStandIn, type OpenAiRealtimeStandIn, type RecordedRealtimeEvent } from '@vr3/vendors/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRealtimeEngine } from './engine.ts';
+import { FAREWELL_INSTRUCTIONS, sayInstructions, type RealtimeSession } from './session.ts';
+import type { RealtimeRuntimeConfig } from './spec.ts';
+
+const ID = '0b9f3c1e-7a41-4d55-9d2b-2f5c8f0e6a11';
+const MULAW: MediaFormat = { encoding: 'mulaw', sampleRate: 8000 };
+let standIn: OpenAiRealtimeStandIn;
+const sessions: RealtimeSession[] = [];
+
+beforeEach(async () => {
+  standIn = await startOpenAiRealtimeStandIn({ vad: { silenceMs: 200 } });
+});
+afterEach(async () => {
+  await Promise.all(sessions.splice(0).map((s) => s.close({ endReason: 'caller_hangup' })));
+  await standIn.close();
+});
+
+/** The credential's `base_url` for the stand-in (`http://127.0.0.1:<port>`). */
+const baseUrl = (): string => standIn.url.replace('ws://', 'http://').replace('/v1/realtime', '');
+
+function config(extra: Partial<RealtimeRuntimeConfig> = {}): RealtimeRuntimeConfig {
+  return {
+    type: 'realtime',
+    llm: { vendor: 'openai', credential_id: ID, model: 'gpt-realtime', voice: 'marin', api_key: standIn.apiKey, base_url: baseUrl(), address_policy: 'any' },
+    prompt: 'You answer the phone for {{called_number}} on behalf of {{customer}}.',
+    ...extra,
+  };
+}
+
+/** A started session of the engine on the stand-in, for a call in `callerFormat`. */
+async function start(cfg: RealtimeRuntimeConfig, callerFormat: MediaFormat = MULAW) {
+  const ctx = testSessionContext(cfg, { to: '+15550001', callerFormat, initialContext: { customer: 'Ada' } });
+  const s = createRealtimeEngine().createSession(ctx) as RealtimeSession;
+  sessions.push(s);
+  const io = new RecordingIO(s.format);
+  io.attach(s);
+  await s.start(io);
+  return { s, io, ctx };
+}
+
+/** `ms` of loud (speech for the stand-in's energy VAD) or silent 8 kHz μ-law, in 20 ms frames. */
+function mulawFrames(ms: number, loud: boolean): Uint8Array[] {
+  const frames: Uint8Array[] = [];
+  for (let t = 0; t < ms; t += 20) {
+    const frame = new Uint8Array(160).fill(0xff);
+    if (loud) for (let i = 0; i < frame.length; i++) frame[i] = i % 2 === 0 ? 0x10 : 0x90;
+    frames.push(frame);
+  }
+  return frames;
+}
+
+/** The caller says something: `speechMs` of speech, then enough silence for the server VAD. */
+function speak(s: RealtimeSession, speechMs = 400): void {
+  for (const f of [...mulawFrames(speechMs, true), ...mulawFrames(300, false)]) s.onAudio(f);
+}
+
+const events = (type: string): RecordedRealtimeEvent[] => standIn.events.filter((e) => e.type === type);
+const transcripts = (io: RecordingIO) => io.events.filter((e) => e.type === 'transcript').map((e) => e.data);
+
+describe('RealtimeSession on the Realtime stand-in', () => {
+  it('configures a μ-law call for pass-through: pcmu both ways, rendered instructions, voice, server VAD, tools', async () => {
+    const { s } = await start(
+      config({
+        tools: { end_call: { type: 'end_call' }, to_reception: { type: 'transfer_call', target: '+15550009' } },
+        endpointing: { silence_ms: 350 },
+        vad: { threshold: 0.6, prefix_padding_ms: 200 },
+        transcription: { model: 'gpt-4o-mini-transcribe' },
+        language: 'en',
+      }),
+    );
+    expect(s.format).toEqual(MULAW);
+    expect(standIn.upgrades[0]).toMatchObject({ path: '/v1/realtime', model: 'gpt-realtime', authorized: true });
+    const update = await standIn.waitForEvent('session.update');
+    expect(update.session).toMatchObject({
+      type: 'realtime',
+      instructions: 'You answer the phone for +15550001 on behalf of Ada.',
+      audio: {
+        input: {
+          format: { type: 'audio/pcmu' },
+          turn_detection: { type: 'server_vad', threshold: 0.6, prefix_padding_ms: 200, silence_duration_ms: 350, create_response: true, interrupt_response: true },
+          transcription: { model: 'gpt-4o-mini-transcribe', language: 'en' },
+        },
+        output: { format: { type: 'audio/pcmu' }, voice: 'marin' },
+      },
+    });
+    expect((update.session.tools as Array<{ name: string }>).map((t) => t.name)).toEqual(['end_call', 'to_reception']);
+    expect(JSON.stringify(update)).not.toContain('+15550009'); // the transfer target stays with us
+    expect(events('response.create')).toEqual([]); // no greeting configured
+  });
+
+  it('passes μ-law bytes through untouched both ways', async () => {
+    const { s, io } = await start(config());
+    await standIn.waitForEvent('session.update');
+    const caller = Uint8Array.from({ length: 480 }, (_, i) => (i * 37) % 256);
+    for (let off = 0; off < caller.length; off += 160) s.onAudio(caller.subarray(off, off + 160));
+    await standIn.waitForEvent('input_audio_buffer.append', 3);
+    const appended = Buffer.concat(events('input_audio_buffer.append').map((e) => Buffer.from(e.audio as string, 'base64')));
+    expect(appended).toEqual(Buffer.from(caller));
+    const agent = Buffer.from(Uint8Array.from({ length: 800 }, (_, i) => (i * 91 + 7) % 256));
+    standIn.sendEvent({ type: 'response.output_audio.delta', response_id: 'resp_x', item_id: 'item_x', output_index: 0, content_index: 0, delta: agent.toString('base64') });
+    await expect.poll(() => io.audioBytes().length).toBe(800);
+    expect(io.audioBytes()).toEqual(agent);
+  });
+
+  it('runs any other call at PCM16 24 kHz', async () => {
+    const { s } = await start(config(), { encoding: 'pcm16le', sampleRate: 16_000 });
+    expect(s.format).toEqual({ encoding: 'pcm16le', sampleRate: 24_000 });
+    const update = await standIn.waitForEvent('session.update');
+    expect(update.session.audio).toMatchObject({ input: { format: { type: 'audio/pcm', rate: 24_000 } }, output: { format: { type: 'audio/pcm', rate: 24_000 } } });
+  });
+
+  it('greets through response.create with instructions; the agent transcript is kept once the greeting was heard', async () => {
+    standIn.scriptResponse({ audioMs: 400, transcript: ['Hello, ', 'Ada!'] });
+    const { io } = await start(config({ greeting: 'Hello, {{customer}}!' }));
+    const create = await standIn.waitForEvent('response.create');
+    expect(create.response).toEqual({ instructions: sayInstructions('Hello, Ada!') });
+    await expect.poll(() => io.audioBytes().length).toBe(400 * 8);
+    await expect.poll(() => io.marks.length).toBe(1);
+    expect(transcripts(io)).toEqual([]); // not heard yet
+    io.ackMarks();
+    expect(transcripts(io)).toEqual([{ role: 'agent', text: 'Hello, Ada!', final: true }]);
+  });
+
+  it('a caller turn: server VAD → reply audio, caller transcript, first-audio latency metric', async () => {
+    standIn.scriptInputTranscript('what are your hours');
+    standIn.scriptResponse({ audioMs: 300, transcript: ['Nine to five.'] });
+    const { s, io } = await start(config({ transcription: { model: 'gpt-4o-mini-transcribe' } }));
+    speak(s);
+    await expect.poll(() => io.audioBytes().length).toBe(300 * 8);
+    await expect.poll(() => io.marks.length).toBe(1);
+    io.ackMarks();
+    expect(transcripts(io)).toEqual([
+      { role: 'caller', text: 'what are your hours', final: true },
+      { role: 'agent', text: 'Nine to five.', final: true },
+    ]);
+    const metric = io.events.find((e) => e.type === 'metric');
+    expect(metric?.data).toMatchObject({ name: 'first_audio_sent_ms', unit: 'ms' });
+    expect((metric?.data as { value: number }).value).toBeGreaterThanOrEqual(0);
+  });
+
+  it('barge-in: clears the provider and truncates the item at what the caller heard, keeps the heard words', async () => {
+    standIn.scriptResponse({ audioMs: 2000, transcript: ['One two three four ', 'five six seven eight.'] });
+    const { s, io } = await start(config({ greeting: 'Count to eight.' }));
+    // Handed to the edge only 1 s ahead of playback; the rest waits here.
+    await expect.poll(() => io.audioBytes().length).toBe(1000 * 8);
+    io.play(700); // the caller heard 700 ms of the greeting's 2000
+    await expect.poll(() => io.audioBytes().length).toBe(1700 * 8);
+    const before = io.audioBytes().length;
+    speak(s);
+    const truncate = await standIn.waitForEvent('conversation.item.truncate');
+    expect(io.clears).toBe(1);
+    expect(truncate).toMatchObject({ content_index: 0, audio_end_ms: 700 });
+    expect(String(truncate.item_id)).toMatch(/^item_standin_/);
+    // The run keeps what was heard, marked interrupted; the vendor accepted the truncation.
+    expect(transcripts(io)).toEqual([{ role: 'agent', text: 'One two three', final: true, interrupted: true }]);
+    // The caller's turn then gets its own reply.
+    await expect.poll(() => io.audioBytes().length).toBe(before + 300 * 8);
+    expect(io.failures).toEqual([]);
+    expect(events('conversation.item.truncate')).toHaveLength(1);
+  });
+
+  it('barge-in with interruption disabled: nothing is cleared or truncated', async () => {
+    standIn.scriptResponse({ audioMs: 1000 });
+    const { s, io } = await start(config({ greeting: 'Hi.', interruption: { enabled: false } }));
+    const update = await standIn.waitForEvent('session.update');
+    expect((update.session.audio as any).input.turn_detection.interrupt_response).toBe(false);
+    await expect.poll(() => io.audioBytes().length).toBe(1000 * 8);
+    speak(s);
+    await standIn.waitForEvent('response.create', 1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(io.clears).toBe(0);
+    expect(events('conversation.item.truncate')).toEqual([]);
+  });
+
+  it('end_call: answers the function call, hangs up only once the goodbye was heard', async () => {
+    standIn.scriptResponse({ audioMs: 300, transcript: ['Goodbye!'], functionCall: { name: 'end_call', arguments: '{"reason":"done"}', callId: 'call_end' } });
+    const { io } = await start(config({ greeting: 'Say bye.', tools: { end_call: { type: 'end_call' } } }));
+    await expect.poll(() => io.marks).toEqual([expect.stringMatching(/^realtime-item:/), 'realtime-action']);
+    expect(io.events.find((e) => e.type === 'tool_call')?.data).toEqual({ name: 'end_call', arguments: { reason: 'done' }, result: { ok: true } });
+    const output = await standIn.waitForEvent('conversation.item.create');
+    expect(output.item).toEqual({ type: 'function_call_output', call_id: 'call_end', output: '{"ok":true}' });
+    expect(events('response.create')).toHaveLength(1); // the greeting's; no reply to the call's output
+    expect(io.hangups).toEqual([]);
+    io.ackMarks();
+    expect(io.hangups).toEqual(['end_call']);
+    expect(transcripts(io)).toEqual([{ role: 'agent', text: 'Goodbye!', final: true }]);
+  });
+
+  it('end_call without a word: the configured goodbye (else a farewell) is asked for first, then the call ends after it', async () => {
+    standIn.scriptResponse({ functionCall: { name: 'hang_up', arguments: '{}' } }, { audioMs: 200, transcript: ['Bye now.'] });
+    const { io } = await start(config({ greeting: 'Hello.', tools: { hang_up: { type: 'end_call', goodbye: 'Thanks for calling, bye!' } } }));
+    const farewell = await standIn.waitForEvent('response.create', 2);
+    expect(farewell.response).toEqual({ instructions: sayInstructions('Thanks for calling, bye!'), tool_choice: 'none' });
+    await expect.poll(() => io.marks.at(-1)).toBe('realtime-action');
+    expect(io.audioBytes().length).toBe(200 * 8);
+    io.ackMarks();
+    expect(io.hangups).toEqual(['end_call']);
+  });
+
+  it('end_call without a word and no goodbye configured: the model is asked for short last words', async () => {
+    standIn.scriptResponse({ functionCall: { name: 'end_call', arguments: '{}' } }, { audioMs: 100 });
+    const { io } = await start(config({ greeting: 'Hello.', tools: { end_call: { type: 'end_call' } } }));
+    expect((await standIn.waitForEvent('response.create', 2)).response).toEqual({ instructions: FAREWELL_INSTRUCTIONS, tool_choice: 'none' });
+    await expect.poll(() => io.marks.at(-1)).toBe('realtime-action');
+  });
+
+  it('an HTTP tool: the arguments go to its URL, the answer back to the model, which then speaks', async () => {
+    const requests: Array<{ method: string; url: string; body: string; auth: string | undefined }> = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        requests.push({ method: req.method!, url: req.url!, body, auth: req.headers.authorization });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"open":"9 to 5"}');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hours`;
+      standIn.scriptResponse({ functionCall: { name: 'opening_hours', arguments: '{"day":"monday"}', callId: 'call_h' } }, { audioMs: 200, transcript: ['Nine to five.'] });
+      const tools = { opening_hours: { type: 'http' as const, description: 'Opening hours', parameters: { type: 'object', properties: { day: { type: 'string' } } }, url, headers: { Authorization: 'Bearer tool-s3cr3t' } } };
+      const { io } = await start(config({ greeting: 'Hi.', tools }));
+      const output = await standIn.waitForEvent('conversation.item.create');
+      expect(output.item).toEqual({ type: 'function_call_output', call_id: 'call_h', output: '{"open":"9 to 5"}' });
+      expect(requests).toEqual([{ method: 'POST', url: '/hours', body: '{"day":"monday"}', auth: 'Bearer tool-s3cr3t' }]);
+      await standIn.waitForEvent('response.create', 2); // the model speaks about the answer
+      await expect.poll(() => io.audioBytes().length).toBe(200 * 8);
+      expect(io.events.find((e) => e.type === 'tool_call')?.data).toEqual({ name: 'opening_hours', arguments: { day: 'monday' }, result: { open: '9 to 5' } });
+      expect(JSON.stringify(io.events)).not.toContain('tool-s3cr3t');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('transfer_call hands the call to the configured target after the last words; an unknown function gets an error output', async () => {
+    standIn.scriptResponse(
+      { functionCall: { name: 'lookup_order', arguments: '{"id":' } },
+      { audioMs: 200, transcript: ['Transferring you.'], functionCall: { name: 'transfer_call', arguments: '{"reason":"billing"}' } },
+    );
+    const { io } = await start(config({ greeting: 'Hello.', tools: { transfer_call: { type: 'transfer_call', target: '<Dial>+15550009</Dial>' } } }));
+    await expect.poll(() => io.marks.at(-1)).toBe('realtime-action');
+    const calls = io.events.filter((e) => e.type === 'tool_call').map((e) => e.data);
+    expect(calls).toEqual([
+      { name: 'lookup_order', arguments: '{"id":', error: 'unknown tool' },
+      { name: 'transfer_call', arguments: { reason: 'billing' }, result: { ok: true } },
+    ]);
+    expect((await standIn.waitForEvent('conversation.item.create')).item).toMatchObject({ output: '{"error":"unknown tool"}' });
+    io.ackMarks();
+    expect(io.transfers).toEqual(['<Dial>+15550009</Dial>']);
+    expect(io.hangups).toEqual([]);
+  });
+
+  it('a key press goes to the model as a user line, and the model answers it', async () => {
+    standIn.scriptResponse({ audioMs: 100 });
+    const { s, io } = await start(config());
+    await standIn.waitForEvent('session.update');
+    s.onDtmf('5');
+    const item = await standIn.waitForEvent('conversation.item.create');
+    expect(item.item).toEqual({ type: 'message', role: 'user', content: [{ type: 'input_text', text: '[The caller pressed 5 on the keypad]' }] });
+    await standIn.waitForEvent('response.create');
+    await expect.poll(() => io.audioBytes().length).toBe(100 * 8);
+    expect(io.failures).toEqual([]);
+  });
+
+  it('a vendor error event ends the call agent_error, naming the vendor and its code', async () => {
+    standIn.scriptResponse({ error: { type: 'invalid_request_error', code: 'model_not_found', message: 'The model does not exist' } });
+    const { io } = await start(config({ greeting: 'Hi.' }));
+    await expect.poll(() => io.failures.length).toBe(1);
+    expect(io.failures[0]).toBeInstanceOf(EngineError);
+    expect(io.failures[0]).toMatchObject({ code: 'agent_error', message: 'realtime: openai realtime failed (vendor_error model_not_found)' });
+    expect(io.events.find((e) => e.type === 'log')?.data).toMatchObject({ level: 'error', vendor: 'openai', vendor_code: 'model_not_found' });
+  });
+
+  it('a race the vendor refuses (a response already active) does not end the call', async () => {
+    const { io } = await start(config());
+    standIn.sendEvent({ type: 'error', error: { type: 'invalid_request_error', code: 'conversation_already_has_active_response', message: 'busy' } });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(io.failures).toEqual([]);
+  });
+
+  it('a refused connect (401, 503) ends the call agent_error with the status; the key is never in the message', async () => {
+    const wrong = { ...config(), llm: { ...config().llm, api_key: 'sk-wrong-key-123456789' } };
+    const { io } = await start(wrong);
+    expect(io.failures[0]).toMatchObject({ code: 'agent_error', message: 'realtime: openai realtime failed (vendor_rejected 401)' });
+    expect(io.events.find((e) => e.type === 'log')?.data).toMatchObject({ vendor: 'openai', status: 401 });
+    expect(JSON.stringify(io.events)).not.toContain('sk-wrong');
+    standIn.rejectUpgrades(503);
+    const { io: io2 } = await start(config());
+    expect(io2.failures[0]).toMatchObject({ code: 'agent_error', message: 'realtime: openai realtime failed (vendor_unavailable 503)' });
+  });
+
+  it('a call that ends while the session connects is no failure; close() stops the audio held back', async () => {
+    const ctx = testSessionContext(config(), { callerFormat: MULAW });
+    const s = createRealtimeEngine().createSession(ctx) as RealtimeSession;
+    const io = new RecordingIO(s.format);
+    io.attach(s);
+    const started = s.start(io);
+    ctx.controller.abort();
+    await started; // the connect fails (aborted) before the edge gets to close the session
+    await s.close({ endReason: 'caller_hangup' });
+    expect(io.failures).toEqual([]);
+    expect(io.events).toEqual([]);
+    await expect.poll(() => standIn.openConnections).toBe(0);
+
+    standIn.scriptResponse({ audioMs: 3000 });
+    const { s: other, io: io2 } = await start(config({ greeting: 'Hi.' }));
+    await expect.poll(() => io2.audioBytes().length).toBe(1000 * 8);
+    await other.close({ endReason: 'caller_hangup' });
+    io2.play(1000);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(io2.audioBytes().length).toBe(1000 * 8);
+  });
+
+  it('the vendor dropping the socket ends the call; close() closes the vendor session', async () => {
+    const { io } = await start(config());
+    await standIn.waitForEvent('session.update');
+    standIn.dropConnections(1011);
+    await expect.poll(() => io.failures.length).toBe(1);
+    expect(io.failures[0]).toMatchObject({ code: 'agent_error', message: 'realtime: openai realtime failed (vendor_closed)' });
+    const { s: other } = await start(config());
+    await expect.poll(() => standIn.openConnections).toBe(1);
+    await other.close({ endReason: 'caller_hangup' });
+    await expect.poll(() => standIn.openConnections).toBe(0);
+  });
+});

@@ -1,0 +1,196 @@
+/**
+ * The `realtime` engine through the embedded product: Twilio-style μ-law calls (the fake Twilio
+ * media client, acknowledging marks as it plays) to an agent whose model is the OpenAI Realtime
+ * stand-in on 127.0.0.1 (a service credential with its `base_url`; the product runs with
+ * VR3_ALLOW_INSECURE_PROVIDER_URLS=true). μ-law passes through untouched both ways; the caller
+ * hears the greeting and the reply; barge-in clears the provider and truncates the item at what
+ * was heard; `end_call` hangs up after the goodbye; a vendor failure fails the run.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { connectMediaClient, startFakeProviderApi, type FakeProviderApi } from '@vr3/providers/testing';
+import { startOpenAiRealtimeStandIn, type OpenAiRealtimeStandIn } from '@vr3/vendors/testing';
+import { runEvents } from '../harness/bridge.ts';
+import { eventually, ProductProcess } from '../harness/product.ts';
+import { finalRun, providerStreamUrl, setupProvider, type ProviderCall, type ProviderSetup } from '../harness/providers.ts';
+
+const VENDOR_KEY = `sk-realtime-${randomUUID()}`;
+let product: ProductProcess;
+let twilio: FakeProviderApi;
+let standIn: OpenAiRealtimeStandIn;
+let setup: ProviderSetup;
+const calls: ProviderCall[] = [];
+
+beforeAll(async () => {
+  standIn = await startOpenAiRealtimeStandIn({ apiKey: VENDOR_KEY, vad: { silenceMs: 200 } });
+  twilio = await startFakeProviderApi('twilio');
+  product = await ProductProcess.start();
+  const baseUrl = standIn.url.replace('ws://', 'http://').replace('/v1/realtime', '');
+  const credential = await product.api('POST', '/service-credentials', { vendor: 'openai', name: 'realtime stand-in', api_key: VENDOR_KEY, base_url: baseUrl });
+  if (credential.status !== 201) throw new Error(`credential create failed: ${credential.status} ${JSON.stringify(credential.body)}`);
+  setup = await setupProvider(product, twilio, {
+    engine: {
+      type: 'realtime',
+      llm: { vendor: 'openai', credential_id: credential.body.id, model: 'gpt-realtime', voice: 'marin' },
+      prompt: 'You are the front desk of {{called_number}}.',
+      greeting: 'Hello, front desk.',
+      tools: { end_call: { type: 'end_call' } },
+      transcription: { model: 'gpt-4o-mini-transcribe' },
+      endpointing: { silence_ms: 200 },
+    },
+  });
+});
+
+afterEach(async () => {
+  await Promise.all(calls.splice(0).map((c) => c.client.close(1000, '', 500).catch(() => undefined)));
+});
+
+afterAll(async () => {
+  await product?.stop();
+  await twilio?.close();
+  await standIn?.close();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A Twilio call whose client acknowledges marks once the audio before them would have played;
+ * resolves once the run has recorded its `start` (whatever its state by then: a failing vendor
+ * may have ended it already).
+ */
+async function call(): Promise<ProviderCall> {
+  const callId = `call-${randomUUID()}`;
+  twilio.addCall(callId);
+  const client = await connectMediaClient('twilio', providerStreamUrl(product, setup, null), { ackMode: 'playout' });
+  const info = client.begin({ accountId: twilio.accountId, callId });
+  const c: ProviderCall = { client, info, runId: '' };
+  calls.push(c);
+  const run = await eventually(async () => {
+    const list = await product.api('GET', `/runs?agent_uuid=${setup.agentUuid}&limit=100`);
+    return (list.body.data as Array<{ id: string; gathered_context?: { call_sid?: string } }>).find((r) => r.gathered_context?.call_sid === callId);
+  }, 8000);
+  c.runId = run.id;
+  return c;
+}
+
+/** `ms` of 8 kHz μ-law in 20 ms frames, paced in real time: loud (speech to the stand-in's VAD) or silent. */
+async function say(c: ProviderCall, ms: number, loud: boolean): Promise<void> {
+  for (let t = 0; t < ms; t += 20) {
+    const frame = new Uint8Array(160).fill(0xff);
+    if (loud) for (let i = 0; i < frame.length; i++) frame[i] = i % 2 === 0 ? 0x10 : 0x90;
+    c.client.sendAudio(frame);
+    await sleep(20);
+  }
+}
+
+/** Milliseconds of μ-law the caller has received. */
+const heardMs = (c: ProviderCall): number => c.client.receivedAudio().length / 8;
+
+describe('realtime engine', () => {
+  it('μ-law passes through both ways; the caller hears the greeting and the reply; the run keeps transcripts and latency', async () => {
+    standIn.scriptInputTranscript('what are your hours');
+    standIn.scriptResponse({ audioMs: 400, transcript: ['Hello, ', 'front desk.'] }, { audioMs: 300, transcript: ['Nine to five.'] });
+    const c = await call();
+    const create = await standIn.waitForEvent('response.create', 1);
+    expect(create.response).toMatchObject({ instructions: expect.stringContaining('"Hello, front desk."') });
+    const update = standIn.events.find((e) => e.type === 'session.update')!;
+    expect(update.session).toMatchObject({ instructions: `You are the front desk of ${c.info.to}.`, audio: { input: { format: { type: 'audio/pcmu' } }, output: { format: { type: 'audio/pcmu' }, voice: 'marin' } } });
+    expect(standIn.upgrades.at(-1)).toMatchObject({ model: 'gpt-realtime', authorized: true });
+
+    // The greeting: 400 ms of the stand-in's tone.
+    await expect.poll(() => c.client.receivedAudio().length, { timeout: 5000 }).toBe(3200);
+
+    // Agent → caller: the vendor's μ-law bytes reach the provider untouched.
+    const agentBytes = Buffer.from(Uint8Array.from({ length: 1600 }, (_, i) => (i * 91 + 7) % 256));
+    standIn.sendEvent({ type: 'response.output_audio.delta', response_id: 'resp_raw', item_id: 'item_raw', output_index: 0, content_index: 0, delta: agentBytes.toString('base64') });
+    await expect.poll(() => c.client.receivedAudio().length, { timeout: 5000 }).toBe(4800);
+    expect(c.client.receivedAudio().subarray(3200)).toEqual(agentBytes);
+
+    // Caller → vendor: quiet μ-law of every value class, appended untouched.
+    const before = standIn.receivedAudioBytes;
+    const callerBytes = Buffer.from(Uint8Array.from({ length: 800 }, (_, i) => (i % 2 === 0 ? 0xf0 : 0x70) | (i * 7) % 16));
+    for (let off = 0; off < callerBytes.length; off += 160) c.client.sendAudio(callerBytes.subarray(off, off + 160));
+    await expect.poll(() => standIn.receivedAudioBytes - before, { timeout: 5000 }).toBe(800);
+    const appended = Buffer.concat(standIn.events.filter((e) => e.type === 'input_audio_buffer.append').map((e) => Buffer.from(e.audio as string, 'base64')));
+    expect(appended.subarray(appended.length - 800)).toEqual(callerBytes);
+
+    // The caller speaks; the server VAD ends the turn; the reply (300 ms) is heard.
+    await say(c, 400, true);
+    await say(c, 400, false);
+    await expect.poll(() => c.client.receivedAudio().length, { timeout: 5000 }).toBe(4800 + 2400);
+    await sleep(400); // the reply's mark is acknowledged once played
+
+    await c.client.hangup();
+    expect(await finalRun(product, c.runId)).toMatchObject({ state: 'completed', end_reason: 'caller_hangup' });
+    const events = await runEvents(product, c.runId);
+    expect(events.filter((e) => e.type === 'transcript').map((e) => [e.data.role, e.data.text])).toEqual([
+      ['agent', 'Hello, front desk.'],
+      ['caller', 'what are your hours'],
+      ['agent', 'Nine to five.'],
+    ]);
+    const latency = events.find((e) => e.type === 'metric' && e.data.name === 'first_audio_sent_ms');
+    expect(latency?.data.value).toBeGreaterThanOrEqual(0);
+    expect(latency?.data.value).toBeLessThan(1000);
+    // Neither the key nor what was said is in the product's log.
+    const output = product.output.join('');
+    for (const secret of [VENDOR_KEY, 'what are your hours', 'Nine to five']) expect(output).not.toContain(secret);
+  });
+
+  it('barge-in: the provider is told to clear and the item is truncated at what the caller heard', async () => {
+    standIn.scriptResponse({ audioMs: 4000, transcript: ['One two three four five six seven eight nine ten.'] });
+    const truncates = standIn.events.filter((e) => e.type === 'conversation.item.truncate').length;
+    const c = await call();
+    await expect.poll(() => heardMs(c), { timeout: 5000 }).toBeGreaterThanOrEqual(1000);
+    const atSpeech = heardMs(c);
+    await say(c, 200, true);
+    const truncate = await standIn.waitForEvent('conversation.item.truncate', truncates + 1);
+    const atTruncate = heardMs(c);
+    await expect.poll(() => c.client.clears, { timeout: 5000 }).toBe(1);
+    // The caller had heard about what the provider received, less what it still buffered.
+    expect(truncate.audio_end_ms).toBeGreaterThanOrEqual(atSpeech - 500);
+    expect(truncate.audio_end_ms).toBeLessThanOrEqual(atTruncate);
+    expect(truncate.audio_end_ms).toBeLessThan(4000);
+    await say(c, 300, false);
+
+    await c.client.hangup();
+    expect(await finalRun(product, c.runId)).toMatchObject({ state: 'completed' });
+    const agent = (await runEvents(product, c.runId)).find((e) => e.type === 'transcript' && e.data.role === 'agent');
+    expect(agent?.data).toMatchObject({ interrupted: true });
+    expect('One two three four five six seven eight nine ten.'.startsWith(agent?.data.text)).toBe(true);
+    expect(agent?.data.text.length).toBeLessThan(40);
+  });
+
+  it('end_call hangs up once the goodbye was played', async () => {
+    standIn.scriptResponse({ audioMs: 600, transcript: ['Goodbye!'], functionCall: { name: 'end_call', arguments: '{"reason":"caller is done"}' } });
+    const c = await call();
+    const hangupPath = `/2010-04-01/Accounts/${twilio.accountId}/Calls/${c.info.callId}.json`;
+    const hangup = () => twilio.requests.find((r) => r.method === 'POST' && r.path === hangupPath);
+    await expect.poll(hangup, { timeout: 5000 }).toBeDefined();
+    // Hung up only after the whole goodbye reached the caller.
+    expect(c.client.receivedAudio().length).toBe(600 * 8);
+    const run = await finalRun(product, c.runId);
+    expect(run).toMatchObject({ state: 'completed', end_reason: 'agent_hangup' });
+    const events = await runEvents(product, c.runId);
+    expect(events.find((e) => e.type === 'tool_call')?.data).toEqual({ name: 'end_call', arguments: { reason: 'caller is done' }, result: { ok: true } });
+    expect(events.filter((e) => e.type === 'transcript').map((e) => e.data.text)).toEqual(['Goodbye!']);
+  });
+
+  it('a vendor failure ends the call failed / agent_error, naming the vendor and status', async () => {
+    standIn.rejectUpgrades(503);
+    try {
+      const c = await call();
+      expect(await finalRun(product, c.runId)).toMatchObject({ state: 'failed', end_reason: 'agent_error' });
+      const log = (await runEvents(product, c.runId)).find((e) => e.type === 'log' && e.data.level === 'error');
+      expect(log?.data).toMatchObject({ vendor: 'openai', status: 503, message: 'realtime: openai realtime failed (vendor_unavailable 503)' });
+    } finally {
+      standIn.rejectUpgrades(null);
+    }
+    // An error event mid-call does too.
+    standIn.scriptResponse({ error: { type: 'invalid_request_error', code: 'model_not_found', message: 'no such model' } });
+    const c = await call();
+    expect(await finalRun(product, c.runId)).toMatchObject({ state: 'failed', end_reason: 'agent_error' });
+    const log = (await runEvents(product, c.runId)).find((e) => e.type === 'log' && e.data.level === 'error');
+    expect(log?.data).toMatchObject({ vendor: 'openai', vendor_code: 'model_not_found' });
+    expect(product.output.join('')).not.toContain(VENDOR_KEY);
+  });
+});
