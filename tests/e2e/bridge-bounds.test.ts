@@ -59,6 +59,8 @@ describe('a bot that never reads', () => {
     expect(run).toMatchObject({ state: 'completed', end_reason: 'caller_hangup' });
     expect(run.media_stats.audio_in_ms).toBeGreaterThanOrEqual(sentMs - CHUNK_MS);
     expect(run.media_stats.frames_dropped).toBeGreaterThan(0);
+    // Every one of them for the same reason, named on the run and in the metric's label.
+    expect(run.media_stats.frames_dropped_by_reason).toEqual({ agent_backpressure: run.media_stats.frames_dropped });
     const metrics = (await runEvents(rig.product, c.runId)).filter((e) => e.type === 'metric').map((e) => e.data);
     expect(metrics).toContainEqual({ name: 'bridge_caller_frames_dropped', value: run.media_stats.frames_dropped, unit: 'frames' });
 

@@ -53,6 +53,9 @@ describe('echo round trip', () => {
     const run = await finalRun(product, call.runId);
     expect(run.media_stats.frames_in).toBeGreaterThanOrEqual(50);
     expect(run.media_stats.audio_in_ms).toBeGreaterThanOrEqual(900);
+    // A clean real-time call drops nothing, in either direction, for any reason.
+    expect(run.media_stats).toMatchObject({ frames_dropped: 0 });
+    expect(run.media_stats.frames_dropped_by_reason).toEqual({});
   });
 });
 

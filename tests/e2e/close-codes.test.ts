@@ -86,6 +86,18 @@ describe('provider handshake errors close 4400', () => {
     expect(close.code).toBe(4400);
   });
 
+  it('a start naming neither a session nor a call: malformed handshake, run failed, no Cloudonix request', async () => {
+    const before = api.requests.length;
+    const close = await closeOf(url({ provider: 'cloudonix', Domain: 'acme' }), (c) => {
+      c.sendConnected();
+      c.sendRaw(JSON.stringify({ event: 'start', streamSid: 'MZnoids', start: { streamSid: 'MZnoids', accountSid: 'acme' } }));
+    });
+    expect(close).toEqual({ code: 4400, reason: 'malformed handshake' });
+    const run = await finalRun(product, (await newestRun(product, setup.agentUuid)).id);
+    expect(run).toMatchObject({ state: 'failed', end_reason: 'malformed_handshake' });
+    expect(api.requests.length).toBe(before);
+  });
+
   it('a frame that is not JSON', async () => {
     const close = await closeOf(url({ provider: 'cloudonix', Domain: 'acme' }), (c) => c.sendRaw('hello'));
     expect(close.code).toBe(4400);

@@ -15,6 +15,7 @@ export { createControlPlaneMetrics, instrumentBus, instrumentProviderClients, me
 export { RunJob, type EdgeLiveness } from './jobs/reaper.ts';
 export { createBullJobQueue, BULL_JOB_QUEUE_DEFAULTS, type BullJobQueue, type BullJobQueueOptions, type JobQueueDepths } from './jobs/bullmq.ts';
 export { ProviderActionJob } from './jobs/provider-actions.ts';
+export { serviceRoot, serviceInfo, PRODUCT_VERSION, NOT_FOUND_BODY, type ServiceName } from './http/root.ts';
 export { defaultProviderClients, type ProviderClientFactory, type ProviderClientOptions } from './providers/registry.ts';
 export {
   API_ERRORS,

@@ -1,17 +1,8 @@
+import type { FrameDropReason } from '@vr3/protocol';
 import { Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
 
-/** Label of {@link EdgeMetrics.framesDropped}: why a frame did not reach its destination. */
-export type DropReason =
-  /** Outbound: the per-call queue was full (oldest dropped). */
-  | 'queue_full'
-  /** Outbound: the provider socket was backed up. */
-  | 'socket_backpressure'
-  /** Inbound: the call ended before its engine started. */
-  | 'not_running'
-  /** Inbound: more caller audio arrived before `running` than the early-audio buffer holds (oldest dropped). */
-  | 'early_audio_overflow'
-  /** Inbound: the engine reported caller audio it had to drop (`AgentIO.dropped`). */
-  | 'agent_backpressure';
+/** Label of {@link EdgeMetrics.framesDropped}: why a frame did not reach its destination (the protocol's table, documented there). */
+export type DropReason = FrameDropReason;
 
 /** Bus calls the edge makes, as the `op` label of {@link EdgeMetrics.busRequestSeconds}. */
 export type BusOp = 'admit' | 'start' | 'finalize' | 'action' | 'events';

@@ -52,6 +52,8 @@ export {
   StreamUpgradeSchema,
   RunStartResponseSchema,
   MediaStatsSchema,
+  FrameDropReason,
+  FRAME_DROP_REASONS,
   StreamSettingsSchema,
   RunFinalizeRequestSchema,
   RunFinalizeResponseSchema,

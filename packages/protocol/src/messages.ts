@@ -147,12 +147,36 @@ export const RunStartResponseSchema = z.discriminatedUnion('ok', [
 ]);
 export type RunStartResponse = z.infer<typeof RunStartResponseSchema>;
 
+/**
+ * Why a media frame did not reach its destination: the `reason` label of the edge's
+ * `vr3_media_edge_frames_dropped_total` and the keys of `frames_dropped_by_reason` in a run's stats.
+ */
+export const FrameDropReason = {
+  /** Outbound: the call's queue of agent audio was full (`VR3_MAX_OUTBOUND_BUFFER_MS`); the oldest frame was dropped. */
+  QueueFull: 'queue_full',
+  /** Outbound: the provider socket held more unsent bytes than allowed; the frame was not sent. */
+  SocketBackpressure: 'socket_backpressure',
+  /** Inbound: caller audio received after `start` whose call ended before its agent started. */
+  NotRunning: 'not_running',
+  /** Inbound: more caller audio arrived between `start` and `running` than the early-audio buffer holds; the oldest was dropped. */
+  EarlyAudioOverflow: 'early_audio_overflow',
+  /** Inbound: the agent engine dropped caller audio it could not take (a bridged bot connecting or reading too slowly). */
+  AgentBackpressure: 'agent_backpressure',
+} as const;
+export type FrameDropReason = (typeof FrameDropReason)[keyof typeof FrameDropReason];
+
+/** Every {@link FrameDropReason}, in documentation order. */
+export const FRAME_DROP_REASONS = Object.freeze(Object.values(FrameDropReason)) as readonly FrameDropReason[];
+
 export const MediaStatsSchema = z.object({
   audio_in_ms: z.number().nonnegative(),
   audio_out_ms: z.number().nonnegative(),
   frames_in: z.number().int().nonnegative(),
   frames_out: z.number().int().nonnegative(),
+  /** Both directions, every reason. */
   frames_dropped: z.number().int().nonnegative(),
+  /** `frames_dropped` split by {@link FrameDropReason} (reasons with none left out); absent from older edges. */
+  frames_dropped_by_reason: z.partialRecord(z.enum(FRAME_DROP_REASONS as [FrameDropReason, ...FrameDropReason[]]), z.number().int().nonnegative()).optional(),
 });
 export type MediaStats = z.infer<typeof MediaStatsSchema>;
 

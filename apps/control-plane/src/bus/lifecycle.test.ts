@@ -82,7 +82,7 @@ describe('RunStart', () => {
     }
   });
 
-  it('fails validation when the stored token is rejected or the start has no session id', async () => {
+  it('fails validation when the stored token is rejected; a start without session or call id is a malformed handshake', async () => {
     const wrong = await createAgentStreamFixture(cp, { domain: 'wrongtoken', bearerToken: 'not-the-token', apiBaseUrl: api.url });
     api.addSession('wrongtoken', 'sess-w');
     const admitted = await admitStream(cp, wrong.agentUuid, { Domain: 'wrongtoken' });
@@ -90,8 +90,8 @@ describe('RunStart', () => {
     expect(await start(startRequest(admitted.run.id, { session_id: 'sess-w' }))).toMatchObject({ ok: false, error: { code: 'session_validation_failed' } });
 
     const { runId } = await admit();
-    expect(await start(startRequest(runId, {}))).toMatchObject({ ok: false, error: { code: 'session_validation_failed' } });
-    expect(await run(runId)).toMatchObject({ state: 'failed', endReason: 'session_validation_failed' });
+    expect(await start(startRequest(runId, {}))).toMatchObject({ ok: false, error: { code: 'malformed_handshake' } });
+    expect(await run(runId)).toMatchObject({ state: 'failed', endReason: 'malformed_handshake' });
   });
 
   it('refuses a start for an unknown or already ended run', async () => {
@@ -108,12 +108,15 @@ describe('RunFinalize', () => {
     api.addSession('lifecycle', session);
     await start(startRequest(runId, { session_id: session }));
     await cp.prisma.workflowRun.update({ where: { id: runId }, data: { startedAt: new Date(Date.now() - 10_200) } });
-    const stats = { audio_in_ms: 10_000, audio_out_ms: 9_980.4, frames_in: 500, frames_out: 499, frames_dropped: 1 };
+    const stats = { audio_in_ms: 10_000, audio_out_ms: 9_980.4, frames_in: 500, frames_out: 499, frames_dropped: 1, frames_dropped_by_reason: { socket_backpressure: 1 } };
     expect(await finalize({ run_id: runId, state: 'completed', end_reason: 'caller_hangup', stats })).toEqual({ ok: true, already_final: false });
     expect(await finalize({ run_id: runId, state: 'failed', end_reason: 'edge_lost', error: 'late' })).toEqual({ ok: true, already_final: true });
     const r = await run(runId);
     expect(r).toMatchObject({ state: 'completed', endReason: 'caller_hangup', error: null, durationSeconds: 10, audioInMs: 10_000, audioOutMs: 9_980, framesIn: 500, framesOut: 499, framesDropped: 1 });
+    expect(r.framesDroppedByReason).toEqual({ socket_backpressure: 1 });
     expect(r.endedAt).toBeInstanceOf(Date);
+    // The REST view shows the split next to the total.
+    expect((await cp.api('GET', `/runs/${runId}`)).body.media_stats).toEqual({ ...stats, audio_out_ms: 9_980 });
   });
 
   it("records the provider's stop reason with the first terminal write only", async () => {

@@ -95,6 +95,34 @@ describe.each(['exotel', 'twilio', 'vobiz', 'plivo'] as const)('%s: configuratio
       expect(await runOf(runId)).toMatchObject({ state: 'failed', endReason });
     }
   });
+
+  it('a refused configuration records the account presented (start, else the query parameter) on the run', async () => {
+    const fromStart = await admit(provider);
+    const startRefused = startBody({ call_id: 'x', account_id: 'someone-else', metadata: { accountSid: 'someone-else' } });
+    expect(await start({ run_id: fromStart, edge_id: 'e1', start: startRefused })).toMatchObject({ ok: false, error: { code: 'configuration_not_found' } });
+    const refused = await runOf(fromStart);
+    expect(refused).toMatchObject({ state: 'failed', endReason: 'malformed_handshake', error: 'configuration_not_found: account "someone-else"' });
+    expect(refused.gatheredContext).toMatchObject({ account_id: 'someone-else', call_sid: 'x' });
+    expect(refused.logs).toMatchObject({ inbound_webhook: { start: { accountSid: 'someone-else' } } });
+
+    const fromQuery = await admit(provider, { [QUERY_PARAM[provider]]: 'nobody-here' });
+    expect(await start({ run_id: fromQuery, edge_id: 'e1', start: startBody({ call_id: 'y' }) })).toMatchObject({ ok: false, error: { code: 'configuration_not_found' } });
+    expect(await runOf(fromQuery)).toMatchObject({ state: 'failed', error: 'configuration_not_found: account "nobody-here"' });
+
+    const none = await admit(provider);
+    expect(await start({ run_id: none, edge_id: 'e1', start: startBody({ call_id: 'z' }) })).toMatchObject({ ok: false, error: { code: 'missing_provider_identifier' } });
+    expect(await runOf(none)).toMatchObject({ state: 'failed', error: 'missing_provider_identifier' });
+  });
+
+  it('a start without call or session id fails malformed_handshake before any provider request', async () => {
+    const api = apis.get(provider)!;
+    const before = api.requests.length;
+    const runId = await admit(provider);
+    const res = await start({ run_id: runId, edge_id: 'e1', start: startBody({ account_id: api.accountId, session_id: '' }) });
+    expect(res).toEqual({ ok: false, error: { code: 'malformed_handshake', message: 'malformed handshake' } });
+    expect(await runOf(runId)).toMatchObject({ state: 'failed', endReason: 'malformed_handshake', error: 'malformed handshake: start has no call or session id' });
+    expect(api.requests.length).toBe(before);
+  });
 });
 
 describe('configuration without credentials', () => {

@@ -134,3 +134,16 @@ describe('start storage', () => {
     expect(stored).toEqual({ streamSid: 'MZ-bad', huge: `${'q'.repeat(1024)}…[truncated ${64_000 - 1024} bytes]` });
   });
 });
+
+describe('a start naming no call', () => {
+  it('Cloudonix: no session and no call SID → malformed_handshake, the start recorded, no provider request', async () => {
+    const before = api.requests.length;
+    const runId = await admit();
+    expect(await start(runId, { metadata: { streamSid: 'MZ1' } })).toEqual({ ok: false, error: { code: 'malformed_handshake', message: 'malformed handshake' } });
+    expect(api.requests.length).toBe(before);
+    const ended = await run(runId);
+    expect(ended).toMatchObject({ state: 'failed', endReason: 'malformed_handshake', error: 'malformed handshake: start has no call or session id', telephonyConfigurationId: fx.telephonyConfigurationId });
+    expect(ended.gatheredContext).toMatchObject({ stream_id: 'MZ1' });
+    expect(ended.logs).toMatchObject({ inbound_webhook: { Domain: fx.domain, start: { streamSid: 'MZ1' } } });
+  });
+});

@@ -54,6 +54,21 @@ function namedAccount(provider: keyof typeof PROVIDER_RULES, start: RunStartRequ
   return undefined;
 }
 
+/** Longest account id quoted in a run's `error` (valid ids are at most 128 characters). */
+const MAX_QUOTED_ACCOUNT = 128;
+
+/**
+ * The run's `error` for a configuration refused at `start`: the code and the account presented (an
+ * identifier, never a credential; cut to {@link MAX_QUOTED_ACCOUNT} characters), so the run says
+ * which account found no usable configuration.
+ */
+function refusalDetail(code: StreamErrorCode, presented: string | undefined): string {
+  const account = presented?.trim();
+  if (!account) return code;
+  const quoted = [...account].slice(0, MAX_QUOTED_ACCOUNT).join('');
+  return `${code}: account ${JSON.stringify(quoted)}${quoted.length < account.length ? ' (cut)' : ''}`;
+}
+
 /** The run as `RunStart` reads it, with its telephony configuration (matched at admission, if any). */
 interface StartingRun {
   id: string;
@@ -108,22 +123,6 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
 
   const gathered = objectOf(run.gatheredContext);
   const logs = objectOf(run.logs);
-  let configuration = run.telephonyConfiguration;
-  if (isConfigurableProvider(run.mode) && PROVIDER_RULES[run.mode].descriptor.accountSource === 'start') {
-    const match = await resolveConfiguration(ctx, run.organizationId, run.mode, namedAccount(run.mode, start, logs));
-    if (!match.ok) {
-      log.info({ code: match.code, provider: run.mode }, 'stream refused at start');
-      return fail(match.code, match.message, match.code);
-    }
-    configuration = match.configuration;
-  }
-  // The provider's signature of the upgrade request (Twilio, when the edge knows its public URL).
-  const signature = checkStreamSignature(ctx, configuration, req.upgrade);
-  if (!signature.ok) {
-    log.info({ code: signature.code, provider: run.mode, detail: signature.error }, 'stream refused at start');
-    return fail(signature.code, signature.message, signature.error);
-  }
-
   const initial = objectOf(run.initialContext);
   const nextInitial = {
     ...initial,
@@ -136,21 +135,49 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
     ...(gathered['call_id'] === undefined && start.call_id !== undefined ? { call_id: start.call_id } : {}),
   };
   const nextLogs = { ...logs, inbound_webhook: { ...objectOf(logs['inbound_webhook']), start: boundStartMetadata(start.metadata) } };
-  const record: StartRecord = {
+  const recordOf = (configuration: ConfigurationRow | null): StartRecord => ({
     gatheredContext: nextGathered,
     initialContext: nextInitial,
     logs: nextLogs,
     edgeId: req.edge_id,
     telephonyConfigurationId: configuration?.id ?? null,
+  });
+  /** Refused before the call is validated: `start` (ids, account, metadata) is recorded on the run first, so the refusal says what was presented. */
+  const refuse = async (code: StreamErrorCode, message: string, error: string, configuration: ConfigurationRow | null): Promise<RunStartResponse> => {
+    if (!(await recordStart(ctx.pool, run.id, recordOf(configuration)))) {
+      return { ok: false, error: { code: StreamErrorCode.Internal, message: 'run ended before it started' } };
+    }
+    return fail(code, message, error);
   };
 
-  // Validate first, then record `start` and move to `running` in one update (taking the session's
-  // key when the call is known); a failed validation records `start` before finalizing the run.
+  // Validation, hangup and transfer all name the call: without its id nothing is asked of the provider.
   const sessionId = sessionKeyOf(start);
-  const session: ProviderSession | undefined =
-    configuration && sessionId !== undefined
-      ? { telephonyConfigurationId: configuration.id, sessionId }
-      : undefined;
+  if (sessionId === undefined) {
+    log.info({ provider: run.mode }, 'stream refused at start: no call or session id');
+    return refuse(StreamErrorCode.MalformedHandshake, 'malformed handshake', 'malformed handshake: start has no call or session id', run.telephonyConfiguration);
+  }
+
+  let configuration = run.telephonyConfiguration;
+  if (isConfigurableProvider(run.mode) && PROVIDER_RULES[run.mode].descriptor.accountSource === 'start') {
+    const presented = namedAccount(run.mode, start, logs);
+    const match = await resolveConfiguration(ctx, run.organizationId, run.mode, presented);
+    if (!match.ok) {
+      log.info({ code: match.code, provider: run.mode }, 'stream refused at start');
+      return refuse(match.code, match.message, refusalDetail(match.code, presented), null);
+    }
+    configuration = match.configuration;
+  }
+  // The provider's signature of the upgrade request (Twilio, when the edge knows its public URL).
+  const signature = checkStreamSignature(ctx, configuration, req.upgrade);
+  if (!signature.ok) {
+    log.info({ code: signature.code, provider: run.mode, detail: signature.error }, 'stream refused at start');
+    return fail(signature.code, signature.message, signature.error);
+  }
+  const record = recordOf(configuration);
+
+  // Validate first, then record `start` and move to `running` in one update (taking the session's
+  // key); a failed validation records `start` before finalizing the run.
+  const session: ProviderSession | undefined = configuration ? { telephonyConfigurationId: configuration.id, sessionId } : undefined;
   const duplicate = async (liveRun: { name: string }): Promise<RunStartResponse> => {
     log.info({ provider: run.mode, live_run: liveRun.name }, 'stream refused: provider session already streaming');
     return fail(StreamErrorCode.DuplicateSession, 'duplicate session', `duplicate session: live run ${liveRun.name}`);
@@ -163,12 +190,11 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
     const status = (err as { status?: unknown }).status;
     const detail = typeof code === 'string' ? code : 'validation_error';
     log.warn({ err, provider: run.mode }, 'session validation failed');
-    const recorded = await recordStart(ctx.pool, run.id, record);
-    if (!recorded) return { ok: false, error: { code: StreamErrorCode.Internal, message: 'run ended before it started' } };
-    return fail(
+    return refuse(
       StreamErrorCode.SessionValidationFailed,
       'session validation failed',
       `session validation failed: ${detail}${typeof status === 'number' ? ` (${status})` : ''}`,
+      configuration,
     );
   }
 

@@ -63,6 +63,7 @@ export async function finalizeRun(prisma: Db, input: FinalizeRunInput): Promise<
   const s = input.stats;
   const logKey = input.logEntry?.key ?? null;
   const logEntry = input.logEntry ? JSON.stringify(input.logEntry.entry) : null;
+  const byReason = s?.frames_dropped_by_reason ? JSON.stringify(s.frames_dropped_by_reason) : null;
   const rows = await query<{ changed: number }>(
     poolOf(prisma),
     sql`
@@ -80,7 +81,8 @@ export async function finalizeRun(prisma: Db, input: FinalizeRunInput): Promise<
         "audio_out_ms" = COALESCE(${s ? Math.round(s.audio_out_ms) : null}::int, "audio_out_ms"),
         "frames_in" = COALESCE(${s?.frames_in ?? null}::int, "frames_in"),
         "frames_out" = COALESCE(${s?.frames_out ?? null}::int, "frames_out"),
-        "frames_dropped" = COALESCE(${s?.frames_dropped ?? null}::int, "frames_dropped")
+        "frames_dropped" = COALESCE(${s?.frames_dropped ?? null}::int, "frames_dropped"),
+        "frames_dropped_by_reason" = COALESCE(${byReason}::jsonb, "frames_dropped_by_reason")
       WHERE "id" = ${input.runId} AND "state" IN ('initialized', 'running')
       RETURNING "user_id", "quota_held", "created_at", "duration_seconds"
     ), released AS (

@@ -79,6 +79,17 @@ describe('telephony configurations', () => {
     expect(dup).toMatchObject({ status: 409, body: { error: { code: 'configuration_exists' } } });
   });
 
+  it('a Cloudonix configuration without bearer_token (absent, null or empty) is stored without credentials, as documented', async () => {
+    for (const token of [{}, { bearer_token: null }, { bearer_token: '' }]) {
+      const res = await cp.api('POST', '/telephony-configurations', { provider: 'cloudonix', name: 'later', domain_id: domain(), ...token });
+      expect(res).toMatchObject({ status: 201, body: { has_credentials: false, has_bearer_token: false } });
+      const row = await cp.prisma.telephonyConfiguration.findUniqueOrThrow({ where: { id: res.body.id } });
+      expect(row.credentialsCiphertext).toBeNull();
+      // The token added later completes it.
+      expect(await cp.api('PATCH', `/telephony-configurations/${res.body.id}`, { bearer_token: TOKEN })).toMatchObject({ status: 200, body: { has_credentials: true } });
+    }
+  });
+
   it('422 on an unknown provider, an invalid domain, or a bad API URL', async () => {
     const base = { provider: 'cloudonix', name: 'x', bearer_token: TOKEN };
     const cases: Array<[Record<string, unknown>, string]> = [

@@ -59,6 +59,12 @@ export function telephonyView(config: TelephonyConfiguration) {
   };
 }
 
+/** The stored per-reason drop counts: an object of counts, `{}` when none were recorded (older runs included). */
+function droppedByReason(value: unknown): Record<string, number> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, number] => typeof entry[1] === 'number'));
+}
+
 /** REST shape of a workflow run. */
 export function runView(run: WorkflowRun) {
   const hasStats = run.audioInMs !== null || run.framesIn !== null;
@@ -85,6 +91,7 @@ export function runView(run: WorkflowRun) {
           frames_in: run.framesIn ?? 0,
           frames_out: run.framesOut ?? 0,
           frames_dropped: run.framesDropped ?? 0,
+          frames_dropped_by_reason: droppedByReason(run.framesDroppedByReason),
         }
       : null,
     created_at: run.createdAt.toISOString(),

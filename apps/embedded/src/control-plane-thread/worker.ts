@@ -10,11 +10,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import express from 'express';
 import { Registry } from 'prom-client';
 import { createPortBus } from '@vr3/protocol';
-import { createControlPlane, createDurableJobQueue, createPrisma, ensureBootstrap } from '@vr3/control-plane';
-import { EngineCatalog } from '@vr3/agent';
-import { echoEngineSpec } from '@vr3/engine-echo';
-import { voiceEngineSpec } from '@vr3/engine-voice/spec';
-import { bridgeEngineSpec } from '@vr3/engine-bridge/spec';
+import { createControlPlane, createDurableJobQueue, createPrisma, ensureBootstrap, productEngineCatalog, serviceRoot } from '@vr3/control-plane';
 import { createLogger } from '../logger.ts';
 import { runAll } from '../run-all.ts';
 import { createRpc } from './rpc.ts';
@@ -25,7 +21,9 @@ const data = workerData as ControlPlaneThreadData & { busPort: MessagePort };
 const rpc = createRpc(parentPort);
 const logger = createLogger(data.logLevel);
 
-const prisma = createPrisma(data.databaseUrl, { maxConnections: data.dbPoolSize });
+// This process owns its database: pooled connections stay open once made (and warmed at start),
+// so a burst after a quiet spell does not start PostgreSQL backends in the middle of it.
+const prisma = createPrisma(data.databaseUrl, { maxConnections: data.dbPoolSize, idleTimeoutMs: 0 });
 const bus = createPortBus(data.busPort);
 const metrics = new Registry();
 // Provider hangups, transfers and reaper finalizations survive a crash or a restart: each job is a
@@ -38,7 +36,7 @@ const controlPlane = createControlPlane({
   logger: logger.child({ component: 'control-plane' }),
   secretKey: Buffer.from(data.secretKey),
   // Every engine the media-edge runs: agent configurations are validated with their specs.
-  engines: new EngineCatalog([echoEngineSpec, bridgeEngineSpec, voiceEngineSpec]),
+  engines: productEngineCatalog(),
   config: data.config,
   // The same reaper as the distributed mode: runs the edge abandoned (an admission answered after
   // the edge's bus timeout) or whose finalize was lost are ended and free their slot. The port bus
@@ -53,6 +51,8 @@ const controlPlane = createControlPlane({
 const app = express();
 app.disable('x-powered-by');
 app.use('/api/v1', controlPlane.router);
+// An unknown /api/v1 path gets the API's JSON 404.
+app.use(serviceRoot('embedded'));
 const server = http.createServer({ keepAliveTimeout: 60_000 }, app);
 
 rpc.handle('start', async () => {

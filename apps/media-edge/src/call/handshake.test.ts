@@ -1,5 +1,5 @@
 import type { CallEvent } from '@vr3/protocol';
-import { CloudonixStreamAdapter, type StreamAdapter } from '@vr3/providers';
+import { CloudonixStreamAdapter, getStreamProvider, type StreamAdapter } from '@vr3/providers';
 import { describe, expect, it } from 'vitest';
 import { HandshakeGate } from './handshake.ts';
 
@@ -64,5 +64,32 @@ describe('HandshakeGate, start-first', () => {
     const g = new HandshakeGate(startFirst(), 1);
     expect(g.feed(connected, false).kind).toBe('wait');
     expect(g.feed(start, false).kind).toBe('start');
+  });
+});
+
+describe('HandshakeGate, a start without call or session id', () => {
+  /** Each provider's `start` with its stream id and format only, and the same with its call id. */
+  const starts = {
+    cloudonix: [{ streamSid: 'MZ1', accountSid: 'acme' }, { callSid: 'CA1' }, { session: 'S1' }],
+    twilio: [{ streamSid: 'MZ1', accountSid: 'AC1' }, { callSid: 'CA1' }],
+    exotel: [{ stream_sid: 'S1', account_sid: 'ac1' }, { call_sid: 'CA1' }],
+    vobiz: [{ streamId: 'S1', accountId: 'MA1' }, { callId: 'C1' }],
+    plivo: [{ streamId: 'S1', accountId: 'MA1' }, { callId: 'C1' }],
+  } as const;
+
+  it.each(Object.entries(starts))('%s: malformed without the id, accepted with it', (provider, [base, ...ids]) => {
+    const adapter = getStreamProvider(provider)!.createStreamAdapter({ query: {} });
+    const open = () => {
+      const g = new HandshakeGate(adapter, 2);
+      if (adapter.handshake === 'connected-then-start') expect(g.feed(connected, false).kind).toBe('wait');
+      return g;
+    };
+    const bare = open();
+    expect(bare.feed(JSON.stringify({ event: 'start', start: base }), false)).toEqual({ kind: 'malformed', detail: 'start without call or session id' });
+    expect(bare.started).toBeNull();
+    for (const id of ids) {
+      const step = open().feed(JSON.stringify({ event: 'start', start: { ...base, ...id } }), false);
+      expect(step.kind).toBe('start');
+    }
   });
 });

@@ -15,7 +15,8 @@ const WAIT: HandshakeStep = { kind: 'wait' };
  * Frames the adapter ignores (unknown events) are tolerated up to `maxIgnored`; anything else before
  * `start` — media, dtmf, stop, a second `connected`, a frame the adapter rejects — is malformed.
  * So is a `start` carrying NUL or an unpaired UTF-16 surrogate in any id, number, custom parameter
- * or metadata string or key (text the database cannot store): every provider's `start` passes here.
+ * or metadata string or key (text the database cannot store), and a `start` naming neither a call
+ * nor a session id (nothing to validate the call with): every provider's `start` passes here.
  * Pure: no I/O, no timers.
  */
 export class HandshakeGate {
@@ -59,6 +60,9 @@ export class HandshakeGate {
         // The field, never the value: `metadata`, `customParameters`, `from`, …
         const unsafe = findUnsafeText(event);
         if (unsafe) return { kind: 'malformed', detail: `unsafe text in start.${String(unsafe.path[0] ?? '')}` };
+        // Validation, hangup and transfer all name the call: a `start` without its id is refused
+        // here, before the control-plane or the provider is asked anything.
+        if (event.callId === undefined && event.sessionId === undefined) return { kind: 'malformed', detail: 'start without call or session id' };
         this.startEvent = event;
         return { kind: 'start', start: event };
       }

@@ -67,7 +67,7 @@ describe('MediaSession', () => {
     media.start();
     probe.last.io.sendAudio(pcmBytes(new Int16Array(480))); // three frames: all within the lead, sent at once
     expect(sent).toHaveLength(0);
-    expect(stats.snapshot()).toMatchObject({ frames_out: 0, frames_dropped: 3 });
+    expect(stats.snapshot()).toMatchObject({ frames_out: 0, frames_dropped: 3, frames_dropped_by_reason: { socket_backpressure: 3 } });
     const metric = await registry.getSingleMetric('vr3_media_edge_frames_dropped_total')!.get();
     expect(metric.values).toEqual([expect.objectContaining({ labels: { direction: 'out', reason: 'socket_backpressure' }, value: 3 })]);
     // Dropped audio will never be heard: the playback clock does not wait for it.
@@ -217,7 +217,7 @@ describe('MediaSession', () => {
     probe.last.io.emit({ type: 'transcript', data: { role: 'caller', text: 'hello' } });
     probe.last.io.setContext({ intent: 'billing' });
     probe.last.io.dropped(3);
-    expect(stats.snapshot().frames_dropped).toBe(3);
+    expect(stats.snapshot()).toMatchObject({ frames_dropped: 3, frames_dropped_by_reason: { agent_backpressure: 3 } });
     await media.close({ endReason: 'caller_hangup' });
     probe.last.io.emit({ type: 'metric', data: { name: 'late', value: 1 } });
     expect(events).toEqual([

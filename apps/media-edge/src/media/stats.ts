@@ -8,6 +8,8 @@ export class CallStats {
   framesIn = 0;
   framesOut = 0;
   framesDropped = 0;
+  /** {@link framesDropped} per reason; created at the first drop (most calls drop nothing). */
+  droppedByReason: Partial<Record<DropReason, number>> | null = null;
   audioInMs = 0;
   audioOutMs = 0;
 
@@ -26,9 +28,11 @@ export class CallStats {
     this.metrics.framesOut.add();
   }
 
-  /** Counts `frames` dropped frames (default 1); `frames_dropped` in the run's stats covers both directions. */
+  /** Counts `frames` dropped frames (default 1) for `reason`; `frames_dropped` in the run's stats covers both directions, `frames_dropped_by_reason` splits it. */
   dropped(direction: 'in' | 'out', reason: DropReason, frames = 1): void {
     this.framesDropped += frames;
+    const byReason = (this.droppedByReason ??= {});
+    byReason[reason] = (byReason[reason] ?? 0) + frames;
     this.metrics.framesDropped.inc({ direction, reason }, frames);
   }
 
@@ -39,6 +43,7 @@ export class CallStats {
       frames_in: this.framesIn,
       frames_out: this.framesOut,
       frames_dropped: this.framesDropped,
+      frames_dropped_by_reason: { ...this.droppedByReason },
     };
   }
 }
