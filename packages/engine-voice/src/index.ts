@@ -8,11 +8,13 @@ export { heardText, characterTimings, wordTimings, type HeardText, type SpokenSe
 export { BargeIn, DEFAULT_BARGE_IN, type BargeInAction, type BargeInOptions } from './barge-in.ts';
 export { InterruptionDetector, type InterruptionDetectorOptions } from './interruptions.ts';
 export { TurnPlayout, PLAYOUT_DEFAULTS, type TurnPlayoutOptions } from './playout.ts';
+export { SilenceWatch, type SilenceActions, type SilenceOptions, type SilenceTimers } from './silence.ts';
 export {
   voiceEngineSpec,
   voiceRuntimeSpec,
   VoiceConfigSchema,
   VoiceRuntimeConfigSchema,
+  VoiceSilenceSchema,
   ResolvedCredentialSchema,
   VOICE_CREDENTIAL_SECTIONS,
   VOICE_DEFAULTS,

@@ -5,18 +5,32 @@
  * agent pauses its audio at once, and an interruption (speech lasting `min_duration_ms`) aborts the
  * turn and keeps in the conversation only what the caller heard (`heardText` over the turn's spoken
  * segments); see {@link InterruptionDetector} and {@link TurnPlayout}.
+ *
+ * Tools (`@vr3/tools`): the model is offered the agent's functions. `end_call` / `transfer_call`
+ * act once the turn's last words (the reply, else the tool's `goodbye` / `announcement`, else a
+ * short default) have been heard: the end mark of the turn's audio, then `hangup` / `transfer`. An
+ * HTTP tool's answer (or failure) goes back to the model, which is asked again within the same turn
+ * (at most {@link VOICE_DEFAULTS.maxToolRounds} times, then a spoken apology). Each call is a
+ * `tool_call` run event. Key presses reach the model as a user line ({@link dtmfText}), several
+ * keys together ({@link VOICE_DEFAULTS.dtmfDebounceMs} after the last, or at once on `#`). Caller
+ * silence after the agent was heard to its end re-prompts and hangs up ({@link SilenceWatch}).
  */
 import { EngineError, type AgentIO, type AgentSession, type EngineLogger, type SessionCloseInfo, type SessionContext } from '@vr3/agent';
 import { int16ToPcm16le, pcm16leToInt16, Resampler } from '@vr3/codec';
 import type { MediaFormat } from '@vr3/protocol';
 import { SILERO_WINDOWS, VAD_DEFAULTS, VadEngine, WEBRTC_FRAME_MS, type Vad, type VadEvent, type VadRuntime } from '@vr3/vad';
-import { SPEECH_SAMPLE_RATE, VendorError, type ChatMessage, type OpenAiCompatibleClient } from '@vr3/vendors';
+import { dtmfText, toolFunctions } from '@vr3/tools';
+import { SPEECH_SAMPLE_RATE, VendorError, type ChatMessage, type ChatToolCall, type OpenAiCompatibleClient } from '@vr3/vendors';
+import { cutToHeard, turnText, type AgentTurn, type AssistantMessage, type TurnSegment } from './agent-turn.ts';
+import { DtmfCollector } from './dtmf.ts';
 import { vendorFailure } from './errors.ts';
 import { DEFAULT_BARGE_IN, type BargeInAction } from './barge-in.ts';
-import { heardText, type SpokenSegment } from './heard-text.ts';
+import type { SpokenSegment } from './heard-text.ts';
 import { InterruptionDetector } from './interruptions.ts';
 import { TurnPlayout } from './playout.ts';
 import { SentenceChunker } from './sentences.ts';
+import { runToolCalls, type ToolRound } from './tool-calls.ts';
+import { SilenceWatch, type SilenceTimers } from './silence.ts';
 import { VOICE_DEFAULTS, type VoiceRuntimeConfig } from './spec.ts';
 import { renderTemplate } from './template.ts';
 import { UtteranceCutter } from './utterances.ts';
@@ -39,6 +53,8 @@ export interface VoiceSessionDeps {
   vad: Pick<VadRuntime, 'createVad'>;
   /** Monotonic clock in ms (tests inject one). */
   now?: () => number;
+  /** Timers of the silence watch (tests inject fakes). */
+  timers?: SilenceTimers | undefined;
 }
 
 /** Timestamps of one turn, for its latency metrics. */
@@ -53,24 +69,18 @@ interface TurnClock {
 /** Stops a turn quietly: the call ended, or the caller interrupted it. */
 class Stopped extends Error {}
 
-/** A segment of an agent turn; `done` once its speech is complete. */
-interface TurnSegment {
-  text: string;
-  audioMs: number;
-  done: boolean;
+/** The LLM failed: the caller hears an apology (if speech still works), then the call ends with `failure`. */
+class ApologizeAndFail extends Error {
+  constructor(readonly failure: EngineError) {
+    super(failure.message, { cause: failure });
+  }
 }
 
-/** One agent turn (the greeting or a reply), from its start until it has played or was interrupted. */
-interface AgentTurn {
-  /** Aborts the turn's LLM and TTS requests on an interruption. */
-  readonly controller: AbortController;
-  readonly signal: AbortSignal;
-  readonly segments: TurnSegment[];
-  /** The assistant message once the turn's text is complete and in the history. */
-  message?: { role: 'assistant'; content: string };
-  /** Set when the caller interrupted the turn: the text they heard. */
-  heard?: string;
-}
+/** How the call ends once the agent's last words have been heard. */
+type Ending = ({ kind: 'hangup'; reason: string } | { kind: 'transfer'; target: string } | { kind: 'fail'; failure: EngineError }) & { done: boolean };
+
+/** Most keys sent to the model together. */
+const MAX_DTMF_DIGITS = 32;
 
 /** See the module comment. */
 export class VoiceSession implements AgentSession {
@@ -98,6 +108,15 @@ export class VoiceSession implements AgentSession {
   #closed = false;
   /** Ends the call at `max_duration_s`. */
   #maxDurationTimer: NodeJS.Timeout | undefined;
+  /** Re-prompts and hangs up on caller silence (`silence`); null when not configured. */
+  #silence: SilenceWatch | null = null;
+  readonly #timers: SilenceTimers | undefined;
+  /** Gathers key presses into one message. */
+  readonly #dtmf = new DtmfCollector((digits) => this.#sendDtmf(digits), { debounceMs: VOICE_DEFAULTS.dtmfDebounceMs, maxDigits: MAX_DTMF_DIGITS });
+  /** Set once the call is ending (`end_call`, `transfer_call`, silence, a failure): no new turns start. */
+  #ending: Ending | undefined;
+  /** Ends a failing call if its apology is not reported heard in time. */
+  #apologyTimer: NodeJS.Timeout | undefined;
 
   constructor(deps: VoiceSessionDeps) {
     this.#ctx = deps.ctx;
@@ -106,6 +125,7 @@ export class VoiceSession implements AgentSession {
     this.#vadRuntime = deps.vad;
     this.#log = deps.ctx.logger;
     this.#now = deps.now ?? (() => performance.now());
+    this.#timers = deps.timers;
     this.#cutter = new UtteranceCutter({
       sampleRate: VOICE_SAMPLE_RATE,
       silenceMs: this.#config.endpointing?.silence_ms ?? VOICE_DEFAULTS.endpointingSilenceMs,
@@ -128,11 +148,16 @@ export class VoiceSession implements AgentSession {
     this.#playout = new TurnPlayout(io, { bytesPerMs: (VOICE_SAMPLE_RATE / 1000) * 2 });
     const maxS = this.#config.max_duration_s;
     if (maxS !== undefined) this.#maxDurationTimer = setTimeout(() => this.#io?.hangup('max_duration'), maxS * 1000);
+    this.#silence = this.#silenceWatch();
+    let greets = false;
     if (this.#config.greeting !== undefined) {
       const greeting = renderTemplate(this.#config.greeting, this.#variables());
       if (greeting.missing.length > 0) this.#log.warn({ missing: greeting.missing }, 'greeting placeholders without a value');
-      if (greeting.text.trim() !== '') this.#enqueue(() => this.#greet(greeting.text));
+      greets = greeting.text.trim() !== '';
+      if (greets) this.#enqueue(() => this.#say(greeting.text));
     }
+    // Without a greeting the caller is expected to speak first: the silence clocks run from the start.
+    if (!greets) this.#silence?.waitForCaller();
     const vad = this.#config.vad;
     const bargeIn = this.#config.interruption?.enabled ?? VOICE_DEFAULTS.interruptionEnabled;
     this.#vad = await this.#vadRuntime.createVad({
@@ -163,25 +188,32 @@ export class VoiceSession implements AgentSession {
     this.#push(samples);
   }
 
-  onDtmf(): void {}
+  /** A key press: the caller is there; the keys go to the model together (see the module comment). */
+  onDtmf(digit: string): void {
+    if (this.#closed || this.#io === null || this.#ending !== undefined) return;
+    this.#silence?.callerActive();
+    this.#dtmf.press(digit);
+  }
 
   onPlayed(mark: string): void {
-    if (!this.#closed && this.#playout?.played(mark) === true) this.#playedOut();
+    if (!this.#closed && this.#playout?.played(mark) === true) this.#heardToEnd();
   }
 
   close(_info: SessionCloseInfo): void {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#maxDurationTimer);
+    clearTimeout(this.#apologyTimer);
+    this.#dtmf.close();
+    this.#silence?.stop();
     this.#vad?.close();
     this.#vad = null;
     this.#early = [];
     this.#cutter.clear();
     // A turn still playing is kept as generated: the call ended, nobody interrupted it.
     const turn = this.#turn;
-    if (turn?.message !== undefined && turn.heard === undefined && turn.message.content !== '') {
-      this.#io?.emit({ type: 'transcript', data: { role: 'agent', text: turn.message.content, final: true } });
-    }
+    const text = turn === undefined || turn.heard !== undefined ? '' : turnText(turn);
+    if (text !== '') this.#io?.emit({ type: 'transcript', data: { role: 'agent', text, final: true } });
     this.#turn?.controller.abort();
     this.#turn = undefined;
     this.#playout?.close();
@@ -213,7 +245,11 @@ export class VoiceSession implements AgentSession {
     if (this.#closed) return;
     this.#bargeIn(events);
     if (this.#closed) return;
-    for (const e of events) if (e.type !== 'probability') this.#cutter.edge(e);
+    for (const e of events) {
+      if (e.type === 'probability') continue;
+      if (e.type === 'speech_start') this.#silence?.callerActive();
+      this.#cutter.edge(e);
+    }
     const utterance = this.#cutter.take(classifiedMs);
     if (utterance === undefined || utterance.length === 0) return;
     const clock: TurnClock = { endOfSpeech: this.#now() };
@@ -223,8 +259,22 @@ export class VoiceSession implements AgentSession {
   #enqueue(turn: () => Promise<void>): void {
     this.#turns = this.#turns.then(turn).catch((err: unknown) => {
       if (err instanceof Stopped || this.#closed) return;
+      if (err instanceof ApologizeAndFail) return this.#apologizeAndFail(err.failure);
       this.#fail(err);
     });
+  }
+
+  /**
+   * The LLM failed: an apology is spoken, and the call ends with `failure` once it was heard (at
+   * once if it cannot be spoken, the call is already ending, or it is not heard within
+   * {@link VOICE_DEFAULTS.apologyDeadlineMs}).
+   */
+  #apologizeAndFail(failure: EngineError): void {
+    if (this.#ending !== undefined || this.#io === null) return this.#fail(failure);
+    this.#ending = { kind: 'fail', failure, done: false };
+    this.#silence?.stop();
+    this.#apologyTimer = setTimeout(() => this.#act(), VOICE_DEFAULTS.apologyDeadlineMs);
+    this.#turns = this.#turns.then(() => this.#say(VOICE_DEFAULTS.errorApology)).catch(() => this.#act());
   }
 
   #fail(err: unknown): void {
@@ -244,8 +294,9 @@ export class VoiceSession implements AgentSession {
     return this.#io;
   }
 
-  async #greet(text: string): Promise<void> {
-    const turn = this.#beginTurn();
+  /** An agent turn of a fixed text (the greeting, a reprompt, a silence goodbye); it joins the history. */
+  async #say(text: string, reprompt = false): Promise<void> {
+    const turn = this.#beginTurn(reprompt);
     await this.#speak(text, undefined, turn);
     this.#generated(turn, text);
   }
@@ -263,7 +314,12 @@ export class VoiceSession implements AgentSession {
       throw this.#closed ? new Stopped() : vendorFailure('stt', err);
     }
     clock.sttFinal = this.#now();
-    if (text === '') return;
+    if (this.#ending !== undefined) return;
+    if (text === '') {
+      // Noise, not words: the silence clocks run again if nobody speaks.
+      if (this.#turn === undefined) this.#silence?.waitForCaller();
+      return;
+    }
     // The agent's previous turn, if still playing, is over for the record: its transcript goes first.
     this.#playedOut();
     this.#alive().emit({ type: 'transcript', data: { role: 'caller', text, final: true } });
@@ -271,46 +327,110 @@ export class VoiceSession implements AgentSession {
     await this.#reply(clock);
   }
 
-  /** Streams the LLM's reply and speaks it sentence by sentence while it streams. */
+  /**
+   * Streams the LLM's reply and speaks it sentence by sentence while it streams. Tool calls are run
+   * once the stream has ended; an HTTP tool's answer goes back to the LLM in a further round of the
+   * same turn.
+   */
   async #reply(clock: TurnClock): Promise<void> {
     const { llm } = this.#config;
     const turn = this.#beginTurn();
-    const chunker = new SentenceChunker();
-    let reply = '';
+    const tools = toolFunctions(this.#config.tools);
     let speaking: Promise<void> = Promise.resolve();
     let speakError: unknown;
     const say = (sentence: string): void => {
-      speaking = speaking.then(() => (speakError === undefined ? this.#speak(sentence, clock, turn) : undefined)).catch((err: unknown) => {
+      const round = turn.round;
+      speaking = speaking.then(() => (speakError === undefined ? this.#speak(sentence, clock, turn, round) : undefined)).catch((err: unknown) => {
         speakError ??= err;
       });
     };
-    try {
-      for await (const event of this.#clients.llm.chat(
-        { model: llm.model, messages: [...this.#history], temperature: llm.temperature, maxTokens: llm.max_tokens },
-        { signal: turn.signal },
-      )) {
-        if (event.type !== 'text') continue;
-        clock.llmFirstToken ??= this.#now();
-        reply += event.text;
-        for (const sentence of chunker.push(event.text)) say(sentence);
-        if (speakError !== undefined) break;
+    /** Text of the turn's last message, added once spoken (the final round's reply, a goodbye, an apology). */
+    let last = '';
+    for (;;) {
+      const chunker = new SentenceChunker();
+      let reply = '';
+      const calls: ChatToolCall[] = [];
+      try {
+        for await (const event of this.#clients.llm.chat(
+          {
+            model: llm.model,
+            messages: [...this.#history],
+            tools: tools.length > 0 ? tools : undefined,
+            temperature: llm.temperature,
+            maxTokens: llm.max_tokens,
+          },
+          { signal: turn.signal },
+        )) {
+          if (event.type === 'tool_call') calls.push(event.call);
+          if (event.type !== 'text') continue;
+          clock.llmFirstToken ??= this.#now();
+          reply += event.text;
+          for (const sentence of chunker.push(event.text)) say(sentence);
+          if (speakError !== undefined) break;
+        }
+      } catch (err) {
+        throw this.#closed || turn.heard !== undefined ? new Stopped() : new ApologizeAndFail(vendorFailure('llm', err));
       }
-    } catch (err) {
-      throw this.#closed || turn.heard !== undefined ? new Stopped() : vendorFailure('llm', err);
+      // Interrupted while the stream was closing: its calls are dropped with it.
+      if (turn.heard !== undefined) throw new Stopped();
+      const rest = chunker.flush();
+      if (rest !== undefined) say(rest);
+      reply = reply.trim();
+      if (calls.length === 0 || speakError !== undefined) {
+        last = reply;
+        break;
+      }
+      // The reply with its calls joins the history now; the calls' answers follow it.
+      const message: AssistantMessage = { role: 'assistant', content: reply === '' ? null : reply, toolCalls: calls };
+      this.#history.push(message);
+      turn.messages[turn.round] = message;
+      const next = await this.#runTools(turn, calls, reply);
+      if (turn.heard !== undefined) throw new Stopped();
+      turn.round++;
+      if (next.say !== undefined) {
+        last = next.say;
+        say(last);
+        break;
+      }
+      if (!next.again) break;
+      if (turn.round > VOICE_DEFAULTS.maxToolRounds) {
+        this.#log.warn({ rounds: VOICE_DEFAULTS.maxToolRounds }, 'the model kept calling tools: apology spoken');
+        last = VOICE_DEFAULTS.toolApology;
+        say(last);
+        break;
+      }
     }
-    const rest = chunker.flush();
-    if (rest !== undefined) say(rest);
     await speaking;
     if (speakError !== undefined) throw speakError;
-    this.#generated(turn, reply.trim());
+    this.#generated(turn, last);
     this.#emitLatency(this.#alive(), clock);
   }
 
+  /** Runs the tool calls of one round (see {@link runToolCalls}); an ending tool makes the call end once the turn was heard. */
+  async #runTools(turn: AgentTurn, calls: readonly ChatToolCall[], reply: string): Promise<ToolRound> {
+    const round = await runToolCalls(calls, reply, {
+      tools: this.#config.tools,
+      addressPolicy: this.#config.llm.address_policy,
+      signal: turn.signal,
+      interrupted: () => turn.heard !== undefined,
+      ending: this.#ending !== undefined,
+      emit: (event) => this.#io?.emit(event),
+      answer: (toolCallId, content) => void this.#history.push({ role: 'tool', toolCallId, content }),
+    });
+    this.#alive();
+    if (round.ending !== undefined && this.#ending === undefined) {
+      this.#ending = { ...round.ending, done: false };
+      this.#silence?.stop();
+      this.#log.info({ tool: round.ending.kind === 'hangup' ? 'end_call' : 'transfer_call' }, 'agent ends or transfers the call after its last words');
+    }
+    return round;
+  }
+
   /** Speaks `text`: TTS at 24 kHz, resampled to the session rate, queued for playback. */
-  async #speak(text: string, clock: TurnClock | undefined, turn: AgentTurn): Promise<void> {
+  async #speak(text: string, clock: TurnClock | undefined, turn: AgentTurn, round = turn.round): Promise<void> {
     const { tts } = this.#config;
     const resampler = new Resampler(SPEECH_SAMPLE_RATE, VOICE_SAMPLE_RATE);
-    const segment: TurnSegment = { text, audioMs: 0, done: false };
+    const segment: TurnSegment = { text, audioMs: 0, done: false, round };
     turn.segments.push(segment);
     // The filter's group delay: dropping its first samples keeps each segment exactly as long as its speech.
     let skip = resampler.delay;
@@ -338,24 +458,34 @@ export class VoiceSession implements AgentSession {
     this.#playout!.segmentEnd();
   }
 
-  /** Starts an agent turn; one still playing is complete (its audio is queued before this one's). */
-  #beginTurn(): AgentTurn {
+  /**
+   * Starts an agent turn; one still playing is complete (its audio is queued before this one's).
+   * The silence clocks wait until it has been heard, a reprompt's keeping the silence so far.
+   */
+  #beginTurn(reprompt = false): AgentTurn {
     this.#alive();
     if (this.#turn !== undefined) this.#playedOut();
+    if (!reprompt) this.#silence?.agentSpeaking();
     const controller = new AbortController();
-    const turn: AgentTurn = { controller, signal: AbortSignal.any([this.#ctx.signal, controller.signal]), segments: [] };
+    const turn: AgentTurn = { controller, signal: AbortSignal.any([this.#ctx.signal, controller.signal]), segments: [], round: 0, messages: [] };
     this.#turn = turn;
     this.#segments = turn.segments;
     this.#playout!.begin();
     return turn;
   }
 
-  /** The turn's text is complete and spoken: it joins the history; its transcript follows once played. */
+  /**
+   * The turn's text is complete and spoken: its last message (`text`, unless empty) joins the
+   * history; its transcript follows once played.
+   */
   #generated(turn: AgentTurn, text: string): void {
     this.#alive();
     if (turn.heard !== undefined || this.#turn !== turn) return;
-    turn.message = { role: 'assistant', content: text };
-    this.#history.push(turn.message);
+    if (text !== '') {
+      const message: AssistantMessage = { role: 'assistant', content: text };
+      turn.messages[turn.round] = message;
+      this.#history.push(message);
+    }
     this.#playout!.end();
   }
 
@@ -366,8 +496,77 @@ export class VoiceSession implements AgentSession {
     this.#turn = undefined;
     this.#playout?.close();
     this.#interruptions?.agentStopped();
-    const text = turn.message?.content ?? '';
+    const text = turnText(turn);
     if (text !== '') this.#io?.emit({ type: 'transcript', data: { role: 'agent', text, final: true } });
+  }
+
+  /**
+   * The provider reported the end of the turn's audio as heard: the call ends now if it is ending
+   * (the goodbye was heard), else the silence clocks run.
+   */
+  #heardToEnd(): void {
+    this.#playedOut();
+    if (this.#ending !== undefined) return this.#act();
+    this.#silence?.waitForCaller();
+  }
+
+  /** Hangs up or transfers, once. */
+  #act(): void {
+    const ending = this.#ending;
+    const io = this.#io;
+    if (ending === undefined || ending.done || io === null || this.#closed) return;
+    ending.done = true;
+    clearTimeout(this.#apologyTimer);
+    this.#apologyTimer = undefined;
+    this.#silence?.stop();
+    switch (ending.kind) {
+      case 'transfer':
+        return io.transfer(ending.target);
+      case 'hangup':
+        return io.hangup(ending.reason);
+      case 'fail':
+        return this.#fail(ending.failure);
+    }
+  }
+
+  /** Sends key presses to the model: a caller line, then a reply. */
+  #sendDtmf(digits: string): void {
+    if (this.#closed) return;
+    this.#enqueue(async () => {
+      if (this.#ending !== undefined) return;
+      const clock: TurnClock = { endOfSpeech: this.#now() };
+      this.#playedOut();
+      const text = dtmfText(digits);
+      this.#alive().emit({ type: 'transcript', data: { role: 'caller', text, final: true } });
+      this.#history.push({ role: 'user', content: text });
+      await this.#reply(clock);
+    });
+  }
+
+  /** The `silence` watch, when a duration is configured. */
+  #silenceWatch(): SilenceWatch | null {
+    const silence = this.#config.silence;
+    if (silence?.reprompt_after_s === undefined && silence?.hangup_after_s === undefined) return null;
+    const ms = (s: number | undefined): number | undefined => (s === undefined ? undefined : s * 1000);
+    return new SilenceWatch(
+      { repromptAfterMs: ms(silence.reprompt_after_s), hangupAfterMs: ms(silence.hangup_after_s) },
+      {
+        reprompt: () => {
+          if (this.#closed || this.#ending !== undefined) return;
+          this.#log.debug({}, 'caller silent: reprompt');
+          this.#enqueue(() => this.#say(silence.reprompt ?? VOICE_DEFAULTS.silenceReprompt, true));
+        },
+        hangup: () => {
+          if (this.#closed || this.#ending !== undefined) return;
+          this.#log.info({ after_s: silence.hangup_after_s }, 'caller silent: the agent hangs up');
+          this.#ending = { kind: 'hangup', reason: 'silence', done: false };
+          if (silence.goodbye === undefined) return this.#act();
+          this.#enqueue(() => this.#say(silence.goodbye!, true));
+        },
+      },
+      this.#timers,
+      this.#now,
+    );
   }
 
   #interruptionDetector(vad: Vad, enabled: boolean): InterruptionDetector {
@@ -390,7 +589,7 @@ export class VoiceSession implements AgentSession {
     const detector = this.#interruptions;
     if (playout === null || detector === null) return;
     playout.pump();
-    if (this.#turn !== undefined && playout.playedOut) this.#playedOut();
+    if (this.#turn !== undefined && playout.playedOut) this.#heardToEnd();
     for (const action of detector.update(events, this.#turn !== undefined)) this.#apply(action);
   }
 
@@ -421,18 +620,12 @@ export class VoiceSession implements AgentSession {
     const sentMs = this.#playout!.turnMs;
     const heardMs = this.#playout!.stop();
     this.#turn = undefined;
-    turn.heard = heardText(spokenSoFar(turn.segments), heardMs).text;
+    const heard = cutToHeard(turn, heardMs, this.#history);
     turn.controller.abort();
-    if (turn.message !== undefined) {
-      // The reply was complete: its history entry becomes what was heard (or goes, if nothing was).
-      if (turn.heard === '') this.#history.splice(this.#history.indexOf(turn.message), 1);
-      else turn.message.content = turn.heard;
-    } else if (turn.heard !== '') {
-      turn.message = { role: 'assistant', content: turn.heard };
-      this.#history.push(turn.message);
-    }
     this.#log.info({ heard_ms: Math.round(heardMs), spoken_ms: Math.round(sentMs), speech_ms: Math.round(speechMs) }, 'caller interrupted the agent');
-    if (sentMs > 0) io.emit({ type: 'transcript', data: { role: 'agent', text: turn.heard, final: true, interrupted: true } });
+    if (sentMs > 0) io.emit({ type: 'transcript', data: { role: 'agent', text: heard, final: true, interrupted: true } });
+    // The model decided to end the call: the caller speaking over the goodbye does not undo that.
+    if (this.#ending !== undefined) this.#act();
   }
 
   #emitLatency(io: AgentIO, clock: TurnClock): void {
@@ -445,20 +638,4 @@ export class VoiceSession implements AgentSession {
     ];
     for (const [name, value] of metrics) if (value !== undefined) io.emit({ type: 'metric', data: { name, value, unit: 'ms' } });
   }
-}
-
-/**
- * The turn's segments for `heardText`. A segment still being synthesized gets the length its text
- * would have at the pace of the turn's complete segments (its audio so far when there are none).
- */
-function spokenSoFar(segments: readonly TurnSegment[]): SpokenSegment[] {
-  let ms = 0;
-  let chars = 0;
-  for (const s of segments) {
-    if (!s.done) continue;
-    ms += s.audioMs;
-    chars += s.text.length;
-  }
-  const msPerChar = chars > 0 ? ms / chars : 0;
-  return segments.map((s) => ({ text: s.text, audioMs: s.done ? s.audioMs : Math.max(s.audioMs, s.text.length * msPerChar) }));
 }

@@ -22,10 +22,33 @@ describe('voice engine spec', () => {
     return 'valid';
   };
 
-  it('takes a full configuration and has no secret fields (keys live in service credentials)', () => {
-    const full = { ...valid, vad: { engine: 'webrtc', threshold: 0.6, min_silence_ms: 250 }, greeting: 'Hi {{caller_number}}', interruption: { enabled: true, min_duration_ms: 400 }, endpointing: { silence_ms: 500 }, max_duration_s: 600, language: 'pt-BR' };
+  it('takes a full configuration; its only secret fields are HTTP tools\' headers (keys live in service credentials)', () => {
+    const full = {
+      ...valid,
+      vad: { engine: 'webrtc', threshold: 0.6, min_silence_ms: 250 },
+      greeting: 'Hi {{caller_number}}',
+      tools: {
+        end_call: { type: 'end_call', goodbye: 'Bye.' },
+        to_desk: { type: 'transfer_call', target: '+15550009' },
+        lookup: { type: 'http', description: 'Order status', parameters: { type: 'object' }, url: 'https://crm.example.com/orders', headers: { 'X-Api-Key': 'k' }, timeout_ms: 2000 },
+      },
+      silence: { reprompt_after_s: 8, reprompt: 'Still there?', hangup_after_s: 30, goodbye: 'Goodbye.' },
+      interruption: { enabled: true, min_duration_ms: 400 },
+      endpointing: { silence_ms: 500 },
+      max_duration_s: 600,
+      language: 'pt-BR',
+    };
     expect(catalog.parse(full)).toEqual(full);
-    expect(voiceEngineSpec.secretFields).toEqual([]);
+    expect(voiceEngineSpec.secretFields).toEqual(['tools.*.headers.*']);
+  });
+
+  it('bounds tools and silence', () => {
+    expect(issue({ ...valid, tools: { 'bad name': { type: 'end_call' } } })).toMatch(/tools/);
+    expect(issue({ ...valid, tools: { t: { type: 'transfer_call' } } })).toMatch(/tools\.t\.target/);
+    expect(issue({ ...valid, silence: { reprompt_after_s: 1 } })).toMatch(/silence\.reprompt_after_s/);
+    expect(issue({ ...valid, silence: { hangup_after_s: 7200 } })).toMatch(/silence\.hangup_after_s/);
+    expect(issue({ ...valid, silence: { reprompt: '' } })).toMatch(/silence\.reprompt/);
+    expect(issue({ ...valid, silence: { other: 1 } })).toMatch(/invalid voice engine config/);
   });
 
   it('refuses the vendors that do not run yet, bad ids, keys and unknown fields', () => {

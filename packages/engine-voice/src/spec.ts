@@ -1,4 +1,5 @@
 import { defineEngineSpec } from '@vr3/agent';
+import { TOOLS_SECRET_FIELDS, ToolsSchema } from '@vr3/tools/spec';
 import { z } from 'zod';
 
 /**
@@ -30,6 +31,22 @@ export const VOICE_DEFAULTS = {
    * real speech (a stop consonant) and would miss the 300 ms the caller tolerates being talked over.
    */
   interruptionOnsetMs: 60,
+  /** What a silence reprompt says when `silence.reprompt` is not set. */
+  silenceReprompt: 'Are you still there?',
+  /** Said before an `end_call` when neither the model nor the tool's `goodbye` says anything. */
+  farewell: 'Goodbye.',
+  /** Said before a `transfer_call` when neither the model nor the tool's `announcement` says anything. */
+  transferAnnouncement: 'Please hold while I transfer your call.',
+  /** Said when the model still asks for HTTP tools after {@link VOICE_DEFAULTS.maxToolRounds} follow-ups. */
+  toolApology: 'Sorry, I could not finish that. Could you ask again?',
+  /** Follow-up LLM requests one turn may make with HTTP tool results, at most. */
+  maxToolRounds: 4,
+  /** Key presses are sent to the model together this long after the last one (`#` sends at once). */
+  dtmfDebounceMs: 1500,
+  /** Said when the LLM fails, before the call ends failed. */
+  errorApology: 'Sorry, something went wrong on our side. Please call again later.',
+  /** A failing call ends at the latest this long after its apology started. */
+  apologyDeadlineMs: 10_000,
 } as const;
 
 const CredentialId = z.uuid();
@@ -62,8 +79,20 @@ export const VoiceTtsSchema = z.strictObject({
 });
 
 /**
- * `engine: {type: "voice", stt, llm, tts, vad?, prompt, greeting?, interruption?, endpointing?,
- * max_duration_s?, language?}`. `prompt` and `greeting` take `{{caller_number}}`,
+ * `silence`: when the caller says nothing after the agent finished speaking, ask again after
+ * `reprompt_after_s` (saying `reprompt`), and hang up after `hangup_after_s` of silence in all
+ * (saying `goodbye` first, when set). Either may be left out.
+ */
+export const VoiceSilenceSchema = z.strictObject({
+  reprompt_after_s: z.number().min(2).max(600).optional(),
+  reprompt: z.string().min(1).max(1000).optional(),
+  hangup_after_s: z.number().min(2).max(3600).optional(),
+  goodbye: z.string().min(1).max(1000).optional(),
+});
+
+/**
+ * `engine: {type: "voice", stt, llm, tts, vad?, prompt, greeting?, tools?, silence?, interruption?,
+ * endpointing?, max_duration_s?, language?}`. `prompt` and `greeting` take `{{caller_number}}`,
  * `{{called_number}}` and any `initial_context` key. Credentials are named by id (service
  * credentials of the agent's organization) and resolved when a call is admitted.
  */
@@ -81,6 +110,9 @@ export const VoiceConfigSchema = z.strictObject({
     .optional(),
   prompt: z.string().min(1).max(32_000),
   greeting: z.string().min(1).max(2000).optional(),
+  /** Functions the model may call, keyed by name (`end_call`, `transfer_call`, `http`; see `@vr3/tools`). */
+  tools: ToolsSchema.optional(),
+  silence: VoiceSilenceSchema.optional(),
   interruption: z.strictObject({ enabled: z.boolean().optional(), min_duration_ms: z.number().int().min(0).max(5000).optional() }).optional(),
   endpointing: z.strictObject({ silence_ms: z.number().int().min(0).max(5000).optional() }).optional(),
   max_duration_s: z.number().int().min(10).max(4 * 3600).optional(),
@@ -115,11 +147,15 @@ export const VoiceRuntimeConfigSchema = VoiceConfigSchema.extend({
 /** See {@link VoiceRuntimeConfigSchema}. */
 export type VoiceRuntimeConfig = z.infer<typeof VoiceRuntimeConfigSchema>;
 
-/** The voice engine's spec for the control-plane catalog: no secret fields (keys live in service credentials). */
+/**
+ * The voice engine's spec for the control-plane catalog. Secret fields: HTTP tools' headers
+ * (vendor keys live in service credentials).
+ */
 export const voiceEngineSpec = defineEngineSpec({
   type: 'voice',
   configSchema: VoiceConfigSchema,
   description: 'speech to text, an LLM and text to speech on each call (OpenAI-compatible vendors)',
+  secretFields: TOOLS_SECRET_FIELDS,
 });
 
 /** The spec the edge validates with: the same type, with the admitted credentials joined in. */
@@ -127,4 +163,5 @@ export const voiceRuntimeSpec = defineEngineSpec({
   type: 'voice',
   configSchema: VoiceRuntimeConfigSchema,
   description: voiceEngineSpec.description,
+  secretFields: TOOLS_SECRET_FIELDS,
 });

@@ -16,3 +16,4 @@ export {
 } from './spec.ts';
 export { toolFunctions, dtmfText, type ToolFunction } from './functions.ts';
 export { callHttpTool, type ToolOutcome, type HttpToolCallOptions } from './http-tool.ts';
+export { toolAction, parseArguments, type ToolAction } from './actions.ts';
