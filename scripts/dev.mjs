@@ -1,7 +1,9 @@
-// `turbo dev` entry of one distributed app: fills in the local connection variables printed by
-// scripts/dev-services.sh (which `turbo dev` runs first), a development secret key and admin API
-// key kept under .vr3-dev/, and runs the app with `tsx watch`.
+// `turbo dev` entry of one distributed app: fills in the local connection variables of
+// scripts/dev-services.sh (which `turbo dev` runs alongside, as a persistent task: the app waits for
+// NATS and PostgreSQL, logging while they are not up yet), a development secret key and admin API
+// key kept under .vr3-dev/, and runs the app with `node --watch`.
 //   node scripts/dev.mjs control-plane|media-edge
+// Ports: VR3_DEV_EDGE_PORT (8080, the Agent Stream), VR3_DEV_CONTROL_PLANE_PORT (8081, the REST API).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -23,12 +25,13 @@ const secret = (name, make) => {
   return fs.readFileSync(file, 'utf8').trim();
 };
 
+const edgePort = process.env.VR3_DEV_EDGE_PORT ?? '8080';
+const controlPlanePort = process.env.VR3_DEV_CONTROL_PLANE_PORT ?? '8081';
 const env = {
   NATS_URL: `nats://127.0.0.1:${process.env.VR3_DEV_NATS_PORT ?? 4222}`,
   LOG_LEVEL: 'debug',
   ...(app === 'control-plane'
     ? {
-        PORT: '8081',
         DATABASE_URL: `postgresql://postgres@127.0.0.1:${process.env.VR3_DEV_PG_PORT ?? 5432}/vr3`,
         REDIS_URL: `redis://127.0.0.1:${process.env.VR3_DEV_REDIS_PORT ?? 6379}`,
         VR3_SECRET_KEY: secret('secret.key', () => randomBytes(32).toString('hex')),
@@ -36,13 +39,22 @@ const env = {
         VR3_MIGRATE_ON_START: 'true',
         VR3_ALLOW_INSECURE_PROVIDER_URLS: 'true',
       }
-    : { PORT: '8080', VR3_EDGE_ID: 'dev-edge-1', VR3_DRAIN_TIMEOUT_MS: '5000' }),
+    : { VR3_EDGE_ID: 'dev-edge-1', VR3_DRAIN_TIMEOUT_MS: '5000' }),
   ...process.env,
+  // The two apps share this environment: a PORT of the shell must not put both on one port.
+  PORT: app === 'control-plane' ? controlPlanePort : edgePort,
 };
 if (app === 'control-plane') {
-  console.log(`control-plane: REST on http://127.0.0.1:${env.PORT}/api/v1 — admin API key: ${env.VR3_BOOTSTRAP_API_KEY}`);
+  const product = `http://127.0.0.1:${controlPlanePort}`;
+  console.log(`control-plane: REST on ${product}/api/v1 — admin API key: ${env.VR3_BOOTSTRAP_API_KEY}`);
+  // The REST API and the Agent Stream are on different ports here: --edge makes setup print the media-edge's URL.
+  console.log(
+    'control-plane: try it with\n' +
+      '  npx --no vr3-sim provider-api --port 9090 --quiet &\n' +
+      `  npx --no vr3-sim setup --product ${product} --edge ws://127.0.0.1:${edgePort} --api-key ${env.VR3_BOOTSTRAP_API_KEY} --provider-api http://127.0.0.1:9090`,
+  );
 } else {
-  console.log(`media-edge: Agent Stream on ws://127.0.0.1:${env.PORT}/api/v1/agent-stream/{agent_uuid}`);
+  console.log(`media-edge: Agent Stream on ws://127.0.0.1:${edgePort}/api/v1/agent-stream/{agent_uuid}`);
 }
 const child = spawn(process.execPath, ['--import', 'tsx', '--watch', '--watch-preserve-output', path.join(ROOT, MAIN)], { cwd: ROOT, env, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

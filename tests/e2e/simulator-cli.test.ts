@@ -148,3 +148,24 @@ describe('vr3-sim load speaks the providers it lists', () => {
     });
   }
 });
+
+describe('vr3-sim setup for scripts and distributed mode', () => {
+  it('--url-only prints the stream URL alone, and --edge builds it on the media-edge base URL', async () => {
+    const plain = await cli(setupArgs('cloudonix'));
+    expect(plain.code, plain.stderr).toBe(0);
+    const url = streamUrlOf(plain.stdout);
+    const only = await cli([...setupArgs('cloudonix'), '--url-only']);
+    expect(only.code, only.stderr).toBe(0);
+    expect(only.stdout).toBe(`${url}\n`);
+    const edge = await cli([...setupArgs('cloudonix'), '--url-only', '--edge', 'wss://edge.example.com:8443']);
+    expect(edge.code, edge.stderr).toBe(0);
+    expect(edge.stdout).toBe(`${url.replace(/^ws:\/\/127\.0\.0\.1:\d+/, 'wss://edge.example.com:8443')}\n`);
+  });
+
+  it('exits 1, naming it, when the provider API stand-in does not answer', async () => {
+    const run = await cli(['setup', '--product', product.baseUrl, '--api-key', product.apiKey, '--provider-api', 'http://127.0.0.1:1', '--account', 'unanswered', '--wait-ms', '300']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('the provider API at http://127.0.0.1:1 does not answer');
+    expect(run.stdout).toBe('');
+  });
+});

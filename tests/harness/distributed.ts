@@ -7,7 +7,8 @@ import { startTestPostgres, startTestRedis, type TestPostgres, type TestRedis } 
 import { startNatsServer, type TestNatsServer } from '@vr3/nats-bus/testing';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MAINS = {
+/** The distributed apps' entry files, which `npm run start:control-plane` / `start:media-edge` run. */
+export const MAINS = {
   'control-plane': path.join(ROOT, 'apps/control-plane/src/main.ts'),
   'media-edge': path.join(ROOT, 'apps/media-edge/src/main.ts'),
 } as const;

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MAIN = path.join(ROOT, 'apps/embedded/src/main.ts');
+/** The embedded product's entry file, which `npm start` runs. */
+export const MAIN = path.join(ROOT, 'apps/embedded/src/main.ts');
 
 /** The `/metrics` bearer token every product the harness starts has (`VR3_METRICS_TOKEN`), unless a test sets its own. */
 export const METRICS_TOKEN = 'vr3-test-metrics-token-0123456789';

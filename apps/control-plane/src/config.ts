@@ -50,6 +50,11 @@ export interface ControlPlaneConfig {
    * could be ended. Used only with the reaper (`edgeLiveness` option).
    */
   initializedRunTimeoutMs: number;
+  /**
+   * Database connections `start()` opens at once, each running the admission lookup, so that the
+   * first calls after boot do not pay for them (`warm-up.ts`); 0: no warm-up.
+   */
+  warmUpConnections: number;
 }
 
 /** Defaults of {@link ControlPlaneConfig}. */
@@ -72,6 +77,8 @@ export const DEFAULT_CONTROL_PLANE_CONFIG: Readonly<ControlPlaneConfig> = Object
   reaperIntervalMs: 5_000,
   /** 30 s: the edge's default handshake deadline (10 s) + `RunStart` wait (8 s) + 12 s of margin. */
   initializedRunTimeoutMs: 30_000,
+  /** 8: a burst's first admissions each need a connection; more would only be closed again idle. */
+  warmUpConnections: 8,
 });
 
 /** Defaults overlaid with the given values (`undefined` keeps the default). */

@@ -18,6 +18,7 @@ import { registerReaperJobs, type EdgeLiveness } from './jobs/reaper.ts';
 import { recoverAtStart } from './jobs/recovery.ts';
 import { createInProcessJobQueue, type JobQueue } from './jobs/queue.ts';
 import { defaultProviderClients, type ProviderClientFactory } from './providers/registry.ts';
+import { warmUp } from './warm-up.ts';
 
 /** Options of {@link createControlPlane}. */
 export interface ControlPlaneOptions {
@@ -27,8 +28,8 @@ export interface ControlPlaneOptions {
   /** 32-byte AES-256-GCM key of stored credentials and engine secrets (see `parseSecretKey`). */
   secretKey: Buffer;
   /**
-   * The specs of every agent engine the product runs (`new EngineCatalog([echoEngineSpec,
-   * bridgeEngineSpec, voiceEngineSpec])`): agent configurations are validated with it, its `secretFields` are
+   * The specs of every agent engine the product runs (`productEngineCatalog()`): agent
+   * configurations are validated with it, its `secretFields` are
    * sealed, and admission re-validates the stored configuration. Must match the media-edge's engines.
    */
   engines: EngineCatalog;
@@ -111,6 +112,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
         await registerReaperJobs(ctx, options.edgeLiveness);
         edges = startEdgeTracking(ctx);
       }
+      if (config.warmUpConnections > 0) await warmUp(ctx);
       responders = startResponders(ctx);
     },
     close() {

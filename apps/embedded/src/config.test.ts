@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeSelfSignedCertificate } from '@vr3/env/testing';
 import { ConfigError, EMBEDDED_DEFAULTS, loadConfig } from './config.ts';
 
 describe('loadConfig', () => {
@@ -96,5 +99,24 @@ describe('public endpoint limits and metrics access', () => {
     expect(() => loadConfig({ VR3_HTTP_HEADERS_TIMEOUT_MS: '40000' })).toThrow(/VR3_HTTP_REQUEST_TIMEOUT_MS/);
     expect(() => loadConfig({ VR3_PUBLIC_URL: 'voice.example.com' })).toThrow(/VR3_PUBLIC_URL/);
     expect(() => loadConfig({ VR3_INBOUND_FRAME_BURST: '0' })).toThrow(/VR3_INBOUND_FRAME_BURST/);
+  });
+});
+
+describe('TLS', () => {
+  it('is off by default; VR3_TLS_CERT_FILE with VR3_TLS_KEY_FILE turns it on; one alone or a mismatched pair is refused naming the variable', () => {
+    expect(loadConfig({}).tls).toBeNull();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vr3-embedded-config-'));
+    try {
+      const a = writeSelfSignedCertificate(dir, 'a');
+      const b = writeSelfSignedCertificate(dir, 'b');
+      expect(loadConfig({ VR3_TLS_CERT_FILE: a.certFile, VR3_TLS_KEY_FILE: a.keyFile }).tls).toEqual({ certFile: a.certFile, keyFile: a.keyFile });
+      expect(() => loadConfig({ VR3_TLS_KEY_FILE: a.keyFile })).toThrow(ConfigError);
+      expect(() => loadConfig({ VR3_TLS_KEY_FILE: a.keyFile })).toThrow(/VR3_TLS_CERT_FILE: required/);
+      expect(() => loadConfig({ VR3_TLS_CERT_FILE: a.certFile })).toThrow(/VR3_TLS_KEY_FILE: required/);
+      expect(() => loadConfig({ VR3_TLS_CERT_FILE: b.certFile, VR3_TLS_KEY_FILE: a.keyFile })).toThrow(/VR3_TLS_KEY_FILE: .* is not the private key/);
+      expect(() => loadConfig({ VR3_TLS_CERT_FILE: a.certFile, VR3_TLS_KEY_FILE: a.keyFile, VR3_PUBLIC_URL: 'http://voice.example.com' })).toThrow(/VR3_PUBLIC_URL/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { metricsHandler, migrateDatabase, parseSecretKey } from '@vr3/control-plane';
+import { metricsHandler, migrateDatabase, parseSecretKey, serviceRoot } from '@vr3/control-plane';
 import { addAcceptHandles, createLimitedHttpServer, createMediaEdge, createProductEngines } from '@vr3/media-edge';
 import { forwardToSocket } from './api-proxy.ts';
 import { startControlPlaneThread } from './control-plane-thread/thread.ts';
@@ -115,7 +115,7 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger, optio
         publicUrl: config.publicUrl,
       },
       metrics,
-      // Every engine the product runs (echo, bridge, voice): the same list as `npm run start:media-edge`.
+      // Every engine the product runs (echo, bridge, voice, realtime): the same list as `npm run start:media-edge`.
       engines: createProductEngines(),
     });
     let draining = false;
@@ -137,6 +137,8 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger, optio
     app.get('/metrics', metricsHandler(joinedMetrics(metrics, controlPlane.metrics), config.metrics));
     if (config.metrics.kind === 'closed') logger.warn('/metrics answers 401: set VR3_METRICS_TOKEN (or VR3_METRICS_PUBLIC=true) to scrape it');
     app.use('/api/v1', forwardToSocket(controlPlane.apiSocket, logger));
+    // `GET /` says what answers here; any other path gets the API's JSON 404.
+    app.use(serviceRoot('embedded'));
 
     // Request timeouts and a connection cap (VR3_HTTP_*, VR3_MAX_CONNECTIONS): half-sent requests do not pile up.
     const server = createLimitedHttpServer(config.httpLimits, app, config.tls && { files: config.tls, logger });
@@ -167,7 +169,7 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger, optio
       ...(config.bootstrapApiKey ? { apiKey: config.bootstrapApiKey } : {}),
       ...(options.onApiKeyCreated ? { reveal: options.onApiKeyCreated } : {}),
     });
-    logger.info({ port, host: config.host, embedded_database: db !== undefined }, 'listening');
+    logger.info({ port, host: config.host, tls: config.tls !== null, embedded_database: db !== undefined }, 'listening');
 
     let closing: Promise<void> | undefined;
     return {

@@ -5,6 +5,14 @@
  */
 export { ConfigError } from './errors.ts';
 export { envBool, envInt, envUrl, parseEnv } from './parse.ts';
+export {
+  hostOf,
+  isConnectionFailure,
+  UNTIL_AVAILABLE_DEFAULTS,
+  untilAvailable,
+  type AvailabilityLogger,
+  type UntilAvailableOptions,
+} from './until-available.ts';
 export { HTTP_SERVER_ENV, httpServerLimits, httpServerOptions, type HttpServerEnv, type HttpServerLimits } from './http-server.ts';
 export {
   METRICS_ACCESS_ENV,
@@ -15,3 +23,19 @@ export {
   type MetricsAccess,
   type MetricsAccessEnv,
 } from './metrics-access.ts';
+export {
+  DEFAULT_TLS_RELOAD_DEBOUNCE_MS,
+  httpsServerOptions,
+  readTlsCredentials,
+  reloadServerTls,
+  TLS_ENV,
+  tlsFiles,
+  watchTlsFiles,
+  type TlsCredentials,
+  type ServerTlsReloadOptions,
+  type TlsEnv,
+  type TlsFiles,
+  type TlsReloadLogger,
+  type TlsWatch,
+  type TlsWatchOptions,
+} from './tls.ts';

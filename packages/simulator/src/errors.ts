@@ -12,6 +12,8 @@ export const SimulatorErrorCode = {
   InvalidAudio: 'invalid_audio',
   /** A request to the product's REST API failed. */
   ProductApi: 'product_api',
+  /** The provider REST stand-in (`--provider-api`) did not answer. */
+  ProviderApiUnreachable: 'provider_api_unreachable',
 } as const;
 
 /** One of {@link SimulatorErrorCode}. */

@@ -12,8 +12,13 @@ import { accountQuery, providerDefaults, type ProviderDefaults } from './provide
 
 /** Options of {@link setupProduct}. */
 export interface SetupOptions {
-  /** Product base URL, e.g. http://127.0.0.1:8080. */
+  /** Product base URL, e.g. http://127.0.0.1:8080: its REST API. */
   productUrl: string;
+  /**
+   * Base URL of the Agent Stream endpoint the stream URL is built on, when it is not `productUrl`
+   * (distributed mode: the media-edge, e.g. ws://127.0.0.1:8080, while the REST API is the control-plane's).
+   */
+  edgeUrl?: string;
   apiKey: string;
   /** Base URL of the provider REST stand-in. */
   providerApiUrl: string;
@@ -48,10 +53,10 @@ export interface SetupResult {
   streamUrl: string;
 }
 
-/** Builds the Agent Stream URL of `agentUuid` on a product. */
+/** Builds the Agent Stream URL of `agentUuid` on a product (or media-edge) base URL: http(s):// or ws(s)://. */
 export function streamUrl(productUrl: string, agentUuid: string, provider: string, query: Record<string, string>): string {
   const base = new URL(productUrl);
-  base.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
+  base.protocol = base.protocol === 'https:' || base.protocol === 'wss:' ? 'wss:' : 'ws:';
   base.pathname = `/api/v1/agent-stream/${encodeURIComponent(agentUuid)}`;
   base.search = new URLSearchParams({ provider, ...query }).toString();
   return base.toString();
@@ -161,7 +166,7 @@ export async function setupProduct(o: SetupOptions): Promise<SetupResult> {
     account,
     configurationReused: config.reused,
     agentReused: agent.reused,
-    streamUrl: streamUrl(o.productUrl, agent.uuid, provider, accountQuery(provider, account)),
+    streamUrl: streamUrl(o.edgeUrl ?? o.productUrl, agent.uuid, provider, accountQuery(provider, account)),
   };
 }
 

@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeSelfSignedCertificate } from '@vr3/env/testing';
 import { ConfigError, CONTROL_PLANE_DEFAULTS, loadControlPlaneEnv } from './env.ts';
 
 const REQUIRED = {
@@ -38,5 +42,22 @@ describe('loadControlPlaneEnv: HTTP limits and metrics access', () => {
     expect(() => loadControlPlaneEnv({ ...REQUIRED, VR3_HTTP_HEADERS_TIMEOUT_MS: '40000' })).toThrow(ConfigError);
     expect(() => loadControlPlaneEnv({ ...REQUIRED, VR3_HTTP_HEADERS_TIMEOUT_MS: '40000' })).toThrow(/VR3_HTTP_REQUEST_TIMEOUT_MS/);
     expect(() => loadControlPlaneEnv({ ...REQUIRED, VR3_MAX_CONNECTIONS: '0' })).toThrow(/VR3_MAX_CONNECTIONS/);
+  });
+});
+
+describe('loadControlPlaneEnv: TLS', () => {
+  it('serves http by default; VR3_TLS_CERT_FILE with VR3_TLS_KEY_FILE turns https on; one alone or a bad pair is refused naming the variable', () => {
+    expect(loadControlPlaneEnv(REQUIRED).tls).toBeNull();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vr3-cp-env-'));
+    try {
+      const a = writeSelfSignedCertificate(dir, 'a');
+      expect(loadControlPlaneEnv({ ...REQUIRED, VR3_TLS_CERT_FILE: a.certFile, VR3_TLS_KEY_FILE: a.keyFile }).tls).toEqual({ certFile: a.certFile, keyFile: a.keyFile });
+      expect(() => loadControlPlaneEnv({ ...REQUIRED, VR3_TLS_CERT_FILE: a.certFile })).toThrow(ConfigError);
+      expect(() => loadControlPlaneEnv({ ...REQUIRED, VR3_TLS_CERT_FILE: a.certFile })).toThrow(/VR3_TLS_KEY_FILE: required/);
+      expect(() => loadControlPlaneEnv({ ...REQUIRED, VR3_TLS_KEY_FILE: a.keyFile })).toThrow(/VR3_TLS_CERT_FILE: required/);
+      expect(() => loadControlPlaneEnv({ ...REQUIRED, VR3_TLS_CERT_FILE: a.keyFile, VR3_TLS_KEY_FILE: a.keyFile })).toThrow(/VR3_TLS_CERT_FILE: .* holds no PEM certificate/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -10,8 +10,11 @@ import {
   METRICS_ACCESS_ENV,
   metricsAccess,
   parseEnv,
+  TLS_ENV,
+  tlsFiles,
   type HttpServerLimits,
   type MetricsAccess,
+  type TlsFiles,
 } from '@vr3/env';
 
 export { ConfigError };
@@ -64,6 +67,8 @@ export const CONTROL_PLANE_DEFAULTS = {
     /** VR3_MAX_CONNECTIONS: open HTTP connections (admins, scrapers, the load balancer); a further one is closed at once. */
     maxConnections: 1_000,
   },
+  /** VR3_TLS_CERT_FILE + VR3_TLS_KEY_FILE (both or neither): serve https from these files, reloaded on SIGHUP and on change; unset: http. */
+  tls: null,
   /** LOG_LEVEL: pino level. */
   logLevel: 'info',
 } as const;
@@ -91,6 +96,7 @@ const EnvSchema = z.object({
   VR3_JOB_CONCURRENCY: envInt('VR3_JOB_CONCURRENCY', 1),
   ...HTTP_SERVER_ENV,
   ...METRICS_ACCESS_ENV,
+  ...TLS_ENV,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -120,6 +126,8 @@ export interface ControlPlaneEnv {
   http: HttpServerLimits;
   /** Who may read `/metrics`: bearer token, public, or nobody (neither configured). */
   metrics: MetricsAccess;
+  /** The certificate and key files to serve https from, or null: plain http. */
+  tls: TlsFiles | null;
   logLevel: string;
 }
 
@@ -129,6 +137,7 @@ export function loadControlPlaneEnv(env: NodeJS.ProcessEnv = process.env): Contr
   const d = CONTROL_PLANE_DEFAULTS;
   const http = httpServerLimits(e, d.http);
   const metrics = metricsAccess(e);
+  const tls = tlsFiles(e) ?? d.tls;
   return {
     databaseUrl: e.DATABASE_URL,
     natsServers: e.NATS_URL.split(',').map((u) => u.trim()),
@@ -152,6 +161,7 @@ export function loadControlPlaneEnv(env: NodeJS.ProcessEnv = process.env): Contr
     jobConcurrency: e.VR3_JOB_CONCURRENCY ?? d.jobConcurrency,
     http,
     metrics,
+    tls,
     logLevel: e.LOG_LEVEL ?? d.logLevel,
   };
 }

@@ -1,11 +1,13 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { Redis } from 'ioredis';
 import { connect, type NatsConnection } from 'nats';
+import pg from 'pg';
 import type { EngineCatalog } from '@vr3/agent';
-import { httpServerOptions } from '@vr3/env';
+import { hostOf, httpServerOptions, httpsServerOptions, isConnectionFailure, readTlsCredentials, reloadServerTls, untilAvailable } from '@vr3/env';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createNatsBus, watchConnection } from '@vr3/nats-bus';
@@ -17,17 +19,37 @@ import { migrateDatabase } from '../db/migrate.ts';
 import { createPrisma } from '../db/prisma.ts';
 import { createBullJobQueue } from '../jobs/bullmq.ts';
 import { createControlPlaneMetrics, instrumentBus, instrumentProviderClients, metricsHandler, registerStateGauges } from '../metrics.ts';
+import { serviceRoot } from '../http/root.ts';
 import { defaultProviderClients } from '../providers/registry.ts';
 import { ConfigError, type ControlPlaneEnv } from './env.ts';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../../../prisma/migrations', import.meta.url));
+
+/** SQLSTATE 57P03 `cannot_connect_now`: the server is starting up or shutting down. */
+const PG_CANNOT_CONNECT_NOW = '57P03';
+/** SQLSTATE 3D000: no such database yet (`turbo dev` creates it right after the server starts). */
+const PG_INVALID_CATALOG_NAME = '3D000';
+
+/** Opens and closes one connection: resolves once PostgreSQL accepts connections to the database. */
+async function probeDatabase(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 3_000 });
+  client.on('error', () => undefined); // a failed connect rejects connect() below
+  try {
+    await client.connect();
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** The first connect to NATS failed because no server answered (not: refused credentials). */
+const isNatsUnreachable = (err: unknown): boolean => (err as { code?: unknown }).code === 'CONNECTION_REFUSED' || isConnectionFailure(err);
 
 /** Options of {@link startControlPlaneService}. */
 export interface ControlPlaneServiceOptions {
   /**
    * Shows a minted admin API key (print it: it is stored hashed). Called once the replica listens,
    * as start-up's last step, and the key is stored only after it returned: a start that fails
-   * earlier (port taken, NATS or database unreachable) stores no key, so the next start mints and
+   * earlier (port taken, database credentials refused) stores no key, so the next start mints and
    * shows one. Without it a minted key is only in {@link ControlPlaneService.createdApiKey}.
    */
   onApiKeyCreated?: (key: string) => void | Promise<void>;
@@ -82,6 +104,14 @@ export async function startControlPlaneService(
   const cleanup: Array<() => unknown> = [];
   const undo = () => runAll([...cleanup].reverse(), logger);
   try {
+    // PostgreSQL and NATS may still be starting (`turbo dev`, a whole stack coming up): wait for
+    // each, saying so in the log; a failure waiting cannot cure (refused credentials) ends the start.
+    await untilAvailable(() => probeDatabase(env.databaseUrl), {
+      dependency: 'postgresql',
+      target: hostOf(env.databaseUrl),
+      logger,
+      retryable: (err) => isConnectionFailure(err, [PG_CANNOT_CONNECT_NOW, PG_INVALID_CATALOG_NAME]),
+    });
     if (env.migrateOnStart) {
       const result = await migrateDatabase(env.databaseUrl, { migrationsDir: MIGRATIONS_DIR });
       logger.info({ applied: result.applied }, 'database migrated');
@@ -89,15 +119,18 @@ export async function startControlPlaneService(
     const prisma = createPrisma(env.databaseUrl, { maxConnections: env.dbPoolSize });
     cleanup.push(() => prisma.$disconnect());
 
-    const nc: NatsConnection = await connect({
-      servers: env.natsServers,
-      name: `vr3-control-plane/${env.instanceId}`,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 250,
-      waitOnFirstConnect: true,
-      pingInterval: 10_000,
-      maxPingOut: 3,
-    });
+    const nc: NatsConnection = await untilAvailable(
+      () =>
+        connect({
+          servers: env.natsServers,
+          name: `vr3-control-plane/${env.instanceId}`,
+          maxReconnectAttempts: -1,
+          reconnectTimeWait: 250,
+          pingInterval: 10_000,
+          maxPingOut: 3,
+        }),
+      { dependency: 'nats', target: env.natsServers.map(hostOf).join(','), logger, retryable: isNatsUnreachable },
+    );
     cleanup.push(() => (nc.isClosed() ? undefined : nc.drain()));
     const nats = watchConnection(nc, { logger });
     cleanup.push(() => nats.stop());
@@ -169,10 +202,22 @@ export async function startControlPlaneService(
     app.get('/metrics', metricsHandler(registry, env.metrics));
     if (env.metrics.kind === 'closed') logger.warn('/metrics answers 401: set VR3_METRICS_TOKEN (or VR3_METRICS_PUBLIC=true) to scrape it');
     app.use('/api/v1', controlPlane.router);
+    // GET / says what this is; any other path no route took is a JSON 404.
+    app.use(serviceRoot('control-plane'));
 
     // Request timeouts and a connection cap (VR3_HTTP_*, VR3_MAX_CONNECTIONS); Node checks the
-    // timeouts every second rather than every 30 s.
-    const server = http.createServer(httpServerOptions(env.http), app);
+    // timeouts every second rather than every 30 s. With VR3_TLS_CERT_FILE/VR3_TLS_KEY_FILE: https,
+    // the pair reloaded on SIGHUP and on change (a bad new pair is logged, the one in use stays).
+    let server: http.Server;
+    if (env.tls) {
+      const credentials = readTlsCredentials(env.tls);
+      const secure = https.createServer(httpsServerOptions(env.http, credentials), app);
+      reloadServerTls(secure, env.tls, credentials, { logger, signals: process });
+      logger.info({ tls_fingerprint256: credentials.fingerprint256, tls_valid_to: credentials.validTo }, 'tls certificate loaded');
+      server = secure;
+    } else {
+      server = http.createServer(httpServerOptions(env.http), app);
+    }
     server.maxConnections = env.http.maxConnections;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -191,7 +236,7 @@ export async function startControlPlaneService(
       ...(env.bootstrapApiKey ? { apiKey: env.bootstrapApiKey } : {}),
       ...(options.onApiKeyCreated ? { reveal: options.onApiKeyCreated } : {}),
     });
-    logger.info({ port, host: env.host }, 'listening');
+    logger.info({ port, host: env.host, tls: env.tls !== null }, 'listening');
 
     let closing: Promise<void> | undefined;
     return {

@@ -1,6 +1,5 @@
-import type pg from 'pg';
 import type { ConfigurationRow } from './rows.ts';
-import { query, sql } from './sql.ts';
+import { query, sql, type SqlRunner } from './sql.ts';
 
 /** The agent a stream names and the version it runs: what admission needs of them. */
 export interface StreamAgent {
@@ -32,7 +31,7 @@ export interface AccountToMatch {
  * organization — in one statement; `undefined` when there is no such agent, it is archived, or it
  * has neither version.
  */
-export async function findStreamAgent(pool: pg.Pool, uuid: string, account?: AccountToMatch): Promise<StreamAgent | undefined> {
+export async function findStreamAgent(pool: SqlRunner, uuid: string, account?: AccountToMatch): Promise<StreamAgent | undefined> {
   const rows = await query<{
     id: string;
     uuid: string;

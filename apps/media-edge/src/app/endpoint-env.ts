@@ -1,4 +1,19 @@
-import { envInt, HTTP_SERVER_ENV, httpServerLimits, METRICS_ACCESS_ENV, metricsAccess, type HttpServerEnv, type HttpServerLimits, type MetricsAccess, type MetricsAccessEnv } from '@vr3/env';
+import {
+  ConfigError,
+  envInt,
+  HTTP_SERVER_ENV,
+  httpServerLimits,
+  METRICS_ACCESS_ENV,
+  metricsAccess,
+  TLS_ENV,
+  tlsFiles,
+  type HttpServerEnv,
+  type HttpServerLimits,
+  type MetricsAccess,
+  type MetricsAccessEnv,
+  type TlsEnv,
+  type TlsFiles,
+} from '@vr3/env';
 import { z } from 'zod';
 import { isPublicBaseUrl } from '../config.ts';
 
@@ -7,7 +22,7 @@ import { isPublicBaseUrl } from '../config.ts';
  * environment schema (the media-edge pod's and the embedded product's): the per-address pending
  * handshake, connection-rate and admission bounds, the accept handles, the per-call inbound frame
  * rate, the HTTP server's limits ({@link HTTP_SERVER_ENV}), `/metrics` access
- * ({@link METRICS_ACCESS_ENV}) and `VR3_PUBLIC_URL`; each optional. {@link edgeEndpointSettings}
+ * ({@link METRICS_ACCESS_ENV}), `VR3_PUBLIC_URL` and the TLS files ({@link TLS_ENV}); each optional. {@link edgeEndpointSettings}
  * turns their values into settings.
  */
 export const EDGE_ENDPOINT_ENV = {
@@ -21,6 +36,7 @@ export const EDGE_ENDPOINT_ENV = {
   VR3_INBOUND_FRAME_BURST: envInt('VR3_INBOUND_FRAME_BURST', 1),
   ...HTTP_SERVER_ENV,
   ...METRICS_ACCESS_ENV,
+  ...TLS_ENV,
   VR3_PUBLIC_URL: z
     .string()
     .refine(isPublicBaseUrl, 'VR3_PUBLIC_URL must be a wss, ws, https or http URL with a host and no path (wss://voice.example.com)')
@@ -28,7 +44,7 @@ export const EDGE_ENDPOINT_ENV = {
 } as const;
 
 /** The parsed values of {@link EDGE_ENDPOINT_ENV}; unset ones are undefined. */
-export interface EdgeEndpointEnv extends HttpServerEnv, MetricsAccessEnv {
+export interface EdgeEndpointEnv extends HttpServerEnv, MetricsAccessEnv, TlsEnv {
   VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS?: number | undefined;
   VR3_MAX_PENDING_ADMISSIONS?: number | undefined;
   VR3_ACCEPT_HANDLES?: number | undefined;
@@ -53,18 +69,28 @@ export interface EdgeEndpointSettings {
   metrics: MetricsAccess;
   /** VR3_PUBLIC_URL: the base URL providers reach the endpoint at, or null. */
   publicUrl: string | null;
+  /** VR3_TLS_CERT_FILE + VR3_TLS_KEY_FILE: serve https/wss from these files (reloaded on SIGHUP and change), or null: plain http/ws. */
+  tls: TlsFiles | null;
 }
 
-/** The defaults an app gives {@link edgeEndpointSettings}: every setting but `/metrics` access, which has its own rule. */
-export type EdgeEndpointDefaults = Readonly<Omit<EdgeEndpointSettings, 'metrics' | 'httpLimits'>> & { readonly httpLimits: Readonly<HttpServerLimits> };
+/** The defaults an app gives {@link edgeEndpointSettings}: every setting but `/metrics` access and TLS, which have their own rules. */
+export type EdgeEndpointDefaults = Readonly<Omit<EdgeEndpointSettings, 'metrics' | 'httpLimits' | 'tls'>> & { readonly httpLimits: Readonly<HttpServerLimits> };
 
 /**
  * The settings set by `env`, each unset one taken from the app's `defaults`. Throws `ConfigError`
- * when the HTTP limits or the `/metrics` variables contradict each other.
+ * when the HTTP limits or the `/metrics` variables contradict each other, when only one TLS file
+ * is set or the two do not hold a matching certificate and key, or when the endpoint serves TLS
+ * and `VR3_PUBLIC_URL` is not `wss://`/`https://`.
  */
 export function edgeEndpointSettings(env: EdgeEndpointEnv, defaults: EdgeEndpointDefaults): EdgeEndpointSettings {
   const httpLimits = httpServerLimits(env, defaults.httpLimits);
   const metrics = metricsAccess(env);
+  const tls = tlsFiles(env);
+  // Served over TLS, the endpoint is only reachable as wss:// (https://): a ws:// public URL would
+  // make every signed upgrade fail its check.
+  if (tls !== null && env.VR3_PUBLIC_URL !== undefined && !/^(wss|https):/i.test(env.VR3_PUBLIC_URL)) {
+    throw new ConfigError('invalid environment: VR3_PUBLIC_URL: must be a wss:// (or https://) URL when VR3_TLS_CERT_FILE is set');
+  }
   return {
     maxPendingHandshakesPerAddress: env.VR3_MAX_PENDING_HANDSHAKES_PER_ADDRESS ?? defaults.maxPendingHandshakesPerAddress,
     maxPendingAdmissions: env.VR3_MAX_PENDING_ADMISSIONS ?? defaults.maxPendingAdmissions,
@@ -76,5 +102,6 @@ export function edgeEndpointSettings(env: EdgeEndpointEnv, defaults: EdgeEndpoin
     httpLimits,
     metrics,
     publicUrl: env.VR3_PUBLIC_URL ?? defaults.publicUrl,
+    tls,
   };
 }

@@ -1,5 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MEDIA_EDGE_CONFIG } from '../config.ts';
+import { writeSelfSignedCertificate } from '@vr3/env/testing';
 import { ConfigError, loadMediaEdgeEnv, MEDIA_EDGE_DEFAULTS } from './env.ts';
 
 const NATS = { NATS_URL: 'nats://127.0.0.1:4222' };
@@ -94,5 +98,31 @@ describe('loadMediaEdgeEnv: public endpoint limits and metrics access', () => {
     expect(() => loadMediaEdgeEnv({ ...NATS, VR3_PUBLIC_URL: 'wss://voice.example.com/stream' })).toThrow(/VR3_PUBLIC_URL/);
     expect(() => loadMediaEdgeEnv({ ...NATS, VR3_MAX_CONNECTIONS: '0' })).toThrow(/VR3_MAX_CONNECTIONS/);
     expect(() => loadMediaEdgeEnv({ ...NATS, VR3_CONNECTIONS_PER_SECOND_PER_ADDRESS: '0' })).toThrow(/VR3_CONNECTIONS_PER_SECOND_PER_ADDRESS/);
+  });
+});
+
+describe('loadMediaEdgeEnv: TLS', () => {
+  it('is off without VR3_TLS_CERT_FILE/VR3_TLS_KEY_FILE; both set to a matching pair turns it on; one alone or a bad pair is refused naming the variable', () => {
+    expect(loadMediaEdgeEnv(NATS).tls).toBeNull();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vr3-edge-env-'));
+    try {
+      const a = writeSelfSignedCertificate(dir, 'a');
+      const b = writeSelfSignedCertificate(dir, 'b');
+      expect(loadMediaEdgeEnv({ ...NATS, VR3_TLS_CERT_FILE: a.certFile, VR3_TLS_KEY_FILE: a.keyFile }).tls).toEqual({ certFile: a.certFile, keyFile: a.keyFile });
+      // Empty counts as unset (compose passes `${VAR:-}`).
+      expect(loadMediaEdgeEnv({ ...NATS, VR3_TLS_CERT_FILE: '', VR3_TLS_KEY_FILE: '' }).tls).toBeNull();
+      expect(() => loadMediaEdgeEnv({ ...NATS, VR3_TLS_CERT_FILE: a.certFile })).toThrow(ConfigError);
+      expect(() => loadMediaEdgeEnv({ ...NATS, VR3_TLS_CERT_FILE: a.certFile })).toThrow(/VR3_TLS_KEY_FILE: required/);
+      expect(() => loadMediaEdgeEnv({ ...NATS, VR3_TLS_KEY_FILE: a.keyFile })).toThrow(/VR3_TLS_CERT_FILE: required/);
+      expect(() => loadMediaEdgeEnv({ ...NATS, VR3_TLS_CERT_FILE: a.certFile, VR3_TLS_KEY_FILE: b.keyFile })).toThrow(/VR3_TLS_KEY_FILE: .* is not the private key/);
+      expect(() => loadMediaEdgeEnv({ ...NATS, VR3_TLS_CERT_FILE: path.join(dir, 'none.crt'), VR3_TLS_KEY_FILE: a.keyFile })).toThrow(/VR3_TLS_CERT_FILE: cannot read/);
+      // Served over TLS, the public URL providers use is wss://.
+      const both = { ...NATS, VR3_TLS_CERT_FILE: a.certFile, VR3_TLS_KEY_FILE: a.keyFile };
+      expect(loadMediaEdgeEnv({ ...both, VR3_PUBLIC_URL: 'wss://voice.example.com' }).publicUrl).toBe('wss://voice.example.com');
+      expect(() => loadMediaEdgeEnv({ ...both, VR3_PUBLIC_URL: 'ws://voice.example.com' })).toThrow(/VR3_PUBLIC_URL: must be a wss:\/\//);
+      expect(loadMediaEdgeEnv({ ...NATS, VR3_PUBLIC_URL: 'ws://voice.example.com' }).publicUrl).toBe('ws://voice.example.com');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,6 @@
 import http from 'node:http';
-import { httpServerOptions, type HttpServerLimits } from '@vr3/env';
+import https from 'node:https';
+import { httpServerOptions, httpsServerOptions, readTlsCredentials, reloadServerTls, type HttpServerLimits, type TlsFiles, type TlsReloadLogger } from '@vr3/env';
 
 /**
  * Defaults of {@link HttpServerLimits} for the media-edge and the embedded product, each overridable
@@ -16,15 +17,36 @@ export const DEFAULT_HTTP_LIMITS: Readonly<HttpServerLimits> = Object.freeze({
   maxConnections: 5_000,
 });
 
+/** Serve HTTPS (and WSS) from these files (`VR3_TLS_CERT_FILE`, `VR3_TLS_KEY_FILE`), reloaded when they change. */
+export interface ServerTls {
+  files: TlsFiles;
+  /** Where the certificate in use at start, each reload and each refused reload are logged. */
+  logger: TlsReloadLogger;
+}
+
 /**
  * An `http.Server` with `limits` applied: request timeouts (`httpServerOptions` of `@vr3/env`) and
  * at most `maxConnections` open connections. Node's own `maxConnections` closes a connection beyond
  * it as soon as its handle accepts it, but counts that handle's connections only; connections
  * handed to the server from elsewhere (extra accept handles, `'connection'` events) are counted
  * here too, and one beyond the cap is closed at once.
+ *
+ * With `tls` it is an `https.Server` under the same limits (a TLS handshake is bounded by the
+ * headers timeout too), whose certificate and key are read again on `SIGHUP` and when the files
+ * change; a pair that fails to load is logged and the one in use stays.
  */
-export function createLimitedHttpServer(limits: HttpServerLimits, listener?: http.RequestListener): http.Server {
-  const server = http.createServer(httpServerOptions(limits), listener);
+export function createLimitedHttpServer(limits: HttpServerLimits, listener?: http.RequestListener, tls?: ServerTls | null): http.Server {
+  let server: http.Server;
+  if (tls) {
+    // Checked at config time; read again here, as the files may have changed since.
+    const credentials = readTlsCredentials(tls.files);
+    const secure = https.createServer(httpsServerOptions(limits, credentials), listener);
+    reloadServerTls(secure, tls.files, credentials, { logger: tls.logger, signals: process });
+    tls.logger.info({ tls_fingerprint256: credentials.fingerprint256, tls_valid_to: credentials.validTo }, 'tls certificate loaded');
+    server = secure;
+  } else {
+    server = http.createServer(httpServerOptions(limits), listener);
+  }
   server.maxConnections = limits.maxConnections;
   let open = 0;
   server.on('connection', (socket) => {

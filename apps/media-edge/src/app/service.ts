@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { connect } from 'nats';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { METRICS_UNAUTHORIZED, metricsAuthorized } from '@vr3/env';
+import { hostOf, isConnectionFailure, METRICS_UNAUTHORIZED, metricsAuthorized, untilAvailable } from '@vr3/env';
 import { createNatsBus, watchConnection } from '@vr3/nats-bus';
 import { createMediaEdge } from '../edge.ts';
 import { AGENT_STREAM_PATH_PREFIX } from '../routing.ts';
@@ -10,6 +10,13 @@ import { addAcceptHandles } from '../transport/accept-handles.ts';
 import { createProductEngines } from './engines.ts';
 import type { MediaEdgeEnv } from './env.ts';
 import { createLimitedHttpServer } from './http-limits.ts';
+
+/** What `GET /` answers: the product, this service and where to go next (the same shape as the control-plane's root). */
+const ROOT_INFO = Object.freeze({
+  product: 'VR3 Agent Stream',
+  service: 'media-edge',
+  links: { agent_stream: '/api/v1/agent-stream/{agent_uuid}?provider={provider}', health: '/healthz', ready: '/readyz', metrics: '/metrics' },
+});
 
 /** A running media-edge pod. */
 export interface MediaEdgeService {
@@ -26,15 +33,24 @@ export interface MediaEdgeService {
  */
 export async function startMediaEdgeService(env: MediaEdgeEnv, logger: Logger): Promise<MediaEdgeService> {
   const log = logger.child({ edge_id: env.edgeId });
-  const nc = await connect({
-    servers: env.natsServers,
-    name: `vr3-media-edge/${env.edgeId}`,
-    maxReconnectAttempts: -1,
-    reconnectTimeWait: 250,
-    waitOnFirstConnect: true,
-    pingInterval: 10_000,
-    maxPingOut: 3,
-  });
+  // NATS may still be starting (`turbo dev`, a whole stack coming up): wait for it, saying so in the log.
+  const nc = await untilAvailable(
+    () =>
+      connect({
+        servers: env.natsServers,
+        name: `vr3-media-edge/${env.edgeId}`,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 250,
+        pingInterval: 10_000,
+        maxPingOut: 3,
+      }),
+    {
+      dependency: 'nats',
+      target: env.natsServers.map(hostOf).join(','),
+      logger: log,
+      retryable: (err) => (err as { code?: unknown }).code === 'CONNECTION_REFUSED' || isConnectionFailure(err),
+    },
+  );
   const nats = watchConnection(nc, { logger: log });
   const bus = createNatsBus(nc, { logger: log });
   const registry = new Registry();
@@ -67,12 +83,14 @@ export async function startMediaEdgeService(env: MediaEdgeEnv, logger: Logger): 
 
   let draining = false;
   // Request timeouts and a connection cap (VR3_HTTP_*, VR3_MAX_CONNECTIONS): half-sent upgrades do not pile up.
+  // With VR3_TLS_CERT_FILE/VR3_TLS_KEY_FILE: https/wss, the pair reloaded on SIGHUP and on change.
   const server = createLimitedHttpServer(env.httpLimits, (req, res) => {
     const path = (req.url ?? '').split('?', 1)[0];
     const json = (status: number, body: unknown): void => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
     if (req.method !== 'GET') return json(405, { error: { code: 'method_not_allowed' } });
+    if (path === '/') return json(200, ROOT_INFO);
     if (path === '/healthz') return json(200, { status: 'ok' });
     if (path === '/readyz') {
       const ready = !draining && nats.connected;
@@ -90,7 +108,7 @@ export async function startMediaEdgeService(env: MediaEdgeEnv, logger: Logger): 
       return;
     }
     json(404, { error: { code: 'not_found' } });
-  });
+  }, env.tls && { files: env.tls, logger: log });
   server.on('upgrade', (req, socket, head) => {
     if ((req.url ?? '').startsWith(AGENT_STREAM_PATH_PREFIX)) return edge.handleUpgrade(req, socket, head);
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -108,7 +126,7 @@ export async function startMediaEdgeService(env: MediaEdgeEnv, logger: Logger): 
   }
   const accept = await addAcceptHandles(server, env.acceptHandles);
   const port = (server.address() as AddressInfo).port;
-  log.info({ port, host: env.host, accept_handles: accept.count + 1 }, 'listening');
+  log.info({ port, host: env.host, tls: env.tls !== null, accept_handles: accept.count + 1 }, 'listening');
 
   const stop = async (): Promise<void> => {
     draining = true;

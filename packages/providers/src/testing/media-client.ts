@@ -31,6 +31,8 @@ export interface MediaClientOptions {
   maxPayload?: number;
   /** Deadline for the opening handshake. Default 5000 ms. */
   handshakeTimeoutMs?: number;
+  /** Certificates to trust for a `wss://` URL besides the system's (a self-signed server's). */
+  ca?: Buffer | string | Array<Buffer | string>;
 }
 
 /** Identity of the simulated call, as put into `start`. Every field has a generated default. */

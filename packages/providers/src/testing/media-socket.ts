@@ -27,6 +27,7 @@ export function openSocket(url: string, opts: MediaClientOptions): Promise<Opene
     headers: opts.headers ?? {},
     maxPayload: opts.maxPayload ?? 1 << 20,
     handshakeTimeout: opts.handshakeTimeoutMs ?? 5000,
+    ...(opts.ca === undefined ? {} : { ca: opts.ca }),
   });
   const early: OpenedSocket['early'] = [];
   const onEarlyMessage = (data: RawData, isBinary: boolean): void => void early.push({ kind: 'message', data, isBinary });

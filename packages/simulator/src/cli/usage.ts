@@ -44,9 +44,14 @@ ${accounts()}
 `;
     case 'setup':
       return `  vr3-sim setup         --product URL --api-key KEY --provider-api URL [--provider NAME] [--account ID] [--token T]
+                        [--edge URL] [--url-only] [--wait-ms MS]
       Create (or, on a re-run, reuse) a telephony configuration pointing at the stand-in, then an
       echo agent; print the stream URL and the account to call with. The configuration is made first,
-      so a failure leaves no agent behind. --api-key defaults to $VR3_API_KEY.
+      so a failure leaves no agent behind. --api-key defaults to $VR3_API_KEY. Then waits up to
+      --wait-ms (default 10000) for the stand-in to answer, and exits 1 if it does not.
+      --edge URL           where streams go when it is not --product (distributed mode: the
+                           media-edge, e.g. ws://127.0.0.1:8080, while --product is the control-plane)
+      --url-only           print the stream URL alone (URL=$(npx --no vr3-sim setup … --url-only))
       --provider NAME      ${SIM_PROVIDERS.join(', ')} (default cloudonix)
       --account ID         default per provider (what \`call\` uses without --account):
 ${accounts()}

@@ -1,0 +1,61 @@
+/**
+ * Start-up warm-up: the first admissions after boot otherwise pay for what a process does only
+ * once — opening database connections (each a PostgreSQL backend started and authenticated),
+ * planning the admission lookup, loading `fetch` (which provider validation uses) and compiling
+ * the code on that path. Done here, read-only, before the responders take requests.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ControlPlaneContext } from './context.ts';
+import { openSecret, sealSecret } from './crypto/secrets.ts';
+import { findStreamAgent } from './db/stream-agent.ts';
+
+/** What {@link warmUp} did. */
+export interface WarmUpReport {
+  /** Database connections open in the pool afterwards. */
+  connections: number;
+  durationMs: number;
+  /** The warm-up stopped at its deadline or on an error (start-up goes on either way). */
+  complete: boolean;
+}
+
+/** Bound of one warm-up, in milliseconds: it never holds start-up longer. */
+export const WARM_UP_TIMEOUT_MS = 5_000;
+
+/**
+ * Opens up to `config.warmUpConnections` pool connections at once, each running the admission
+ * lookup (`findStreamAgent`, a read) for an agent that does not exist, then loads `fetch` and
+ * seals and opens a throwaway secret. Never throws: a failure or the deadline is logged and
+ * start-up goes on (the work is then done by the first calls, as without it). The connections
+ * stay open while used; idle ones close after the pool's idle timeout.
+ */
+export async function warmUp(ctx: Pick<ControlPlaneContext, 'pool' | 'logger' | 'secretKey' | 'config'>, timeoutMs = WARM_UP_TIMEOUT_MS): Promise<WarmUpReport> {
+  const started = performance.now();
+  const n = Math.min(ctx.config.warmUpConnections, ctx.pool.options.max ?? ctx.config.warmUpConnections);
+  const work = (async () => {
+    // Checked out together, so that each runs on its own connection.
+    const clients = await Promise.all(Array.from({ length: n }, () => ctx.pool.connect()));
+    try {
+      await Promise.all(clients.map((client) => findStreamAgent(client, randomUUID(), { provider: 'cloudonix', account: 'warm-up.invalid' })));
+    } finally {
+      for (const client of clients) client.release();
+    }
+    const res = await fetch('data:application/json,{}');
+    await res.json();
+    openSecret(ctx.secretKey, sealSecret(ctx.secretKey, 'warm-up', 'warm-up'), 'warm-up');
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+  let complete = false;
+  try {
+    complete = (await Promise.race([work.then(() => 'done' as const), deadline])) === 'done';
+    if (!complete) ctx.logger.warn({ timeout_ms: timeoutMs }, 'warm-up did not finish in time, starting without it');
+  } catch (err) {
+    ctx.logger.warn({ err }, 'warm-up failed, starting without it');
+  } finally {
+    clearTimeout(timer);
+  }
+  work.catch(() => undefined); // after the deadline, a late failure is of no interest
+  const report = { connections: ctx.pool.totalCount, durationMs: Math.round(performance.now() - started), complete };
+  ctx.logger.info({ connections: report.connections, duration_ms: report.durationMs, complete }, 'warm-up finished');
+  return report;
+}
