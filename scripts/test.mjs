@@ -1,4 +1,4 @@
-// `npm test`: type-checks every workspace, lints (eslint.config.mjs), then runs the unit and
+// `npm test`: type-checks every workspace and tests/, lints (eslint.config.mjs), then runs the unit and
 // end-to-end suites with vitest, and ends with a plain "N passed, N failed" line.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,7 +9,9 @@ const run = (cmd, args, env = {}) => spawnSync(cmd, args, { stdio: 'inherit', en
 
 const extra = process.argv.slice(2);
 if (extra.length === 0) {
-  const tc = run('npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only'], { TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' });
+  // The workspaces (turbo), then the test harnesses and suites under tests/, which no workspace holds.
+  let tc = run('npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only'], { TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' });
+  if (tc === 0) tc = run('npx', ['tsc', '-p', 'tests/tsconfig.json', '--noEmit']);
   if (tc !== 0) {
     console.log('\ntypecheck failed');
     console.log('0 passed, 1 failed');

@@ -12,6 +12,7 @@ import { connectMediaClient, startFakeProviderApi, type FakeProviderApi } from '
 import { startOpenAiRealtimeStandIn, type OpenAiRealtimeStandIn } from '@vr3/vendors/testing';
 import { runEvents } from '../harness/bridge.ts';
 import { eventually, ProductProcess } from '../harness/product.ts';
+import { createOpenAiCredential } from '../harness/voice.ts';
 import { finalRun, providerStreamUrl, setupProvider, type ProviderCall, type ProviderSetup } from '../harness/providers.ts';
 
 const VENDOR_KEY = `sk-realtime-${randomUUID()}`;
@@ -26,12 +27,11 @@ beforeAll(async () => {
   twilio = await startFakeProviderApi('twilio');
   product = await ProductProcess.start();
   const baseUrl = standIn.url.replace('ws://', 'http://').replace('/v1/realtime', '');
-  const credential = await product.api('POST', '/service-credentials', { vendor: 'openai', name: 'realtime stand-in', api_key: VENDOR_KEY, base_url: baseUrl });
-  if (credential.status !== 201) throw new Error(`credential create failed: ${credential.status} ${JSON.stringify(credential.body)}`);
+  const credentialId = await createOpenAiCredential(product, VENDOR_KEY, baseUrl);
   setup = await setupProvider(product, twilio, {
     engine: {
       type: 'realtime',
-      llm: { vendor: 'openai', credential_id: credential.body.id, model: 'gpt-realtime', voice: 'marin' },
+      llm: { vendor: 'openai', credential_id: credentialId, model: 'gpt-realtime', voice: 'marin' },
       prompt: 'You are the front desk of {{called_number}}.',
       greeting: 'Hello, front desk.',
       tools: { end_call: { type: 'end_call' } },

@@ -15,6 +15,7 @@ import { startOpenAiCompatibleStandIn, type OpenAiCompatibleStandIn } from '@vr3
 import { runEvents } from '../harness/bridge.ts';
 import { finalRun, setupCloudonix, startCall, type CloudonixSetup, type LiveCall } from '../harness/cloudonix.ts';
 import { ProductProcess } from '../harness/product.ts';
+import { createOpenAiCredential, openAiVoiceEngine } from '../harness/voice.ts';
 
 const TOKEN = `cx-token-${randomUUID()}`;
 const VENDOR_KEY = `sk-voice-${randomUUID()}`;
@@ -33,17 +34,8 @@ beforeAll(async () => {
   vendor = await startOpenAiCompatibleStandIn({ apiKey: VENDOR_KEY, speech: { msPerChar: MS_PER_CHAR }, transcribe: () => '' });
   api = await startFakeCloudonixApi({ bearerToken: TOKEN });
   product = await ProductProcess.start();
-  const credential = await product.api('POST', '/service-credentials', { vendor: 'openai', name: 'stand-in', api_key: VENDOR_KEY, base_url: vendor.url });
-  if (credential.status !== 201) throw new Error(`credential create failed: ${credential.status} ${JSON.stringify(credential.body)}`);
-  const id = credential.body.id as string;
-  setup = await setupCloudonix(product, api, TOKEN, {
-    type: 'voice',
-    stt: { vendor: 'openai', credential_id: id, model: 'whisper-1', language: 'en' },
-    llm: { credential_id: id, model: 'gpt-4o-mini' },
-    tts: { vendor: 'openai', credential_id: id, model: 'tts-1', voice: 'alloy' },
-    prompt: 'You are the front desk. Answer briefly.',
-    endpointing: { silence_ms: 300 },
-  });
+  const id = await createOpenAiCredential(product, VENDOR_KEY, vendor.url);
+  setup = await setupCloudonix(product, api, TOKEN, openAiVoiceEngine(id, { prompt: 'You are the front desk. Answer briefly.', endpointing: { silence_ms: 300 } }));
 });
 
 afterAll(async () => {

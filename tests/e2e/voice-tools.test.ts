@@ -16,6 +16,7 @@ import { connectMediaClient, startFakeProviderApi, type FakeProviderApi } from '
 import { startOpenAiCompatibleStandIn, type OpenAiCompatibleStandIn } from '@vr3/vendors/testing';
 import { runEvents } from '../harness/bridge.ts';
 import { eventually, ProductProcess } from '../harness/product.ts';
+import { createOpenAiCredential, openAiVoiceEngine } from '../harness/voice.ts';
 import { finalRun, providerStreamUrl, setupProvider, type ProviderCall, type ProviderSetup } from '../harness/providers.ts';
 
 const VENDOR_KEY = `sk-voice-${randomUUID()}`;
@@ -46,15 +47,9 @@ beforeAll(async () => {
   vendor = await startOpenAiCompatibleStandIn({ apiKey: VENDOR_KEY, speech: { msPerChar: MS_PER_CHAR } });
   twilio = await startFakeProviderApi('twilio');
   product = await ProductProcess.start();
-  const credential = await product.api('POST', '/service-credentials', { vendor: 'openai', name: 'stand-in', api_key: VENDOR_KEY, base_url: vendor.url });
-  if (credential.status !== 201) throw new Error(`credential create failed: ${credential.status} ${JSON.stringify(credential.body)}`);
-  const id = credential.body.id as string;
+  const id = await createOpenAiCredential(product, VENDOR_KEY, vendor.url);
   setup = await setupProvider(product, twilio, {
-    engine: {
-      type: 'voice',
-      stt: { vendor: 'openai', credential_id: id, model: 'whisper-1', language: 'en' },
-      llm: { credential_id: id, model: 'gpt-4o-mini' },
-      tts: { vendor: 'openai', credential_id: id, model: 'tts-1', voice: 'alloy' },
+    engine: openAiVoiceEngine(id, {
       prompt: 'You are the front desk. Answer briefly.',
       tools: {
         end_call: { type: 'end_call' },
@@ -68,7 +63,7 @@ beforeAll(async () => {
         },
         slow: { type: 'http', description: 'A slow system', parameters: { type: 'object' }, url: `${toolUrl}/slow`, timeout_ms: 300 },
       },
-    },
+    }),
   });
 });
 

@@ -49,7 +49,8 @@ export async function startCall(product: Deployment, api: FakeCloudonixApi, setu
   const callId = `call-${randomUUID().slice(0, 8)}`;
   const streamSid = `MZ${randomUUID().replace(/-/g, '')}`;
   if (options.live !== false) api.addSession(DOMAIN, session);
-  const query = { provider: 'cloudonix', Domain: 'acme', callId, from: '+15555550100', to: '+15555550199', ...options.query };
+  const query: Record<string, string> = { provider: 'cloudonix', Domain: 'acme', callId, from: '+15555550100', to: '+15555550199', ...options.query };
+  // The run's call id: the URL's `callId`, or its `CallSid` when a test replaces the one with the other.
   const expectedCallId = query.callId || query.CallSid;
   const client = await CloudonixMediaClient.connect(product.streamUrl(setup.agentUuid, query));
   client.sendConnected();

@@ -24,5 +24,4 @@ export {
   type RealtimeSessionDeps,
 } from './session.ts';
 export { Playout, heardShare, MAX_PLAYOUT_ITEMS, type ItemCut, type PlayoutItem } from './playout.ts';
-export { functionTools, toolAction, parseArguments, type ToolAction } from './tools.ts';
 export { realtimeFailure, errorEventFailure, BENIGN_REALTIME_ERRORS } from './errors.ts';

@@ -20,13 +20,12 @@
 import { EngineError, type AgentIO, type AgentSession, type EngineLogger, type SessionCloseInfo, type SessionContext } from '@vr3/agent';
 import { renderTemplate } from '@vr3/engine-voice/template';
 import type { MediaFormat } from '@vr3/protocol';
-import { callHttpTool, dtmfText, type HttpTool } from '@vr3/tools';
+import { callHttpTool, dtmfText, parseArguments, toolAction, toolFunctions, type HttpTool } from '@vr3/tools';
 import { VendorError, type OpenAiRealtimeSession, type RealtimeAudioFormat, type RealtimeErrorInfo, type RealtimeEvent, type RealtimeSessionConfig } from '@vr3/vendors';
 import { BENIGN_REALTIME_ERRORS, errorEventFailure, realtimeFailure } from './errors.ts';
 import { AgentAudioFeed, type AgentAudioFeedOptions } from './outbound.ts';
 import { Playout } from './playout.ts';
 import type { RealtimeRuntimeConfig } from './spec.ts';
-import { functionTools, parseArguments, toolAction } from './tools.ts';
 
 /** PCM16 rate of a session that does not pass the call's audio through (the Realtime API's). */
 export const REALTIME_SAMPLE_RATE = 24_000;
@@ -217,7 +216,7 @@ export class RealtimeSession implements AgentSession {
 
   #sessionConfig(): RealtimeSessionConfig {
     const c = this.#config;
-    const tools = functionTools(c.tools);
+    const tools = toolFunctions(c.tools);
     const prompt = this.#render(c.prompt, 'prompt');
     return {
       instructions: prompt,
