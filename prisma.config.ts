@@ -6,6 +6,13 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { defineConfig } from 'prisma/config';
 
+// Without DATABASE_URL the CLI never calls `adapter()` below and falls back to downloading a native
+// engine (an opaque network error offline): say what is missing instead.
+if (!process.env['DATABASE_URL']) {
+  process.stderr.write('DATABASE_URL must be set to run the Prisma CLI (npm run db:migrate: the PostgreSQL database to migrate)\n');
+  process.exit(2);
+}
+
 // Prisma 6.19's WASM schema engine arms 10 s / 60 s timers it never clears, keeping every CLI
 // command alive long after it finished. Long timers must not hold the process open.
 const LONG_TIMER_MS = 5_000;

@@ -40,3 +40,5 @@ export { Histogram, type Percentiles } from './load/histogram.ts';
 export { setupProduct, streamUrl, type SetupOptions, type SetupResult } from './setup.ts';
 export { PROVIDER_DEFAULTS, SIM_PROVIDERS, providerDefaults, accountQuery, type ProviderDefaults, type SimProvider } from './provider-defaults.ts';
 export { findCapacity, type SearchOptions, type SearchResult } from './load/capacity-search.ts';
+/** The CLI's commands and their usage texts (what `vr3-sim help` prints), e.g. to check docs against them. */
+export { COMMANDS, commandUsage, type Command } from './cli/usage.ts';
