@@ -4,7 +4,7 @@
  * When the caller interrupts it, {@link cutToHeard} leaves in the history only what they heard.
  */
 import type { ChatMessage } from '@vr3/vendors';
-import { heardText, type SpokenSegment } from './heard-text.ts';
+import { heardText, type SpokenSegment, type TextTiming } from './heard-text.ts';
 
 /** A segment of an agent turn; `done` once its speech is complete. */
 export interface TurnSegment {
@@ -13,6 +13,8 @@ export interface TurnSegment {
   done: boolean;
   /** The turn's round (LLM request) whose text it speaks. */
   round: number;
+  /** The TTS's timings of the text (streaming vendors), from the segment's audio start. */
+  timings?: TextTiming[] | undefined;
 }
 
 /** An assistant message of the history. */
@@ -87,5 +89,5 @@ function spokenSoFar(segments: readonly TurnSegment[]): SpokenSegment[] {
     chars += s.text.length;
   }
   const msPerChar = chars > 0 ? ms / chars : 0;
-  return segments.map((s) => ({ text: s.text, audioMs: s.done ? s.audioMs : Math.max(s.audioMs, s.text.length * msPerChar) }));
+  return segments.map((s) => ({ text: s.text, audioMs: s.done ? s.audioMs : Math.max(s.audioMs, s.text.length * msPerChar), timings: s.timings }));
 }

@@ -1,11 +1,10 @@
 import type { Engine, EngineLogger } from '@vr3/agent';
 import { createVadRuntime, type VadRuntime } from '@vr3/vad';
-import { OpenAiCompatibleClient } from '@vr3/vendors';
+import { openAiClient } from './clients.ts';
 import { VoiceSession } from './session.ts';
-import { voiceRuntimeSpec, type ResolvedCredential, type VoiceRuntimeConfig } from './spec.ts';
+import { voiceRuntimeSpec, type VoiceRuntimeConfig } from './spec.ts';
 
-/** The vendor's own endpoint when a credential has no `base_url`. */
-export const OPENAI_BASE_URL = 'https://api.openai.com';
+export { OPENAI_BASE_URL } from './clients.ts';
 
 /** Options of {@link createVoiceEngine}. */
 export interface VoiceEngineOptions {
@@ -18,11 +17,9 @@ export interface VoiceEngineOptions {
   logger?: Pick<EngineLogger, 'warn'> | undefined;
 }
 
-const clientOf = (vendor: string, c: ResolvedCredential): OpenAiCompatibleClient =>
-  new OpenAiCompatibleClient({ vendor, baseUrl: c.base_url ?? OPENAI_BASE_URL, apiKey: c.api_key, addressPolicy: c.address_policy });
-
 /**
- * The `voice` engine: STT → LLM → TTS on each call, with OpenAI-compatible vendors. Sessions get
+ * The `voice` engine: STT → LLM → TTS on each call (STT `openai` or `deepgram`, TTS `openai`,
+ * `elevenlabs` or `cartesia`, the LLM OpenAI-compatible). Sessions get
  * their credentials in the configuration the control-plane admitted (in memory only).
  */
 export function createVoiceEngine(options: VoiceEngineOptions = {}): Engine<VoiceRuntimeConfig> {
@@ -33,7 +30,8 @@ export function createVoiceEngine(options: VoiceEngineOptions = {}): Engine<Voic
     createSession: (ctx) =>
       new VoiceSession({
         ctx,
-        clients: { stt: clientOf(ctx.config.stt.vendor, ctx.config.stt), llm: clientOf('openai', ctx.config.llm), tts: clientOf(ctx.config.tts.vendor, ctx.config.tts) },
+        // STT and TTS clients are made by the session for their vendor.
+        clients: { llm: openAiClient('openai', ctx.config.llm) },
         vad: { createVad: (o) => vad().createVad(o) },
       }),
   };

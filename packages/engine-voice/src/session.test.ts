@@ -2,12 +2,13 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EngineError } from '@vr3/agent';
 import { RecordingIO, testSessionContext } from '@vr3/agent/testing';
-import { SpeechGate, type Vad, type VadEvent } from '@vr3/vad';
+import type { Vad } from '@vr3/vad';
 import { createScriptedVad } from '@vr3/vad/testing';
 import { OpenAiCompatibleClient } from '@vr3/vendors';
 import { startOpenAiCompatibleStandIn, type OpenAiCompatibleStandIn } from '@vr3/vendors/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VOICE_SAMPLE_RATE, VoiceSession } from './session.ts';
+import { probabilityVad, speak, talkOver, transcripts } from './session-test-kit.ts';
 import { VOICE_DEFAULTS, type VoiceRuntimeConfig } from './spec.ts';
 
 const KEY = 'sk-session-test-s3cr3t';
@@ -45,65 +46,6 @@ function session(cfg: VoiceRuntimeConfig, vad: Vad = createScriptedVad({ sampleR
   const io = new RecordingIO(s.format);
   io.attach(s);
   return { s, io, ctx };
-}
-
-/**
- * A VAD on the audio's own clock, like the real one: a speech probability per 32 ms window (0.95
- * in `speech`, 0.02 outside) and `speech_start`/`speech_end` from the same gate settings (200 ms).
- */
-function probabilityVad(speech: ReadonlyArray<{ startMs: number; endMs: number }>): Vad {
-  const gate = new SpeechGate({ threshold: 0.7, stopThreshold: 0.55, minSpeechMs: 200, minSilenceMs: 200 });
-  const WINDOW = 512;
-  let samples = 0;
-  let windows = 0;
-  return {
-    engine: 'silero',
-    sampleRate: VOICE_SAMPLE_RATE,
-    droppedMs: 0,
-    get speaking() {
-      return gate.speaking;
-    },
-    push(pcm16) {
-      samples += pcm16.length;
-      const events: VadEvent[] = [];
-      for (; (windows + 1) * WINDOW <= samples; windows++) {
-        const atMs = windows * 32;
-        const probability = speech.some((iv) => atMs + 16 >= iv.startMs && atMs + 16 < iv.endMs) ? 0.95 : 0.02;
-        events.push({ type: 'probability', atMs, probability });
-        const edge = gate.update(probability, atMs, 32);
-        if (edge) events.push(edge);
-      }
-      return Promise.resolve(events);
-    },
-    flush: () => Promise.resolve([]),
-    reset: () => {},
-    close: () => {},
-  };
-}
-
-/**
- * Caller audio from stream time `fromMs` to `toMs`, frame by frame, while the agent's audio plays in
- * real time (the caller hears 20 ms per frame); each frame's VAD result is handled before the next.
- * Returns the stream time of the frame after which `io.clears` first grew, if it did.
- */
-async function talkOver(s: VoiceSession, io: RecordingIO, fromMs: number, toMs: number, beforeClear?: () => void): Promise<number | undefined> {
-  const clears = io.clears;
-  let clearedAt: number | undefined;
-  for (let t = fromMs; t < toMs; t += 20) {
-    io.play(20);
-    if (io.clears === clears) beforeClear?.();
-    s.onAudio(new Uint8Array((VOICE_SAMPLE_RATE / 1000) * 20 * 2));
-    await new Promise((r) => setImmediate(r));
-    if (clearedAt === undefined && io.clears > clears) clearedAt = t + 20;
-  }
-  return clearedAt;
-}
-
-const transcripts = (io: RecordingIO) => io.events.filter((e) => e.type === 'transcript').map((e) => e.data);
-
-/** `ms` of caller audio in 20 ms frames. */
-function speak(s: VoiceSession, ms: number): void {
-  for (let t = 0; t < ms; t += 20) s.onAudio(new Uint8Array((VOICE_SAMPLE_RATE / 1000) * 20 * 2));
 }
 
 describe('VoiceSession', () => {

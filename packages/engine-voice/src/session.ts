@@ -1,10 +1,12 @@
 /**
- * One call of the `voice` engine: the caller's audio goes through the VAD, each utterance to STT,
- * the conversation to the LLM (streamed), each sentence of the reply to TTS and back to the
- * caller. Turns run one after the other. Barge-in (`interruption`): the caller speaking over the
- * agent pauses its audio at once, and an interruption (speech lasting `min_duration_ms`) aborts the
- * turn and keeps in the conversation only what the caller heard (`heardText` over the turn's spoken
- * segments); see {@link InterruptionDetector} and {@link TurnPlayout}.
+ * One call of the `voice` engine: the caller's audio goes through the VAD and to STT
+ * ({@link Transcriber}: VAD-cut utterances transcribed, or streamed to Deepgram), each utterance's
+ * words and the conversation to the LLM (streamed), each sentence of the reply to TTS
+ * ({@link Speaker}) and back to the caller. Turns run one after the other. Barge-in
+ * (`interruption`): the caller speaking over the agent pauses its audio at once, and an
+ * interruption (speech lasting `min_duration_ms`) aborts the turn and keeps in the conversation
+ * only what the caller heard (`heardText` over the turn's spoken segments, with the TTS's timings
+ * when it gives them); see {@link InterruptionDetector} and {@link TurnPlayout}.
  *
  * Tools (`@vr3/tools`): the model is offered the agent's functions. `end_call` / `transfer_call`
  * act once the turn's last words (the reply, else the tool's `goodbye` / `announcement`, else a
@@ -14,35 +16,43 @@
  * `tool_call` run event. Key presses reach the model as a user line ({@link dtmfText}), several
  * keys together ({@link VOICE_DEFAULTS.dtmfDebounceMs} after the last, or at once on `#`). Caller
  * silence after the agent was heard to its end re-prompts and hangs up ({@link SilenceWatch}).
+ * At close the run gets `gathered_context.usage` and `.transcript` ({@link CallRecord}).
  */
 import { EngineError, type AgentIO, type AgentSession, type EngineLogger, type SessionCloseInfo, type SessionContext } from '@vr3/agent';
-import { int16ToPcm16le, pcm16leToInt16, Resampler } from '@vr3/codec';
+import { int16ToPcm16le, pcm16leToInt16 } from '@vr3/codec';
 import type { MediaFormat } from '@vr3/protocol';
-import { SILERO_WINDOWS, VAD_DEFAULTS, VadEngine, WEBRTC_FRAME_MS, type Vad, type VadEvent, type VadRuntime } from '@vr3/vad';
+import type { Vad, VadEvent, VadRuntime } from '@vr3/vad';
 import { dtmfText, toolFunctions } from '@vr3/tools';
-import { SPEECH_SAMPLE_RATE, VendorError, type ChatMessage, type ChatToolCall, type OpenAiCompatibleClient } from '@vr3/vendors';
+import { VendorError, type ChatMessage, type ChatToolCall, type OpenAiCompatibleClient } from '@vr3/vendors';
+import { CallRecord, type TranscriptEntry } from './call-record.ts';
 import { cutToHeard, turnText, type AgentTurn, type AssistantMessage, type TurnSegment } from './agent-turn.ts';
 import { DtmfCollector } from './dtmf.ts';
 import { vendorFailure } from './errors.ts';
-import { DEFAULT_BARGE_IN, type BargeInAction } from './barge-in.ts';
+import type { BargeInAction } from './barge-in.ts';
 import type { SpokenSegment } from './heard-text.ts';
-import { InterruptionDetector } from './interruptions.ts';
+import type { InterruptionDetector } from './interruptions.ts';
+import { interruptionDetectorFor } from './interruption-options.ts';
 import { TurnPlayout } from './playout.ts';
 import { SentenceChunker } from './sentences.ts';
 import { runToolCalls, type ToolRound } from './tool-calls.ts';
 import { SilenceWatch, type SilenceTimers } from './silence.ts';
 import { VOICE_DEFAULTS, type VoiceRuntimeConfig } from './spec.ts';
 import { renderTemplate } from './template.ts';
-import { UtteranceCutter } from './utterances.ts';
+import { createTranscriber, endpointingSilenceMs, type Transcriber, type UtteranceText } from './stt.ts';
+import { createSpeaker, type Speaker } from './tts.ts';
+import { emitLatency, type TurnClock } from './turn-clock.ts';
 
-/** PCM16 rate the session works at: STT gets 16 kHz WAV, the VAD runs natively at it. */
+/** PCM16 rate the session works at: STT gets 16 kHz audio, TTS gives it (or is resampled to it), the VAD runs natively at it. */
 export const VOICE_SAMPLE_RATE = 16_000;
 
-/** The vendor clients of one session. */
+/**
+ * The OpenAI-compatible clients of one session: the LLM's, and STT's / TTS's when their vendor is
+ * `openai` (default: one on the section's credential). Streaming vendors connect per call.
+ */
 export interface VoiceClients {
-  stt: OpenAiCompatibleClient;
+  stt?: OpenAiCompatibleClient | undefined;
   llm: OpenAiCompatibleClient;
-  tts: OpenAiCompatibleClient;
+  tts?: OpenAiCompatibleClient | undefined;
 }
 
 /** What a session is built from. */
@@ -55,15 +65,6 @@ export interface VoiceSessionDeps {
   now?: () => number;
   /** Timers of the silence watch (tests inject fakes). */
   timers?: SilenceTimers | undefined;
-}
-
-/** Timestamps of one turn, for its latency metrics. */
-interface TurnClock {
-  endOfSpeech: number;
-  sttFinal?: number;
-  llmFirstToken?: number;
-  ttsFirstAudio?: number;
-  firstAudioSent?: number;
 }
 
 /** Stops a turn quietly: the call ended, or the caller interrupted it. */
@@ -91,7 +92,12 @@ export class VoiceSession implements AgentSession {
   readonly #vadRuntime: Pick<VadRuntime, 'createVad'>;
   readonly #log: EngineLogger;
   readonly #now: () => number;
-  readonly #cutter: UtteranceCutter;
+  readonly #stt: Transcriber;
+  readonly #tts: Speaker;
+  /** Usage counters and the conversation, set on the run at close. */
+  readonly #record = new CallRecord();
+  /** Caller audio given to the VAD so far, in samples. */
+  #samples = 0;
   readonly #history: ChatMessage[] = [];
   #io: AgentIO | null = null;
   #vad: Vad | null = null;
@@ -126,12 +132,19 @@ export class VoiceSession implements AgentSession {
     this.#log = deps.ctx.logger;
     this.#now = deps.now ?? (() => performance.now());
     this.#timers = deps.timers;
-    this.#cutter = new UtteranceCutter({
-      sampleRate: VOICE_SAMPLE_RATE,
-      silenceMs: this.#config.endpointing?.silence_ms ?? VOICE_DEFAULTS.endpointingSilenceMs,
-      // The VAD reports speech after its minimum speech time: a restart within the silence is known only then.
-      startLagMs: VAD_DEFAULTS.minSpeechMs + 64,
-    });
+    const signal = deps.ctx.signal;
+    this.#stt = createTranscriber(
+      this.#config.stt,
+      { sampleRate: VOICE_SAMPLE_RATE, signal, language: this.#config.language, silenceMs: endpointingSilenceMs(this.#config), client: deps.clients.stt },
+      {
+        utterance: (text) => this.#onUtterance(text),
+        failed: (err) => {
+          // The call's signal ends the socket first when the call ends: not a failure.
+          if (!this.#closed && !signal.aborted) this.#fail(vendorFailure('stt', err));
+        },
+      },
+    );
+    this.#tts = createSpeaker(this.#config.tts, { sampleRate: VOICE_SAMPLE_RATE, signal, client: deps.clients.tts });
     const vars = this.#variables();
     const prompt = renderTemplate(this.#config.prompt, vars);
     if (prompt.missing.length > 0) this.#log.warn({ missing: prompt.missing }, 'prompt placeholders without a value');
@@ -169,7 +182,7 @@ export class VoiceSession implements AgentSession {
       emitProbabilities: bargeIn,
     });
     if (this.#closed) return this.#vad.close();
-    this.#interruptions = this.#interruptionDetector(this.#vad, bargeIn);
+    this.#interruptions = interruptionDetectorFor(this.#config, this.#vad, VOICE_SAMPLE_RATE, bargeIn);
     this.#log.debug({ vad_engine: this.#vad.engine }, 'voice session started');
     const early = this.#early;
     this.#early = [];
@@ -209,11 +222,16 @@ export class VoiceSession implements AgentSession {
     this.#vad?.close();
     this.#vad = null;
     this.#early = [];
-    this.#cutter.clear();
+    this.#stt.close();
+    this.#tts.close();
     // A turn still playing is kept as generated: the call ended, nobody interrupted it.
     const turn = this.#turn;
     const text = turn === undefined || turn.heard !== undefined ? '' : turnText(turn);
-    if (text !== '') this.#io?.emit({ type: 'transcript', data: { role: 'agent', text, final: true } });
+    if (text !== '') this.#transcript({ role: 'agent', text });
+    this.#record.stt(this.#stt.audioSeconds);
+    // The edge takes context updates until this close has returned.
+    this.#io?.setContext({ usage: this.#record.usage });
+    this.#io?.setContext(this.#record.transcriptContext());
     this.#turn?.controller.abort();
     this.#turn = undefined;
     this.#playout?.close();
@@ -229,8 +247,9 @@ export class VoiceSession implements AgentSession {
 
   #push(samples: Int16Array): void {
     const vad = this.#vad!;
-    this.#cutter.pushAudio(samples);
-    const classifiedMs = this.#cutter.nowMs;
+    this.#stt.audio(samples);
+    this.#samples += samples.length;
+    const classifiedMs = (this.#samples * 1000) / VOICE_SAMPLE_RATE;
     // Pushes are processed in order; their results settle in order.
     vad.push(samples).then(
       (events) => this.#onVadEvents(events, classifiedMs),
@@ -245,15 +264,23 @@ export class VoiceSession implements AgentSession {
     if (this.#closed) return;
     this.#bargeIn(events);
     if (this.#closed) return;
-    for (const e of events) {
-      if (e.type === 'probability') continue;
-      if (e.type === 'speech_start') this.#silence?.callerActive();
-      this.#cutter.edge(e);
-    }
-    const utterance = this.#cutter.take(classifiedMs);
-    if (utterance === undefined || utterance.length === 0) return;
+    if (events.some((e) => e.type === 'speech_start')) this.#silence?.callerActive();
+    this.#stt.vad(events, classifiedMs);
+  }
+
+  /** The STT reports the end of a caller utterance: its turn is queued. */
+  #onUtterance(text: UtteranceText): void {
+    if (this.#closed) return;
     const clock: TurnClock = { endOfSpeech: this.#now() };
-    this.#enqueue(() => this.#userTurn(utterance, clock));
+    this.#enqueue(() => this.#userTurn(text, clock));
+  }
+
+  /** Emits a transcript run event and keeps the line for the run's final transcript. */
+  #transcript(entry: TranscriptEntry): void {
+    const io = this.#io;
+    if (io === null) return;
+    this.#record.line(entry);
+    io.emit({ type: 'transcript', data: { ...entry, final: true } });
   }
 
   #enqueue(turn: () => Promise<void>): void {
@@ -301,15 +328,10 @@ export class VoiceSession implements AgentSession {
     this.#generated(turn, text);
   }
 
-  async #userTurn(utterance: Int16Array, clock: TurnClock): Promise<void> {
-    const { stt } = this.#config;
+  async #userTurn(utterance: UtteranceText, clock: TurnClock): Promise<void> {
     let text: string;
     try {
-      const result = await this.#clients.stt.transcribe(
-        { model: stt.model, audio: int16ToPcm16le(utterance), sampleRate: VOICE_SAMPLE_RATE, language: stt.language ?? this.#config.language },
-        { signal: this.#ctx.signal },
-      );
-      text = result.text.trim();
+      text = (await utterance(this.#ctx.signal)).trim();
     } catch (err) {
       throw this.#closed ? new Stopped() : vendorFailure('stt', err);
     }
@@ -322,7 +344,8 @@ export class VoiceSession implements AgentSession {
     }
     // The agent's previous turn, if still playing, is over for the record: its transcript goes first.
     this.#playedOut();
-    this.#alive().emit({ type: 'transcript', data: { role: 'caller', text, final: true } });
+    this.#alive();
+    this.#transcript({ role: 'caller', text });
     this.#history.push({ role: 'user', content: text });
     await this.#reply(clock);
   }
@@ -362,6 +385,7 @@ export class VoiceSession implements AgentSession {
           { signal: turn.signal },
         )) {
           if (event.type === 'tool_call') calls.push(event.call);
+          if (event.type === 'usage') this.#record.llm(event.usage.promptTokens, event.usage.completionTokens);
           if (event.type !== 'text') continue;
           clock.llmFirstToken ??= this.#now();
           reply += event.text;
@@ -403,7 +427,7 @@ export class VoiceSession implements AgentSession {
     await speaking;
     if (speakError !== undefined) throw speakError;
     this.#generated(turn, last);
-    this.#emitLatency(this.#alive(), clock);
+    emitLatency(this.#alive(), clock);
   }
 
   /** Runs the tool calls of one round (see {@link runToolCalls}); an ending tool makes the call end once the turn was heard. */
@@ -426,34 +450,28 @@ export class VoiceSession implements AgentSession {
     return round;
   }
 
-  /** Speaks `text`: TTS at 24 kHz, resampled to the session rate, queued for playback. */
+  /** Speaks `text` (one segment of the turn): the {@link Speaker}'s audio queued for playback, its timings kept for barge-in. */
   async #speak(text: string, clock: TurnClock | undefined, turn: AgentTurn, round = turn.round): Promise<void> {
-    const { tts } = this.#config;
-    const resampler = new Resampler(SPEECH_SAMPLE_RATE, VOICE_SAMPLE_RATE);
     const segment: TurnSegment = { text, audioMs: 0, done: false, round };
     turn.segments.push(segment);
-    // The filter's group delay: dropping its first samples keeps each segment exactly as long as its speech.
-    let skip = resampler.delay;
-    const send = (out: Int16Array): void => {
-      const pcm = skip > 0 ? out.subarray(Math.min(skip, out.length)) : out;
-      skip -= out.length - pcm.length;
-      if (pcm.length === 0) return;
-      this.#alive();
-      if (turn.heard !== undefined) throw new Stopped();
-      this.#playout!.send(int16ToPcm16le(pcm));
-      segment.audioMs += (pcm.length * 1000) / VOICE_SAMPLE_RATE;
-      if (clock) clock.firstAudioSent ??= this.#now();
-    };
+    this.#record.tts(text);
     try {
-      for await (const chunk of this.#clients.tts.speech({ model: tts.model, voice: tts.voice, input: text }, { signal: turn.signal })) {
+      for await (const piece of this.#tts.speak(text, turn.signal)) {
+        this.#alive();
+        if (turn.heard !== undefined) throw new Stopped();
+        if (piece.type === 'timings') {
+          (segment.timings ??= []).push(...piece.timings);
+          continue;
+        }
         if (clock) clock.ttsFirstAudio ??= this.#now();
-        send(resampler.process(pcm16leToInt16(chunk)));
+        this.#playout!.send(int16ToPcm16le(piece.pcm));
+        segment.audioMs += (piece.pcm.length * 1000) / VOICE_SAMPLE_RATE;
+        if (clock) clock.firstAudioSent ??= this.#now();
       }
     } catch (err) {
       if (err instanceof Stopped || this.#closed || turn.heard !== undefined) throw new Stopped();
       throw vendorFailure('tts', err);
     }
-    send(resampler.flush());
     segment.done = true;
     this.#playout!.segmentEnd();
   }
@@ -497,7 +515,7 @@ export class VoiceSession implements AgentSession {
     this.#playout?.close();
     this.#interruptions?.agentStopped();
     const text = turnText(turn);
-    if (text !== '') this.#io?.emit({ type: 'transcript', data: { role: 'agent', text, final: true } });
+    if (text !== '') this.#transcript({ role: 'agent', text });
   }
 
   /**
@@ -537,7 +555,8 @@ export class VoiceSession implements AgentSession {
       const clock: TurnClock = { endOfSpeech: this.#now() };
       this.#playedOut();
       const text = dtmfText(digits);
-      this.#alive().emit({ type: 'transcript', data: { role: 'caller', text, final: true } });
+      this.#alive();
+      this.#transcript({ role: 'caller', text });
       this.#history.push({ role: 'user', content: text });
       await this.#reply(clock);
     });
@@ -567,20 +586,6 @@ export class VoiceSession implements AgentSession {
       this.#timers,
       this.#now,
     );
-  }
-
-  #interruptionDetector(vad: Vad, enabled: boolean): InterruptionDetector {
-    const threshold = this.#config.vad?.threshold ?? VAD_DEFAULTS.threshold;
-    return new InterruptionDetector({
-      enabled,
-      minDurationMs: this.#config.interruption?.min_duration_ms ?? VOICE_DEFAULTS.interruptionMinDurationMs,
-      onsetMs: VOICE_DEFAULTS.interruptionOnsetMs,
-      threshold,
-      stopThreshold: Math.max(0.01, threshold - VAD_DEFAULTS.stopThresholdOffset),
-      minSilenceMs: this.#config.vad?.min_silence_ms ?? VOICE_DEFAULTS.vadMinSilenceMs,
-      resumeAfterMs: DEFAULT_BARGE_IN.resumeAfterMs,
-      windowMs: vad.engine === VadEngine.WebRtc ? WEBRTC_FRAME_MS : (SILERO_WINDOWS[VOICE_SAMPLE_RATE].window * 1000) / VOICE_SAMPLE_RATE,
-    });
   }
 
   /** Barge-in on one VAD result: pause, resume or interrupt the agent's turn. */
@@ -623,19 +628,8 @@ export class VoiceSession implements AgentSession {
     const heard = cutToHeard(turn, heardMs, this.#history);
     turn.controller.abort();
     this.#log.info({ heard_ms: Math.round(heardMs), spoken_ms: Math.round(sentMs), speech_ms: Math.round(speechMs) }, 'caller interrupted the agent');
-    if (sentMs > 0) io.emit({ type: 'transcript', data: { role: 'agent', text: heard, final: true, interrupted: true } });
+    if (sentMs > 0) this.#transcript({ role: 'agent', text: heard, interrupted: true });
     // The model decided to end the call: the caller speaking over the goodbye does not undo that.
     if (this.#ending !== undefined) this.#act();
-  }
-
-  #emitLatency(io: AgentIO, clock: TurnClock): void {
-    const since = (t: number | undefined): number | undefined => (t === undefined ? undefined : Math.round(t - clock.endOfSpeech));
-    const metrics: Array<[string, number | undefined]> = [
-      ['stt_latency_ms', since(clock.sttFinal)],
-      ['llm_first_token_ms', since(clock.llmFirstToken)],
-      ['tts_first_audio_ms', since(clock.ttsFirstAudio)],
-      ['first_audio_sent_ms', since(clock.firstAudioSent)],
-    ];
-    for (const [name, value] of metrics) if (value !== undefined) io.emit({ type: 'metric', data: { name, value, unit: 'ms' } });
   }
 }

@@ -1,6 +1,6 @@
 import { EngineCatalog } from '@vr3/agent';
 import { describe, expect, it } from 'vitest';
-import { voiceEngineSpec, VoiceRuntimeConfigSchema, type VoiceConfig } from './spec.ts';
+import { voiceEngineSpec, VoiceConfigSchema, VoiceRuntimeConfigSchema, type VoiceConfig } from './spec.ts';
 
 const ID = '0b9f3c1e-7a41-4d55-9d2b-2f5c8f0e6a11';
 const valid: VoiceConfig = {
@@ -51,9 +51,10 @@ describe('voice engine spec', () => {
     expect(issue({ ...valid, silence: { other: 1 } })).toMatch(/invalid voice engine config/);
   });
 
-  it('refuses the vendors that do not run yet, bad ids, keys and unknown fields', () => {
-    expect(issue({ ...valid, stt: { ...valid.stt, vendor: 'deepgram' } })).toMatch(/stt\.vendor not supported yet/);
-    expect(issue({ ...valid, tts: { ...valid.tts, vendor: 'elevenlabs' } })).toMatch(/tts\.vendor not supported yet/);
+  it('takes the streaming vendors; refuses unknown vendors, bad ids, keys and unknown fields', () => {
+    expect(VoiceConfigSchema.safeParse({ ...valid, stt: { ...valid.stt, vendor: 'deepgram', model: 'nova-3' } }).success).toBe(true);
+    for (const vendor of ['elevenlabs', 'cartesia']) expect(VoiceConfigSchema.safeParse({ ...valid, tts: { ...valid.tts, vendor } }).success).toBe(true);
+    expect(issue({ ...valid, stt: { ...valid.stt, vendor: 'elevenlabs' } })).toMatch(/stt\.vendor/);
     expect(issue({ ...valid, tts: { ...valid.tts, vendor: 'acme' } })).toMatch(/tts\.vendor/);
     expect(issue({ ...valid, llm: { ...valid.llm, credential_id: 'abc' } })).toMatch(/llm\.credential_id/);
     expect(issue({ ...valid, llm: { ...valid.llm, api_key: 'sk-1' } })).toMatch(/invalid voice engine config/);

@@ -3,14 +3,12 @@ import { TOOLS_SECRET_FIELDS, ToolsSchema } from '@vr3/tools/spec';
 import { z } from 'zod';
 
 /**
- * Vendors a voice agent's STT and TTS may name. Only `openai` (any OpenAI-compatible server, through
- * its credential's `base_url`) runs in this release; the others are refused with "not supported yet".
+ * Vendors a voice agent's STT may name: `openai` (any OpenAI-compatible server, through its
+ * credential's `base_url`; VAD-cut utterances) or `deepgram` (live streaming).
  */
 export const VOICE_STT_VENDORS = ['openai', 'deepgram'] as const;
-/** See {@link VOICE_STT_VENDORS}. */
+/** Vendors a voice agent's TTS may name: `openai` (`/v1/audio/speech`), `elevenlabs` or `cartesia` (streaming, with timings). */
 export const VOICE_TTS_VENDORS = ['openai', 'elevenlabs', 'cartesia'] as const;
-/** Vendors that run today. */
-const SUPPORTED_VENDORS: ReadonlySet<string> = new Set(['openai']);
 
 /** Defaults of the optional fields, one place. */
 export const VOICE_DEFAULTS = {
@@ -53,12 +51,9 @@ const CredentialId = z.uuid();
 const Language = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'an ISO-639 language code (en, pt-BR)');
 const Model = z.string().min(1).max(128);
 
-const vendorOf = <V extends readonly [string, ...string[]]>(vendors: V) =>
-  z.enum(vendors).refine((v) => SUPPORTED_VENDORS.has(v), { message: 'not supported yet: only openai runs in this release' });
-
-/** `stt`: who turns the caller's utterances into text. */
+/** `stt`: who turns the caller's speech into text (`model`: e.g. `whisper-1`, Deepgram `nova-3`). */
 export const VoiceSttSchema = z.strictObject({
-  vendor: vendorOf(VOICE_STT_VENDORS),
+  vendor: z.enum(VOICE_STT_VENDORS),
   credential_id: CredentialId,
   model: Model,
   language: Language.optional(),
@@ -70,9 +65,9 @@ export const VoiceLlmSchema = z.strictObject({
   temperature: z.number().min(0).max(2).optional(),
   max_tokens: z.number().int().min(1).max(16_384).optional(),
 });
-/** `tts`: who speaks the agent's replies. */
+/** `tts`: who speaks the agent's replies (`voice`: the vendor's voice name or id). */
 export const VoiceTtsSchema = z.strictObject({
-  vendor: vendorOf(VOICE_TTS_VENDORS),
+  vendor: z.enum(VOICE_TTS_VENDORS),
   credential_id: CredentialId,
   model: Model,
   voice: z.string().min(1).max(128),
@@ -154,7 +149,7 @@ export type VoiceRuntimeConfig = z.infer<typeof VoiceRuntimeConfigSchema>;
 export const voiceEngineSpec = defineEngineSpec({
   type: 'voice',
   configSchema: VoiceConfigSchema,
-  description: 'speech to text, an LLM and text to speech on each call (OpenAI-compatible vendors)',
+  description: 'speech to text, an LLM and text to speech on each call (OpenAI-compatible, Deepgram, ElevenLabs, Cartesia)',
   secretFields: TOOLS_SECRET_FIELDS,
 });
 

@@ -49,14 +49,14 @@ const logsWith = (msg: string) => cp.logLines.map((l) => JSON.parse(l) as Record
 const refused = { ok: false, error: { code: StreamErrorCode.Internal, message: 'server error' } };
 
 describe('voice engine configuration', () => {
-  it('validates on create and patch: UUID credential ids, openai only for now, no keys in the config', async () => {
+  it('validates on create and patch: UUID credential ids, known vendors, no keys in the config', async () => {
     const id = await credential('openai', LLM_KEY);
     const ok = voice({ stt: id, llm: id, tts: id });
     const uuid = await voiceAgent(ok);
     const bad = async (engine: unknown) => (await cp.api('PATCH', `/agents/${uuid}`, { engine })).body;
     expect(await bad({ ...ok, stt: { ...ok.stt, credential_id: 'not-a-uuid' } })).toMatchObject({ error: { code: 'invalid_engine_config', message: expect.stringContaining('engine.stt.credential_id') } });
-    expect(await bad({ ...ok, stt: { ...ok.stt, vendor: 'deepgram' } })).toMatchObject({ error: { code: 'invalid_engine_config', message: expect.stringContaining('not supported yet') } });
-    expect(await bad({ ...ok, tts: { ...ok.tts, vendor: 'cartesia' } })).toMatchObject({ error: { message: expect.stringContaining('engine.tts.vendor: not supported yet') } });
+    expect(await bad({ ...ok, stt: { ...ok.stt, vendor: 'acme' } })).toMatchObject({ error: { code: 'invalid_engine_config', message: expect.stringContaining('engine.stt.vendor') } });
+    expect(await bad({ ...ok, tts: { ...ok.tts, vendor: 'acme' } })).toMatchObject({ error: { code: 'invalid_engine_config', message: expect.stringContaining('engine.tts.vendor') } });
     expect(await bad({ ...ok, llm: { ...ok.llm, api_key: 'sk-x' } })).toMatchObject({ error: { code: 'invalid_engine_config' } });
     expect(await bad({ ...ok, prompt: undefined })).toMatchObject({ error: { code: 'invalid_engine_config', message: expect.stringContaining('engine.prompt') } });
     expect((await cp.api('PATCH', `/agents/${uuid}`, { engine: { ...ok, endpointing: { silence_ms: 500 }, vad: { engine: 'webrtc' } } })).status).toBe(200);
