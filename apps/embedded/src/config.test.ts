@@ -102,6 +102,17 @@ describe('public endpoint limits and metrics access', () => {
   });
 });
 
+describe('vendor deadline', () => {
+  it('is unset by default (the vendor clients keep theirs); VR3_VENDOR_TIMEOUT_MS sets it within 500–120000 and is refused outside, naming it', () => {
+    expect(loadConfig({}).vendorTimeoutMs).toBeNull();
+    expect(loadConfig({ VR3_VENDOR_TIMEOUT_MS: '1500' }).vendorTimeoutMs).toBe(1500);
+    expect(loadConfig({ VR3_VENDOR_TIMEOUT_MS: '120000' }).vendorTimeoutMs).toBe(120_000);
+    expect(() => loadConfig({ VR3_VENDOR_TIMEOUT_MS: '499' })).toThrow(/VR3_VENDOR_TIMEOUT_MS must be an integer from 500 to 120000/);
+    expect(() => loadConfig({ VR3_VENDOR_TIMEOUT_MS: '120001' })).toThrow(/VR3_VENDOR_TIMEOUT_MS/);
+    expect(() => loadConfig({ VR3_VENDOR_TIMEOUT_MS: 'fast' })).toThrow(ConfigError);
+  });
+});
+
 describe('TLS', () => {
   it('is off by default; VR3_TLS_CERT_FILE with VR3_TLS_KEY_FILE turns it on; one alone or a mismatched pair is refused naming the variable', () => {
     expect(loadConfig({}).tls).toBeNull();

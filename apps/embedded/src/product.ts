@@ -116,7 +116,7 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger, optio
       },
       metrics,
       // Every engine the product runs (echo, bridge, voice, realtime): the same list as `npm run start:media-edge`.
-      engines: createProductEngines(),
+      engines: createProductEngines({ vendorTimeoutMs: config.vendorTimeoutMs }),
     });
     let draining = false;
     let drainTimeoutMs = config.drainTimeoutMs;

@@ -3,15 +3,21 @@
  * configuration: an OpenAI-compatible client per section, or the connection options of a
  * streaming vendor socket (Deepgram, ElevenLabs, Cartesia).
  */
-import { OpenAiCompatibleClient, type VendorConnectionOptions } from '@vr3/vendors';
+import { OpenAiCompatibleClient, type OpenAiCompatibleClientOptions, type VendorConnectionOptions } from '@vr3/vendors';
 import type { ResolvedCredential } from './spec.ts';
 
 /** The vendor's own endpoint when an `openai` credential has no `base_url`. */
 export const OPENAI_BASE_URL = 'https://api.openai.com';
 
-/** An OpenAI-compatible client on credential `c` (its `base_url`, else {@link OPENAI_BASE_URL}). */
-export function openAiClient(vendor: string, c: ResolvedCredential): OpenAiCompatibleClient {
-  return new OpenAiCompatibleClient({ vendor, baseUrl: c.base_url ?? OPENAI_BASE_URL, apiKey: c.api_key, addressPolicy: c.address_policy });
+/** The deadlines of an OpenAI-compatible client an engine may set (the client's defaults otherwise). */
+export type OpenAiClientDeadlines = Pick<OpenAiCompatibleClientOptions, 'firstByteTimeoutMs' | 'idleTimeoutMs' | 'requestTimeoutMs'>;
+
+/**
+ * An OpenAI-compatible client on credential `c` (its `base_url`, else {@link OPENAI_BASE_URL}),
+ * with `deadlines` where given.
+ */
+export function openAiClient(vendor: string, c: ResolvedCredential, deadlines: OpenAiClientDeadlines = {}): OpenAiCompatibleClient {
+  return new OpenAiCompatibleClient({ ...deadlines, vendor, baseUrl: c.base_url ?? OPENAI_BASE_URL, apiKey: c.api_key, addressPolicy: c.address_policy });
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Engine, EngineLogger } from '@vr3/agent';
 import { createVadRuntime, type VadRuntime } from '@vr3/vad';
-import { openAiClient } from './clients.ts';
+import { openAiClient, type OpenAiClientDeadlines } from './clients.ts';
 import { VoiceSession } from './session.ts';
 import { voiceRuntimeSpec, type VoiceRuntimeConfig } from './spec.ts';
 
@@ -15,6 +15,12 @@ export interface VoiceEngineOptions {
   vad?: VadRuntime | undefined;
   /** Where the default runtime reports a Silero fallback. */
   logger?: Pick<EngineLogger, 'warn'> | undefined;
+  /**
+   * Deadlines of every OpenAI-compatible client of a call (LLM, and STT / TTS when their vendor is
+   * `openai`): to the first byte of a streamed answer, between two chunks, and for a whole
+   * transcription. The clients' defaults otherwise (`OPENAI_COMPATIBLE_DEFAULTS`).
+   */
+  client?: OpenAiClientDeadlines | undefined;
 }
 
 /**
@@ -27,12 +33,19 @@ export function createVoiceEngine(options: VoiceEngineOptions = {}): Engine<Voic
   const vad = (): VadRuntime => (runtime ??= createVadRuntime(options.logger ? { logger: options.logger } : {}));
   return {
     spec: voiceRuntimeSpec,
-    createSession: (ctx) =>
-      new VoiceSession({
+    createSession: (ctx) => {
+      const { stt, llm, tts } = ctx.config;
+      const deadlines = options.client ?? {};
+      return new VoiceSession({
         ctx,
-        // STT and TTS clients are made by the session for their vendor.
-        clients: { llm: openAiClient('openai', ctx.config.llm) },
+        // Streaming STT and TTS vendors (Deepgram, ElevenLabs, Cartesia) are connected by the session.
+        clients: {
+          llm: openAiClient('openai', llm, deadlines),
+          stt: stt.vendor === 'openai' ? openAiClient('openai', stt, deadlines) : undefined,
+          tts: tts.vendor === 'openai' ? openAiClient('openai', tts, deadlines) : undefined,
+        },
         vad: { createVad: (o) => vad().createVad(o) },
-      }),
+      });
+    },
   };
 }

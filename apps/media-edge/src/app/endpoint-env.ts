@@ -17,12 +17,17 @@ import {
 import { z } from 'zod';
 import { isPublicBaseUrl } from '../config.ts';
 
+/** VR3_VENDOR_TIMEOUT_MS: the range an operator may set it in (milliseconds); unset, each vendor client keeps its own default. */
+export const VENDOR_TIMEOUT_BOUNDS_MS = { min: 500, max: 120_000 } as const;
+const { min: VENDOR_TIMEOUT_MIN, max: VENDOR_TIMEOUT_MAX } = VENDOR_TIMEOUT_BOUNDS_MS;
+
 /**
  * The schema fields of the public Agent Stream endpoint's variables, to spread into an app's
  * environment schema (the media-edge pod's and the embedded product's): the per-address pending
  * handshake, connection-rate and admission bounds, the accept handles, the per-call inbound frame
  * rate, the HTTP server's limits ({@link HTTP_SERVER_ENV}), `/metrics` access
- * ({@link METRICS_ACCESS_ENV}), `VR3_PUBLIC_URL` and the TLS files ({@link TLS_ENV}); each optional. {@link edgeEndpointSettings}
+ * ({@link METRICS_ACCESS_ENV}), `VR3_PUBLIC_URL`, the TLS files ({@link TLS_ENV}) and the engines'
+ * vendor deadline `VR3_VENDOR_TIMEOUT_MS`; each optional. {@link edgeEndpointSettings}
  * turns their values into settings.
  */
 export const EDGE_ENDPOINT_ENV = {
@@ -41,6 +46,19 @@ export const EDGE_ENDPOINT_ENV = {
     .string()
     .refine(isPublicBaseUrl, 'VR3_PUBLIC_URL must be a wss, ws, https or http URL with a host and no path (wss://voice.example.com)')
     .optional(),
+  /** VR3_VENDOR_TIMEOUT_MS: the engines' vendor deadline (see `ProductEngineOptions.vendorTimeoutMs`). */
+  VR3_VENDOR_TIMEOUT_MS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return undefined;
+      const n = Number(v);
+      if (!/^\d+$/.test(v.trim()) || n < VENDOR_TIMEOUT_MIN || n > VENDOR_TIMEOUT_MAX) {
+        ctx.addIssue({ code: 'custom', message: `VR3_VENDOR_TIMEOUT_MS must be an integer from ${VENDOR_TIMEOUT_MIN} to ${VENDOR_TIMEOUT_MAX} (milliseconds)` });
+        return z.NEVER;
+      }
+      return n;
+    }),
 } as const;
 
 /** The parsed values of {@link EDGE_ENDPOINT_ENV}; unset ones are undefined. */
@@ -53,6 +71,7 @@ export interface EdgeEndpointEnv extends HttpServerEnv, MetricsAccessEnv, TlsEnv
   VR3_MAX_INBOUND_FRAMES_PER_SECOND?: number | undefined;
   VR3_INBOUND_FRAME_BURST?: number | undefined;
   VR3_PUBLIC_URL?: string | undefined;
+  VR3_VENDOR_TIMEOUT_MS?: number | undefined;
 }
 
 /** The public endpoint's settings read from {@link EDGE_ENDPOINT_ENV}. */
@@ -71,10 +90,12 @@ export interface EdgeEndpointSettings {
   publicUrl: string | null;
   /** VR3_TLS_CERT_FILE + VR3_TLS_KEY_FILE: serve https/wss from these files (reloaded on SIGHUP and change), or null: plain http/ws. */
   tls: TlsFiles | null;
+  /** VR3_VENDOR_TIMEOUT_MS: the engines' vendor deadline, or null: each vendor client's own default. */
+  vendorTimeoutMs: number | null;
 }
 
-/** The defaults an app gives {@link edgeEndpointSettings}: every setting but `/metrics` access and TLS, which have their own rules. */
-export type EdgeEndpointDefaults = Readonly<Omit<EdgeEndpointSettings, 'metrics' | 'httpLimits' | 'tls'>> & { readonly httpLimits: Readonly<HttpServerLimits> };
+/** The defaults an app gives {@link edgeEndpointSettings}: every setting but `/metrics` access, TLS and the vendor deadline, which have their own rules. */
+export type EdgeEndpointDefaults = Readonly<Omit<EdgeEndpointSettings, 'metrics' | 'httpLimits' | 'tls' | 'vendorTimeoutMs'>> & { readonly httpLimits: Readonly<HttpServerLimits> };
 
 /**
  * The settings set by `env`, each unset one taken from the app's `defaults`. Throws `ConfigError`
@@ -103,5 +124,6 @@ export function edgeEndpointSettings(env: EdgeEndpointEnv, defaults: EdgeEndpoin
     metrics,
     publicUrl: env.VR3_PUBLIC_URL ?? defaults.publicUrl,
     tls,
+    vendorTimeoutMs: env.VR3_VENDOR_TIMEOUT_MS ?? null,
   };
 }

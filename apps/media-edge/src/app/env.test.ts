@@ -101,6 +101,23 @@ describe('loadMediaEdgeEnv: public endpoint limits and metrics access', () => {
   });
 });
 
+describe('loadMediaEdgeEnv: vendor deadline', () => {
+  it('is unset by default (each vendor client keeps its own deadline); VR3_VENDOR_TIMEOUT_MS sets it at its bounds', () => {
+    expect(loadMediaEdgeEnv(NATS).vendorTimeoutMs).toBeNull();
+    expect(loadMediaEdgeEnv({ ...NATS, VR3_VENDOR_TIMEOUT_MS: '' }).vendorTimeoutMs).toBeNull();
+    expect(loadMediaEdgeEnv({ ...NATS, VR3_VENDOR_TIMEOUT_MS: '1500' }).vendorTimeoutMs).toBe(1500);
+    expect(loadMediaEdgeEnv({ ...NATS, VR3_VENDOR_TIMEOUT_MS: '500' }).vendorTimeoutMs).toBe(500);
+    expect(loadMediaEdgeEnv({ ...NATS, VR3_VENDOR_TIMEOUT_MS: '120000' }).vendorTimeoutMs).toBe(120_000);
+  });
+
+  it('refuses a value out of 500–120000 or not an integer, naming the variable and its range', () => {
+    for (const bad of ['499', '120001', '0', '-1', '1.5', '1e4', 'soon']) {
+      expect(() => loadMediaEdgeEnv({ ...NATS, VR3_VENDOR_TIMEOUT_MS: bad }), bad).toThrow(ConfigError);
+      expect(() => loadMediaEdgeEnv({ ...NATS, VR3_VENDOR_TIMEOUT_MS: bad }), bad).toThrow(/VR3_VENDOR_TIMEOUT_MS must be an integer from 500 to 120000/);
+    }
+  });
+});
+
 describe('loadMediaEdgeEnv: TLS', () => {
   it('is off without VR3_TLS_CERT_FILE/VR3_TLS_KEY_FILE; both set to a matching pair turns it on; one alone or a bad pair is refused naming the variable', () => {
     expect(loadMediaEdgeEnv(NATS).tls).toBeNull();

@@ -60,7 +60,7 @@ export async function startMediaEdgeService(env: MediaEdgeEnv, logger: Logger): 
     logger,
     edgeId: env.edgeId,
     metrics: registry,
-    engines: createProductEngines(),
+    engines: createProductEngines({ vendorTimeoutMs: env.vendorTimeoutMs }),
     config: {
       handshakeTimeoutMs: env.handshakeTimeoutMs,
       drainTimeoutMs: env.drainTimeoutMs,
