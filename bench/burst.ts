@@ -361,7 +361,7 @@ export const fmtRate = (r: number): string => `${Number.isInteger(r) ? r : r.toF
 const fmt = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
 const codes = (c: Record<string, number>): string => Object.entries(c).map(([k, n]) => `${k}×${n}`).join(' ') || '—';
 
-function gitCommit(): string {
+export function gitCommit(): string {
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
@@ -370,7 +370,7 @@ function gitCommit(): string {
 }
 
 /** True when the product's code (apps/, packages/, prisma/) differs from the commit: the run measured uncommitted code. */
-function productChanged(): boolean | null {
+export function productChanged(): boolean | null {
   try {
     execFileSync('git', ['diff', '--quiet', 'HEAD', '--', 'apps', 'packages', 'prisma'], { cwd: ROOT, stdio: 'ignore' });
     return false;

@@ -15,6 +15,9 @@
  * product (see burst.ts): --mode embedded|distributed|both · --calls N · --over SECONDS ·
  * --call-seconds S · --baseline-rate PER_S · --baseline-calls N · --rates R,R,… · --edges N ·
  * --no-pin · --quick · --no-docs
+ *
+ * --scenario voice: the voice pipeline's added latency and CPU per live voice call, against the
+ * echo agent (see voice.ts): --calls N · --window MS · --no-pin · --quick · --no-docs
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -61,7 +64,11 @@ if (args.scenario === 'burst') {
   const { runBurstScenario } = await import('./burst.ts');
   process.exit(await runBurstScenario(args));
 }
-if (args.scenario !== undefined && args.scenario !== 'echo' && args.scenario !== 'bridge') throw new Error('--scenario is echo, bridge or burst');
+if (args.scenario === 'voice') {
+  const { runVoiceScenario } = await import('./voice.ts');
+  process.exit(await runVoiceScenario(args));
+}
+if (args.scenario !== undefined && args.scenario !== 'echo' && args.scenario !== 'bridge') throw new Error('--scenario is echo, bridge, burst or voice');
 const scenario: 'echo' | 'bridge' = args.scenario === 'bridge' ? 'bridge' : 'echo';
 if (args.profile !== undefined) {
   const { profileProduct } = await import('./profile.ts');

@@ -29,6 +29,12 @@ export interface RecordedVendorRequest {
   closedByClient: boolean;
   /** Bytes of the answer body written so far. */
   bytesSent: number;
+  /** When the whole request had been read and the stand-in began to handle it (`performance.now()`, ms). */
+  receivedAt: number;
+  /** When the stand-in wrote the first byte of its answer body (an error body counts), if it did. */
+  firstByteAt?: number | undefined;
+  /** When the answer was complete (`finish`), if it was: with `receivedAt`, the stand-in's own time. */
+  finishedAt?: number | undefined;
 }
 
 /** What a transcription lookup is given. */
@@ -121,6 +127,7 @@ export async function startOpenAiCompatibleStandIn(options: OpenAiCompatibleStan
       if (m.status !== undefined && (m.status < 200 || m.status > 299)) {
         const text = JSON.stringify(m.errorBody ?? { error: { message: 'scripted failure', type: 'server_error', code: null } });
         rec.bytesSent += Buffer.byteLength(text);
+        rec.firstByteAt ??= performance.now();
         res.writeHead(m.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
         return;
       }
@@ -138,6 +145,7 @@ export async function startOpenAiCompatibleStandIn(options: OpenAiCompatibleStan
       while (i < stopAt && !res.destroyed) {
         const piece = pieces[i++]!;
         rec.bytesSent += Buffer.byteLength(piece);
+        rec.firstByteAt ??= performance.now();
         res.write(piece);
         if (delayMs > 0) return later(delayMs, step);
       }
@@ -177,6 +185,7 @@ export async function startOpenAiCompatibleStandIn(options: OpenAiCompatibleStan
       if (reply.hang === 'after_headers' || reply.hang === 'mid_stream') return void res.writeHead(200, { 'content-type': 'application/json' }).flushHeaders();
       const text = JSON.stringify({ text: reply.text });
       rec.bytesSent += Buffer.byteLength(text);
+      rec.firstByteAt ??= performance.now();
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
     });
   };
@@ -208,6 +217,7 @@ export async function startOpenAiCompatibleStandIn(options: OpenAiCompatibleStan
       bodyBytes: raw.length,
       closedByClient: false,
       bytesSent: 0,
+      receivedAt: performance.now(),
     };
     const path = rec.path.split('?')[0];
     const form = path === '/v1/audio/transcriptions' ? parseMultipart(raw, req.headers['content-type']) : undefined;
@@ -223,6 +233,9 @@ export async function startOpenAiCompatibleStandIn(options: OpenAiCompatibleStan
       }
     }
     requests.push(rec);
+    res.on('finish', () => {
+      rec.finishedAt = performance.now();
+    });
     res.on('close', () => {
       if (!res.writableFinished && closing === undefined) {
         rec.closedByClient = true;
