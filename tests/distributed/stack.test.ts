@@ -211,7 +211,7 @@ describe('distributed stack: 2 control-planes, 2 media-edges, NATS, PostgreSQL, 
     await expect.poll(() => deleted(call.session), { timeout: 20_000 }).toBe(true);
   });
 
-  it('when every control-plane restarts mid-call, the call goes on and is finalized correctly afterwards; new streams meanwhile close 1011 within 2 s', async () => {
+  it('when every control-plane restarts mid-call, the call goes on and is finalized correctly afterwards; new streams meanwhile close 1011 within the 2 s admission wait', async () => {
     const edge = stack.edges[0]!;
     const call = await startCall(stack.via(edge), api, setup);
     await Promise.all(stack.controlPlanes.map((cp) => cp.kill()));
@@ -219,7 +219,9 @@ describe('distributed stack: 2 control-planes, 2 media-edges, NATS, PostgreSQL, 
     const t0 = Date.now();
     const refused = await CloudonixMediaClient.connect(stack.via(edge).streamUrl(setup.agentUuid, { provider: 'cloudonix', Domain: 'acme' }));
     expect(await refused.waitForClose(5_000)).toEqual({ code: 1011, reason: 'server error' });
-    expect(Date.now() - t0).toBeLessThan(2_000);
+    // At once when NATS has seen the control-planes go (no responders), else at the edge's 2 s
+    // admission wait; the margin is the connect and the close handshake on a loaded runner.
+    expect(Date.now() - t0).toBeLessThan(2_500);
     expect(await echoes(call)).toBeGreaterThan(0); // media never needed the control-plane
 
     // Down longer than VR3_EDGE_LOST_AFTER_MS: the restarted reaper must still spare the live call.

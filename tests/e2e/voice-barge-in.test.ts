@@ -88,7 +88,9 @@ class Caller {
 }
 
 describe('voice engine barge-in', () => {
-  it('clears the provider within 300 ms of the caller speaking over the agent, and keeps only the words heard', async () => {
+  // A timing bound on a shared 2-core runner: one more try when a scheduling stall (another suite's
+  // product, a GC) delays the VAD; a real regression fails every try.
+  it('clears the provider within 300 ms of the caller speaking over the agent, and keeps only the words heard', { retry: 2 }, async () => {
     const reply = ['We open at nine in the morning. ', 'We close at six in the evening. ', 'On Sundays we stay closed all day.'];
     const fullReply = reply.join('').trim();
     vendor.scriptTranscription({ text: 'what are your opening hours' }, { text: 'are you open on sunday' });
