@@ -33,6 +33,9 @@ export interface QuotaRefusal {
 /** Outcome of {@link takeQuotaSlot}. */
 export type SlotResult = { ok: true } | ({ ok: false } & QuotaRefusal);
 
+/** How often {@link takeQuotaSlot} tries before giving up (see its loop). */
+const SLOT_ATTEMPTS = 32;
+
 /**
  * Takes a concurrent-call slot of `userId` for the run `runId` (already inserted, `quota_held`
  * false): one statement increments `active_calls` only while it is under `max_concurrent_calls`
@@ -42,7 +45,10 @@ export type SlotResult = { ok: true } | ({ ok: false } & QuotaRefusal);
  */
 export async function takeQuotaSlot(prisma: Db, runId: string, userId: string, now: Date): Promise<SlotResult> {
   const month = utcText(monthStartUtc(now));
-  for (let attempt = 0; attempt < 4; attempt++) {
+  // Each further attempt means another admission or finalize changed the counter between the two
+  // statements (a slot given back after this one was refused): under a burst of churn that happens
+  // several times in a row, so the bound is generous; every pass is two short statements.
+  for (let attempt = 0; attempt < SLOT_ATTEMPTS; attempt++) {
     const taken = await query<{ id: string }>(poolOf(prisma), sql`
       WITH slot AS (
         UPDATE "user_usage" u SET
