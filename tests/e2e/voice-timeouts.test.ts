@@ -8,13 +8,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectMediaClient, startFakeProviderApi, type FakeProviderApi } from '@vr3/providers/testing';
+import { startFakeProviderApi, type FakeProviderApi } from '@vr3/providers/testing';
 import { loadVadFixture } from '@vr3/vad/testing';
 import { startOpenAiCompatibleStandIn, type OpenAiCompatibleStandIn } from '@vr3/vendors/testing';
 import { runEvents } from '../harness/bridge.ts';
-import { eventually, ProductProcess } from '../harness/product.ts';
-import { createOpenAiCredential, openAiVoiceEngine } from '../harness/voice.ts';
-import { finalRun, providerStreamUrl, setupProvider, type ProviderCall, type ProviderSetup } from '../harness/providers.ts';
+import { ProductProcess } from '../harness/product.ts';
+import { createOpenAiCredential, openAiVoiceEngine, startPlayoutCall } from '../harness/voice.ts';
+import { finalRun, setupProvider, type ProviderCall, type ProviderSetup } from '../harness/providers.ts';
 
 const VENDOR_KEY = `sk-voice-${randomUUID()}`;
 const MS_PER_CHAR = 20;
@@ -51,21 +51,7 @@ afterAll(async () => {
   await vendor?.close();
 });
 
-/** A Twilio call whose client acknowledges marks once the audio before them would have played; resolves once its run is running. */
-async function call(): Promise<ProviderCall> {
-  const callId = `call-${randomUUID()}`;
-  twilio.addCall(callId);
-  const client = await connectMediaClient('twilio', providerStreamUrl(product, setup, null), { ackMode: 'playout' });
-  const info = client.begin({ accountId: twilio.accountId, callId });
-  const c: ProviderCall = { client, info, runId: '' };
-  calls.push(c);
-  const run = await eventually(async () => {
-    const list = await product.api('GET', `/runs?agent_uuid=${setup.agentUuid}&state=running&limit=100`);
-    return (list.body.data as Array<{ id: string; gathered_context?: { call_sid?: string } }>).find((r) => r.gathered_context?.call_sid === callId);
-  }, 8000);
-  c.runId = run.id;
-  return c;
-}
+const call = (): Promise<ProviderCall> => startPlayoutCall(product, twilio, setup, calls);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const speechAfter = (index: number) => vendor.requests.slice(index).filter((r) => r.path === '/v1/audio/speech').map((r) => (r.body as { input: string }).input);

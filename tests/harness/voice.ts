@@ -1,4 +1,7 @@
-import type { ProductProcess } from './product.ts';
+import { randomUUID } from 'node:crypto';
+import { connectMediaClient, type FakeProviderApi } from '@vr3/providers/testing';
+import { eventually, type ProductProcess } from './product.ts';
+import { providerStreamUrl, type ProviderCall, type ProviderSetup } from './providers.ts';
 
 /** Vendors of service credentials. */
 export type CredentialVendor = 'openai' | 'deepgram' | 'elevenlabs' | 'cartesia';
@@ -63,4 +66,23 @@ export function streamingVoiceEngine(
         : { vendor: 'cartesia', credential_id: ids.tts.id, model: 'sonic-2', voice: 'voice-1' },
     ...rest,
   };
+}
+
+/**
+ * A Twilio call whose client acknowledges marks once the audio before them would have played,
+ * added to `calls` (for the suite's clean-up); resolves once its run is running.
+ */
+export async function startPlayoutCall(product: ProductProcess, twilio: FakeProviderApi, setup: ProviderSetup, calls: ProviderCall[]): Promise<ProviderCall> {
+  const callId = `call-${randomUUID()}`;
+  twilio.addCall(callId);
+  const client = await connectMediaClient('twilio', providerStreamUrl(product, setup, null), { ackMode: 'playout' });
+  const info = client.begin({ accountId: twilio.accountId, callId });
+  const c: ProviderCall = { client, info, runId: '' };
+  calls.push(c);
+  const run = await eventually(async () => {
+    const list = await product.api('GET', `/runs?agent_uuid=${setup.agentUuid}&state=running&limit=100`);
+    return (list.body.data as Array<{ id: string; gathered_context?: { call_sid?: string } }>).find((r) => r.gathered_context?.call_sid === callId);
+  }, 8000);
+  c.runId = run.id;
+  return c;
 }
