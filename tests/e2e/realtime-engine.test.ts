@@ -4,16 +4,17 @@
  * stand-in on 127.0.0.1 (a service credential with its `base_url`; the product runs with
  * VR3_ALLOW_INSECURE_PROVIDER_URLS=true). μ-law passes through untouched both ways; the caller
  * hears the greeting and the reply; barge-in clears the provider and truncates the item at what
- * was heard; `end_call` hangs up after the goodbye; a vendor failure fails the run.
+ * was heard; a short noise over the agent only pauses it, and it resumes; `end_call` hangs up
+ * after the goodbye; a vendor failure fails the run.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectMediaClient, startFakeProviderApi, type FakeProviderApi } from '@vr3/providers/testing';
+import { startFakeProviderApi, type FakeProviderApi } from '@vr3/providers/testing';
 import { startOpenAiRealtimeStandIn, type OpenAiRealtimeStandIn } from '@vr3/vendors/testing';
 import { runEvents } from '../harness/bridge.ts';
-import { eventually, ProductProcess } from '../harness/product.ts';
-import { createOpenAiCredential } from '../harness/voice.ts';
-import { finalRun, providerStreamUrl, setupProvider, type ProviderCall, type ProviderSetup } from '../harness/providers.ts';
+import { ProductProcess } from '../harness/product.ts';
+import { createRealtimeCredential, receivedMulawMs as heardMs, sayMulaw as say, startRealtimeCall } from '../harness/realtime.ts';
+import { finalRun, setupProvider, type ProviderCall, type ProviderSetup } from '../harness/providers.ts';
 
 const VENDOR_KEY = `sk-realtime-${randomUUID()}`;
 let product: ProductProcess;
@@ -26,8 +27,7 @@ beforeAll(async () => {
   standIn = await startOpenAiRealtimeStandIn({ apiKey: VENDOR_KEY, vad: { silenceMs: 200 } });
   twilio = await startFakeProviderApi('twilio');
   product = await ProductProcess.start();
-  const baseUrl = standIn.url.replace('ws://', 'http://').replace('/v1/realtime', '');
-  const credentialId = await createOpenAiCredential(product, VENDOR_KEY, baseUrl);
+  const credentialId = await createRealtimeCredential(product, standIn);
   setup = await setupProvider(product, twilio, {
     engine: {
       type: 'realtime',
@@ -52,39 +52,7 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * A Twilio call whose client acknowledges marks once the audio before them would have played;
- * resolves once the run has recorded its `start` (whatever its state by then: a failing vendor
- * may have ended it already).
- */
-async function call(): Promise<ProviderCall> {
-  const callId = `call-${randomUUID()}`;
-  twilio.addCall(callId);
-  const client = await connectMediaClient('twilio', providerStreamUrl(product, setup, null), { ackMode: 'playout' });
-  const info = client.begin({ accountId: twilio.accountId, callId });
-  const c: ProviderCall = { client, info, runId: '' };
-  calls.push(c);
-  const run = await eventually(async () => {
-    const list = await product.api('GET', `/runs?agent_uuid=${setup.agentUuid}&limit=100`);
-    return (list.body.data as Array<{ id: string; gathered_context?: { call_sid?: string } }>).find((r) => r.gathered_context?.call_sid === callId);
-  }, 8000);
-  c.runId = run.id;
-  return c;
-}
-
-/** `ms` of 8 kHz μ-law in 20 ms frames, paced in real time: loud (speech to the stand-in's VAD) or silent. */
-async function say(c: ProviderCall, ms: number, loud: boolean): Promise<void> {
-  for (let t = 0; t < ms; t += 20) {
-    const frame = new Uint8Array(160).fill(0xff);
-    if (loud) for (let i = 0; i < frame.length; i++) frame[i] = i % 2 === 0 ? 0x10 : 0x90;
-    c.client.sendAudio(frame);
-    await sleep(20);
-  }
-}
-
-/** Milliseconds of μ-law the caller has received. */
-const heardMs = (c: ProviderCall): number => c.client.receivedAudio().length / 8;
+const call = (): Promise<ProviderCall> => startRealtimeCall(product, twilio, setup, calls);
 
 describe('realtime engine', () => {
   it('μ-law passes through both ways; the caller hears the greeting and the reply; the run keeps transcripts and latency', async () => {
@@ -136,21 +104,23 @@ describe('realtime engine', () => {
     for (const secret of [VENDOR_KEY, 'what are your hours', 'Nine to five']) expect(output).not.toContain(secret);
   });
 
-  it('barge-in: the provider is told to clear and the item is truncated at what the caller heard', async () => {
+  it('barge-in: the provider is told to clear at once, and speech of 500 ms truncates the item at what the caller heard', async () => {
     standIn.scriptResponse({ audioMs: 4000, transcript: ['One two three four five six seven eight nine ten.'] });
     const truncates = standIn.events.filter((e) => e.type === 'conversation.item.truncate').length;
     const c = await call();
     await expect.poll(() => heardMs(c), { timeout: 5000 }).toBeGreaterThanOrEqual(1000);
     const atSpeech = heardMs(c);
-    await say(c, 200, true);
+    await say(c, 700, true);
+    // Paused at the onset; cut once the speech ended, having lasted the agent's min_duration_ms (500).
+    expect(c.client.clears).toBe(1);
+    await say(c, 300, false);
     const truncate = await standIn.waitForEvent('conversation.item.truncate', truncates + 1);
     const atTruncate = heardMs(c);
-    await expect.poll(() => c.client.clears, { timeout: 5000 }).toBe(1);
+    expect(c.client.clears).toBe(1);
     // The caller had heard about what the provider received, less what it still buffered.
     expect(truncate.audio_end_ms).toBeGreaterThanOrEqual(atSpeech - 500);
     expect(truncate.audio_end_ms).toBeLessThanOrEqual(atTruncate);
     expect(truncate.audio_end_ms).toBeLessThan(4000);
-    await say(c, 300, false);
 
     await c.client.hangup();
     expect(await finalRun(product, c.runId)).toMatchObject({ state: 'completed' });
@@ -158,6 +128,33 @@ describe('realtime engine', () => {
     expect(agent?.data).toMatchObject({ interrupted: true });
     expect('One two three four five six seven eight nine ten.'.startsWith(agent?.data.text)).toBe(true);
     expect(agent?.data.text.length).toBeLessThan(40);
+  });
+
+  it('a false interruption: a short noise over the agent pauses it, then it resumes where the caller stopped hearing it', async () => {
+    const greeting = 'We open at nine and close at five on weekdays.';
+    standIn.scriptResponse({ audioMs: 3000, transcript: [greeting] });
+    standIn.scriptInputTranscript(''); // the noise has no words
+    const creates = standIn.events.filter((e) => e.type === 'response.create').length;
+    const truncates = standIn.events.filter((e) => e.type === 'conversation.item.truncate').length;
+    const c = await call();
+    await expect.poll(() => heardMs(c), { timeout: 5000 }).toBeGreaterThanOrEqual(2000);
+    await say(c, 200, true);
+    expect(c.client.clears).toBe(1);
+    await say(c, 300, false);
+    // The agent plays on to the end of its greeting, from where it stopped: what reaches the caller
+    // again is only what the provider had buffered and dropped (not the 2 s already received).
+    await expect.poll(() => heardMs(c), { timeout: 8000 }).toBeGreaterThanOrEqual(3000);
+    await sleep(600); // the greeting's mark is acknowledged once played
+    expect(heardMs(c)).toBeLessThan(3000 + 1500);
+    expect(c.client.clears).toBe(1);
+    // Nothing was cut, and the noise got no reply: VR3 asked for the greeting only.
+    expect(standIn.events.filter((e) => e.type === 'conversation.item.truncate')).toHaveLength(truncates);
+    expect(standIn.events.filter((e) => e.type === 'response.create')).toHaveLength(creates + 1);
+
+    await c.client.hangup();
+    expect(await finalRun(product, c.runId)).toMatchObject({ state: 'completed' });
+    const transcript = (await runEvents(product, c.runId)).filter((e) => e.type === 'transcript').map((e) => e.data);
+    expect(transcript).toEqual([{ role: 'agent', text: greeting, final: true }]);
   });
 
   it('end_call hangs up once the goodbye was played', async () => {

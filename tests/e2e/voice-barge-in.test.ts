@@ -143,12 +143,25 @@ describe('voice engine barge-in', () => {
     await call.client.close();
     expect(await finalRun(product, call.runId)).toMatchObject({ state: 'completed' });
     const transcript = (await runEvents(product, call.runId)).filter((e) => e.type === 'transcript').map((e) => e.data);
-    expect(transcript).toEqual([
+    // The interrupted turn: what the caller heard, and the whole reply the agent was saying.
+    expect(transcript.map(({ start_ms: _start, end_ms: _end, ...line }) => line)).toEqual([
       { role: 'caller', text: 'what are your opening hours', final: true },
-      { role: 'agent', text: heard, final: true, interrupted: true },
+      { role: 'agent', text: heard, final: true, interrupted: true, reply: expect.any(String) },
       { role: 'caller', text: 'are you open on sunday', final: true },
       { role: 'agent', text: 'No, we are closed on Sundays.', final: true },
     ]);
+    // The reply given to speech by then: a prefix of the LLM's reply (all of it, unless TTS lagged), beyond what was heard.
+    const said = transcript[1]!.reply as string;
+    expect(fullReply.startsWith(said)).toBe(true);
+    expect(said.length).toBeGreaterThan(heard.length);
+    // Each line's span on the call's clock, in order; the interrupted turn from its first audio to the interruption.
+    const spans = transcript.map((t) => [t.start_ms as number, t.end_ms as number] as const);
+    for (const [start, end] of spans) expect(start).toBeLessThanOrEqual(end);
+    expect(spans[1]![0]).toBeLessThan(spans[1]![1]);
+    expect(spans[1]![0]).toBeGreaterThanOrEqual(spans[0]![1]);
+    // The interruption came at least min_duration_ms after the caller's speech began (the reply had played 2.5 s).
+    expect(spans[1]![1] - spans[1]![0]).toBeGreaterThan(2000);
+    expect(spans[2]![0]).toBeLessThan(spans[1]![1]);
   });
 
   it('a short burst of speech over the agent pauses it and it resumes (false interruption)', async () => {
@@ -183,7 +196,7 @@ describe('voice engine barge-in', () => {
     await call.client.close();
     expect(await finalRun(product, call.runId)).toMatchObject({ state: 'completed' });
     const transcript = (await runEvents(product, call.runId)).filter((e) => e.type === 'transcript').map((e) => e.data);
-    expect(transcript).toEqual([
+    expect(transcript.map(({ start_ms: _start, end_ms: _end, ...line }) => line)).toEqual([
       { role: 'caller', text: 'what are your opening hours', final: true },
       { role: 'agent', text: fullReply, final: true },
     ]);

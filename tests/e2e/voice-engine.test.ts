@@ -108,6 +108,15 @@ describe('voice engine', () => {
       ['caller', 'what time is it'],
       ['agent', "It is three o'clock now. Anything else I can do?"],
     ]);
+    // Each turn's span (ms since the session started), the turns in order: the greeting heard before
+    // the caller spoke, the caller's ~1.5 s of speech, the reply sent after it.
+    const spans = events.filter((e) => e.type === 'transcript').map((e) => [e.data.start_ms as number, e.data.end_ms as number] as const);
+    const [greetingSpan, callerSpan, replySpan] = spans;
+    for (const [start, end] of spans) expect(start).toBeLessThan(end);
+    expect(greetingSpan![1]).toBeLessThanOrEqual(callerSpan![0]);
+    expect(callerSpan![1] - callerSpan![0]).toBeGreaterThan(1000);
+    expect(callerSpan![1] - callerSpan![0]).toBeLessThan(2500);
+    expect(replySpan![0]).toBeGreaterThan(callerSpan![1]);
     const metrics = new Map(events.filter((e) => e.type === 'metric').map((e) => [e.data.name as string, e.data.value as number]));
     for (const name of ['stt_latency_ms', 'llm_first_token_ms', 'tts_first_audio_ms', 'first_audio_sent_ms']) expect(metrics.get(name)).toBeGreaterThanOrEqual(0);
     expect(metrics.get('first_audio_sent_ms')).toBeGreaterThanOrEqual(metrics.get('stt_latency_ms')!);

@@ -4,19 +4,36 @@
  * acknowledging marks as it plays) to an agent whose STT, LLM and TTS are the OpenAI-compatible
  * stand-in on 127.0.0.1. A chat request that is never answered is apologized for, then fails the
  * run within the operator's deadline (not the client's default 15 s); a transcription that is never
- * answered fails the run at twice it.
+ * answered fails the run at twice it. The streaming vendors keep the same deadline: an ElevenLabs
+ * socket that takes the greeting but never speaks fails the run after it (not after its default 10 s).
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProviderApi, type FakeProviderApi } from '@vr3/providers/testing';
 import { loadVadFixture } from '@vr3/vad/testing';
-import { startOpenAiCompatibleStandIn, type OpenAiCompatibleStandIn } from '@vr3/vendors/testing';
+import {
+  startDeepgramStandIn,
+  startElevenLabsStandIn,
+  startOpenAiCompatibleStandIn,
+  type DeepgramStandIn,
+  type ElevenLabsStandIn,
+  type OpenAiCompatibleStandIn,
+} from '@vr3/vendors/testing';
 import { runEvents } from '../harness/bridge.ts';
 import { ProductProcess } from '../harness/product.ts';
-import { createOpenAiCredential, openAiVoiceEngine, startPlayoutCall } from '../harness/voice.ts';
+import {
+  createDeepgramCredential,
+  createElevenLabsCredential,
+  createOpenAiCredential,
+  openAiVoiceEngine,
+  startPlayoutCall,
+  streamingVoiceEngine,
+} from '../harness/voice.ts';
 import { finalRun, setupProvider, type ProviderCall, type ProviderSetup } from '../harness/providers.ts';
 
 const VENDOR_KEY = `sk-voice-${randomUUID()}`;
+const DEEPGRAM_KEY = `dg-voice-${randomUUID()}`;
+const ELEVENLABS_KEY = `xi-voice-${randomUUID()}`;
 const MS_PER_CHAR = 20;
 const VENDOR_TIMEOUT_MS = 1500;
 /**
@@ -28,14 +45,20 @@ const ENDED_WITHIN_MS = 8000;
 let product: ProductProcess;
 let twilio: FakeProviderApi;
 let vendor: OpenAiCompatibleStandIn;
+let deepgram: DeepgramStandIn;
+let elevenlabs: ElevenLabsStandIn;
+let openAiCredential = '';
 let setup: ProviderSetup;
 const calls: ProviderCall[] = [];
 
 beforeAll(async () => {
   vendor = await startOpenAiCompatibleStandIn({ apiKey: VENDOR_KEY, speech: { msPerChar: MS_PER_CHAR } });
+  deepgram = await startDeepgramStandIn({ apiKey: DEEPGRAM_KEY });
+  elevenlabs = await startElevenLabsStandIn({ apiKey: ELEVENLABS_KEY, script: { hang: true } });
   twilio = await startFakeProviderApi('twilio');
   product = await ProductProcess.start({ env: { VR3_VENDOR_TIMEOUT_MS: String(VENDOR_TIMEOUT_MS) } });
   const id = await createOpenAiCredential(product, VENDOR_KEY, vendor.url);
+  openAiCredential = id;
   setup = await setupProvider(product, twilio, {
     engine: openAiVoiceEngine(id, { prompt: 'You are the front desk. Answer briefly.', endpointing: { silence_ms: 300 } }),
   });
@@ -49,6 +72,8 @@ afterAll(async () => {
   await product?.stop();
   await twilio?.close();
   await vendor?.close();
+  await deepgram?.close();
+  await elevenlabs?.close();
 });
 
 const call = (): Promise<ProviderCall> => startPlayoutCall(product, twilio, setup, calls);
@@ -115,5 +140,32 @@ describe('voice engine vendor deadlines (VR3_VENDOR_TIMEOUT_MS=1500)', () => {
       vendor_code: 'vendor_timeout',
       message: 'stt: openai transcription failed (vendor_timeout)',
     });
+  });
+
+  it('an ElevenLabs socket that takes the greeting but never speaks: the call ends failed / agent_error naming the TTS stage and the timeout, within the deadline', async () => {
+    const ids = {
+      deepgram: await createDeepgramCredential(product, DEEPGRAM_KEY, deepgram.url),
+      llm: openAiCredential,
+      tts: { vendor: 'elevenlabs' as const, id: await createElevenLabsCredential(product, ELEVENLABS_KEY, elevenlabs.url) },
+    };
+    const patched = await product.api('PATCH', `/agents/${setup.agentUuid}`, { engine: streamingVoiceEngine(ids, { prompt: 'You are the front desk.', greeting: 'Hello, front desk here.' }) });
+    expect(patched.status).toBe(200);
+    const startedAt = performance.now();
+    const c = await call();
+    const run = await finalRun(product, c.runId, 2 * ENDED_WITHIN_MS);
+    const elapsed = performance.now() - startedAt;
+    expect(run).toMatchObject({ state: 'failed', end_reason: 'agent_error' });
+    // The greeting reached ElevenLabs, which never answered: the operator's deadline, not the socket's default 10 s.
+    expect(JSON.stringify(elevenlabs.connections.at(-1)?.receivedJson)).toContain('Hello, front desk here.');
+    expect(elapsed).toBeGreaterThanOrEqual(VENDOR_TIMEOUT_MS);
+    expect(elapsed).toBeLessThan(ENDED_WITHIN_MS);
+    expect(c.client.receivedAudio().length).toBe(0);
+    expect(await errorLog(c.runId)).toMatchObject({
+      vendor: 'elevenlabs',
+      vendor_code: 'idle_timeout',
+      message: 'tts: elevenlabs tts failed (idle_timeout)',
+    });
+    const everything = JSON.stringify(run) + product.output.join('');
+    for (const key of [VENDOR_KEY, DEEPGRAM_KEY, ELEVENLABS_KEY]) expect(everything).not.toContain(key);
   });
 });

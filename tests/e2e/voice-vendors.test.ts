@@ -108,11 +108,17 @@ describe.each(['elevenlabs', 'cartesia'] as const)('voice engine with Deepgram S
 
     const run = await finalRun(product, call.runId);
     expect(run).toMatchObject({ state: 'completed' });
-    expect(run.gathered_context.transcript).toEqual([
+    const lines = run.gathered_context.transcript as Array<{ start_ms: number; end_ms: number }>;
+    expect(lines.map(({ start_ms: _start, end_ms: _end, ...line }) => line)).toEqual([
       { role: 'agent', text: GREETING },
       { role: 'caller', text: 'What time is it?' },
       { role: 'agent', text: "It is three o'clock now. Anything else?" },
     ]);
+    // Spans in order (the caller's line is silence to the VAD: it spans the moment Deepgram ended it).
+    for (let i = 0; i < lines.length; i++) {
+      expect(lines[i]!.start_ms).toBeLessThanOrEqual(lines[i]!.end_ms);
+      if (i > 0) expect(lines[i]!.start_ms).toBeGreaterThanOrEqual(lines[i - 1]!.end_ms);
+    }
     const usage = run.gathered_context.usage as Record<string, number>;
     expect(usage).toMatchObject({ tts_characters: GREETING.length + "It is three o'clock now.".length + 'Anything else?'.length, llm_completion_tokens: REPLY.length });
     expect(usage.llm_prompt_tokens).toBeGreaterThan(0);

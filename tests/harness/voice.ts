@@ -70,9 +70,17 @@ export function streamingVoiceEngine(
 
 /**
  * A Twilio call whose client acknowledges marks once the audio before them would have played,
- * added to `calls` (for the suite's clean-up); resolves once its run is running.
+ * added to `calls` (for the suite's clean-up); resolves once its run is running, or with
+ * `anyState` once the run has recorded its `start` whatever its state by then (a failing vendor
+ * may have ended it already).
  */
-export async function startPlayoutCall(product: ProductProcess, twilio: FakeProviderApi, setup: ProviderSetup, calls: ProviderCall[]): Promise<ProviderCall> {
+export async function startPlayoutCall(
+  product: ProductProcess,
+  twilio: FakeProviderApi,
+  setup: ProviderSetup,
+  calls: ProviderCall[],
+  options: { anyState?: boolean } = {},
+): Promise<ProviderCall> {
   const callId = `call-${randomUUID()}`;
   twilio.addCall(callId);
   const client = await connectMediaClient('twilio', providerStreamUrl(product, setup, null), { ackMode: 'playout' });
@@ -80,7 +88,7 @@ export async function startPlayoutCall(product: ProductProcess, twilio: FakeProv
   const c: ProviderCall = { client, info, runId: '' };
   calls.push(c);
   const run = await eventually(async () => {
-    const list = await product.api('GET', `/runs?agent_uuid=${setup.agentUuid}&state=running&limit=100`);
+    const list = await product.api('GET', `/runs?agent_uuid=${setup.agentUuid}${options.anyState ? '' : '&state=running'}&limit=100`);
     return (list.body.data as Array<{ id: string; gathered_context?: { call_sid?: string } }>).find((r) => r.gathered_context?.call_sid === callId);
   }, 8000);
   c.runId = run.id;

@@ -1,9 +1,14 @@
 import type { RunEventType } from '@vr3/protocol';
 
-/** A transcript line: what the caller said or the agent spoke (personal data: stored on the run, never logged). */
+/**
+ * A transcript line: what the caller said or the agent spoke (personal data: stored on the run,
+ * never logged). Engines that know when the turn was spoken give `start_ms` / `end_ms`
+ * (milliseconds since the session started). An agent turn the caller `interrupted` has in `text`
+ * what the caller heard and, in `reply`, everything the agent was saying.
+ */
 export interface TranscriptEvent {
   type: 'transcript';
-  data: { role: 'caller' | 'agent'; text: string; final?: boolean; interrupted?: boolean };
+  data: { role: 'caller' | 'agent'; text: string; final?: boolean; interrupted?: boolean; start_ms?: number; end_ms?: number; reply?: string };
 }
 /** A tool the agent called, with its arguments and result or error. */
 export interface ToolCallEvent {

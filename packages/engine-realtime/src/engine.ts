@@ -25,6 +25,12 @@ export function realtimeUrlOf(baseUrl: string | null): string {
 export interface RealtimeEngineOptions {
   /** Client timeouts and bounds (handshake, close, payload, send buffer); the defaults otherwise. */
   client?: Pick<OpenAiRealtimeOptions, 'handshakeTimeoutMs' | 'closeTimeoutMs' | 'maxPayloadBytes' | 'maxBufferedBytes'> | undefined;
+  /**
+   * How long an open session may leave a `session.update` or a `response.create` unanswered
+   * (`session.updated`, `response.created`) before the call fails with `vendor_timeout`. Default:
+   * the client's `handshakeTimeoutMs` (the operator's vendor deadline), else 10 s.
+   */
+  replyTimeoutMs?: number | undefined;
 }
 
 /**
@@ -32,6 +38,8 @@ export interface RealtimeEngineOptions {
  * configuration the control-plane admitted (in memory only).
  */
 export function createRealtimeEngine(options: RealtimeEngineOptions = {}): Engine<RealtimeRuntimeConfig> {
+  const replyTimeoutMs = options.replyTimeoutMs ?? options.client?.handshakeTimeoutMs ?? OPENAI_REALTIME_DEFAULTS.handshakeTimeoutMs;
+  if (!Number.isFinite(replyTimeoutMs) || replyTimeoutMs <= 0) throw new RangeError('replyTimeoutMs must be a positive number of milliseconds');
   return {
     spec: realtimeRuntimeSpec,
     createSession: (ctx) => {
@@ -39,6 +47,7 @@ export function createRealtimeEngine(options: RealtimeEngineOptions = {}): Engin
       const url = realtimeUrlOf(llm.base_url);
       return new RealtimeSession({
         ctx,
+        replyTimeoutMs,
         connect: ({ signal, onEvent }) =>
           connectOpenAiRealtime({ ...options.client, url, apiKey: llm.api_key, model: llm.model, vendor: llm.vendor, addressPolicy: llm.address_policy, signal, onEvent }),
       });

@@ -35,3 +35,23 @@ export function realtimeFailure(err: unknown): EngineError {
   }
   return new EngineError(EngineErrorCode.AgentError, 'realtime: session failed', { cause: err });
 }
+
+/** Server events a session waits for after a command of its own, each within the reply deadline. */
+export type RealtimeAwaitedEvent = 'session.updated' | 'response.created';
+
+/**
+ * The failure of a vendor that did not answer in time: `agent_error` naming the vendor, the code
+ * (`vendor_timeout`), the event awaited and the deadline. Its cause is the {@link VendorError}.
+ */
+export function realtimeTimeoutFailure(vendor: string, awaited: RealtimeAwaitedEvent, timeoutMs: number): EngineError {
+  const cause = new VendorError(vendor, 'vendor_timeout', `${vendor} realtime sent no ${awaited} within ${timeoutMs} ms`, { operation: 'realtime' });
+  return new EngineError(EngineErrorCode.AgentError, `realtime: ${vendor} realtime failed (vendor_timeout: no ${awaited} within ${timeoutMs} ms)`, { cause, retryable: true });
+}
+
+/** The {@link VendorError} of a `response.done` with status `failed` (its `status_details.error` code; the text only as `vendorMessage`). */
+export function responseFailure(vendor: string, response: Record<string, unknown>): VendorError {
+  const details = typeof response.status_details === 'object' && response.status_details !== null ? (response.status_details as Record<string, unknown>) : {};
+  const error = typeof details.error === 'object' && details.error !== null ? (details.error as Record<string, unknown>) : {};
+  const code = typeof error.code === 'string' ? error.code : typeof error.type === 'string' ? error.type : 'response_failed';
+  return errorEventFailure(vendor, { type: 'response_failed', code, message: typeof error.message === 'string' ? error.message : '' });
+}

@@ -14,14 +14,21 @@ export {
   type RealtimeRuntimeConfig,
 } from './spec.ts';
 export { createRealtimeEngine, realtimeUrlOf, REALTIME_PATH, type RealtimeEngineOptions } from './engine.ts';
-export {
-  RealtimeSession,
-  realtimeFormatOf,
-  sayInstructions,
-  FAREWELL_INSTRUCTIONS,
-  REALTIME_SAMPLE_RATE,
-  type RealtimeConnectRequest,
-  type RealtimeSessionDeps,
-} from './session.ts';
+export { RealtimeSession, type RealtimeConnectRequest, type RealtimeSessionDeps } from './session.ts';
+export { sayInstructions, FAREWELL_INSTRUCTIONS, REPROMPT_INSTRUCTIONS } from './instructions.ts';
+export { CallerSilence, type CallerSilenceHost, type CallerSilenceOptions } from './silence.ts';
+export { CallEnding, type EndingKind, type EndingStep } from './call-ending.ts';
+export { realtimeFormatOf, REALTIME_SAMPLE_RATE } from './format.ts';
 export { Playout, heardShare, MAX_PLAYOUT_ITEMS, type ItemCut, type PlayoutItem } from './playout.ts';
-export { realtimeFailure, errorEventFailure, BENIGN_REALTIME_ERRORS } from './errors.ts';
+export { AgentAudioFeed, OUTBOUND_DEFAULTS, type AgentAudioFeedOptions } from './outbound.ts';
+export { BargeIn, type BargeInHost, type BargeInOptions } from './barge-in.ts';
+export { interruptionVerdict, vendorSilenceOf, INTERRUPTION_DEFAULTS, type InterruptionVerdict } from './interruption.ts';
+export { ReplyDeadline } from './deadline.ts';
+export {
+  realtimeFailure,
+  realtimeTimeoutFailure,
+  errorEventFailure,
+  responseFailure,
+  BENIGN_REALTIME_ERRORS,
+  type RealtimeAwaitedEvent,
+} from './errors.ts';

@@ -46,6 +46,44 @@ describe('AgentAudioFeed', () => {
     expect(io.audioBytes().length).toBe(3200);
   });
 
+  it('pause takes back what was handed over after the position heard; resume plays it from there, marks renamed', async () => {
+    const { io, f, item } = feed({ aheadMs: 300 });
+    const audio = Buffer.from(Uint8Array.from({ length: 500 * 8 }, (_, i) => (i * 7) % 251));
+    for (let off = 0; off < audio.length; off += 800) f.audio(item, audio.subarray(off, off + 800)); // 5 × 100 ms
+    f.mark('item:0:a');
+    expect(io.audioBytes().length).toBe(300 * 8);
+    io.play(150);
+    const { heardMs } = io.clear(); // the provider drops what it buffered
+    expect(f.pause(heardMs, (name) => name.replace(':0:', ':1:'))).toEqual(['item:1:a']);
+    expect(f.paused).toBe(true);
+    expect(item.sentMs).toBe(150);
+    expect(f.queuedMs).toBe(350);
+    io.play(1000);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(io.audioBytes().length).toBe(300 * 8); // nothing handed over while paused
+    f.resume();
+    for (let i = 0; i < 20 && io.marks.length === 0; i++) {
+      io.play(1000);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    // From 150 ms on, the same bytes again, to the end; then the mark under its new name.
+    expect(io.audioBytes().subarray(300 * 8)).toEqual(audio.subarray(150 * 8));
+    expect(io.marks).toEqual(['item:1:a']);
+    expect(item).toMatchObject({ startMs: 0, sentMs: 500 });
+  });
+
+  it('a mark handed over before the pause and heard stays; one not yet heard is taken back', () => {
+    const { io, f, item } = feed({ aheadMs: 1000 });
+    f.audio(item, new Uint8Array(800));
+    f.mark('first');
+    f.audio(item, new Uint8Array(800));
+    f.mark('second');
+    expect(io.marks).toEqual(['first', 'second']);
+    io.play(120);
+    expect(f.pause(io.clear().heardMs, (name) => `${name}'`)).toEqual(["second'"]);
+    expect(f.queuedMs).toBe(80);
+  });
+
   it('clear drops what was not handed over; past maxQueuedMs new audio is dropped and counted', () => {
     const { io, f, item } = feed({ aheadMs: 100, maxQueuedMs: 500 });
     for (let i = 0; i < 8; i++) f.audio(item, new Uint8Array(800));

@@ -19,6 +19,16 @@ describe('Playout', () => {
     expect(p.size).toBe(0);
   });
 
+  it('playedAt forgets and returns only the complete items heard to their end (a pause: the rest may resume)', () => {
+    const p = new Playout();
+    Object.assign(p.item('a', 'r1'), { startMs: 0, audioMs: 500, sentMs: 500, transcript: 'Done.', complete: true });
+    Object.assign(p.item('b', 'r2'), { startMs: 500, audioMs: 1000, sentMs: 1000, transcript: 'Half heard.', complete: true });
+    Object.assign(p.item('c', 'r3'), { startMs: 200, audioMs: 100, sentMs: 100, transcript: 'Streaming.' });
+    expect(p.playedAt(900).map((i) => i.itemId)).toEqual(['a']);
+    expect(p.size).toBe(2);
+    expect(p.get('b')).toBeDefined();
+  });
+
   it('an item still streaming is cut even when all of its audio so far was heard', () => {
     const p = new Playout();
     Object.assign(p.item('a', 'r1'), { startMs: 200, audioMs: 300, sentMs: 300, transcript: 'Hello there' });

@@ -79,7 +79,7 @@ export class Playout {
     const played: PlayoutItem[] = [];
     const cut: ItemCut[] = [];
     for (const item of this.#items.values()) {
-      const heard = item.sentMs > 0 ? Math.max(0, Math.min(item.sentMs, heardMs - item.startMs)) : 0;
+      const heard = heardOf(item, heardMs);
       if (item.complete && heard >= item.audioMs) played.push(item);
       else {
         const audioEndMs = Number.isFinite(heard) ? Math.floor(heard) : 0;
@@ -89,7 +89,20 @@ export class Playout {
     this.#items.clear();
     return { played, cut };
   }
+
+  /**
+   * The items complete and heard to their end at `heardMs` (the agent is paused there; the others
+   * may still resume), in order. Forgets them.
+   */
+  playedAt(heardMs: number): PlayoutItem[] {
+    const played = [...this.#items.values()].filter((item) => item.complete && heardOf(item, heardMs) >= item.audioMs);
+    for (const item of played) this.#items.delete(item.itemId);
+    return played;
+  }
 }
+
+/** Audio of `item` heard at playback position `heardMs`, in `[0, sentMs]`. */
+const heardOf = (item: PlayoutItem, heardMs: number): number => (item.sentMs > 0 ? Math.max(0, Math.min(item.sentMs, heardMs - item.startMs)) : 0);
 
 const isBoundary = (ch: string | undefined): boolean => ch === undefined || /[\s.,;:!?…"'”’)\]]/.test(ch);
 

@@ -1,12 +1,14 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EngineError } from '@vr3/agent';
-import { RecordingIO, testSessionContext } from '@vr3/agent/testing';
+import { ManualClock, RecordingIO, testSessionContext } from '@vr3/agent/testing';
 import type { MediaFormat } from '@vr3/protocol';
+import { connectOpenAiRealtime } from '@vr3/vendors';
 import { startOpenAiRealtimeStandIn, type OpenAiRealtimeStandIn, type RecordedRealtimeEvent } from '@vr3/vendors/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRealtimeEngine } from './engine.ts';
-import { FAREWELL_INSTRUCTIONS, sayInstructions, type RealtimeSession } from './session.ts';
+import { createRealtimeEngine, type RealtimeEngineOptions } from './engine.ts';
+import { FAREWELL_INSTRUCTIONS, REPROMPT_INSTRUCTIONS, sayInstructions } from './instructions.ts';
+import { RealtimeSession } from './session.ts';
 import type { RealtimeRuntimeConfig } from './spec.ts';
 
 const ID = '0b9f3c1e-7a41-4d55-9d2b-2f5c8f0e6a11';
@@ -35,9 +37,9 @@ function config(extra: Partial<RealtimeRuntimeConfig> = {}): RealtimeRuntimeConf
 }
 
 /** A started session of the engine on the stand-in, for a call in `callerFormat`. */
-async function start(cfg: RealtimeRuntimeConfig, callerFormat: MediaFormat = MULAW) {
+async function start(cfg: RealtimeRuntimeConfig, callerFormat: MediaFormat = MULAW, engine: RealtimeEngineOptions = {}) {
   const ctx = testSessionContext(cfg, { to: '+15550001', callerFormat, initialContext: { customer: 'Ada' } });
-  const s = createRealtimeEngine().createSession(ctx) as RealtimeSession;
+  const s = createRealtimeEngine(engine).createSession(ctx) as RealtimeSession;
   sessions.push(s);
   const io = new RecordingIO(s.format);
   io.attach(s);
@@ -61,7 +63,21 @@ function speak(s: RealtimeSession, speechMs = 400): void {
   for (const f of [...mulawFrames(speechMs, true), ...mulawFrames(300, false)]) s.onAudio(f);
 }
 
+/** Speech over the agent: `speechMs` of it, then until VR3 has paused the agent (its `session.update`). */
+async function speakOver(s: RealtimeSession, speechMs: number): Promise<void> {
+  const updates = events('session.update').length;
+  for (const f of mulawFrames(speechMs, true)) s.onAudio(f);
+  await standIn.waitForEvent('session.update', updates + 1);
+}
+
+/** Enough silence for the stand-in's server VAD to end the speech. */
+function silence(s: RealtimeSession): void {
+  for (const f of mulawFrames(300, false)) s.onAudio(f);
+}
+
 const events = (type: string): RecordedRealtimeEvent[] => standIn.events.filter((e) => e.type === type);
+/** `turn_detection` of the `n`-th `session.update`. */
+const turnDetection = (n: number): Record<string, unknown> | undefined => (events('session.update')[n - 1]?.session as any)?.audio?.input?.turn_detection;
 const transcripts = (io: RecordingIO) => io.events.filter((e) => e.type === 'transcript').map((e) => e.data);
 
 describe('RealtimeSession on the Realtime stand-in', () => {
@@ -84,7 +100,8 @@ describe('RealtimeSession on the Realtime stand-in', () => {
       audio: {
         input: {
           format: { type: 'audio/pcmu' },
-          turn_detection: { type: 'server_vad', threshold: 0.6, prefix_padding_ms: 200, silence_duration_ms: 350, create_response: true, interrupt_response: true },
+          // VR3 decides barge-in itself (a pause first): the vendor never cancels on speech alone.
+          turn_detection: { type: 'server_vad', threshold: 0.6, prefix_padding_ms: 200, silence_duration_ms: 350, create_response: true, interrupt_response: false },
           transcription: { model: 'gpt-4o-mini-transcribe', language: 'en' },
         },
         output: { format: { type: 'audio/pcmu' }, voice: 'marin' },
@@ -145,25 +162,155 @@ describe('RealtimeSession on the Realtime stand-in', () => {
     expect((metric?.data as { value: number }).value).toBeGreaterThanOrEqual(0);
   });
 
-  it('barge-in: clears the provider and truncates the item at what the caller heard, keeps the heard words', async () => {
+  it('barge-in: pauses at the speech onset; speech of min_duration_ms truncates the item at what the caller heard and gets its own reply', async () => {
     standIn.scriptResponse({ audioMs: 2000, transcript: ['One two three four ', 'five six seven eight.'] });
-    const { s, io } = await start(config({ greeting: 'Count to eight.' }));
+    const { s, io } = await start(config({ greeting: 'Count to eight.', endpointing: { silence_ms: 200 } }));
     // Handed to the edge only 1 s ahead of playback; the rest waits here.
     await expect.poll(() => io.audioBytes().length).toBe(1000 * 8);
     io.play(700); // the caller heard 700 ms of the greeting's 2000
     await expect.poll(() => io.audioBytes().length).toBe(1700 * 8);
     const before = io.audioBytes().length;
-    speak(s);
-    const truncate = await standIn.waitForEvent('conversation.item.truncate');
+    await speakOver(s, 700);
+    // Paused at the onset: the provider cleared, the vendor told not to answer on its own; nothing cut yet.
     expect(io.clears).toBe(1);
+    expect(turnDetection(2)).toMatchObject({ create_response: false, interrupt_response: false });
+    expect(events('conversation.item.truncate')).toEqual([]);
+    silence(s);
+    const truncate = await standIn.waitForEvent('conversation.item.truncate');
     expect(truncate).toMatchObject({ content_index: 0, audio_end_ms: 700 });
     expect(String(truncate.item_id)).toMatch(/^item_standin_/);
     // The run keeps what was heard, marked interrupted; the vendor accepted the truncation.
     expect(transcripts(io)).toEqual([{ role: 'agent', text: 'One two three', final: true, interrupted: true }]);
-    // The caller's turn then gets its own reply.
+    // The caller's turn then gets its own reply: asked for by VR3, the vendor answering on its own again after it.
+    await standIn.waitForEvent('response.create', 2);
+    expect(turnDetection(3)).toMatchObject({ create_response: true });
     await expect.poll(() => io.audioBytes().length).toBe(before + 300 * 8);
     expect(io.failures).toEqual([]);
     expect(events('conversation.item.truncate')).toHaveLength(1);
+    expect(events('response.cancel')).toEqual([]); // the greeting had been streamed in full
+  });
+
+  it('a false interruption: speech shorter than min_duration_ms pauses the agent, which resumes where the caller stopped hearing it', async () => {
+    const { s, io } = await start(config({ endpointing: { silence_ms: 200 } }));
+    await standIn.waitForEvent('session.update');
+    // 2 s of agent audio with distinct bytes, so the resumed position shows.
+    const agent = Buffer.from(Uint8Array.from({ length: 2000 * 8 }, (_, i) => (i * 7 + (i >> 8)) % 251));
+    const where = { response_id: 'resp_r', item_id: 'item_r', output_index: 0, content_index: 0 };
+    standIn.sendEvent({ type: 'response.created', response: { id: 'resp_r' } });
+    standIn.sendEvent({ type: 'response.output_audio_transcript.delta', ...where, delta: 'We open at nine and close at five.' });
+    for (let off = 0; off < agent.length; off += 800) standIn.sendEvent({ type: 'response.output_audio.delta', ...where, delta: agent.subarray(off, off + 800).toString('base64') });
+    standIn.sendEvent({ type: 'response.done', response: { id: 'resp_r', status: 'completed', output: [] } });
+    await expect.poll(() => io.audioBytes().length).toBe(1000 * 8);
+    io.play(600);
+    await expect.poll(() => io.audioBytes().length).toBe(1600 * 8);
+    await speakOver(s, 200);
+    expect(io.clears).toBe(1);
+    silence(s);
+    // Resumed from 600 ms: what is sent again continues the agent's audio from there, to its end.
+    for (let i = 0; i < 40 && io.audioBytes().length < 3000 * 8; i++) {
+      io.play(500);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const received = io.audioBytes();
+    expect(received.length).toBe(1600 * 8 + 1400 * 8);
+    expect(received.subarray(1600 * 8)).toEqual(agent.subarray(600 * 8));
+    await expect.poll(() => turnDetection(3)).toMatchObject({ create_response: true });
+    // Nothing was cut, cancelled or answered; the item is heard in full.
+    expect(events('conversation.item.truncate')).toEqual([]);
+    expect(events('response.cancel')).toEqual([]);
+    expect(events('response.create')).toEqual([]);
+    await expect.poll(() => io.marks).toEqual(['realtime-item:1:item_r']); // of the pause's generation
+    io.ackMarks();
+    expect(transcripts(io)).toEqual([{ role: 'agent', text: 'We open at nine and close at five.', final: true }]);
+  });
+
+  it('speech too short to interrupt whose transcript has words interrupts after all; without words the agent resumes', async () => {
+    standIn.scriptResponse({ audioMs: 2000, transcript: ['One two three four ', 'five six seven eight.'] }, { audioMs: 2000 });
+    standIn.scriptInputTranscript('', 'No.');
+    const cfg = config({ greeting: 'Count.', endpointing: { silence_ms: 200 }, transcription: { model: 'gpt-4o-mini-transcribe' } });
+    const { s, io } = await start(cfg);
+    await expect.poll(() => io.audioBytes().length).toBe(1000 * 8);
+    io.play(300);
+    await expect.poll(() => io.audioBytes().length).toBe(1300 * 8);
+    // A noise: transcribed to nothing; the agent resumes.
+    await speakOver(s, 200);
+    silence(s);
+    await expect.poll(() => io.audioBytes().length).toBe(1300 * 8 + 1000 * 8);
+    io.play(300);
+    // "No.": as short, but words.
+    await speakOver(s, 200);
+    silence(s);
+    expect((await standIn.waitForEvent('conversation.item.truncate')).audio_end_ms).toBe(600);
+    await standIn.waitForEvent('response.create', 2);
+    expect(io.clears).toBe(2);
+    expect(transcripts(io)).toEqual([
+      { role: 'caller', text: 'No.', final: true },
+      { role: 'agent', text: 'One two', final: true, interrupted: true },
+    ]);
+  });
+
+  it('barge-in while the reply still streams: the response is cancelled once the speech lasted min_duration_ms', async () => {
+    standIn.scriptResponse({ audioMs: 3000, chunkDelayMs: 100, transcript: ['A long answer.'] });
+    const { s, io } = await start(config({ greeting: 'Long.', endpointing: { silence_ms: 200 }, interruption: { min_duration_ms: 300 } }));
+    await expect.poll(() => io.audioBytes().length, { timeout: 3000 }).toBeGreaterThanOrEqual(400 * 8);
+    await speakOver(s, 400);
+    silence(s);
+    const cancel = await standIn.waitForEvent('response.cancel');
+    expect(String(cancel.response_id)).toMatch(/^resp_standin_/);
+    await standIn.waitForEvent('conversation.item.truncate');
+    await standIn.waitForEvent('response.create', 2);
+    expect(io.failures).toEqual([]);
+  });
+
+  it('the vendor answering a noise on its own (its speech ended before the pause reached it): that reply is cancelled, the agent resumes', async () => {
+    standIn.scriptResponse({ audioMs: 2000 }, { audioMs: 1000, chunkDelayMs: 100, transcript: ['Sorry?'] });
+    const { s, io } = await start(config({ greeting: 'Hi.', endpointing: { silence_ms: 200 } }));
+    await expect.poll(() => io.audioBytes().length).toBe(1000 * 8);
+    io.play(500);
+    await expect.poll(() => io.audioBytes().length).toBe(1500 * 8);
+    standIn.ignoreEvents('session.update'); // the pause's update never takes effect
+    for (const f of [...mulawFrames(200, true), ...mulawFrames(300, false)]) s.onAudio(f);
+    // The vendor's own reply (VR3 asked only for the greeting) is cancelled as soon as it starts.
+    expect(String((await standIn.waitForEvent('response.cancel')).response_id)).toMatch(/^resp_standin_/);
+    expect(events('response.create')).toHaveLength(1);
+    for (let i = 0; i < 40 && io.audioBytes().length < 3000 * 8; i++) {
+      io.play(500);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    // The greeting's rest only: 1500 ms before the pause, its last 1500 ms after it; none of the cancelled reply.
+    expect(io.audioBytes().length).toBe(3000 * 8);
+    expect(events('conversation.item.truncate')).toEqual([]);
+    expect(io.failures).toEqual([]);
+  });
+
+  it('min_duration_ms 0: any speech over the agent cuts it off at the onset, and the vendor cancels the response', async () => {
+    standIn.scriptResponse({ audioMs: 2000, transcript: ['One two three four ', 'five six seven eight.'] });
+    const { s, io } = await start(config({ greeting: 'Count.', endpointing: { silence_ms: 200 }, interruption: { min_duration_ms: 0 } }));
+    await standIn.waitForEvent('session.update');
+    expect(turnDetection(1)).toMatchObject({ create_response: true, interrupt_response: true });
+    await expect.poll(() => io.audioBytes().length).toBe(1000 * 8);
+    io.play(700);
+    for (const f of mulawFrames(100, true)) s.onAudio(f);
+    expect((await standIn.waitForEvent('conversation.item.truncate')).audio_end_ms).toBe(700);
+    expect(io.clears).toBe(1);
+    expect(events('session.update')).toHaveLength(1); // no pause
+  });
+
+  it('a vendor that leaves session.update unanswered fails the call within the reply deadline, naming the event', async () => {
+    standIn.ignoreEvents('session.update');
+    const startedAt = performance.now();
+    const { io } = await start(config(), MULAW, { replyTimeoutMs: 300 });
+    await expect.poll(() => io.failures.length).toBe(1);
+    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(290);
+    expect(io.failures[0]).toMatchObject({ code: 'agent_error', message: 'realtime: openai realtime failed (vendor_timeout: no session.updated within 300 ms)' });
+    expect(io.events.find((e) => e.type === 'log')?.data).toMatchObject({ level: 'error', vendor: 'openai', vendor_code: 'vendor_timeout' });
+  });
+
+  it('a vendor that leaves response.create unanswered fails the call; the reply deadline defaults to the handshake timeout', async () => {
+    standIn.ignoreEvents('response.create');
+    const { io } = await start(config({ greeting: 'Hi.' }), MULAW, { client: { handshakeTimeoutMs: 300 } });
+    await expect.poll(() => io.failures.length).toBe(1);
+    expect(io.failures[0]).toMatchObject({ message: 'realtime: openai realtime failed (vendor_timeout: no response.created within 300 ms)' });
   });
 
   it('barge-in with interruption disabled: nothing is cleared or truncated', async () => {
@@ -266,6 +413,7 @@ describe('RealtimeSession on the Realtime stand-in', () => {
     expect(item.item).toEqual({ type: 'message', role: 'user', content: [{ type: 'input_text', text: '[The caller pressed 5 on the keypad]' }] });
     await standIn.waitForEvent('response.create');
     await expect.poll(() => io.audioBytes().length).toBe(100 * 8);
+    expect(transcripts(io)).toEqual([{ role: 'caller', text: '[The caller pressed 5 on the keypad]', final: true }]);
     expect(io.failures).toEqual([]);
   });
 
@@ -328,5 +476,91 @@ describe('RealtimeSession on the Realtime stand-in', () => {
     await expect.poll(() => standIn.openConnections).toBe(1);
     await other.close({ endReason: 'caller_hangup' });
     await expect.poll(() => standIn.openConnections).toBe(0);
+  });
+});
+
+describe('RealtimeSession silence', () => {
+  /** A started session whose silence clocks run on `clock` (its `now` too). */
+  async function startSilent(silence: RealtimeRuntimeConfig['silence'], extra: Partial<RealtimeRuntimeConfig> = {}) {
+    const clock = new ManualClock();
+    const ctx = testSessionContext(config({ silence, ...extra }), { to: '+15550001', initialContext: { customer: 'Ada' } });
+    const s = new RealtimeSession({
+      ctx,
+      timers: clock.timers,
+      now: clock.now,
+      connect: ({ signal, onEvent }) => connectOpenAiRealtime({ url: standIn.url, apiKey: standIn.apiKey, model: 'gpt-realtime', vendor: 'openai', addressPolicy: 'any', signal, onEvent }),
+    });
+    sessions.push(s);
+    const io = new RecordingIO(s.format);
+    io.attach(s);
+    await s.start(io);
+    return { s, io, clock };
+  }
+  const logs = (io: RecordingIO) => io.events.filter((e) => e.type === 'log').map((e) => e.data);
+
+  it('re-prompts through the model once nobody spoke for reprompt_after_s; after hangup_after_s in all, the goodbye is heard, then the call ends', async () => {
+    standIn.scriptResponse({ audioMs: 400, transcript: ['Are you still there?'] }, { audioMs: 300, transcript: ['Bye for now.'] });
+    const { s, io, clock } = await startSilent({ reprompt_after_s: 2, hangup_after_s: 3.5, goodbye: 'Bye for now.' });
+    // No greeting: the clocks run from the start.
+    expect(clock.pending()).toEqual([2000, 3500]);
+    clock.advance(2000);
+    expect((await standIn.waitForEvent('response.create')).response).toEqual({ instructions: REPROMPT_INSTRUCTIONS });
+    await expect.poll(() => io.marks.length).toBe(1);
+    expect(io.audioBytes().length).toBe(400 * 8);
+    // The reprompt is still playing: not silence. Its mark says it was heard; the hang-up clock goes on from 2 s.
+    expect(clock.pending()).toEqual([400]);
+    io.ackMarks();
+    expect(clock.pending()).toEqual([1500]);
+    expect(transcripts(io)).toEqual([{ role: 'agent', text: 'Are you still there?', final: true }]);
+    clock.advance(1500);
+    expect((await standIn.waitForEvent('response.create', 2)).response).toEqual({ instructions: sayInstructions('Bye for now.'), tool_choice: 'none' });
+    await expect.poll(() => io.marks.at(-1)).toBe('realtime-action');
+    expect(io.hangups).toEqual([]);
+    io.ackMarks();
+    expect(io.hangups).toEqual(['silence']);
+    expect(logs(io)).toEqual([
+      { level: 'info', message: 'caller silent: reprompt', after_s: 2 },
+      { level: 'info', message: 'caller silent: the agent hangs up', after_s: 3.5 },
+    ]);
+    // The caller's audio no longer goes to the model once the call is ending.
+    const appended = events('input_audio_buffer.append').length;
+    silence(s);
+    expect(events('input_audio_buffer.append')).toHaveLength(appended);
+  });
+
+  it('the clocks wait for the greeting to be heard on the playback clock; caller speech and key presses stop them; the configured reprompt is said as it is', async () => {
+    standIn.scriptResponse({ audioMs: 400, transcript: ['Hello.'] }, { audioMs: 200, transcript: ['Yes?'] }, { audioMs: 200, transcript: ['Five.'] });
+    const { s, io, clock } = await startSilent({ reprompt_after_s: 2, reprompt: 'Hello, anyone there?' }, { greeting: 'Hello.' });
+    expect(clock.pending()).toEqual([]);
+    await expect.poll(() => io.marks.length).toBe(1);
+    // Handed over, not yet heard: the session looks again once it should have played, and waits on.
+    expect(clock.pending()).toEqual([400]);
+    clock.advance(400);
+    expect(clock.pending()).toEqual([400]);
+    io.play(400);
+    clock.advance(400);
+    expect(clock.pending()).toEqual([2000]);
+    // The caller speaks: the clocks stop; the model answers, and once that was heard they run again.
+    speak(s);
+    await expect.poll(() => io.marks.length).toBe(2);
+    expect(clock.pending()).toEqual([200]);
+    io.ackMarks();
+    expect(clock.pending()).toEqual([2000]);
+    s.onDtmf('5');
+    expect(clock.pending()).toEqual([]);
+    await expect.poll(() => io.marks.length).toBe(3);
+    io.ackMarks();
+    expect(clock.pending()).toEqual([2000]);
+    clock.advance(2000);
+    expect((await standIn.waitForEvent('response.create', 3)).response).toEqual({ instructions: sayInstructions('Hello, anyone there?') });
+    expect(io.hangups).toEqual([]);
+  });
+
+  it('without silence durations nothing is timed', async () => {
+    standIn.scriptResponse({ audioMs: 200 });
+    const { io, clock } = await startSilent({ reprompt: 'Hello?' }, { greeting: 'Hi.' });
+    await expect.poll(() => io.marks.length).toBe(1);
+    io.ackMarks();
+    expect(clock.pending()).toEqual([]);
   });
 });

@@ -6,51 +6,57 @@
  *   little ahead of playback ({@link AgentAudioFeed}), so the edge's bounded queue never drops it.
  * - Format: a μ-law (or A-law) 8 kHz call is passed through untouched (`audio/pcmu`, `audio/pcma`);
  *   any other call runs at PCM16 24 kHz, the edge resampling between it and the wire.
- * - Barge-in: at `input_audio_buffer.speech_started` while agent audio is pending, the provider's
- *   buffer is cleared and each assistant item not heard to its end is truncated to what the caller
- *   heard of it (`conversation.item.truncate {audio_end_ms}`, from the playback clock); the server
- *   cancels the response itself (`interrupt_response`). Late deltas of a cut response are dropped.
+ * - Barge-in ({@link BargeIn} decides): a pause holds what the caller has not heard; a cut truncates
+ *   each assistant item not heard to its end at what was heard (`conversation.item.truncate
+ *   {audio_end_ms}`, from the playback clock) and cancels a response still streaming, whose late
+ *   deltas are dropped; a resume plays the held audio on.
+ * - Deadlines (`./deadline.ts`): a `session.update` or `response.create` the vendor leaves
+ *   unanswered past the reply deadline fails the call (`vendor_timeout`).
  * - Tools (`@vr3/tools`): `end_call` / `transfer_call` act once the response's audio (the goodbye)
- *   was heard: a playback mark after it, then `hangup` / `transfer`; an HTTP tool's answer goes
+ *   was heard: a playback mark after it, then `hangup` / `transfer` ({@link CallEnding}); an HTTP tool's answer goes
  *   back to the model (`function_call_output`, then a response).
  * - DTMF: each key press is a user line of the conversation (`dtmfText`), answered by the model.
+ * - Silence (`silence`, {@link CallerSilence}): once nobody has spoken for `reprompt_after_s` and
+ *   the agent was heard to its end, the model is asked for a reprompt; after `hangup_after_s` of
+ *   silence in all the call ends (`silence`), after the goodbye was heard as for `end_call`.
  * - Run events: `transcript` (agent, per item once heard or cut; caller, when transcription is on),
- *   `tool_call`, the `first_audio_sent_ms` metric (speech stopped → first audio of the reply).
+ *   `tool_call`, the `first_audio_sent_ms` metric (speech stopped → first audio of the reply),
+ *   `log` (a failure; a silence reprompt or hang-up).
  */
-import { EngineError, type AgentIO, type AgentSession, type EngineLogger, type SessionCloseInfo, type SessionContext } from '@vr3/agent';
-import { renderTemplate } from '@vr3/engine-voice/template';
+import { EngineError, callVariables, renderTemplate, type AgentIO, type AgentSession, type EngineLogger, type SessionCloseInfo, type SessionContext, type Timers } from '@vr3/agent';
 import type { MediaFormat } from '@vr3/protocol';
 import { callHttpTool, dtmfText, parseArguments, toolAction, toolFunctions, type HttpTool } from '@vr3/tools';
-import { VendorError, type OpenAiRealtimeSession, type RealtimeAudioFormat, type RealtimeErrorInfo, type RealtimeEvent, type RealtimeSessionConfig } from '@vr3/vendors';
-import { BENIGN_REALTIME_ERRORS, errorEventFailure, realtimeFailure } from './errors.ts';
+import {
+  OPENAI_REALTIME_DEFAULTS,
+  VendorError,
+  type OpenAiRealtimeSession,
+  type RealtimeAudioFormat,
+  type RealtimeErrorInfo,
+  type RealtimeEvent,
+  type RealtimeSessionConfig,
+  type RealtimeTurnDetection,
+} from '@vr3/vendors';
+import { BargeIn, type BargeInHost } from './barge-in.ts';
+import { CallEnding } from './call-ending.ts';
+import { ReplyDeadline } from './deadline.ts';
+import { BENIGN_REALTIME_ERRORS, errorEventFailure, realtimeFailure, realtimeTimeoutFailure, responseFailure } from './errors.ts';
+import { REALTIME_SAMPLE_RATE, realtimeFormatOf } from './format.ts';
+import { sayInstructions } from './instructions.ts';
+import { INTERRUPTION_DEFAULTS, vendorSilenceOf } from './interruption.ts';
 import { AgentAudioFeed, type AgentAudioFeedOptions } from './outbound.ts';
 import { Playout } from './playout.ts';
+import { CallerSilence, type CallerSilenceHost } from './silence.ts';
 import type { RealtimeRuntimeConfig } from './spec.ts';
-
-/** PCM16 rate of a session that does not pass the call's audio through (the Realtime API's). */
-export const REALTIME_SAMPLE_RATE = 24_000;
 
 /** Caller audio kept while the vendor session opens (20 ms frames: 5 s); past it the oldest is dropped and counted. */
 const MAX_EARLY_FRAMES = 250;
 /** Responses whose late deltas are dropped after a barge-in, most recent ones. */
 const MAX_CUT_RESPONSES = 16;
 
-/** Playback mark after an item's audio: `onPlayed` says the caller heard all of it. */
+/** Playback mark after an item's audio (`realtime-item:<generation>:<item_id>`): `onPlayed` says the caller heard all of it. */
 const ITEM_MARK = 'realtime-item:';
-/** Playback mark after the audio preceding `end_call` / `transfer_call`. */
+/** Playback mark after the last words (`end_call`, `transfer_call`, a silence hang-up). */
 const ACTION_MARK = 'realtime-action';
-
-/** How a response that says a fixed text (the greeting, a tool's goodbye or announcement) is asked for. */
-export const sayInstructions = (text: string): string => `Say exactly this to the caller, and nothing else: "${text}"`;
-/** How last words are asked for when the model called `end_call` / `transfer_call` without a word and the tool has none configured. */
-export const FAREWELL_INSTRUCTIONS = 'In one short sentence, tell the caller what happens next (goodbye, or that you are transferring them). Do not call any tool.';
-
-/** The session format for a call in `caller`, and the matching Realtime audio format. */
-export function realtimeFormatOf(caller: MediaFormat): { format: MediaFormat; wire: RealtimeAudioFormat } {
-  if (caller.sampleRate === 8000 && caller.encoding === 'mulaw') return { format: { encoding: 'mulaw', sampleRate: 8000 }, wire: 'pcmu' };
-  if (caller.sampleRate === 8000 && caller.encoding === 'alaw') return { format: { encoding: 'alaw', sampleRate: 8000 }, wire: 'pcma' };
-  return { format: { encoding: 'pcm16le', sampleRate: REALTIME_SAMPLE_RATE }, wire: 'pcm16' };
-}
 
 /** What the session asks of the engine to open its vendor session. */
 export interface RealtimeConnectRequest {
@@ -65,23 +71,12 @@ export interface RealtimeSessionDeps {
   connect: (request: RealtimeConnectRequest) => Promise<OpenAiRealtimeSession>;
   /** How far ahead of playback the model's audio is handed to the edge. */
   outbound?: AgentAudioFeedOptions | undefined;
+  /** How long a `session.update` / `response.create` may stay unanswered (default: the client's handshake timeout, 10 s). */
+  replyTimeoutMs?: number | undefined;
   /** Monotonic clock in ms (tests inject one). */
   now?: () => number;
-}
-
-/** `end_call` / `transfer_call` in progress. */
-interface PendingAction {
-  kind: 'end_call' | 'transfer_call';
-  target?: string | undefined;
-  /** Said first when the model's reply had no audio (the tool's `goodbye` / `announcement`). */
-  say?: string | undefined;
-  /** The response whose audio must be heard first. */
-  responseId: string;
-  hadAudio: boolean;
-  /** A farewell response was asked for (the call's response had no audio); its id follows. */
-  farewellAsked: boolean;
-  marked: boolean;
-  done: boolean;
+  /** Timers of the silence clocks (tests inject fakes). */
+  timers?: Timers | undefined;
 }
 
 /** See the module comment. */
@@ -110,10 +105,21 @@ export class RealtimeSession implements AgentSession {
   #speechStoppedAt: number | undefined;
   /** The response whose first audio closes the latency measure. */
   #latency: { responseId: string; since: number } | undefined;
-  #action: PendingAction | undefined;
+  readonly #ending = new CallEnding();
   /** A tool's output was given while a response was active: ask for the next one when it is done. */
   #respondWhenIdle = false;
   #maxDurationTimer: NodeJS.Timeout | undefined;
+  readonly #deadline: ReplyDeadline;
+  readonly #bargeIn: BargeIn;
+  /** Item marks carry it; a pause renews it, so marks the provider reports as cleared are told apart from those sent again. */
+  #markGeneration = 0;
+  /** After a noise, the vendor may answer it on its own (it ended before `create_response: false` took effect): that response is cancelled. */
+  #cancelNextResponse = false;
+  /** Between the server VAD's `speech_started` and `speech_stopped`. */
+  #callerSpeaking = false;
+  /** HTTP tools awaiting their answer. */
+  #toolsRunning = 0;
+  readonly #silence: CallerSilence;
 
   constructor(deps: RealtimeSessionDeps) {
     this.#ctx = deps.ctx;
@@ -126,11 +132,22 @@ export class RealtimeSession implements AgentSession {
     this.format = format;
     this.#wire = wire;
     this.#bytesPerMs = wire === 'pcm16' ? (REALTIME_SAMPLE_RATE / 1000) * 2 : 8;
+    this.#bargeIn = new BargeIn(this.#bargeInHost(), {
+      enabled: this.#interruptible,
+      minDurationMs: this.#minInterruptionMs,
+      transcribed: this.#config.transcription !== undefined,
+      now: this.#now,
+    });
+    // The vendor's `session.updated` says what silence ends the caller's speech; until then, the configured one.
+    this.#bargeIn.vendorSilenceMs = this.#config.endpointing?.silence_ms ?? INTERRUPTION_DEFAULTS.vendorSilenceMs;
+    const replyTimeoutMs = deps.replyTimeoutMs ?? OPENAI_REALTIME_DEFAULTS.handshakeTimeoutMs;
+    this.#deadline = new ReplyDeadline(replyTimeoutMs, (awaited) => this.#fail(realtimeTimeoutFailure(this.#config.llm.vendor, awaited, replyTimeoutMs)));
+    this.#silence = new CallerSilence(this.#config.silence, this.#silenceHost(), { timers: deps.timers, now: this.#now });
   }
 
   async start(io: AgentIO): Promise<void> {
     this.#io = io;
-    this.#feed = new AgentAudioFeed(io, this.#bytesPerMs, this.#outbound);
+    this.#feed = new AgentAudioFeed(io, this.#bytesPerMs, this.#outbound, this.#wire === 'pcm16' ? 2 : 1);
     const maxS = this.#config.max_duration_s;
     if (maxS !== undefined) this.#maxDurationTimer = setTimeout(() => this.#io?.hangup('max_duration'), maxS * 1000);
     let session: OpenAiRealtimeSession;
@@ -150,12 +167,14 @@ export class RealtimeSession implements AgentSession {
       this.#fail(info.error ?? new VendorError('openai', 'vendor_closed', 'openai realtime closed by the vendor', { operation: 'realtime' }));
     });
     try {
-      session.updateSession(this.#sessionConfig());
+      this.#updateSession(this.#sessionConfig());
       const early = this.#early;
       this.#early = [];
       for (const audio of early) this.#append(audio);
       const greeting = this.#config.greeting === undefined ? '' : this.#render(this.#config.greeting, 'greeting').trim();
-      if (greeting !== '') session.createResponse({ instructions: sayInstructions(greeting) });
+      if (greeting !== '') this.#createResponse({ instructions: sayInstructions(greeting) });
+      // Without a greeting the caller is expected to speak first: the silence clocks run from the start.
+      this.#silence.settled();
       this.#log.debug({ format: this.#wire }, 'realtime session started');
     } catch (err) {
       this.#fail(err);
@@ -163,7 +182,7 @@ export class RealtimeSession implements AgentSession {
   }
 
   onAudio(audio: Uint8Array): void {
-    if (this.#closed || this.#failed || this.#action !== undefined) return;
+    if (this.#closed || this.#failed || this.#ending.pending) return;
     if (this.#session === null) {
       this.#early.push(audio.slice());
       if (this.#early.length > MAX_EARLY_FRAMES) {
@@ -178,10 +197,14 @@ export class RealtimeSession implements AgentSession {
   /** A key press goes to the model as a line of the conversation, and the model answers it. */
   onDtmf(digit: string): void {
     const session = this.#session;
-    if (this.#closed || this.#failed || this.#action !== undefined || session === null || !session.open) return;
+    if (this.#closed || this.#failed || this.#ending.pending || session === null || !session.open) return;
+    const text = dtmfText(digit);
+    this.#silence.callerActive();
+    // On the run as the caller's line, as the model reads it.
+    this.#io?.emit({ type: 'transcript', data: { role: 'caller', text, final: true } });
     try {
-      session.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: dtmfText(digit) }] } });
-      if (this.#activeResponse === undefined) session.createResponse();
+      session.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] } });
+      if (this.#activeResponse === undefined) this.#createResponse();
       else this.#respondWhenIdle = true;
     } catch (err) {
       this.#fail(err);
@@ -192,16 +215,24 @@ export class RealtimeSession implements AgentSession {
     if (this.#closed) return;
     if (mark === ACTION_MARK) return this.#act();
     if (!mark.startsWith(ITEM_MARK) || this.#clearing) return;
-    const item = this.#playout.get(mark.slice(ITEM_MARK.length));
+    const rest = mark.slice(ITEM_MARK.length);
+    const colon = rest.indexOf(':');
+    // A mark of an earlier generation was cleared by a pause (and sent again, renamed).
+    if (colon < 0 || rest.slice(0, colon) !== String(this.#markGeneration)) return;
+    const item = this.#playout.get(rest.slice(colon + 1));
     if (item === undefined) return;
     this.#playout.delete(item.itemId);
     this.#emitAgent(item.transcript.trim(), false);
+    this.#silence.settled();
   }
 
   async close(_info: SessionCloseInfo): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#maxDurationTimer);
+    this.#silence.stop();
+    this.#bargeIn.close();
+    this.#deadline.clear();
     // What the caller heard of the last words still goes on the run.
     if (this.#io !== null && this.#playout.size > 0) this.#settle(this.#io.playback.heardMs());
     this.#feed?.close();
@@ -223,17 +254,26 @@ export class RealtimeSession implements AgentSession {
       voice: c.llm.voice,
       inputFormat: this.#wire,
       outputFormat: this.#wire,
-      turnDetection: {
-        type: 'server_vad',
-        threshold: c.vad?.threshold,
-        prefixPaddingMs: c.vad?.prefix_padding_ms,
-        silenceDurationMs: c.endpointing?.silence_ms,
-        createResponse: true,
-        interruptResponse: this.#interruptible,
-      },
+      turnDetection: this.#turnDetection(true),
       inputTranscriptionModel: c.transcription?.model,
       inputTranscriptionLanguage: c.transcription === undefined ? undefined : c.language,
       tools: tools.length > 0 ? tools : undefined,
+    };
+  }
+
+  /**
+   * Server VAD; the vendor answers each turn itself (`createResponse`) except while the agent is
+   * paused. It cancels the response on speech only when any speech interrupts (`min_duration_ms: 0`).
+   */
+  #turnDetection(createResponse: boolean): RealtimeTurnDetection {
+    const c = this.#config;
+    return {
+      type: 'server_vad',
+      threshold: c.vad?.threshold,
+      prefixPaddingMs: c.vad?.prefix_padding_ms,
+      silenceDurationMs: c.endpointing?.silence_ms,
+      createResponse,
+      interruptResponse: this.#interruptible && this.#minInterruptionMs === 0,
     };
   }
 
@@ -241,9 +281,31 @@ export class RealtimeSession implements AgentSession {
     return this.#config.interruption?.enabled !== false;
   }
 
+  get #minInterruptionMs(): number {
+    return this.#config.interruption?.min_duration_ms ?? INTERRUPTION_DEFAULTS.minDurationMs;
+  }
+
+  /** `session.update`, owed a `session.updated`. */
+  #updateSession(config: RealtimeSessionConfig): void {
+    this.#session?.updateSession(config);
+    this.#deadline.expect('session.updated');
+  }
+
+  /** `response.create`, owed a `response.created`. */
+  #createResponse(response?: Record<string, unknown>): void {
+    this.#session?.createResponse(response);
+    this.#deadline.expect('response.created');
+  }
+
+  /** A function's output; then, when `respond`, a response about it. */
+  #sendOutput(callId: string, output: string, respond: boolean): void {
+    this.#session?.sendFunctionCallOutput(callId, output, { respond: false });
+    if (respond) this.#createResponse();
+  }
+
   #render(template: string, what: 'prompt' | 'greeting'): string {
     const call = this.#ctx.call;
-    const rendered = renderTemplate(template, { caller_number: call.from, called_number: call.to, ...call.initialContext });
+    const rendered = renderTemplate(template, callVariables(call));
     if (rendered.missing.length > 0) this.#log.warn({ missing: rendered.missing, field: what }, 'placeholders without a value');
     return rendered.text;
   }
@@ -264,10 +326,15 @@ export class RealtimeSession implements AgentSession {
   #handle(e: RealtimeEvent): void {
     switch (e.type) {
       case 'speech_started':
-        return this.#onSpeechStarted();
+        this.#speechStoppedAt = undefined;
+        this.#callerSpeaking = true;
+        this.#silence.callerActive();
+        return this.#bargeIn.speechStarted(e.audioStartMs);
       case 'speech_stopped':
         this.#speechStoppedAt = this.#now();
-        return;
+        this.#callerSpeaking = false;
+        this.#bargeIn.speechStopped(e.audioEndMs);
+        return this.#silence.settled();
       case 'response_created':
         return this.#onResponseCreated(e.responseId);
       case 'audio_delta':
@@ -283,21 +350,33 @@ export class RealtimeSession implements AgentSession {
         return this.#onError(e.error);
       case 'other':
         return this.#onOther(e.event);
-      case 'session_created':
       case 'session_updated':
+        this.#bargeIn.vendorSilenceMs = vendorSilenceOf(e.session) ?? this.#bargeIn.vendorSilenceMs;
+        return this.#deadline.answered('session.updated');
+      case 'session_created':
       case 'item_truncated':
         return;
     }
   }
 
   #onResponseCreated(responseId: string): void {
+    this.#deadline.answered('response.created');
+    if (this.#cancelNextResponse) {
+      // The vendor answered a noise the agent resumed over: not a turn.
+      this.#cancelNextResponse = false;
+      this.#speechStoppedAt = undefined;
+      this.#rememberCut(responseId);
+      this.#session?.cancelResponse(responseId);
+      return;
+    }
+    this.#bargeIn.responseStarted();
+    this.#silence.agentSpeaking();
     this.#activeResponse = responseId;
     if (this.#speechStoppedAt !== undefined) {
       this.#latency = { responseId, since: this.#speechStoppedAt };
       this.#speechStoppedAt = undefined;
     }
-    const action = this.#action;
-    if (action?.farewellAsked === true && action.responseId === '') action.responseId = responseId;
+    this.#ending.created(responseId);
   }
 
   #onAudioDelta(e: Extract<RealtimeEvent, { type: 'audio_delta' }>): void {
@@ -309,29 +388,110 @@ export class RealtimeSession implements AgentSession {
     const item = this.#playout.item(e.itemId, e.responseId);
     item.audioMs += audio.length / this.#bytesPerMs;
     feed.audio(item, audio);
-    if (this.#action?.responseId === e.responseId) this.#action.hadAudio = true;
+    this.#ending.audio(e.responseId);
     if (this.#latency?.responseId === e.responseId) {
       this.#io?.emit({ type: 'metric', data: { name: 'first_audio_sent_ms', value: Math.round(this.#now() - this.#latency.since), unit: 'ms' } });
       this.#latency = undefined;
     }
   }
 
-  /** The caller started speaking: cut the agent off if it was talking. */
-  #onSpeechStarted(): void {
+  /** What barge-in does to this call. */
+  #bargeInHost(): BargeInHost {
+    return {
+      agentTalking: () => {
+        const io = this.#io;
+        const feed = this.#feed;
+        if (io === null || feed === null || this.#session?.open !== true) return false;
+        return io.playback.pendingMs() > 0 || feed.queuedMs > 0 || this.#activeResponse !== undefined;
+      },
+      ending: () => this.#ending.pending,
+      pause: () => this.#pauseAgent(),
+      resume: () => this.#resumeAgent(),
+      cut: (heardMs, cancel) => this.#cutAgent(heardMs, cancel),
+      vendorAnswers: (on) => this.#updateSession({ turnDetection: this.#turnDetection(on) }),
+      vendorCaughtUp: () => this.#deadline.owed('session.updated') === 0,
+      answer: () => this.#createResponse(),
+      cancelNextResponse: () => {
+        this.#cancelNextResponse = true;
+      },
+    };
+  }
+
+  /** What the silence clocks read of this call and do to it. */
+  #silenceHost(): CallerSilenceHost {
+    return {
+      busy: () =>
+        this.#closed ||
+        this.#failed ||
+        this.#ending.pending ||
+        this.#session?.open !== true ||
+        this.#callerSpeaking ||
+        this.#activeResponse !== undefined ||
+        this.#deadline.owed('response.created') > 0 ||
+        this.#respondWhenIdle ||
+        this.#toolsRunning > 0 ||
+        this.#feed?.paused === true,
+      unheardMs: () => (this.#feed?.queuedMs ?? 0) + (this.#io?.playback.pendingMs() ?? 0),
+      reprompt: (instructions) => this.#askInSilence(instructions),
+      hangup: (goodbye) => this.#hangUpForSilence(goodbye),
+      emit: (event) => this.#io?.emit(event),
+      log: this.#log,
+    };
+  }
+
+  /** Silence: the call ends, after the goodbye (a response asked to say it) was heard when there is one. */
+  #hangUpForSilence(goodbye: string | undefined): void {
+    const asking = goodbye !== undefined && this.#session?.open === true;
+    if (!this.#ending.bySilence(asking)) return;
+    if (asking) this.#askInSilence(goodbye, { tool_choice: 'none' });
+    else this.#act();
+  }
+
+  /**
+   * A response asked for in the silence (a reprompt, the goodbye). Any reply the vendor owed a
+   * noise came long before: this one is never taken for it.
+   */
+  #askInSilence(instructions: string, extra: Record<string, unknown> = {}): void {
+    this.#cancelNextResponse = false;
+    this.#createResponse({ instructions, ...extra });
+  }
+
+  /** Barge-in's pause: the provider drops what it buffered; what was not heard is held for a resume. */
+  #pauseAgent(): number {
+    const heardMs = this.#clearProvider();
+    const generation = ++this.#markGeneration;
+    this.#feed?.pause(heardMs, (name) => (name.startsWith(ITEM_MARK) ? `${ITEM_MARK}${generation}${name.slice(name.indexOf(':', ITEM_MARK.length))}` : name));
+    for (const item of this.#playout.playedAt(heardMs)) this.#emitAgent(item.transcript.trim(), false);
+    return heardMs;
+  }
+
+  /** A false interruption: the agent plays on from where it stopped. */
+  #resumeAgent(): void {
+    if (this.#closed || this.#failed) return;
     this.#speechStoppedAt = undefined;
-    const io = this.#io;
-    const feed = this.#feed;
-    if (io === null || feed === null || !this.#interruptible || this.#action !== undefined) return;
-    if (io.playback.pendingMs() <= 0 && feed.queuedMs <= 0 && this.#activeResponse === undefined) return;
-    feed.clear();
+    this.#log.debug({}, 'caller speech too short to interrupt: agent resumed');
+    this.#feed?.resume();
+  }
+
+  /** The caller interrupted: cut every item at what was heard; stop the response still streaming when `cancel`. */
+  #cutAgent(heardMs: number, cancel: boolean): void {
+    this.#feed?.clear();
+    const streaming = this.#activeResponse;
+    this.#settle(heardMs, true);
+    if (cancel && streaming !== undefined && this.#session?.open === true) {
+      this.#rememberCut(streaming);
+      this.#session.cancelResponse(streaming);
+    }
+  }
+
+  /** Tells the provider to drop the agent audio it holds; returns the playback position heard. */
+  #clearProvider(): number {
     this.#clearing = true;
-    let heardMs: number;
     try {
-      heardMs = io.clear().heardMs;
+      return this.#io!.clear().heardMs;
     } finally {
       this.#clearing = false;
     }
-    this.#settle(heardMs, true);
   }
 
   /**
@@ -353,89 +513,73 @@ export class RealtimeSession implements AgentSession {
 
   #onFunctionCall(e: Extract<RealtimeEvent, { type: 'function_call' }>): void {
     const io = this.#io;
-    const session = this.#session;
-    if (io === null || session === null) return;
+    if (io === null || this.#session === null) return;
     const action = toolAction(this.#config.tools, e.name);
-    if (action.kind === 'http' && this.#action === undefined) return this.#runHttpTool(action.tool, e);
+    if (action.kind === 'http' && !this.#ending.pending) return this.#runHttpTool(action.tool, e);
     const args = parseArguments(e.arguments);
-    if (action.kind === 'unknown' || action.kind === 'http' || this.#action !== undefined) {
+    if (action.kind === 'unknown' || action.kind === 'http' || this.#ending.pending) {
       const error = action.kind === 'unknown' ? 'unknown tool' : 'the call is already ending';
       io.emit({ type: 'tool_call', data: { name: e.name, arguments: args, error } });
       // The model goes on after an unknown function; once the call is ending, nothing more is said.
-      session.sendFunctionCallOutput(e.callId, JSON.stringify({ error }), { respond: action.kind === 'unknown' });
+      this.#sendOutput(e.callId, JSON.stringify({ error }), action.kind === 'unknown');
       return;
     }
     io.emit({ type: 'tool_call', data: { name: e.name, arguments: args, result: { ok: true } } });
-    session.sendFunctionCallOutput(e.callId, JSON.stringify({ ok: true }), { respond: false });
+    this.#sendOutput(e.callId, JSON.stringify({ ok: true }), false);
     const hadAudio = this.#playout.ofResponse(e.responseId).some((i) => i.audioMs > 0);
-    this.#action = {
-      kind: action.kind,
-      target: action.kind === 'transfer_call' ? action.target : undefined,
-      say: action.say,
-      responseId: e.responseId,
-      hadAudio,
-      farewellAsked: false,
-      marked: false,
-      done: false,
-    };
+    this.#ending.byTool(action.kind, e.responseId, hadAudio, { target: action.kind === 'transfer_call' ? action.target : undefined, say: action.say });
+    this.#silence.stop();
     this.#log.info({ tool: e.name }, 'agent ends or transfers the call after its last words');
   }
 
   /** An HTTP tool: its answer (or failure) goes back to the model, which then speaks about it. */
   #runHttpTool(tool: HttpTool, e: Extract<RealtimeEvent, { type: 'function_call' }>): void {
+    this.#toolsRunning++;
     void callHttpTool(tool, e.arguments, { addressPolicy: this.#config.llm.address_policy, signal: this.#ctx.signal }).then((outcome) => {
+      this.#toolsRunning--;
       const session = this.#session;
       if (this.#closed || this.#failed || session === null || !session.open) return;
       const data = outcome.error === undefined ? { result: outcome.result } : { error: outcome.error };
       this.#io?.emit({ type: 'tool_call', data: { name: e.name, arguments: outcome.arguments, ...data } });
       const idle = this.#activeResponse === undefined;
-      session.sendFunctionCallOutput(e.callId, outcome.content, { respond: idle });
+      this.#sendOutput(e.callId, outcome.content, idle);
       if (!idle) this.#respondWhenIdle = true;
+      this.#silence.settled();
     });
   }
 
   #onResponseDone(e: Extract<RealtimeEvent, { type: 'response_done' }>): void {
     if (this.#activeResponse === e.responseId) this.#activeResponse = undefined;
     if (this.#latency?.responseId === e.responseId) this.#latency = undefined;
-    if (e.status === 'failed') return this.#fail(this.#responseFailure(e.response));
+    if (e.status === 'failed') return this.#fail(responseFailure(this.#config.llm.vendor, e.response));
     const feed = this.#feed;
     if (feed === null) return;
-    if (this.#respondWhenIdle && this.#activeResponse === undefined && this.#action === undefined && this.#session?.open === true) {
+    if (this.#respondWhenIdle && this.#activeResponse === undefined && !this.#ending.pending && this.#session?.open === true) {
       this.#respondWhenIdle = false;
-      this.#session.createResponse();
+      this.#createResponse();
     }
     for (const item of this.#playout.ofResponse(e.responseId)) {
       item.complete = true;
-      if (item.audioMs > 0) feed.mark(ITEM_MARK + item.itemId);
+      if (item.audioMs > 0) feed.mark(`${ITEM_MARK}${this.#markGeneration}:${item.itemId}`);
       else {
         this.#playout.delete(item.itemId);
         this.#emitAgent(item.transcript.trim(), false);
       }
     }
-    const action = this.#action;
-    if (action === undefined || action.marked || action.responseId !== e.responseId) return;
-    if (!action.hadAudio && !action.farewellAsked && this.#session?.open === true) {
-      action.farewellAsked = true;
-      action.responseId = '';
-      this.#session.createResponse({ instructions: action.say === undefined ? FAREWELL_INSTRUCTIONS : sayInstructions(action.say), tool_choice: 'none' });
-      return;
-    }
-    action.marked = true;
-    feed.mark(ACTION_MARK);
+    if (!this.#ending.pending) return this.#silence.settled();
+    const step = this.#ending.responseDone(e.responseId, this.#session?.open === true);
+    if (step.kind === 'ask') this.#createResponse({ instructions: step.instructions, tool_choice: 'none' });
+    else if (step.kind === 'mark') feed.mark(ACTION_MARK);
   }
 
-  /** The goodbye was heard: hang up or transfer. */
+  /** The last words were heard: hang up or transfer. */
   #act(): void {
-    const action = this.#action;
-    const io = this.#io;
-    if (action === undefined || action.done || io === null) return;
-    action.done = true;
-    if (action.kind === 'end_call') io.hangup('end_call');
-    else io.transfer(action.target!);
+    if (this.#io !== null) this.#ending.act(this.#io);
   }
 
   #onError(error: RealtimeErrorInfo): void {
     const code = error.code ?? error.type;
+    if (code === 'conversation_already_has_active_response') this.#deadline.answered('response.created');
     if (BENIGN_REALTIME_ERRORS.has(code)) {
       this.#log.debug({ vendor_code: code }, 'realtime request refused (a race of the conversation)');
       return;
@@ -447,17 +591,12 @@ export class RealtimeSession implements AgentSession {
     if (event.type === 'conversation.item.input_audio_transcription.completed') {
       const text = typeof event.transcript === 'string' ? event.transcript.trim() : '';
       if (text !== '') this.#io?.emit({ type: 'transcript', data: { role: 'caller', text, final: true } });
+      this.#bargeIn.transcript(text);
     } else if (event.type === 'conversation.item.input_audio_transcription.failed') {
       const error = typeof event.error === 'object' && event.error !== null ? (event.error as { code?: unknown }) : {};
       this.#log.warn({ vendor_code: typeof error.code === 'string' ? error.code : undefined }, 'caller transcription failed');
+      this.#bargeIn.transcript(undefined);
     }
-  }
-
-  #responseFailure(response: Record<string, unknown>): VendorError {
-    const details = typeof response.status_details === 'object' && response.status_details !== null ? (response.status_details as Record<string, unknown>) : {};
-    const error = typeof details.error === 'object' && details.error !== null ? (details.error as Record<string, unknown>) : {};
-    const code = typeof error.code === 'string' ? error.code : typeof error.type === 'string' ? error.type : 'response_failed';
-    return errorEventFailure('openai', { type: 'response_failed', code, message: typeof error.message === 'string' ? error.message : '' });
   }
 
   #emitAgent(text: string, interrupted: boolean): void {
@@ -476,6 +615,8 @@ export class RealtimeSession implements AgentSession {
     // Once the call is over (its signal fired), an aborted connect or socket is no failure.
     if (io === null || this.#failed || this.#closed || this.#ctx.signal.aborted) return;
     this.#failed = true;
+    this.#deadline.clear();
+    this.#silence.stop();
     const failure = err instanceof EngineError ? err : realtimeFailure(err);
     const cause = failure.cause instanceof VendorError ? failure.cause : undefined;
     const fields = { vendor: cause?.vendor, vendor_code: cause?.vendorCode ?? cause?.code, status: cause?.status ?? cause?.httpStatus };

@@ -23,7 +23,8 @@ describe('realtime engine spec', () => {
       llm: { ...valid.llm, voice: 'marin' },
       greeting: 'Hi {{caller_number}}',
       tools: { end_call: { type: 'end_call', goodbye: 'Bye!' }, to_billing: { type: 'transfer_call', target: '+15550009', description: 'To billing.' } },
-      interruption: { enabled: false },
+      silence: { reprompt_after_s: 7.5, reprompt: 'Still there?', hangup_after_s: 30, goodbye: 'Goodbye.' },
+      interruption: { enabled: true, min_duration_ms: 300 },
       vad: { threshold: 0.6, prefix_padding_ms: 300 },
       endpointing: { silence_ms: 400 },
       transcription: { model: 'gpt-4o-mini-transcribe' },
@@ -42,6 +43,10 @@ describe('realtime engine spec', () => {
     expect(issue({ ...valid, tools: { 'bad name': { type: 'end_call' } } })).toMatch(/tools/);
     expect(issue({ ...valid, tools: { hack: { type: 'hack' } } })).toMatch(/tools\.hack/);
     expect(issue({ ...valid, prompt: '' })).toMatch(/prompt/);
+    expect(issue({ ...valid, interruption: { min_duration_ms: 6000 } })).toMatch(/interruption\.min_duration_ms/);
+    expect(issue({ ...valid, silence: { reprompt_after_s: 1 } })).toMatch(/silence\.reprompt_after_s/);
+    expect(issue({ ...valid, silence: { hangup_after_s: 7200 } })).toMatch(/silence\.hangup_after_s/);
+    expect(issue({ ...valid, silence: { reprompt_text: 'Hello?' } })).toMatch(/^invalid realtime engine config: silence/);
     expect(issue(valid)).toBe('valid');
   });
 

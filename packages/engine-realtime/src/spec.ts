@@ -1,11 +1,10 @@
 /**
  * The `realtime` engine's configuration: runtime-free (zod only), for the control-plane catalog
  * (`@vr3/engine-realtime/spec`) and the edge. Named like the `voice` engine's where they mean
- * the same: `llm.credential_id`, `prompt`, `greeting`, `interruption`, `endpointing`,
- * `max_duration_s`, `language`.
+ * the same: `llm.credential_id`, `prompt`, `greeting`, `silence` (the same section,
+ * {@link SilenceConfigSchema}), `interruption`, `endpointing`, `max_duration_s`, `language`.
  */
-import { defineEngineSpec } from '@vr3/agent';
-import { ResolvedCredentialSchema } from '@vr3/engine-voice/spec';
+import { ResolvedCredentialSchema, SilenceConfigSchema, defineEngineSpec } from '@vr3/agent';
 import { TOOLS_SECRET_FIELDS, ToolsSchema } from '@vr3/tools/spec';
 import { z } from 'zod';
 
@@ -27,8 +26,8 @@ export const RealtimeLlmSchema = z.strictObject({
 });
 
 /**
- * `engine: {type: "realtime", llm, prompt, greeting?, tools?, interruption?, vad?, endpointing?,
- * transcription?, max_duration_s?, language?}`. `prompt` and `greeting` take `{{caller_number}}`,
+ * `engine: {type: "realtime", llm, prompt, greeting?, tools?, silence?, interruption?, vad?,
+ * endpointing?, transcription?, max_duration_s?, language?}`. `prompt` and `greeting` take `{{caller_number}}`,
  * `{{called_number}}` and any `initial_context` key. The credential is named by id (a service
  * credential of the agent's organization) and resolved when a call is admitted.
  */
@@ -41,8 +40,17 @@ export const RealtimeConfigSchema = z.strictObject({
   greeting: z.string().min(1).max(2000).optional(),
   /** Functions the model may call, keyed by name (`end_call`, `transfer_call`, `http`; see `@vr3/tools`). */
   tools: ToolsSchema.optional(),
-  /** Barge-in: the caller's speech cuts the agent off (default on). */
-  interruption: z.strictObject({ enabled: z.boolean().optional() }).optional(),
+  /**
+   * Caller silence: a reprompt after `reprompt_after_s` (the model says `reprompt`, else asks in
+   * its own words whether the caller is still there), a hang-up after `hangup_after_s` of silence
+   * in all (after `goodbye`, when set).
+   */
+  silence: SilenceConfigSchema.optional(),
+  /**
+   * Barge-in: the caller's speech cuts the agent off (default on) when it lasts `min_duration_ms`
+   * (default 500; 0 cuts at the speech's onset); shorter speech only pauses the agent, which resumes.
+   */
+  interruption: z.strictObject({ enabled: z.boolean().optional(), min_duration_ms: z.number().int().min(0).max(5000).optional() }).optional(),
   /** The vendor's server VAD: speech threshold (0–1, higher needs louder speech) and audio kept before speech. */
   vad: z
     .strictObject({

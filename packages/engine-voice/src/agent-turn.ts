@@ -46,6 +46,14 @@ export function turnText(turn: AgentTurn): string {
     .join(' ');
 }
 
+/** What the turn was saying: the text of every segment it gave to speech, in order. */
+export function spokenText(turn: AgentTurn): string {
+  return turn.segments
+    .map((s) => s.text.trim())
+    .filter((text) => text !== '')
+    .join(' ');
+}
+
 /**
  * The caller heard `heardMs` of the turn's audio and interrupted it: sets `turn.heard` (the words
  * heard) and makes each round's history entry what was heard of it. A round's reply with tool calls

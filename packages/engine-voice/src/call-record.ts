@@ -5,12 +5,22 @@
  * updates until the engine's close has settled.
  */
 
-/** One line of the final conversation. */
+/**
+ * One line of the final conversation, as its `transcript` run event says it. Times are ms since the
+ * session started: a caller turn from their first speech onset to their last end of speech (as the
+ * VAD heard it; a key press when it was sent); an agent turn from its first audio sent to the
+ * provider to its last audio played (or the moment the caller interrupted it).
+ */
 export interface TranscriptEntry {
   role: 'agent' | 'caller';
+  /** What was said; for an interrupted agent turn, what the caller heard. */
   text: string;
+  start_ms: number;
+  end_ms: number;
   /** The caller interrupted this agent turn: `text` is what they heard. */
   interrupted?: true;
+  /** An interrupted agent turn's whole reply (what the agent was saying), when it differs from `text`. */
+  reply?: string;
 }
 
 /** `gathered_context.usage`. */
@@ -29,6 +39,16 @@ export interface CallUsage {
  * out and `transcript_omitted` says how many.
  */
 export const MAX_TRANSCRIPT_CONTEXT_BYTES = 15_000;
+
+/**
+ * `entry` as it is stored: an interrupted turn's `reply` is left out when the line would not fit
+ * {@link MAX_TRANSCRIPT_CONTEXT_BYTES} with it (what the caller heard is the line's point).
+ */
+export function fittedLine(entry: TranscriptEntry): TranscriptEntry {
+  if (entry.reply === undefined || Buffer.byteLength(JSON.stringify(entry)) + 64 <= MAX_TRANSCRIPT_CONTEXT_BYTES) return entry;
+  const { reply: _reply, ...line } = entry;
+  return line;
+}
 
 /** Counts a call's usage and keeps its transcript lines (bounded by {@link MAX_TRANSCRIPT_CONTEXT_BYTES} when read). */
 export class CallRecord {

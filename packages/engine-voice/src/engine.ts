@@ -1,6 +1,6 @@
 import type { Engine, EngineLogger } from '@vr3/agent';
 import { createVadRuntime, type VadRuntime } from '@vr3/vad';
-import { openAiClient, type OpenAiClientDeadlines } from './clients.ts';
+import { openAiClient, type OpenAiClientDeadlines, type StreamingDeadlines } from './clients.ts';
 import { VoiceSession } from './session.ts';
 import { voiceRuntimeSpec, type VoiceRuntimeConfig } from './spec.ts';
 
@@ -21,6 +21,12 @@ export interface VoiceEngineOptions {
    * transcription. The clients' defaults otherwise (`OPENAI_COMPATIBLE_DEFAULTS`).
    */
   client?: OpenAiClientDeadlines | undefined;
+  /**
+   * Deadlines of every streaming vendor socket of a call (Deepgram STT, ElevenLabs and Cartesia
+   * TTS): to open it, and for a reply it owes (a sentence's first audio and the rest of it, the
+   * final result after the caller stopped speaking). `VENDOR_CONNECTION_DEFAULTS` otherwise (5 s, 10 s).
+   */
+  streaming?: StreamingDeadlines | undefined;
 }
 
 /**
@@ -45,6 +51,7 @@ export function createVoiceEngine(options: VoiceEngineOptions = {}): Engine<Voic
           tts: tts.vendor === 'openai' ? openAiClient('openai', tts, deadlines) : undefined,
         },
         vad: { createVad: (o) => vad().createVad(o) },
+        streaming: options.streaming,
       });
     },
   };

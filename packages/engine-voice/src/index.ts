@@ -2,30 +2,27 @@
  * The `voice` engine: speech to text, an LLM and text to speech on each call, with barge-in that
  * knows what the caller heard. The engine and its vendor-free building blocks.
  */
-export { renderTemplate, type RenderedTemplate } from './template.ts';
 export { SentenceChunker } from './sentences.ts';
 export { heardText, characterTimings, wordTimings, type HeardText, type SpokenSegment, type TextTiming } from './heard-text.ts';
 export { BargeIn, DEFAULT_BARGE_IN, type BargeInAction, type BargeInOptions } from './barge-in.ts';
 export { InterruptionDetector, type InterruptionDetectorOptions } from './interruptions.ts';
 export { TurnPlayout, PLAYOUT_DEFAULTS, type TurnPlayoutOptions } from './playout.ts';
-export { SilenceWatch, type SilenceActions, type SilenceOptions, type SilenceTimers } from './silence.ts';
 export {
   voiceEngineSpec,
   voiceRuntimeSpec,
   VoiceConfigSchema,
   VoiceRuntimeConfigSchema,
   VoiceSilenceSchema,
-  ResolvedCredentialSchema,
   VOICE_CREDENTIAL_SECTIONS,
   VOICE_DEFAULTS,
   VOICE_STT_VENDORS,
   VOICE_TTS_VENDORS,
-  type ResolvedCredential,
   type VoiceConfig,
   type VoiceCredentialSection,
   type VoiceRuntimeConfig,
 } from './spec.ts';
 export { createVoiceEngine, OPENAI_BASE_URL, type VoiceEngineOptions } from './engine.ts';
+export type { OpenAiClientDeadlines, StreamingDeadlines } from './clients.ts';
 export { VoiceSession, VOICE_SAMPLE_RATE, type VoiceClients, type VoiceSessionDeps } from './session.ts';
 export { UtteranceCutter, UTTERANCE_DEFAULTS, type SpeechEdgeAt, type UtteranceCutterOptions } from './utterances.ts';
 export { vendorFailure } from './errors.ts';

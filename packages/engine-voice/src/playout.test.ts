@@ -59,4 +59,23 @@ describe('TurnPlayout', () => {
     expect(io.clears).toBe(2);
     expect(p.open).toBe(false);
   });
+
+  it('knows when the turn\'s first audio went out (on its clock) and how much of it is still unheard', () => {
+    const io = new RecordingIO(FORMAT);
+    let t = 1000;
+    const p = new TurnPlayout(io, { bytesPerMs: 32, leadMs: 10_000, now: () => t });
+    p.begin();
+    expect(p.firstSentAt).toBeUndefined();
+    t = 1200;
+    p.send(audio(100, 1));
+    t = 1300;
+    p.send(audio(100, 2));
+    expect(p.firstSentAt).toBe(1200);
+    io.play(50);
+    expect(p.unheardMs).toBe(150);
+    p.close();
+    expect(p.unheardMs).toBe(0);
+    p.begin();
+    expect(p.firstSentAt).toBeUndefined();
+  });
 });

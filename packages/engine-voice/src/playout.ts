@@ -9,15 +9,16 @@
  * when the provider reports it played).
  *
  * Bounded: only audio the caller has not heard yet is kept, at most `maxKeptMs`; past it the oldest
- * is dropped (counted in {@link TurnPlayout.droppedMs}). One owned timer tops playback up; it is
+ * is dropped (counted in {@link TurnPlayout.droppedMs}). The metering is `@vr3/agent`'s
+ * {@link PlayoutMeter}: its one timer tops playback up when it has drained to half the lead, and is
  * cleared by {@link TurnPlayout.pause}, {@link TurnPlayout.stop} and {@link TurnPlayout.close}.
  */
-import type { AgentIO } from '@vr3/agent';
+import { PLAYOUT_METER_DEFAULTS, PlayoutMeter, type AgentIO } from '@vr3/agent';
 
 /** Defaults of {@link TurnPlayoutOptions}. */
 export const PLAYOUT_DEFAULTS = {
   /** Audio sent ahead of what the caller heard, at most (under the edge's 3 s outbound buffer). */
-  leadMs: 1500,
+  leadMs: PLAYOUT_METER_DEFAULTS.leadMs,
   /** Unheard audio kept, at most (two minutes of speech). */
   maxKeptMs: 120_000,
 } as const;
@@ -28,6 +29,8 @@ export interface TurnPlayoutOptions {
   bytesPerMs: number;
   leadMs?: number | undefined;
   maxKeptMs?: number | undefined;
+  /** Monotonic clock in ms, for {@link TurnPlayout.firstSentAt} (default `performance.now`). */
+  now?: (() => number) | undefined;
 }
 
 interface KeptChunk {
@@ -40,7 +43,7 @@ interface KeptChunk {
 export class TurnPlayout {
   readonly #io: AgentIO;
   readonly #bytesPerMs: number;
-  readonly #leadMs: number;
+  readonly #meter: PlayoutMeter;
   readonly #maxKeptBytes: number;
   #kept: KeptChunk[] = [];
   #keptBytes = 0;
@@ -60,13 +63,15 @@ export class TurnPlayout {
   /** Mark placed after the turn's last audio; its `onPlayed` ends the turn. */
   #endMark: string | undefined;
   #marks = 0;
-  #timer: NodeJS.Timeout | undefined;
   #droppedMs = 0;
+  readonly #now: () => number;
+  #firstSentAt: number | undefined;
 
   constructor(io: AgentIO, options: TurnPlayoutOptions) {
     this.#io = io;
+    this.#now = options.now ?? (() => performance.now());
     this.#bytesPerMs = options.bytesPerMs;
-    this.#leadMs = options.leadMs ?? PLAYOUT_DEFAULTS.leadMs;
+    this.#meter = new PlayoutMeter(io.playback, () => this.#pump(), { leadMs: options.leadMs ?? PLAYOUT_DEFAULTS.leadMs });
     this.#maxKeptBytes = Math.ceil((options.maxKeptMs ?? PLAYOUT_DEFAULTS.maxKeptMs) * options.bytesPerMs);
   }
 
@@ -82,6 +87,16 @@ export class TurnPlayout {
   /** Turn audio synthesized so far, ms. */
   get turnMs(): number {
     return this.#turnMs;
+  }
+
+  /** When the turn's first audio was handed to the provider (the clock of `now`), if it was. */
+  get firstSentAt(): number | undefined {
+    return this.#firstSentAt;
+  }
+
+  /** Turn audio synthesized that the caller has not heard yet, ms. */
+  get unheardMs(): number {
+    return this.#open ? Math.max(0, this.#turnMs - this.heardMs()) : 0;
   }
 
   /** Unheard audio dropped because more than `maxKeptMs` was waiting, ms. */
@@ -145,7 +160,7 @@ export class TurnPlayout {
   /** Stops playback now (the provider drops what it buffered); the unheard audio is kept for {@link resume}. */
   pause(): void {
     if (!this.#open || this.#pausedAt !== undefined) return;
-    this.#stopTimer();
+    this.#meter.cancel();
     this.#endMark = undefined; // marks reported after a clear are not playback
     const cleared = this.#io.clear();
     const at = Math.min(this.#sentMs, Math.max(0, cleared.heardMs - this.#offset));
@@ -191,19 +206,17 @@ export class TurnPlayout {
 
   /** Sends kept audio up to `leadMs` ahead of playback, with its marks; schedules the next top-up. */
   #pump(): void {
-    this.#stopTimer();
+    this.#meter.cancel();
     if (!this.#open || this.#pausedAt !== undefined) return;
     for (const chunk of this.#kept) {
       if (chunk.fromMs + chunk.bytes.byteLength / this.#bytesPerMs <= this.#sentMs) continue;
-      if (this.#io.playback.pendingMs() >= this.#leadMs) break;
+      if (!this.#meter.hasRoom) break;
       this.#markSegments(chunk.fromMs);
       this.#sendUnsent(chunk);
     }
     this.#markSegments(this.#sentMs);
-    if (this.#sentMs < this.#turnMs) {
-      const delay = Math.max(20, this.#io.playback.pendingMs() - this.#leadMs / 2);
-      this.#timer = setTimeout(() => this.#pump(), delay);
-    } else if (!this.#generating && this.#endMark === undefined) {
+    if (this.#sentMs < this.#turnMs) this.#meter.wait();
+    else if (!this.#generating && this.#endMark === undefined) {
       this.#endMark = `vr3-voice-${++this.#marks}`;
       this.#io.mark(this.#endMark);
     }
@@ -215,6 +228,7 @@ export class TurnPlayout {
     if (endMs <= this.#sentMs) return;
     const skip = this.#sentMs > chunk.fromMs ? Math.floor(((this.#sentMs - chunk.fromMs) * this.#bytesPerMs) / 2) * 2 : 0;
     this.#io.sendAudio(skip > 0 ? chunk.bytes.subarray(skip) : chunk.bytes);
+    this.#firstSentAt ??= this.#now();
     this.#sentMs = endMs;
   }
 
@@ -238,13 +252,8 @@ export class TurnPlayout {
     }
   }
 
-  #stopTimer(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-  }
-
   #reset(): void {
-    this.#stopTimer();
+    this.#meter.cancel();
     this.#kept = [];
     this.#keptBytes = 0;
     this.#turnMs = 0;
@@ -255,5 +264,6 @@ export class TurnPlayout {
     this.#segmentEnds = [];
     this.#marked = 0;
     this.#endMark = undefined;
+    this.#firstSentAt = undefined;
   }
 }

@@ -58,7 +58,15 @@ export async function talkOver(s: VoiceSession, io: RecordingIO, fromMs: number,
   return clearedAt;
 }
 
-export const transcripts = (io: RecordingIO) => io.events.filter((e) => e.type === 'transcript').map((e) => e.data);
+/** The `transcript` events' data as emitted (with their times). */
+export const timedTranscripts = (io: RecordingIO) => io.events.flatMap((e) => (e.type === 'transcript' ? [e.data] : []));
+
+/** The `transcript` events' data without their times (`start_ms`, `end_ms`: see {@link timedTranscripts}). */
+export const transcripts = (io: RecordingIO) => timedTranscripts(io).map(({ start_ms: _start, end_ms: _end, ...line }) => line);
+
+/** The run's `gathered_context.transcript` without its times. */
+export const finalTranscript = (io: RecordingIO) =>
+  (io.contexts.find((c) => 'transcript' in c)?.transcript as Array<Record<string, unknown>> | undefined)?.map(({ start_ms: _start, end_ms: _end, ...line }) => line);
 
 /** `ms` of caller audio in 20 ms frames. */
 export function speak(s: VoiceSession, ms: number): void {

@@ -20,8 +20,9 @@ import type { Vad } from '@vr3/vad';
 import { OpenAiCompatibleClient } from '@vr3/vendors';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VOICE_SAMPLE_RATE, VoiceSession } from './session.ts';
-import { probabilityVad, speak, talkOver, transcripts } from './session-test-kit.ts';
+import { finalTranscript, probabilityVad, speak, talkOver, transcripts } from './session-test-kit.ts';
 import type { VoiceRuntimeConfig } from './spec.ts';
+import type { StreamingDeadlines } from './clients.ts';
 
 const ID = '0b9f3c1e-7a41-4d55-9d2b-2f5c8f0e6a11';
 const KEYS = { openai: 'sk-vendors-test', deepgram: 'dg-vendors-test', elevenlabs: 'xi-vendors-test', cartesia: 'ca-vendors-test' };
@@ -60,9 +61,14 @@ function config(stt: 'openai' | 'deepgram', tts: 'openai' | 'elevenlabs' | 'cart
 }
 
 /** A session whose STT/TTS clients are made from the configuration (as the engine does). */
-function session(cfg: VoiceRuntimeConfig, vad: Vad = createScriptedVad({ sampleRate: VOICE_SAMPLE_RATE, speech: [{ startMs: 200, endMs: 800 }] })) {
+function session(cfg: VoiceRuntimeConfig, vad: Vad = createScriptedVad({ sampleRate: VOICE_SAMPLE_RATE, speech: [{ startMs: 200, endMs: 800 }] }), streaming?: StreamingDeadlines) {
   const ctx = testSessionContext(cfg);
-  const s = new VoiceSession({ ctx, clients: { llm: new OpenAiCompatibleClient({ baseUrl: openai.url, apiKey: KEYS.openai, addressPolicy: 'any' }) }, vad: { createVad: () => Promise.resolve(vad) } });
+  const s = new VoiceSession({
+    ctx,
+    clients: { llm: new OpenAiCompatibleClient({ baseUrl: openai.url, apiKey: KEYS.openai, addressPolicy: 'any' }) },
+    vad: { createVad: () => Promise.resolve(vad) },
+    streaming,
+  });
   const io = new RecordingIO(s.format);
   io.attach(s);
   return { s, io, ctx };
@@ -77,7 +83,6 @@ async function talk(s: VoiceSession, ms: number): Promise<void> {
 }
 
 const usageOf = (io: RecordingIO) => io.contexts.find((c) => 'usage' in c)?.usage as Record<string, number> | undefined;
-const transcriptOf = (io: RecordingIO) => io.contexts.find((c) => 'transcript' in c)?.transcript;
 
 describe('VoiceSession with streaming vendors', () => {
   it('Deepgram STT + ElevenLabs TTS: the greeting, a final transcript ends the turn, the reply spoken per sentence; usage and transcript at close', async () => {
@@ -118,7 +123,7 @@ describe('VoiceSession with streaming vendors', () => {
       tts_characters: chars,
       stt_seconds: 1.6,
     });
-    expect(transcriptOf(io)).toEqual([
+    expect(finalTranscript(io)).toEqual([
       { role: 'agent', text: 'Hello there.' },
       { role: 'caller', text: 'What time is it?' },
       { role: 'agent', text: 'It is three now. Anything else?' },
@@ -141,7 +146,7 @@ describe('VoiceSession with streaming vendors', () => {
     s.close({ endReason: 'caller_hangup' });
     // The utterance: 200–800 ms of speech with 300 ms pre-roll (from 0) and 300 ms of endpointing.
     expect(usageOf(io)).toMatchObject({ tts_characters: 'Hi.'.length + 'It is three now.'.length, stt_seconds: 1.1 });
-    expect(transcriptOf(io)).toEqual([
+    expect(finalTranscript(io)).toEqual([
       { role: 'agent', text: 'Hi.' },
       { role: 'caller', text: 'what time is it' },
       { role: 'agent', text: 'It is three now.' },
@@ -165,6 +170,83 @@ describe('VoiceSession with streaming vendors', () => {
     await expect.poll(() => io.failures.length, { timeout: 5000 }).toBe(1);
     expect(io.failures[0]).toMatchObject({ code: 'agent_error', message: expect.stringMatching(/^tts: elevenlabs tts failed \(vendor_error\)$/) });
     s.close({ endReason: 'agent_error' });
+  });
+});
+
+/** When the call failed: polls `io.failures` every 5 ms (at most 5 s). */
+async function failedAt(io: RecordingIO): Promise<number> {
+  for (let i = 0; i < 1000 && io.failures.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+  return performance.now();
+}
+
+describe('streaming vendors within the engine\'s deadline (VR3_VENDOR_TIMEOUT_MS)', () => {
+  const DEADLINE_MS = 300;
+  /** The deadline plus room for a loaded machine; the sockets' defaults (5 s to open, 10 s for a reply) are far beyond it. */
+  const WITHIN_MS = DEADLINE_MS + 1000;
+  const streaming = { connectTimeoutMs: DEADLINE_MS, idleTimeoutMs: DEADLINE_MS };
+
+  it('Deepgram takes the audio but never answers: once the caller stopped speaking, the call fails agent_error naming the STT and the timeout', async () => {
+    deepgram.setScript({ hang: true });
+    const { s, io } = session(config('deepgram', 'openai'), undefined, streaming);
+    await s.start(io);
+    const speaking = performance.now();
+    // Speech at 200–800 ms: its end is reported as the audio passes 800 ms.
+    await talk(s, 1000);
+    const spoken = performance.now();
+    const at = await failedAt(io);
+    expect(io.failures[0]).toMatchObject({ code: 'agent_error', message: 'stt: deepgram stt failed (idle_timeout)' });
+    expect(at - speaking).toBeGreaterThanOrEqual(DEADLINE_MS);
+    expect(at - spoken).toBeLessThan(WITHIN_MS);
+    // The audio went to Deepgram; no transcript, no LLM request.
+    expect(deepgram.connections[0]!.audioMs).toBeGreaterThan(0);
+    expect(transcripts(io)).toEqual([]);
+    expect(openai.requests).toEqual([]);
+    s.close({ endReason: 'agent_error' });
+  });
+
+  it('Deepgram never opens its socket: the call fails agent_error naming the STT and the connect timeout', async () => {
+    deepgram.setUpgradeMode({ mode: 'stall' });
+    const started = performance.now();
+    const { s, io } = session(config('deepgram', 'openai'), undefined, streaming);
+    await s.start(io);
+    const at = await failedAt(io);
+    expect(io.failures[0]).toMatchObject({ code: 'agent_error', message: 'stt: deepgram stt failed (connect_timeout)' });
+    expect(at - started).toBeGreaterThanOrEqual(DEADLINE_MS);
+    expect(at - started).toBeLessThan(WITHIN_MS);
+    expect(deepgram.upgrades).toHaveLength(1);
+    s.close({ endReason: 'agent_error' });
+  });
+
+  describe.each([
+    { vendor: 'elevenlabs' as const, standIn: () => elevenlabs },
+    { vendor: 'cartesia' as const, standIn: () => cartesia },
+  ])('$vendor', ({ vendor, standIn }) => {
+    it('takes the sentence but never sends its audio: the call fails agent_error naming the TTS and the timeout', async () => {
+      standIn().setScript({ hang: true });
+      const started = performance.now();
+      const { s, io } = session(config('openai', vendor, { greeting: 'Hello there.' }), undefined, streaming);
+      await s.start(io);
+      const at = await failedAt(io);
+      expect(io.failures[0]).toMatchObject({ code: 'agent_error', message: `tts: ${vendor} tts failed (idle_timeout)` });
+      expect(at - started).toBeGreaterThanOrEqual(DEADLINE_MS);
+      expect(at - started).toBeLessThan(WITHIN_MS);
+      // The greeting reached the vendor; nothing was played.
+      expect(JSON.stringify(standIn().connections[0]!.receivedJson)).toContain('Hello there.');
+      expect(io.audio).toEqual([]);
+      s.close({ endReason: 'agent_error' });
+    });
+
+    it('never opens its socket: the call fails agent_error naming the TTS and the connect timeout', async () => {
+      standIn().setUpgradeMode({ mode: 'stall' });
+      const started = performance.now();
+      const { s, io } = session(config('openai', vendor, { greeting: 'Hello there.' }), undefined, streaming);
+      await s.start(io);
+      const at = await failedAt(io);
+      expect(io.failures[0]).toMatchObject({ code: 'agent_error', message: `tts: ${vendor} tts failed (connect_timeout)` });
+      expect(at - started).toBeGreaterThanOrEqual(DEADLINE_MS);
+      expect(at - started).toBeLessThan(WITHIN_MS);
+      s.close({ endReason: 'agent_error' });
+    });
   });
 });
 
@@ -239,8 +321,8 @@ describe.each([
       .map(([w]) => w)
       .join(' ');
     expect(expected).toBe('Your order');
-    expect(interrupted).toEqual({ role: 'agent', text: expected, final: true, interrupted: true });
+    expect(interrupted).toEqual({ role: 'agent', text: expected, final: true, interrupted: true, reply: GREETING });
     s.close({ endReason: 'caller_hangup' });
-    expect(transcriptOf(io)).toContainEqual({ role: 'agent', text: 'Your order', interrupted: true });
+    expect(finalTranscript(io)).toContainEqual({ role: 'agent', text: 'Your order', interrupted: true, reply: GREETING });
   });
 });

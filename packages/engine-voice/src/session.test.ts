@@ -8,7 +8,7 @@ import { OpenAiCompatibleClient } from '@vr3/vendors';
 import { startOpenAiCompatibleStandIn, type OpenAiCompatibleStandIn } from '@vr3/vendors/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VOICE_SAMPLE_RATE, VoiceSession } from './session.ts';
-import { probabilityVad, speak, talkOver, transcripts } from './session-test-kit.ts';
+import { probabilityVad, speak, talkOver, timedTranscripts, transcripts } from './session-test-kit.ts';
 import { VOICE_DEFAULTS, type VoiceRuntimeConfig } from './spec.ts';
 
 const KEY = 'sk-session-test-s3cr3t';
@@ -35,13 +35,14 @@ function config(extra: Partial<VoiceRuntimeConfig> = {}): VoiceRuntimeConfig {
 }
 
 /** A session on the stand-in whose VAD reports speech at 200–800 ms of caller audio (or as `vad` says). */
-function session(cfg: VoiceRuntimeConfig, vad: Vad = createScriptedVad({ sampleRate: VOICE_SAMPLE_RATE, speech: [{ startMs: 200, endMs: 800 }] })) {
+function session(cfg: VoiceRuntimeConfig, vad: Vad = createScriptedVad({ sampleRate: VOICE_SAMPLE_RATE, speech: [{ startMs: 200, endMs: 800 }] }), now?: () => number) {
   const ctx = testSessionContext(cfg, { to: '+15550001', initialContext: { customer: 'Ada' } });
   const client = new OpenAiCompatibleClient({ baseUrl: vendor.url, apiKey: KEY, addressPolicy: 'any' });
   const s = new VoiceSession({
     ctx,
     clients: { stt: client, llm: client, tts: client },
     vad: { createVad: () => Promise.resolve(vad) },
+    ...(now === undefined ? {} : { now }),
   });
   const io = new RecordingIO(s.format);
   io.attach(s);
@@ -60,7 +61,7 @@ describe('VoiceSession', () => {
     // The reply's transcript follows once the caller has heard it (the provider played its marks).
     expect(transcripts(io)).toHaveLength(2);
     io.ackMarks();
-    expect(io.events.filter((e) => e.type === 'transcript').map((e) => e.data)).toEqual([
+    expect(transcripts(io)).toEqual([
       { role: 'agent', text: 'Hi, Ada!', final: true },
       { role: 'caller', text: 'what time is it', final: true },
       { role: 'agent', text: 'It is three now. Anything else?', final: true },
@@ -137,6 +138,55 @@ describe('VoiceSession', () => {
   });
 });
 
+describe('VoiceSession transcript times', () => {
+  it('each line has its span on the session clock: the caller from speech onset to end, the agent from first audio sent to last audio heard', async () => {
+    vendor.scriptTranscription({ text: 'what time is it' });
+    vendor.scriptChat({ text: ['It is three now.'] });
+    // The session's clock moves with the caller's audio: 20 ms a frame.
+    let t = 0;
+    const { s, io } = session(config({ greeting: 'Hi.' }), probabilityVad([{ startMs: 1000, endMs: 1600 }]), () => t);
+    await s.start(io);
+    const frame = new Uint8Array((VOICE_SAMPLE_RATE / 1000) * 20 * 2);
+    for (let i = 0; i < 1000 && timedTranscripts(io).length < 3; i++) {
+      t += 20;
+      io.play(20); // the caller hears the agent in real time
+      s.onAudio(frame);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    const [greeting, caller, reply] = timedTranscripts(io);
+    expect([greeting?.text, caller?.text, reply?.text]).toEqual(['Hi.', 'what time is it', 'It is three now.']);
+    // The greeting (30 ms of audio) from its first audio sent to the frame after which it had all been heard.
+    expect(greeting!.end_ms! - greeting!.start_ms!).toBeGreaterThanOrEqual(20);
+    expect(greeting!.end_ms!).toBeLessThanOrEqual(caller!.start_ms!);
+    // The caller: the VAD's onset (its first 32 ms window of speech) and end of speech.
+    expect(caller!.start_ms).toBeGreaterThanOrEqual(960);
+    expect(caller!.start_ms).toBeLessThanOrEqual(1024);
+    expect(caller!.end_ms).toBeGreaterThanOrEqual(1580);
+    expect(caller!.end_ms).toBeLessThanOrEqual(1640);
+    // The reply: sent after the caller's turn, heard to its end (160 ms of audio at 20 ms a frame).
+    expect(reply!.start_ms).toBeGreaterThan(caller!.end_ms!);
+    expect(reply!.end_ms! - reply!.start_ms!).toBeGreaterThanOrEqual(140);
+    expect(reply!.end_ms! - reply!.start_ms!).toBeLessThanOrEqual(200);
+    s.close({ endReason: 'caller_hangup' });
+    // The run's final transcript is the same lines.
+    expect(io.contexts.find((c) => 'transcript' in c)?.transcript).toEqual(timedTranscripts(io).map(({ final: _final, ...line }) => line));
+  });
+
+  it('key presses span from the first key to their sending', async () => {
+    vendor.scriptChat({ text: ['Noted.'] });
+    let t = 0;
+    const { s, io } = session(config(), undefined, () => t);
+    await s.start(io);
+    t = 500;
+    s.onDtmf('1');
+    t = 900;
+    s.onDtmf('#');
+    await expect.poll(() => timedTranscripts(io).length, { timeout: 5000 }).toBe(1);
+    expect(timedTranscripts(io)[0]).toMatchObject({ role: 'caller', start_ms: 500, end_ms: 900 });
+    s.close({ endReason: 'caller_hangup' });
+  });
+});
+
 describe('VoiceSession barge-in', () => {
   // The caller asks at 200–800 ms; the reply's two sentences are 26 + 27 characters of 60 ms each:
   // 1560 + 1620 ms of audio. From stream time 1500 the caller hears it in real time.
@@ -169,7 +219,8 @@ describe('VoiceSession barge-in', () => {
     expect(io.clears).toBe(1);
     // 2120 ms heard: the first sentence and 560 of the second's 1620 ms ("It should" of 27 characters).
     const heard = 'Your order ships tomorrow. It should';
-    expect(transcripts(io)).toContainEqual({ role: 'agent', text: heard, final: true, interrupted: true });
+    // What the caller heard, and what the agent was saying (both sentences given to speech).
+    expect(transcripts(io)).toContainEqual({ role: 'agent', text: heard, final: true, interrupted: true, reply: 'Your order ships tomorrow. It should arrive by Friday.' });
     const chatIndex = vendor.requests.findIndex((r) => r.path === '/v1/chat/completions');
     await vendor.waitForClientClose(chatIndex, 2000);
 
@@ -199,7 +250,7 @@ describe('VoiceSession barge-in', () => {
     expect(transcripts(io)).toHaveLength(1); // the reply's transcript waits for its playback
     await talkOver(s, io, 1500, 4500);
     expect(io.clears).toBe(1);
-    expect(transcripts(io)[1]).toEqual({ role: 'agent', text: 'Your order', final: true, interrupted: true });
+    expect(transcripts(io)[1]).toEqual({ role: 'agent', text: 'Your order', final: true, interrupted: true, reply: 'Your order ships tomorrow. It should arrive by Friday.' });
     await expect.poll(() => vendor.requests.filter((r) => r.path === '/v1/chat/completions').length, { timeout: 5000 }).toBe(2);
     const next = vendor.requests.filter((r) => r.path === '/v1/chat/completions')[1]!.body as { messages: Array<{ role: string; content: string }> };
     expect(next.messages.map((m) => m.content)).toEqual([expect.any(String), 'when does my order ship', 'Your order', 'thanks']);

@@ -1,46 +1,51 @@
 /**
  * One call of the `voice` engine: the caller's audio goes through the VAD and to STT
  * ({@link Transcriber}: VAD-cut utterances transcribed, or streamed to Deepgram), each utterance's
- * words and the conversation to the LLM (streamed), each sentence of the reply to TTS
- * ({@link Speaker}) and back to the caller. Turns run one after the other. Barge-in
- * (`interruption`): the caller speaking over the agent pauses its audio at once, and an
- * interruption (speech lasting `min_duration_ms`) aborts the turn and keeps in the conversation
- * only what the caller heard (`heardText` over the turn's spoken segments, with the TTS's timings
- * when it gives them); see {@link InterruptionDetector} and {@link TurnPlayout}.
+ * words and the conversation to the LLM ({@link streamReply}: streamed, tool rounds), each
+ * sentence of the reply to TTS and back to the caller ({@link AgentSpeech} through the
+ * {@link TurnPlayout}). Turns run one after the other. Barge-in (`interruption`): the caller
+ * speaking over the agent pauses its audio at once, and an interruption (speech lasting
+ * `min_duration_ms`) aborts the turn and keeps in the conversation only what the caller heard
+ * (`heardText` over the turn's spoken segments, with the TTS's timings when it gives them); see
+ * {@link InterruptionDetector}.
  *
  * Tools (`@vr3/tools`): the model is offered the agent's functions. `end_call` / `transfer_call`
  * act once the turn's last words (the reply, else the tool's `goodbye` / `announcement`, else a
- * short default) have been heard: the end mark of the turn's audio, then `hangup` / `transfer`. An
- * HTTP tool's answer (or failure) goes back to the model, which is asked again within the same turn
- * (at most {@link VOICE_DEFAULTS.maxToolRounds} times, then a spoken apology). Each call is a
- * `tool_call` run event. Key presses reach the model as a user line ({@link dtmfText}), several
- * keys together ({@link VOICE_DEFAULTS.dtmfDebounceMs} after the last, or at once on `#`). Caller
- * silence after the agent was heard to its end re-prompts and hangs up ({@link SilenceWatch}).
+ * short default) have been heard: the end mark of the turn's audio, then `hangup` / `transfer`
+ * ({@link CallEnding}). An HTTP tool's answer (or failure) goes back to the model, which is asked
+ * again within the same turn. Each call is a `tool_call` run event. Key presses reach the model as
+ * a user line ({@link dtmfText}), several keys together ({@link VOICE_DEFAULTS.dtmfDebounceMs}
+ * after the last, or at once on `#`). Caller silence after the agent was heard to its end
+ * re-prompts and hangs up ({@link SilenceWatch}). A failing LLM is apologized for before the call
+ * fails. Each transcript line has its span on the session's clock (caller: {@link CallerSpeech}).
  * At close the run gets `gathered_context.usage` and `.transcript` ({@link CallRecord}).
  */
-import { EngineError, type AgentIO, type AgentSession, type EngineLogger, type SessionCloseInfo, type SessionContext } from '@vr3/agent';
-import { int16ToPcm16le, pcm16leToInt16 } from '@vr3/codec';
+import { callVariables, renderTemplate, SilenceWatch, type AgentIO, type AgentSession, type EngineLogger, type SessionCloseInfo, type SessionContext, type Timers } from '@vr3/agent';
+import { pcm16leToInt16 } from '@vr3/codec';
 import type { MediaFormat } from '@vr3/protocol';
 import type { Vad, VadEvent, VadRuntime } from '@vr3/vad';
-import { dtmfText, toolFunctions } from '@vr3/tools';
-import { VendorError, type ChatMessage, type ChatToolCall, type OpenAiCompatibleClient } from '@vr3/vendors';
-import { CallRecord, type TranscriptEntry } from './call-record.ts';
-import { cutToHeard, turnText, type AgentTurn, type AssistantMessage, type TurnSegment } from './agent-turn.ts';
+import { dtmfText } from '@vr3/tools';
+import type { ChatMessage, ChatToolCall, OpenAiCompatibleClient } from '@vr3/vendors';
+import { AgentSpeech } from './agent-speech.ts';
+import type { AgentTurn } from './agent-turn.ts';
+import type { BargeInAction } from './barge-in.ts';
+import { CallEnding } from './call-ending.ts';
+import { CallRecord, fittedLine, type TranscriptEntry } from './call-record.ts';
+import { CallerSpeech, type TurnSpan } from './caller-speech.ts';
+import type { StreamingDeadlines } from './clients.ts';
 import { DtmfCollector } from './dtmf.ts';
 import { vendorFailure } from './errors.ts';
-import type { BargeInAction } from './barge-in.ts';
 import type { SpokenSegment } from './heard-text.ts';
 import type { InterruptionDetector } from './interruptions.ts';
 import { interruptionDetectorFor } from './interruption-options.ts';
 import { TurnPlayout } from './playout.ts';
-import { SentenceChunker } from './sentences.ts';
-import { runToolCalls, type ToolRound } from './tool-calls.ts';
-import { SilenceWatch, type SilenceTimers } from './silence.ts';
+import { streamReply, type ReplyDeps } from './reply.ts';
 import { VOICE_DEFAULTS, type VoiceRuntimeConfig } from './spec.ts';
-import { renderTemplate } from './template.ts';
 import { createTranscriber, endpointingSilenceMs, type Transcriber, type UtteranceText } from './stt.ts';
+import { runToolCalls, type ToolRound } from './tool-calls.ts';
 import { createSpeaker, type Speaker } from './tts.ts';
 import { emitLatency, type TurnClock } from './turn-clock.ts';
+import { ApologizeAndFail, Stopped } from './turn-signals.ts';
 
 /** PCM16 rate the session works at: STT gets 16 kHz audio, TTS gives it (or is resampled to it), the VAD runs natively at it. */
 export const VOICE_SAMPLE_RATE = 16_000;
@@ -64,21 +69,10 @@ export interface VoiceSessionDeps {
   /** Monotonic clock in ms (tests inject one). */
   now?: () => number;
   /** Timers of the silence watch (tests inject fakes). */
-  timers?: SilenceTimers | undefined;
+  timers?: Timers | undefined;
+  /** Deadlines of the streaming vendors' sockets (Deepgram, ElevenLabs, Cartesia); their defaults otherwise. */
+  streaming?: StreamingDeadlines | undefined;
 }
-
-/** Stops a turn quietly: the call ended, or the caller interrupted it. */
-class Stopped extends Error {}
-
-/** The LLM failed: the caller hears an apology (if speech still works), then the call ends with `failure`. */
-class ApologizeAndFail extends Error {
-  constructor(readonly failure: EngineError) {
-    super(failure.message, { cause: failure });
-  }
-}
-
-/** How the call ends once the agent's last words have been heard. */
-type Ending = ({ kind: 'hangup'; reason: string } | { kind: 'transfer'; target: string } | { kind: 'fail'; failure: EngineError }) & { done: boolean };
 
 /** Most keys sent to the model together. */
 const MAX_DTMF_DIGITS = 32;
@@ -98,6 +92,12 @@ export class VoiceSession implements AgentSession {
   readonly #record = new CallRecord();
   /** Caller audio given to the VAD so far, in samples. */
   #samples = 0;
+  /** When the session started (the clock of `now`): transcript times count from it. */
+  #startedAt = 0;
+  /** The caller's speech since their last turn, for its transcript times. */
+  readonly #callerSpeech = new CallerSpeech();
+  /** When the first key of the keys being gathered was pressed (session ms). */
+  #dtmfFrom: number | undefined;
   readonly #history: ChatMessage[] = [];
   #io: AgentIO | null = null;
   #vad: Vad | null = null;
@@ -105,24 +105,21 @@ export class VoiceSession implements AgentSession {
   #early: Int16Array[] = [];
   /** Turns run one at a time, in order. */
   #turns: Promise<void> = Promise.resolve();
-  /** Segments of the latest agent turn (text + audio length): what barge-in cuts with `heardText`. */
-  #segments: TurnSegment[] = [];
-  /** The agent turn being generated or played. */
-  #turn: AgentTurn | undefined;
   #playout: TurnPlayout | null = null;
+  /** The agent's turns (set by `start`). */
+  #speech: AgentSpeech | null = null;
+  readonly #replyDeps: ReplyDeps;
   #interruptions: InterruptionDetector | null = null;
   #closed = false;
   /** Ends the call at `max_duration_s`. */
   #maxDurationTimer: NodeJS.Timeout | undefined;
   /** Re-prompts and hangs up on caller silence (`silence`); null when not configured. */
   #silence: SilenceWatch | null = null;
-  readonly #timers: SilenceTimers | undefined;
+  readonly #timers: Timers | undefined;
   /** Gathers key presses into one message. */
   readonly #dtmf = new DtmfCollector((digits) => this.#sendDtmf(digits), { debounceMs: VOICE_DEFAULTS.dtmfDebounceMs, maxDigits: MAX_DTMF_DIGITS });
   /** Set once the call is ending (`end_call`, `transfer_call`, silence, a failure): no new turns start. */
-  #ending: Ending | undefined;
-  /** Ends a failing call if its apology is not reported heard in time. */
-  #apologyTimer: NodeJS.Timeout | undefined;
+  readonly #ending: CallEnding;
 
   constructor(deps: VoiceSessionDeps) {
     this.#ctx = deps.ctx;
@@ -132,39 +129,74 @@ export class VoiceSession implements AgentSession {
     this.#log = deps.ctx.logger;
     this.#now = deps.now ?? (() => performance.now());
     this.#timers = deps.timers;
+    this.#ending = new CallEnding({ io: () => (this.#closed ? null : this.#io), log: this.#log, stopSilence: () => this.#silence?.stop() });
     const signal = deps.ctx.signal;
     this.#stt = createTranscriber(
       this.#config.stt,
-      { sampleRate: VOICE_SAMPLE_RATE, signal, language: this.#config.language, silenceMs: endpointingSilenceMs(this.#config), client: deps.clients.stt },
+      {
+        sampleRate: VOICE_SAMPLE_RATE,
+        signal,
+        language: this.#config.language,
+        silenceMs: endpointingSilenceMs(this.#config),
+        client: deps.clients.stt,
+        streaming: deps.streaming,
+      },
       {
         utterance: (text) => this.#onUtterance(text),
         failed: (err) => {
           // The call's signal ends the socket first when the call ends: not a failure.
-          if (!this.#closed && !signal.aborted) this.#fail(vendorFailure('stt', err));
+          if (!this.#closed && !signal.aborted) this.#ending.fail(vendorFailure('stt', err));
         },
       },
     );
-    this.#tts = createSpeaker(this.#config.tts, { sampleRate: VOICE_SAMPLE_RATE, signal, client: deps.clients.tts });
-    const vars = this.#variables();
-    const prompt = renderTemplate(this.#config.prompt, vars);
+    this.#tts = createSpeaker(this.#config.tts, { sampleRate: VOICE_SAMPLE_RATE, signal, client: deps.clients.tts, streaming: deps.streaming });
+    this.#replyDeps = {
+      config: this.#config,
+      llm: this.#clients.llm,
+      history: this.#history,
+      record: this.#record,
+      log: this.#log,
+      now: this.#now,
+      closed: () => this.#closed,
+      speak: (text, clock, turn, round) => this.#speech!.speak(text, clock, turn, round),
+      runTools: (turn, calls, reply) => this.#runTools(turn, calls, reply),
+    };
+    const prompt = renderTemplate(this.#config.prompt, callVariables(this.#ctx.call));
     if (prompt.missing.length > 0) this.#log.warn({ missing: prompt.missing }, 'prompt placeholders without a value');
     this.#history.push({ role: 'system', content: prompt.text });
   }
 
   /** Segments spoken in the current turn (for barge-in). */
   get segments(): readonly SpokenSegment[] {
-    return this.#segments.map(({ text, audioMs }) => ({ text, audioMs }));
+    return this.#speech?.segments ?? [];
   }
 
   async start(io: AgentIO): Promise<void> {
     this.#io = io;
-    this.#playout = new TurnPlayout(io, { bytesPerMs: (VOICE_SAMPLE_RATE / 1000) * 2 });
+    this.#startedAt = this.#now();
+    const playout = new TurnPlayout(io, { bytesPerMs: (VOICE_SAMPLE_RATE / 1000) * 2, now: this.#now });
+    this.#playout = playout;
+    this.#speech = new AgentSpeech({
+      tts: this.#tts,
+      playout,
+      record: this.#record,
+      history: this.#history,
+      signal: this.#ctx.signal,
+      log: this.#log,
+      now: this.#now,
+      sampleRate: VOICE_SAMPLE_RATE,
+      sessionMs: (t) => this.#sessionMs(t),
+      alive: () => this.#alive(),
+      closed: () => this.#closed,
+      transcript: (line) => this.#transcript(line),
+      stopped: () => this.#interruptions?.agentStopped(),
+    });
     const maxS = this.#config.max_duration_s;
     if (maxS !== undefined) this.#maxDurationTimer = setTimeout(() => this.#io?.hangup('max_duration'), maxS * 1000);
     this.#silence = this.#silenceWatch();
     let greets = false;
     if (this.#config.greeting !== undefined) {
-      const greeting = renderTemplate(this.#config.greeting, this.#variables());
+      const greeting = renderTemplate(this.#config.greeting, callVariables(this.#ctx.call));
       if (greeting.missing.length > 0) this.#log.warn({ missing: greeting.missing }, 'greeting placeholders without a value');
       greets = greeting.text.trim() !== '';
       if (greets) this.#enqueue(() => this.#say(greeting.text));
@@ -203,8 +235,9 @@ export class VoiceSession implements AgentSession {
 
   /** A key press: the caller is there; the keys go to the model together (see the module comment). */
   onDtmf(digit: string): void {
-    if (this.#closed || this.#io === null || this.#ending !== undefined) return;
+    if (this.#closed || this.#io === null || this.#ending.pending) return;
     this.#silence?.callerActive();
+    this.#dtmfFrom ??= this.#sessionMs();
     this.#dtmf.press(digit);
   }
 
@@ -216,7 +249,7 @@ export class VoiceSession implements AgentSession {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#maxDurationTimer);
-    clearTimeout(this.#apologyTimer);
+    this.#ending.close();
     this.#dtmf.close();
     this.#silence?.stop();
     this.#vad?.close();
@@ -225,24 +258,17 @@ export class VoiceSession implements AgentSession {
     this.#stt.close();
     this.#tts.close();
     // A turn still playing is kept as generated: the call ended, nobody interrupted it.
-    const turn = this.#turn;
-    const text = turn === undefined || turn.heard !== undefined ? '' : turnText(turn);
-    if (text !== '') this.#transcript({ role: 'agent', text });
+    this.#speech?.close();
     this.#record.stt(this.#stt.audioSeconds);
     // The edge takes context updates until this close has returned.
     this.#io?.setContext({ usage: this.#record.usage });
     this.#io?.setContext(this.#record.transcriptContext());
-    this.#turn?.controller.abort();
-    this.#turn = undefined;
-    this.#playout?.close();
-    this.#interruptions?.agentStopped();
-    this.#segments = [];
     this.#io = null;
   }
 
-  #variables(): Record<string, unknown> {
-    const call = this.#ctx.call;
-    return { caller_number: call.from, called_number: call.to, ...call.initialContext };
+  /** The session's clock: ms since the session started (at `t`, default now). */
+  #sessionMs(t = this.#now()): number {
+    return Math.max(0, Math.round(t - this.#startedAt));
   }
 
   #push(samples: Int16Array): void {
@@ -254,7 +280,7 @@ export class VoiceSession implements AgentSession {
     vad.push(samples).then(
       (events) => this.#onVadEvents(events, classifiedMs),
       (err: unknown) => {
-        if (!this.#closed) this.#fail(err);
+        if (!this.#closed) this.#ending.fail(err);
       },
     );
   }
@@ -265,6 +291,12 @@ export class VoiceSession implements AgentSession {
     this.#bargeIn(events);
     if (this.#closed) return;
     if (events.some((e) => e.type === 'speech_start')) this.#silence?.callerActive();
+    // The VAD's edges, on the audio clock, placed on the session's: the audio classified last is now.
+    const now = this.#sessionMs();
+    for (const e of events) {
+      if (e.type === 'speech_start') this.#callerSpeech.started(Math.max(0, now - (classifiedMs - e.atMs)));
+      else if (e.type === 'speech_end') this.#callerSpeech.ended(Math.max(0, now - (classifiedMs - e.atMs)));
+    }
     this.#stt.vad(events, classifiedMs);
   }
 
@@ -272,13 +304,15 @@ export class VoiceSession implements AgentSession {
   #onUtterance(text: UtteranceText): void {
     if (this.#closed) return;
     const clock: TurnClock = { endOfSpeech: this.#now() };
-    this.#enqueue(() => this.#userTurn(text, clock));
+    const span = this.#callerSpeech.take(this.#sessionMs(clock.endOfSpeech));
+    this.#enqueue(() => this.#userTurn(text, clock, span));
   }
 
   /** Emits a transcript run event and keeps the line for the run's final transcript. */
-  #transcript(entry: TranscriptEntry): void {
+  #transcript(line: TranscriptEntry): void {
     const io = this.#io;
     if (io === null) return;
+    const entry = fittedLine(line);
     this.#record.line(entry);
     io.emit({ type: 'transcript', data: { ...entry, final: true } });
   }
@@ -286,34 +320,19 @@ export class VoiceSession implements AgentSession {
   #enqueue(turn: () => Promise<void>): void {
     this.#turns = this.#turns.then(turn).catch((err: unknown) => {
       if (err instanceof Stopped || this.#closed) return;
-      if (err instanceof ApologizeAndFail) return this.#apologizeAndFail(err.failure);
-      this.#fail(err);
+      if (err instanceof ApologizeAndFail) return this.#apologizeAndFail(err);
+      this.#ending.fail(err);
     });
   }
 
   /**
-   * The LLM failed: an apology is spoken, and the call ends with `failure` once it was heard (at
+   * The LLM failed: an apology is spoken, and the call ends with the failure once it was heard (at
    * once if it cannot be spoken, the call is already ending, or it is not heard within
    * {@link VOICE_DEFAULTS.apologyDeadlineMs}).
    */
-  #apologizeAndFail(failure: EngineError): void {
-    if (this.#ending !== undefined || this.#io === null) return this.#fail(failure);
-    this.#ending = { kind: 'fail', failure, done: false };
-    this.#silence?.stop();
-    this.#apologyTimer = setTimeout(() => this.#act(), VOICE_DEFAULTS.apologyDeadlineMs);
-    this.#turns = this.#turns.then(() => this.#say(VOICE_DEFAULTS.errorApology)).catch(() => this.#act());
-  }
-
-  #fail(err: unknown): void {
-    const io = this.#io;
-    if (!io) return;
-    const failure = err instanceof EngineError ? err : vendorFailure('session', err);
-    const cause = failure.cause instanceof VendorError ? failure.cause : undefined;
-    const fields = { vendor: cause?.vendor, vendor_code: cause?.code, status: cause?.status ?? cause?.httpStatus };
-    this.#log.warn({ err_code: failure.code, ...fields }, 'voice session failed');
-    // The run keeps why (our own message: stage, vendor, code and status; never a key, URL or body).
-    io.emit({ type: 'log', data: { level: 'error', message: failure.message, ...fields } });
-    io.fail(failure);
+  #apologizeAndFail(err: ApologizeAndFail): void {
+    if (!this.#ending.apologizeFirst(err.failure)) return;
+    this.#turns = this.#turns.then(() => this.#say(VOICE_DEFAULTS.errorApology)).catch(() => this.#ending.act());
   }
 
   #alive(): AgentIO {
@@ -324,11 +343,12 @@ export class VoiceSession implements AgentSession {
   /** An agent turn of a fixed text (the greeting, a reprompt, a silence goodbye); it joins the history. */
   async #say(text: string, reprompt = false): Promise<void> {
     const turn = this.#beginTurn(reprompt);
-    await this.#speak(text, undefined, turn);
-    this.#generated(turn, text);
+    await this.#speech!.speak(text, undefined, turn);
+    this.#speech!.generated(turn, text);
   }
 
-  async #userTurn(utterance: UtteranceText, clock: TurnClock): Promise<void> {
+  /** The caller's turn: their words join the conversation, and the agent replies. */
+  async #userTurn(utterance: UtteranceText, clock: TurnClock, span: TurnSpan): Promise<void> {
     let text: string;
     try {
       text = (await utterance(this.#ctx.signal)).trim();
@@ -336,97 +356,25 @@ export class VoiceSession implements AgentSession {
       throw this.#closed ? new Stopped() : vendorFailure('stt', err);
     }
     clock.sttFinal = this.#now();
-    if (this.#ending !== undefined) return;
+    if (this.#ending.pending) return;
     if (text === '') {
       // Noise, not words: the silence clocks run again if nobody speaks.
-      if (this.#turn === undefined) this.#silence?.waitForCaller();
+      if (this.#speech?.turn === undefined) this.#silence?.waitForCaller();
       return;
     }
     // The agent's previous turn, if still playing, is over for the record: its transcript goes first.
-    this.#playedOut();
+    this.#speech!.playedOut();
     this.#alive();
-    this.#transcript({ role: 'caller', text });
+    this.#transcript({ role: 'caller', text, ...span });
     this.#history.push({ role: 'user', content: text });
     await this.#reply(clock);
   }
 
-  /**
-   * Streams the LLM's reply and speaks it sentence by sentence while it streams. Tool calls are run
-   * once the stream has ended; an HTTP tool's answer goes back to the LLM in a further round of the
-   * same turn.
-   */
+  /** The agent's reply to the conversation so far ({@link streamReply}), with the turn's latency metrics. */
   async #reply(clock: TurnClock): Promise<void> {
-    const { llm } = this.#config;
     const turn = this.#beginTurn();
-    const tools = toolFunctions(this.#config.tools);
-    let speaking: Promise<void> = Promise.resolve();
-    let speakError: unknown;
-    const say = (sentence: string): void => {
-      const round = turn.round;
-      speaking = speaking.then(() => (speakError === undefined ? this.#speak(sentence, clock, turn, round) : undefined)).catch((err: unknown) => {
-        speakError ??= err;
-      });
-    };
-    /** Text of the turn's last message, added once spoken (the final round's reply, a goodbye, an apology). */
-    let last = '';
-    for (;;) {
-      const chunker = new SentenceChunker();
-      let reply = '';
-      const calls: ChatToolCall[] = [];
-      try {
-        for await (const event of this.#clients.llm.chat(
-          {
-            model: llm.model,
-            messages: [...this.#history],
-            tools: tools.length > 0 ? tools : undefined,
-            temperature: llm.temperature,
-            maxTokens: llm.max_tokens,
-          },
-          { signal: turn.signal },
-        )) {
-          if (event.type === 'tool_call') calls.push(event.call);
-          if (event.type === 'usage') this.#record.llm(event.usage.promptTokens, event.usage.completionTokens);
-          if (event.type !== 'text') continue;
-          clock.llmFirstToken ??= this.#now();
-          reply += event.text;
-          for (const sentence of chunker.push(event.text)) say(sentence);
-          if (speakError !== undefined) break;
-        }
-      } catch (err) {
-        throw this.#closed || turn.heard !== undefined ? new Stopped() : new ApologizeAndFail(vendorFailure('llm', err));
-      }
-      // Interrupted while the stream was closing: its calls are dropped with it.
-      if (turn.heard !== undefined) throw new Stopped();
-      const rest = chunker.flush();
-      if (rest !== undefined) say(rest);
-      reply = reply.trim();
-      if (calls.length === 0 || speakError !== undefined) {
-        last = reply;
-        break;
-      }
-      // The reply with its calls joins the history now; the calls' answers follow it.
-      const message: AssistantMessage = { role: 'assistant', content: reply === '' ? null : reply, toolCalls: calls };
-      this.#history.push(message);
-      turn.messages[turn.round] = message;
-      const next = await this.#runTools(turn, calls, reply);
-      if (turn.heard !== undefined) throw new Stopped();
-      turn.round++;
-      if (next.say !== undefined) {
-        last = next.say;
-        say(last);
-        break;
-      }
-      if (!next.again) break;
-      if (turn.round > VOICE_DEFAULTS.maxToolRounds) {
-        this.#log.warn({ rounds: VOICE_DEFAULTS.maxToolRounds }, 'the model kept calling tools: apology spoken');
-        last = VOICE_DEFAULTS.toolApology;
-        say(last);
-        break;
-      }
-    }
-    await speaking;
-    if (speakError !== undefined) throw speakError;
-    this.#generated(turn, last);
+    const last = await streamReply(this.#replyDeps, turn, clock);
+    this.#speech!.generated(turn, last);
     emitLatency(this.#alive(), clock);
   }
 
@@ -437,85 +385,25 @@ export class VoiceSession implements AgentSession {
       addressPolicy: this.#config.llm.address_policy,
       signal: turn.signal,
       interrupted: () => turn.heard !== undefined,
-      ending: this.#ending !== undefined,
+      ending: this.#ending.pending,
       emit: (event) => this.#io?.emit(event),
       answer: (toolCallId, content) => void this.#history.push({ role: 'tool', toolCallId, content }),
     });
     this.#alive();
-    if (round.ending !== undefined && this.#ending === undefined) {
-      this.#ending = { ...round.ending, done: false };
-      this.#silence?.stop();
+    if (round.ending !== undefined && this.#ending.begin(round.ending)) {
       this.#log.info({ tool: round.ending.kind === 'hangup' ? 'end_call' : 'transfer_call' }, 'agent ends or transfers the call after its last words');
     }
     return round;
   }
 
-  /** Speaks `text` (one segment of the turn): the {@link Speaker}'s audio queued for playback, its timings kept for barge-in. */
-  async #speak(text: string, clock: TurnClock | undefined, turn: AgentTurn, round = turn.round): Promise<void> {
-    const segment: TurnSegment = { text, audioMs: 0, done: false, round };
-    turn.segments.push(segment);
-    this.#record.tts(text);
-    try {
-      for await (const piece of this.#tts.speak(text, turn.signal)) {
-        this.#alive();
-        if (turn.heard !== undefined) throw new Stopped();
-        if (piece.type === 'timings') {
-          (segment.timings ??= []).push(...piece.timings);
-          continue;
-        }
-        if (clock) clock.ttsFirstAudio ??= this.#now();
-        this.#playout!.send(int16ToPcm16le(piece.pcm));
-        segment.audioMs += (piece.pcm.length * 1000) / VOICE_SAMPLE_RATE;
-        if (clock) clock.firstAudioSent ??= this.#now();
-      }
-    } catch (err) {
-      if (err instanceof Stopped || this.#closed || turn.heard !== undefined) throw new Stopped();
-      throw vendorFailure('tts', err);
-    }
-    segment.done = true;
-    this.#playout!.segmentEnd();
-  }
-
   /**
-   * Starts an agent turn; one still playing is complete (its audio is queued before this one's).
-   * The silence clocks wait until it has been heard, a reprompt's keeping the silence so far.
+   * Starts an agent turn ({@link AgentSpeech.begin}). The silence clocks wait until it has been
+   * heard, a reprompt's keeping the silence so far.
    */
   #beginTurn(reprompt = false): AgentTurn {
     this.#alive();
-    if (this.#turn !== undefined) this.#playedOut();
     if (!reprompt) this.#silence?.agentSpeaking();
-    const controller = new AbortController();
-    const turn: AgentTurn = { controller, signal: AbortSignal.any([this.#ctx.signal, controller.signal]), segments: [], round: 0, messages: [] };
-    this.#turn = turn;
-    this.#segments = turn.segments;
-    this.#playout!.begin();
-    return turn;
-  }
-
-  /**
-   * The turn's text is complete and spoken: its last message (`text`, unless empty) joins the
-   * history; its transcript follows once played.
-   */
-  #generated(turn: AgentTurn, text: string): void {
-    this.#alive();
-    if (turn.heard !== undefined || this.#turn !== turn) return;
-    if (text !== '') {
-      const message: AssistantMessage = { role: 'assistant', content: text };
-      turn.messages[turn.round] = message;
-      this.#history.push(message);
-    }
-    this.#playout!.end();
-  }
-
-  /** The current turn's audio has all been played: its transcript is final. */
-  #playedOut(): void {
-    const turn = this.#turn;
-    if (turn === undefined) return;
-    this.#turn = undefined;
-    this.#playout?.close();
-    this.#interruptions?.agentStopped();
-    const text = turnText(turn);
-    if (text !== '') this.#transcript({ role: 'agent', text });
+    return this.#speech!.begin();
   }
 
   /**
@@ -523,40 +411,24 @@ export class VoiceSession implements AgentSession {
    * (the goodbye was heard), else the silence clocks run.
    */
   #heardToEnd(): void {
-    this.#playedOut();
-    if (this.#ending !== undefined) return this.#act();
+    this.#speech?.playedOut();
+    if (this.#ending.pending) return this.#ending.act();
     this.#silence?.waitForCaller();
-  }
-
-  /** Hangs up or transfers, once. */
-  #act(): void {
-    const ending = this.#ending;
-    const io = this.#io;
-    if (ending === undefined || ending.done || io === null || this.#closed) return;
-    ending.done = true;
-    clearTimeout(this.#apologyTimer);
-    this.#apologyTimer = undefined;
-    this.#silence?.stop();
-    switch (ending.kind) {
-      case 'transfer':
-        return io.transfer(ending.target);
-      case 'hangup':
-        return io.hangup(ending.reason);
-      case 'fail':
-        return this.#fail(ending.failure);
-    }
   }
 
   /** Sends key presses to the model: a caller line, then a reply. */
   #sendDtmf(digits: string): void {
     if (this.#closed) return;
+    const sentAt = this.#sessionMs();
+    const span: TurnSpan = { start_ms: Math.min(this.#dtmfFrom ?? sentAt, sentAt), end_ms: sentAt };
+    this.#dtmfFrom = undefined;
     this.#enqueue(async () => {
-      if (this.#ending !== undefined) return;
+      if (this.#ending.pending) return;
       const clock: TurnClock = { endOfSpeech: this.#now() };
-      this.#playedOut();
+      this.#speech!.playedOut();
       const text = dtmfText(digits);
       this.#alive();
-      this.#transcript({ role: 'caller', text });
+      this.#transcript({ role: 'caller', text, ...span });
       this.#history.push({ role: 'user', content: text });
       await this.#reply(clock);
     });
@@ -571,15 +443,15 @@ export class VoiceSession implements AgentSession {
       { repromptAfterMs: ms(silence.reprompt_after_s), hangupAfterMs: ms(silence.hangup_after_s) },
       {
         reprompt: () => {
-          if (this.#closed || this.#ending !== undefined) return;
+          if (this.#closed || this.#ending.pending) return;
           this.#log.debug({}, 'caller silent: reprompt');
           this.#enqueue(() => this.#say(silence.reprompt ?? VOICE_DEFAULTS.silenceReprompt, true));
         },
         hangup: () => {
-          if (this.#closed || this.#ending !== undefined) return;
+          if (this.#closed || this.#ending.pending) return;
           this.#log.info({ after_s: silence.hangup_after_s }, 'caller silent: the agent hangs up');
-          this.#ending = { kind: 'hangup', reason: 'silence', done: false };
-          if (silence.goodbye === undefined) return this.#act();
+          this.#ending.begin({ kind: 'hangup', reason: 'silence' });
+          if (silence.goodbye === undefined) return this.#ending.act();
           this.#enqueue(() => this.#say(silence.goodbye!, true));
         },
       },
@@ -594,8 +466,8 @@ export class VoiceSession implements AgentSession {
     const detector = this.#interruptions;
     if (playout === null || detector === null) return;
     playout.pump();
-    if (this.#turn !== undefined && playout.playedOut) this.#heardToEnd();
-    for (const action of detector.update(events, this.#turn !== undefined)) this.#apply(action);
+    if (this.#speech?.turn !== undefined && playout.playedOut) this.#heardToEnd();
+    for (const action of detector.update(events, this.#speech?.turn !== undefined)) this.#apply(action);
   }
 
   #apply(action: BargeInAction): void {
@@ -610,26 +482,9 @@ export class VoiceSession implements AgentSession {
         this.#log.debug({ at_ms: action.atMs }, 'false interruption: agent resumed');
         return;
       case 'interrupt':
-        return this.#interrupt(action.atMs - action.speechStartedAtMs);
+        // The model decided to end the call: the caller speaking over the goodbye does not undo that.
+        if (this.#speech?.interrupt(action.atMs - action.speechStartedAtMs) === true && this.#ending.pending) this.#ending.act();
+        return;
     }
-  }
-
-  /**
-   * The caller interrupted: the turn's audio is stopped (the provider clears what it buffered), its
-   * LLM and TTS requests are aborted, and the conversation keeps only the words the caller heard.
-   */
-  #interrupt(speechMs: number): void {
-    const turn = this.#turn;
-    const io = this.#io;
-    if (turn === undefined || io === null) return;
-    const sentMs = this.#playout!.turnMs;
-    const heardMs = this.#playout!.stop();
-    this.#turn = undefined;
-    const heard = cutToHeard(turn, heardMs, this.#history);
-    turn.controller.abort();
-    this.#log.info({ heard_ms: Math.round(heardMs), spoken_ms: Math.round(sentMs), speech_ms: Math.round(speechMs) }, 'caller interrupted the agent');
-    if (sentMs > 0) this.#transcript({ role: 'agent', text: heard, interrupted: true });
-    // The model decided to end the call: the caller speaking over the goodbye does not undo that.
-    if (this.#ending !== undefined) this.#act();
   }
 }

@@ -1,4 +1,4 @@
-import { defineEngineSpec } from '@vr3/agent';
+import { defineEngineSpec, ResolvedCredentialSchema, SilenceConfigSchema } from '@vr3/agent';
 import { TOOLS_SECRET_FIELDS, ToolsSchema } from '@vr3/tools/spec';
 import { z } from 'zod';
 
@@ -73,17 +73,8 @@ export const VoiceTtsSchema = z.strictObject({
   voice: z.string().min(1).max(128),
 });
 
-/**
- * `silence`: when the caller says nothing after the agent finished speaking, ask again after
- * `reprompt_after_s` (saying `reprompt`), and hang up after `hangup_after_s` of silence in all
- * (saying `goodbye` first, when set). Either may be left out.
- */
-export const VoiceSilenceSchema = z.strictObject({
-  reprompt_after_s: z.number().min(2).max(600).optional(),
-  reprompt: z.string().min(1).max(1000).optional(),
-  hangup_after_s: z.number().min(2).max(3600).optional(),
-  goodbye: z.string().min(1).max(1000).optional(),
-});
+/** `silence`: the section shared with the other engines that speak for themselves ({@link SilenceConfigSchema}). */
+export const VoiceSilenceSchema = SilenceConfigSchema;
 
 /**
  * `engine: {type: "voice", stt, llm, tts, vad?, prompt, greeting?, tools?, silence?, interruption?,
@@ -120,18 +111,6 @@ export type VoiceConfig = z.infer<typeof VoiceConfigSchema>;
 export const VOICE_CREDENTIAL_SECTIONS = ['stt', 'llm', 'tts'] as const;
 /** One of {@link VOICE_CREDENTIAL_SECTIONS}. */
 export type VoiceCredentialSection = (typeof VOICE_CREDENTIAL_SECTIONS)[number];
-
-/**
- * A credential as the control-plane joins it into a section at admission (in memory only, never
- * stored or logged). `address_policy`: `any` when the product allows insecure provider URLs.
- */
-export const ResolvedCredentialSchema = z.strictObject({
-  api_key: z.string().min(1),
-  base_url: z.string().nullable(),
-  address_policy: z.enum(['public', 'any']),
-});
-/** See {@link ResolvedCredentialSchema}. */
-export type ResolvedCredential = z.infer<typeof ResolvedCredentialSchema>;
 
 /** What the edge receives: the stored configuration with each section's credential joined in. */
 export const VoiceRuntimeConfigSchema = VoiceConfigSchema.extend({

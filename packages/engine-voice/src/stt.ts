@@ -15,7 +15,7 @@
 import { int16ToPcm16le } from '@vr3/codec';
 import { VAD_DEFAULTS, type VadEvent } from '@vr3/vad';
 import { connectDeepgramLive, type DeepgramEvent, type DeepgramLiveListener, type DeepgramLiveStream, type OpenAiCompatibleClient } from '@vr3/vendors';
-import { openAiClient, streamingConnection } from './clients.ts';
+import { openAiClient, streamingConnection, type StreamingDeadlines } from './clients.ts';
 import { VOICE_DEFAULTS, type VoiceRuntimeConfig } from './spec.ts';
 import { UtteranceCutter } from './utterances.ts';
 
@@ -53,6 +53,8 @@ export interface TranscriberOptions {
   silenceMs: number;
   /** The OpenAI-compatible client (`openai` only; default: one on the section's credential). */
   client?: OpenAiCompatibleClient | undefined;
+  /** Deadlines of the Deepgram socket (`deepgram` only). */
+  streaming?: StreamingDeadlines | undefined;
 }
 
 /** The {@link Transcriber} of a voice configuration's `stt` section. */
@@ -68,7 +70,7 @@ export function createTranscriber(stt: VoiceRuntimeConfig['stt'], options: Trans
     case 'deepgram':
       return new DeepgramTranscriber(
         (listener) =>
-          connectDeepgramLive({ ...streamingConnection(stt, options.signal), model: stt.model, language, encoding: 'linear16', sampleRate: options.sampleRate }, listener),
+          connectDeepgramLive({ ...streamingConnection(stt, options.signal, options.streaming), model: stt.model, language, encoding: 'linear16', sampleRate: options.sampleRate }, listener),
         options.sampleRate,
         events,
       );
@@ -133,6 +135,8 @@ export class DeepgramTranscriber implements Transcriber, DeepgramLiveListener {
   #pendingBytes = 0;
   /** Final results of the utterance under way. */
   #parts: string[] = [];
+  /** The caller stopped speaking before the socket was open: Deepgram owes a result once it is. */
+  #resultOwed = false;
   #closed = false;
 
   constructor(connect: (listener: DeepgramLiveListener) => Promise<DeepgramLiveStream>, sampleRate: number, events: TranscriberEvents) {
@@ -163,7 +167,12 @@ export class DeepgramTranscriber implements Transcriber, DeepgramLiveListener {
     while (this.#pendingBytes > this.#maxPendingBytes && this.#pending.length > 1) this.#pendingBytes -= this.#pending.shift()!.byteLength;
   }
 
-  vad(): void {}
+  /** The VAD heard the caller stop speaking: Deepgram owes its result within the socket's idle deadline. */
+  vad(events: readonly VadEvent[]): void {
+    if (this.#closed || !events.some((e) => e.type === 'speech_end')) return;
+    if (this.#stream === undefined) this.#resultOwed = true;
+    else this.#stream.expectResult();
+  }
 
   onEvent(event: DeepgramEvent): void {
     if (this.#closed) return;
@@ -198,6 +207,8 @@ export class DeepgramTranscriber implements Transcriber, DeepgramLiveListener {
     for (const bytes of this.#pending) stream.sendAudio(bytes);
     this.#pending = [];
     this.#pendingBytes = 0;
+    if (this.#resultOwed) stream.expectResult();
+    this.#resultOwed = false;
     void stream.closed.then((closed) => {
       if (!this.#closed && closed.error !== undefined) this.#events.failed(closed.error);
     });

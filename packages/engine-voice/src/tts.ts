@@ -21,7 +21,7 @@ import {
   type TtsMark,
   type TtsStream,
 } from '@vr3/vendors';
-import { openAiClient, streamingConnection } from './clients.ts';
+import { openAiClient, streamingConnection, type StreamingDeadlines } from './clients.ts';
 import type { TextTiming } from './heard-text.ts';
 import type { VoiceRuntimeConfig } from './spec.ts';
 
@@ -42,18 +42,18 @@ export interface Speaker {
 /** The {@link Speaker} of a voice configuration's `tts` section, at `sampleRate` (16 kHz). */
 export function createSpeaker(
   tts: VoiceRuntimeConfig['tts'],
-  options: { sampleRate: number; signal: AbortSignal; client?: OpenAiCompatibleClient | undefined },
+  options: { sampleRate: number; signal: AbortSignal; client?: OpenAiCompatibleClient | undefined; streaming?: StreamingDeadlines | undefined },
 ): Speaker {
   switch (tts.vendor) {
     case 'openai':
       return new OpenAiSpeaker(options.client ?? openAiClient('openai', tts), tts.model, tts.voice, options.sampleRate);
     case 'elevenlabs': {
-      const connection = streamingConnection(tts, options.signal);
+      const connection = streamingConnection(tts, options.signal, options.streaming);
       const outputFormat = options.sampleRate === 16_000 ? 'pcm_16000' : 'pcm_8000';
       return new StreamingSpeaker('elevenlabs', (listener) => connectElevenLabsTts({ ...connection, voiceId: tts.voice, modelId: tts.model, outputFormat }, listener));
     }
     case 'cartesia': {
-      const connection = streamingConnection(tts, options.signal);
+      const connection = streamingConnection(tts, options.signal, options.streaming);
       return new StreamingSpeaker('cartesia', (listener) =>
         connectCartesiaTts({ ...connection, voiceId: tts.voice, modelId: tts.model, encoding: 'pcm_s16le', sampleRate: options.sampleRate }, listener),
       );

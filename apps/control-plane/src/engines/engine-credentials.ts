@@ -1,6 +1,6 @@
-import type { ValidEngineConfig } from '@vr3/agent';
+import type { ResolvedCredential, ValidEngineConfig } from '@vr3/agent';
 import { REALTIME_CREDENTIAL_SECTIONS, type RealtimeConfig } from '@vr3/engine-realtime/spec';
-import { VOICE_CREDENTIAL_SECTIONS, type ResolvedCredential, type VoiceConfig } from '@vr3/engine-voice/spec';
+import { VOICE_CREDENTIAL_SECTIONS, type VoiceConfig } from '@vr3/engine-voice/spec';
 import type { ControlPlaneContext } from '../context.ts';
 import { findServiceCredentials, type ResolvedServiceCredential } from './service-credentials.ts';
 

@@ -23,9 +23,9 @@ describe('productEngineClientOptions', () => {
     expect(productEngineClientOptions({ vendorTimeoutMs: null })).toEqual({ voice: {}, realtime: {} });
   });
 
-  it('with one sets the OpenAI-compatible deadlines (twice it for a transcription) and the Realtime handshake', () => {
+  it('with one sets the OpenAI-compatible deadlines (twice it for a transcription), the streaming vendors\' sockets and the Realtime handshake', () => {
     expect(productEngineClientOptions({ vendorTimeoutMs: 1500 })).toEqual({
-      voice: { client: { firstByteTimeoutMs: 1500, idleTimeoutMs: 1500, requestTimeoutMs: 3000 } },
+      voice: { client: { firstByteTimeoutMs: 1500, idleTimeoutMs: 1500, requestTimeoutMs: 3000 }, streaming: { connectTimeoutMs: 1500, idleTimeoutMs: 1500 } },
       realtime: { client: { handshakeTimeoutMs: 1500 } },
     });
   });

@@ -9,8 +9,9 @@ export interface ProductEngineOptions {
   /**
    * VR3_VENDOR_TIMEOUT_MS: how long a call waits on a vendor before its stage fails with
    * `vendor_timeout`. It bounds the OpenAI-compatible clients' wait for the first byte of an answer
-   * (chat, speech) and between two chunks, twice it a whole transcription, and the Realtime
-   * handshake. `null` or unset: each client's own default (15 s, 15 s, 30 s and 10 s).
+   * (chat, speech) and between two chunks, twice it a whole transcription, the Realtime
+   * handshake, and the streaming vendors' (Deepgram, ElevenLabs, Cartesia) socket opening and
+   * owed replies. `null` or unset: each client's own default (15 s, 15 s, 30 s, 10 s; 5 s and 10 s).
    */
   vendorTimeoutMs?: number | null | undefined;
 }
@@ -20,7 +21,10 @@ export function productEngineClientOptions(options: ProductEngineOptions = {}): 
   const ms = options.vendorTimeoutMs;
   if (ms === null || ms === undefined) return { voice: {}, realtime: {} };
   // Twice for a transcription: it is an upload and a recognition, as in the clients' defaults (15 s / 30 s).
-  return { voice: { client: { firstByteTimeoutMs: ms, idleTimeoutMs: ms, requestTimeoutMs: 2 * ms } }, realtime: { client: { handshakeTimeoutMs: ms } } };
+  return {
+    voice: { client: { firstByteTimeoutMs: ms, idleTimeoutMs: ms, requestTimeoutMs: 2 * ms }, streaming: { connectTimeoutMs: ms, idleTimeoutMs: ms } },
+    realtime: { client: { handshakeTimeoutMs: ms } },
+  };
 }
 
 /**

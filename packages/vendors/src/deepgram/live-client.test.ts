@@ -177,6 +177,38 @@ describe('Deepgram live client ↔ stand-in', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
   });
 
+  it('fails idle_timeout when the result owed after the caller stopped speaking never comes', async () => {
+    standIn.setScript({ hang: true });
+    const stream = await connect(new EventRecorder<DeepgramEvent>(), { idleTimeoutMs: 150 });
+    sendPcm(stream, 500);
+    const started = performance.now();
+    stream.expectResult();
+    // Audio keeps flowing (the caller's silence): it is the answer that is missing.
+    const keepSending = setInterval(() => stream.sendAudio(Buffer.alloc(640)), 20);
+    const closed = await stream.closed.finally(() => clearInterval(keepSending));
+    const elapsed = performance.now() - started;
+    expect(closed.error).toMatchObject({ vendor: 'deepgram', code: 'idle_timeout', retryable: true });
+    expect(elapsed).toBeGreaterThanOrEqual(140);
+    expect(elapsed).toBeLessThan(1000);
+  });
+
+  it('a final result or an UtteranceEnd settles the owed result: the stream stays open', async () => {
+    standIn.setScript({ utterances: [{ text: 'Hello there.', startMs: 0, endMs: 300 }] });
+    const recorder = new EventRecorder<DeepgramEvent>();
+    const stream = await connect(recorder, { idleTimeoutMs: 150 });
+    sendPcm(stream, 300);
+    stream.expectResult();
+    sendPcm(stream, 400); // past the endpointing: the final result
+    await recorder.waitFor((e) => e.type === 'transcript' && e.isFinal);
+    await delay(400);
+    const conn = standIn.connections[0]!;
+    conn.send({ type: 'UtteranceEnd', channel: [0, 1], last_word_end: 0.3 });
+    stream.expectResult();
+    await recorder.waitFor((e) => e.type === 'utterance_end');
+    await delay(400);
+    expect(stream.sendAudio(Buffer.alloc(640))).toBe(true);
+  });
+
   it('close() ends with idle_timeout when Deepgram never closes after CloseStream', async () => {
     standIn.setScript({ hang: true });
     const stream = await connect(new EventRecorder<DeepgramEvent>(), { closeTimeoutMs: 150 });

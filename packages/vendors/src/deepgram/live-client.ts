@@ -29,6 +29,13 @@ export interface DeepgramLiveStream {
   sendAudio(chunk: Uint8Array): boolean;
   /** Sends `Finalize`: Deepgram transcribes what it holds now and answers with `fromFinalize` results. */
   finalize(): boolean;
+  /**
+   * The caller's speech ended (the client's own VAD says so): Deepgram owes a final result. Until a
+   * final result or an `UtteranceEnd` arrives, Deepgram must send something at least every
+   * `idleTimeoutMs`, or the stream fails `idle_timeout` (a vendor that took the audio and stopped
+   * answering).
+   */
+  expectResult(): void;
   /** Audio bytes handed to the socket. */
   readonly audioBytesSent: number;
   /** Audio bytes refused by {@link sendAudio}. */
@@ -123,6 +130,10 @@ class DeepgramLive implements DeepgramLiveStream, VendorSocketHandlers {
     return true;
   }
 
+  expectResult(): void {
+    this.#socket.setAwaitingReply(true);
+  }
+
   close(): Promise<VendorStreamClosed> {
     if (this.#socket.sendJson(CLOSE_STREAM)) return this.#socket.awaitVendorClose();
     return this.#socket.close();
@@ -136,7 +147,7 @@ class DeepgramLive implements DeepgramLiveStream, VendorSocketHandlers {
     if (this.#ended || isBinary) return;
     const event = parseDeepgramMessage(data.toString('utf8'));
     if (event === undefined) return;
-    if (event.type === 'transcript' && event.isFinal) this.#socket?.setAwaitingReply(false);
+    if ((event.type === 'transcript' && event.isFinal) || event.type === 'utterance_end') this.#socket?.setAwaitingReply(false);
     this.#listener.onEvent(event);
   }
 

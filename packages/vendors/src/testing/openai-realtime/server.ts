@@ -3,7 +3,8 @@
  * `/v1/realtime` that keeps a session per connection, runs an energy "server VAD" over appended
  * audio, streams scripted responses (audio and transcript deltas, optionally a function call) on
  * `response.create` or when the VAD hears speech stop, transcribes the caller when asked (scripted), honours cancel and truncate, answers
- * mistakes with `error` events as the vendor does, and records every client event.
+ * mistakes with `error` events as the vendor does, and records every client event. It can be
+ * scripted to refuse or hold upgrades and to leave chosen client events unanswered.
  */
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
@@ -76,6 +77,13 @@ export interface OpenAiRealtimeStandIn {
   scriptInputTranscript(...transcripts: string[]): void;
   /** Refuses later upgrades with `status` (`null` restores). */
   rejectUpgrades(status: number | null): void;
+  /** Leaves later upgrades unanswered (the socket stays open, silent) while `on`; {@link close} ends them. */
+  holdUpgrades(on: boolean): void;
+  /**
+   * Leaves client events of these types unanswered (recorded, not acted on): a vendor that stops
+   * answering. Replaces the previous list; no types restores.
+   */
+  ignoreEvents(...types: string[]): void;
   /** Sends a raw server event to every open connection. */
   sendEvent(event: Record<string, unknown>): void;
   /** Resolves with the `count`-th client event of `type` (1-based). */
@@ -130,6 +138,9 @@ export async function startOpenAiRealtimeStandIn(options: OpenAiRealtimeStandInO
   const watchers = new Set<() => void>();
   let receivedAudioBytes = 0;
   let rejectStatus: number | null = null;
+  let holdUpgrades = false;
+  let ignored = new Set<string>();
+  const held = new Set<Socket>();
   let serial = 0;
   let closing: Promise<void> | undefined;
   const id = (prefix: string): string => `${prefix}_standin_${++serial}`;
@@ -324,6 +335,12 @@ export async function startOpenAiRealtimeStandIn(options: OpenAiRealtimeStandInO
     };
     if (url.pathname !== '/v1/realtime') return refuse(404, 'unknown path');
     if (rejectStatus !== null) return refuse(rejectStatus, 'scripted refusal');
+    if (holdUpgrades) {
+      held.add(socket);
+      socket.on('error', () => {});
+      socket.once('close', () => held.delete(socket));
+      return;
+    }
     if (!authorized) return refuse(401, `Incorrect API key provided: ${(req.headers.authorization ?? '').replace(/^Bearer /, '')}`);
     if (url.searchParams.get('model') === null) return refuse(400, 'model is required');
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -353,7 +370,7 @@ export async function startOpenAiRealtimeStandIn(options: OpenAiRealtimeStandInO
         if (typeof e !== 'object' || e === null || typeof (e as { type?: unknown }).type !== 'string') return error(conn, 'invalid_json', 'expected a JSON object with a type');
         events.push(e as RecordedRealtimeEvent);
         for (const w of [...watchers]) w();
-        onEvent(conn, e as RecordedRealtimeEvent);
+        if (!ignored.has((e as RecordedRealtimeEvent).type)) onEvent(conn, e as RecordedRealtimeEvent);
       });
       emit(conn, { type: 'session.created', session: conn.session });
     });
@@ -375,6 +392,12 @@ export async function startOpenAiRealtimeStandIn(options: OpenAiRealtimeStandInO
     scriptInputTranscript: (...t) => void inputTranscripts.push(...t),
     rejectUpgrades: (status) => {
       rejectStatus = status;
+    },
+    holdUpgrades: (on) => {
+      holdUpgrades = on;
+    },
+    ignoreEvents: (...types) => {
+      ignored = new Set(types);
     },
     sendEvent: (event) => {
       for (const conn of conns) emit(conn, event);
@@ -406,6 +429,7 @@ export async function startOpenAiRealtimeStandIn(options: OpenAiRealtimeStandInO
           clearTimeout(conn.active?.timer);
           conn.ws.terminate();
         }
+        for (const socket of held) socket.destroy();
         wss.close();
         closing = listener.stop();
       }

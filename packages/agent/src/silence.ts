@@ -2,19 +2,16 @@
  * Caller silence: once the agent has finished speaking and the caller says nothing, the agent asks
  * again after `repromptAfterMs`, and hangs up after `hangupAfterMs` of silence in all (reprompts
  * do not restart that clock). Caller speech, a key press or a new agent turn stops the clocks;
- * they start again when the agent's audio has been heard to its end.
+ * they start again when the agent's audio has been heard to its end. Engine-neutral: the engine
+ * says when the caller is waited for and what a reprompt and a hang-up do
+ * ({@link SilenceConfigSchema} is the `silence` section of its configuration).
  */
+import { GLOBAL_TIMERS, type Timers } from './timers.ts';
 
 /** What the watch does when a clock runs out. */
 export interface SilenceActions {
   reprompt(): void;
   hangup(): void;
-}
-
-/** Timer functions (tests inject fakes). */
-export interface SilenceTimers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
 }
 
 /** Options of {@link SilenceWatch}; an absent duration turns its action off. */
@@ -23,16 +20,11 @@ export interface SilenceOptions {
   hangupAfterMs?: number | undefined;
 }
 
-const SYSTEM_TIMERS: SilenceTimers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
-
 /** See the module comment. */
 export class SilenceWatch {
   readonly #options: SilenceOptions;
   readonly #actions: SilenceActions;
-  readonly #timers: SilenceTimers;
+  readonly #timers: Timers;
   #reprompt: unknown;
   #hangup: unknown;
   /** Time of silence already spent before the agent's last reprompt (the hang-up clock runs on across reprompts). */
@@ -41,14 +33,19 @@ export class SilenceWatch {
   #stopped = false;
   readonly #now: () => number;
 
-  constructor(options: SilenceOptions, actions: SilenceActions, timers: SilenceTimers = SYSTEM_TIMERS, now: () => number = () => performance.now()) {
+  constructor(options: SilenceOptions, actions: SilenceActions, timers: Timers = GLOBAL_TIMERS, now: () => number = () => performance.now()) {
     this.#options = options;
     this.#actions = actions;
     this.#timers = timers;
     this.#now = now;
   }
 
-  /** The caller is listening and nobody speaks: the clocks run. */
+  /** The clocks run: the caller is waited for. */
+  get waiting(): boolean {
+    return this.#reprompt !== undefined || this.#hangup !== undefined;
+  }
+
+  /** The caller is listening and nobody speaks: the clocks run (again, from now). */
   waitForCaller(): void {
     if (this.#stopped) return;
     this.#clear();

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SilenceConfigSchema, silenceOptionsOf } from './silence-config.ts';
 import { SilenceWatch, type SilenceOptions } from './silence.ts';
 
 beforeEach(() => {
@@ -56,9 +57,12 @@ describe('SilenceWatch', () => {
   it('an agent turn stops the clocks until it has been heard; stop ends everything', () => {
     vi.setSystemTime(0);
     const { w, log } = watch({ hangupAfterMs: 3_000 });
+    expect(w.waiting).toBe(false);
     w.waitForCaller();
+    expect(w.waiting).toBe(true);
     vi.advanceTimersByTime(2_000);
     w.agentSpeaking();
+    expect(w.waiting).toBe(false);
     vi.advanceTimersByTime(10_000);
     expect(log).toEqual([]);
     w.waitForCaller();
@@ -79,5 +83,22 @@ describe('SilenceWatch', () => {
     late.w.waitForCaller();
     vi.advanceTimersByTime(10_000);
     expect(late.log).toEqual(['hangup@610000']);
+  });
+});
+
+describe('silence configuration', () => {
+  it('accepts fractional seconds from 2 s, rejects shorter ones and unknown keys', () => {
+    expect(SilenceConfigSchema.parse({ reprompt_after_s: 2.5, hangup_after_s: 4, reprompt: 'Hello?', goodbye: 'Bye.' })).toEqual({ reprompt_after_s: 2.5, hangup_after_s: 4, reprompt: 'Hello?', goodbye: 'Bye.' });
+    expect(SilenceConfigSchema.safeParse({ reprompt_after_s: 1.9 }).error?.issues[0]?.path).toEqual(['reprompt_after_s']);
+    expect(SilenceConfigSchema.safeParse({ hangup_after_s: 3601 }).error?.issues[0]?.path).toEqual(['hangup_after_s']);
+    expect(SilenceConfigSchema.safeParse({ goodbye: '' }).error?.issues[0]?.path).toEqual(['goodbye']);
+    expect(SilenceConfigSchema.safeParse({ other: 1 }).success).toBe(false);
+  });
+
+  it('gives the watch its durations in ms, or null without any', () => {
+    expect(silenceOptionsOf({ reprompt_after_s: 2.5, goodbye: 'Bye.' })).toEqual({ repromptAfterMs: 2500, hangupAfterMs: undefined });
+    expect(silenceOptionsOf({ hangup_after_s: 30 })).toEqual({ repromptAfterMs: undefined, hangupAfterMs: 30_000 });
+    expect(silenceOptionsOf({ reprompt: 'Hello?' })).toBeNull();
+    expect(silenceOptionsOf(undefined)).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderTemplate } from './template.ts';
+import { callVariables, renderTemplate } from './template.ts';
 
 describe('renderTemplate', () => {
   it('fills call numbers and initial_context keys, numbers and objects as text', () => {
@@ -22,5 +22,17 @@ describe('renderTemplate', () => {
   it('never reads inherited properties and leaves text without placeholders alone', () => {
     expect(renderTemplate('{{constructor}} {{toString}}', {}).missing).toEqual(['constructor', 'toString']);
     expect(renderTemplate('plain {braces} and {{ not a name }}', {})).toEqual({ text: 'plain {braces} and {{ not a name }}', missing: [] });
+  });
+});
+
+describe('callVariables', () => {
+  it('gives the call numbers and the initial_context keys', () => {
+    expect(callVariables({ from: '+15550001', to: '+15550002', initialContext: { customer: 'Ada', order: 7 } })).toEqual({
+      caller_number: '+15550001',
+      called_number: '+15550002',
+      customer: 'Ada',
+      order: 7,
+    });
+    expect(callVariables({ initialContext: {} })).toEqual({ caller_number: undefined, called_number: undefined });
   });
 });

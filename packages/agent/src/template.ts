@@ -1,8 +1,10 @@
 /**
- * `{{name}}` placeholders of an agent's prompt and greeting: filled from the call (`caller_number`,
- * `called_number`) and any `initial_context` key. A placeholder with no value renders empty and is
- * reported, so the engine can log which ones were missing (never their values).
+ * `{{name}}` placeholders of an agent's prompt and greeting (every engine that speaks for itself):
+ * filled from the call (`caller_number`, `called_number`) and any `initial_context` key. A
+ * placeholder with no value renders empty and is reported, so the engine can log which ones were
+ * missing (never their values).
  */
+import type { CallInfo } from './session.ts';
 
 /** What a rendered template left empty. */
 export interface RenderedTemplate {
@@ -19,6 +21,11 @@ function textOf(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   return JSON.stringify(value);
+}
+
+/** The variables a call gives its templates: `caller_number`, `called_number` and its `initial_context` keys. */
+export function callVariables(call: Pick<CallInfo, 'from' | 'to' | 'initialContext'>): Record<string, unknown> {
+  return { caller_number: call.from, called_number: call.to, ...call.initialContext };
 }
 
 /** Replaces every `{{name}}` in `template` with `variables[name]`. */
