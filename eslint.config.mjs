@@ -105,7 +105,7 @@ export default defineConfig(
 
   // TypeScript (sources, tests, bench): type-aware rules.
   {
-    files: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts', 'tests/**/*.ts', 'bench/**/*.ts'],
+    files: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts', 'apps/*/src/**/*.tsx', 'tests/**/*.ts', 'bench/**/*.ts'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: root },
     },
