@@ -22,6 +22,9 @@ export function probabilityVad(speech: ReadonlyArray<{ startMs: number; endMs: n
     get speaking() {
       return gate.speaking;
     },
+    get quiet() {
+      return gate.quiet;
+    },
     push(pcm16) {
       samples += pcm16.length;
       const events: VadEvent[] = [];

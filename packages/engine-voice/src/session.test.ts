@@ -165,6 +165,11 @@ describe('VoiceSession transcript times', () => {
     expect(caller!.end_ms).toBeLessThanOrEqual(1640);
     // The reply: sent after the caller's turn, heard to its end (160 ms of audio at 20 ms a frame).
     expect(reply!.start_ms).toBeGreaterThan(caller!.end_ms!);
+    // The turn ends once the endpointing silence has been classified as silence (the VAD quiet), not
+    // a minimum-speech time later: the reply's audio follows the end of speech by the silence, a VAD
+    // window and the stand-ins' answers (each real millisecond here is ~10 ms of this clock).
+    expect(reply!.start_ms! - caller!.end_ms!).toBeGreaterThanOrEqual(VOICE_DEFAULTS.endpointingSilenceMs);
+    expect(reply!.start_ms! - caller!.end_ms!).toBeLessThan(VOICE_DEFAULTS.endpointingSilenceMs + 250);
     expect(reply!.end_ms! - reply!.start_ms!).toBeGreaterThanOrEqual(140);
     expect(reply!.end_ms! - reply!.start_ms!).toBeLessThanOrEqual(200);
     s.close({ endReason: 'caller_hangup' });

@@ -278,15 +278,16 @@ export class VoiceSession implements AgentSession {
     const classifiedMs = (this.#samples * 1000) / VOICE_SAMPLE_RATE;
     // Pushes are processed in order; their results settle in order.
     vad.push(samples).then(
-      (events) => this.#onVadEvents(events, classifiedMs),
+      // Read when the results settle: later pushes may have moved the VAD on, which only delays the cut.
+      (events) => this.#onVadEvents(events, classifiedMs, vad.quiet),
       (err: unknown) => {
         if (!this.#closed) this.#ending.fail(err);
       },
     );
   }
 
-  /** `classifiedMs`: the caller audio the VAD had been given when it answered `events`. */
-  #onVadEvents(events: readonly VadEvent[], classifiedMs: number): void {
+  /** `classifiedMs`: the caller audio the VAD had been given when it answered `events`; `quiet`: the VAD's `quiet` then. */
+  #onVadEvents(events: readonly VadEvent[], classifiedMs: number, quiet: boolean): void {
     if (this.#closed) return;
     this.#bargeIn(events);
     if (this.#closed) return;
@@ -297,7 +298,7 @@ export class VoiceSession implements AgentSession {
       if (e.type === 'speech_start') this.#callerSpeech.started(Math.max(0, now - (classifiedMs - e.atMs)));
       else if (e.type === 'speech_end') this.#callerSpeech.ended(Math.max(0, now - (classifiedMs - e.atMs)));
     }
-    this.#stt.vad(events, classifiedMs);
+    this.#stt.vad(events, classifiedMs, quiet);
   }
 
   /** The STT reports the end of a caller utterance: its turn is queued. */

@@ -13,7 +13,7 @@
  * Either way the VAD still drives barge-in and the silence clocks.
  */
 import { int16ToPcm16le } from '@vr3/codec';
-import { VAD_DEFAULTS, type VadEvent } from '@vr3/vad';
+import type { VadEvent } from '@vr3/vad';
 import { connectDeepgramLive, type DeepgramEvent, type DeepgramLiveListener, type DeepgramLiveStream, type OpenAiCompatibleClient } from '@vr3/vendors';
 import { openAiClient, streamingConnection, type StreamingDeadlines } from './clients.ts';
 import { VOICE_DEFAULTS, type VoiceRuntimeConfig } from './spec.ts';
@@ -34,8 +34,11 @@ export interface TranscriberEvents {
 export interface Transcriber {
   /** Caller audio (PCM16 at the session rate, every frame, in order). */
   audio(samples: Int16Array): void;
-  /** The VAD's results for the audio up to `classifiedMs` (ms of caller audio). */
-  vad(events: readonly VadEvent[], classifiedMs: number): void;
+  /**
+   * The VAD's results for the audio up to `classifiedMs` (ms of caller audio); `quiet`: the VAD's
+   * `quiet` after it (no run of speech under way, reported or not).
+   */
+  vad(events: readonly VadEvent[], classifiedMs: number, quiet: boolean): void;
   /** Seconds of caller audio sent to the vendor so far. */
   readonly audioSeconds: number;
   /** Drops buffered audio and ends the vendor connection (idempotent). */
@@ -89,12 +92,7 @@ export class VadCutTranscriber implements Transcriber {
     this.#rate = sampleRate;
     this.#transcribe = transcribe;
     this.#events = events;
-    this.#cutter = new UtteranceCutter({
-      sampleRate,
-      silenceMs,
-      // The VAD reports speech after its minimum speech time: a restart within the silence is known only then.
-      startLagMs: VAD_DEFAULTS.minSpeechMs + 64,
-    });
+    this.#cutter = new UtteranceCutter({ sampleRate, silenceMs });
   }
 
   get audioSeconds(): number {
@@ -105,9 +103,9 @@ export class VadCutTranscriber implements Transcriber {
     this.#cutter.pushAudio(samples);
   }
 
-  vad(events: readonly VadEvent[], classifiedMs: number): void {
+  vad(events: readonly VadEvent[], classifiedMs: number, quiet: boolean): void {
     for (const e of events) if (e.type !== 'probability') this.#cutter.edge(e);
-    const utterance = this.#cutter.take(classifiedMs);
+    const utterance = this.#cutter.take(classifiedMs, quiet);
     if (utterance === undefined || utterance.length === 0) return;
     this.#samples += utterance.length;
     this.#events.utterance((signal) => this.#transcribe(utterance, signal));

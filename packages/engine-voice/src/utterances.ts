@@ -1,9 +1,10 @@
 /**
  * Cuts the caller's audio into utterances from VAD edges, on the audio's own clock (milliseconds
  * of audio the VAD has classified), so the result does not depend on wall time: an utterance ends
- * once `speech_end` has been followed by `silenceMs` of silence, decided only when the VAD has
- * classified far enough past it to have reported a new `speech_start` in that silence (it reports
- * one `startLagMs` after the speech began). Bounded: at most `maxBufferedMs` of audio is kept.
+ * once `speech_end` has been followed by `silenceMs` of classified silence while the VAD is quiet —
+ * no run of speech under way, not even one too short to be reported yet (the VAD reports a
+ * `speech_start` only after its minimum speech time, pointing back at where the speech began).
+ * Bounded: at most `maxBufferedMs` of audio is kept.
  */
 
 /** Options of {@link UtteranceCutter}. */
@@ -13,8 +14,6 @@ export interface UtteranceCutterOptions {
   silenceMs: number;
   /** Audio kept before `speech_start` (the VAD reports it late by its minimum speech time). */
   preRollMs?: number;
-  /** How long the VAD needs to report a `speech_start` after speech begins (its minimum speech time and a window). */
-  startLagMs?: number;
   /**
    * How late a `speech_start` may arrive after the audio it points at (the VAD's minimum speech
    * time plus the audio it has queued): audio this old is kept while the caller is quiet.
@@ -25,7 +24,7 @@ export interface UtteranceCutterOptions {
 }
 
 /** Defaults of {@link UtteranceCutterOptions}. */
-export const UTTERANCE_DEFAULTS = { preRollMs: 300, startLagMs: 264, edgeLagMs: 1500, maxBufferedMs: 30_000 } as const;
+export const UTTERANCE_DEFAULTS = { preRollMs: 300, edgeLagMs: 1500, maxBufferedMs: 30_000 } as const;
 
 /** A VAD edge in stream time. */
 export interface SpeechEdgeAt {
@@ -38,7 +37,6 @@ export class UtteranceCutter {
   readonly #rate: number;
   readonly #silenceMs: number;
   readonly #preRollMs: number;
-  readonly #startLagMs: number;
   /** Samples kept behind the newest while quiet: pre-roll plus the VAD's lag. */
   readonly #quietSamples: number;
   readonly #maxSamples: number;
@@ -54,7 +52,6 @@ export class UtteranceCutter {
     this.#rate = options.sampleRate;
     this.#silenceMs = options.silenceMs;
     this.#preRollMs = options.preRollMs ?? UTTERANCE_DEFAULTS.preRollMs;
-    this.#startLagMs = options.startLagMs ?? UTTERANCE_DEFAULTS.startLagMs;
     this.#quietSamples = Math.ceil(((this.#preRollMs + (options.edgeLagMs ?? UTTERANCE_DEFAULTS.edgeLagMs)) * this.#rate) / 1000);
     this.#maxSamples = Math.ceil(((options.maxBufferedMs ?? UTTERANCE_DEFAULTS.maxBufferedMs) * this.#rate) / 1000);
   }
@@ -94,10 +91,12 @@ export class UtteranceCutter {
 
   /**
    * The utterance once endpointing has passed (PCM16 samples), else `undefined`. `classifiedMs`:
-   * how far the VAD has classified the audio (default: all of it). Call after each VAD result.
+   * how far the VAD has classified the audio (default: all of it); `quiet`: the VAD's
+   * {@link Vad.quiet} after that audio — while a run of speech is under way in the silence, the
+   * caller may be going on. Call after each VAD result.
    */
-  take(classifiedMs = this.nowMs): Int16Array | undefined {
-    if (this.#startMs === undefined || this.#endMs === undefined || classifiedMs < this.#endMs + this.#silenceMs + this.#startLagMs) return undefined;
+  take(classifiedMs = this.nowMs, quiet = true): Int16Array | undefined {
+    if (this.#startMs === undefined || this.#endMs === undefined || !quiet || classifiedMs < this.#endMs + this.#silenceMs) return undefined;
     const from = Math.max(this.#firstSample, Math.floor(((this.#startMs - this.#preRollMs) * this.#rate) / 1000));
     const to = Math.min(this.#pushed, Math.ceil(((this.#endMs + this.#silenceMs) * this.#rate) / 1000));
     const out = new Int16Array(Math.max(0, to - from));

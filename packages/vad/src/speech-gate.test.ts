@@ -49,6 +49,22 @@ describe('SpeechGate', () => {
     expect(gate.speaking).toBe(false);
   });
 
+  it('is quiet only when no run of speech is in progress, reported or not', () => {
+    const gate = new SpeechGate(OPTS);
+    expect(gate.quiet).toBe(true);
+    feed(gate, rep(0.9, 3)); // 96 ms of speech: too short to report, but under way
+    expect(gate.speaking).toBe(false);
+    expect(gate.quiet).toBe(false);
+    gate.update(0.1, 96, 32); // the run is dropped
+    expect(gate.quiet).toBe(true);
+    feed(gate, rep(0.9, 7)); // confirmed
+    expect(gate.quiet).toBe(false);
+    gate.update(0.1, 224, 32); // stopping: still speaking
+    expect(gate.quiet).toBe(false);
+    gate.reset();
+    expect(gate.quiet).toBe(true);
+  });
+
   it('a pause shorter than minSilenceMs does not end speech', () => {
     const gate = new SpeechGate(OPTS);
     const edges = feed(gate, [...rep(0.9, 8), ...rep(0.1, 6), ...rep(0.9, 8), ...rep(0.1, 7)]);

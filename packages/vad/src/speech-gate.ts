@@ -47,6 +47,14 @@ export class SpeechGate {
   }
 
   /**
+   * No run of speech in progress, not even one too short to report yet: the windows fed so far end
+   * in silence, so a `speech_start` can only come for audio not fed yet.
+   */
+  get quiet(): boolean {
+    return this.#state === State.Quiet;
+  }
+
+  /**
    * Feeds one window's probability. `startMs`/`durationMs` place the window on the stream's clock.
    * Returns the edge this window completes, if any.
    */

@@ -23,6 +23,11 @@ export interface Vad {
   readonly sampleRate: VadSampleRate;
   /** Between a `speech_start` and its `speech_end`. */
   readonly speaking: boolean;
+  /**
+   * No speech in progress, not even a run too short to be reported yet: the audio classified so far
+   * ends in silence, so a later `speech_start` can only point at audio not classified yet.
+   */
+  readonly quiet: boolean;
   /** Audio dropped because pushes outran the model by more than `maxBufferedMs`, in ms. */
   readonly droppedMs: number;
   /**
@@ -81,6 +86,10 @@ export class VadStream implements Vad {
 
   get speaking(): boolean {
     return this.#gate.speaking;
+  }
+
+  get quiet(): boolean {
+    return this.#gate.quiet;
   }
 
   get droppedMs(): number {

@@ -51,6 +51,9 @@ export function createScriptedVad(options: ScriptedVadOptions): Vad & { readonly
     get speaking() {
       return speaking;
     },
+    get quiet() {
+      return !speaking;
+    },
     get pushedMs() {
       return nowMs();
     },
