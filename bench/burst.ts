@@ -11,13 +11,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runBurst, startProviderApi, type BurstCallRecord, type BurstResult } from '@vr3/simulator';
+import { runBurst, type BurstCallRecord, type BurstResult } from '@vr3/simulator';
 import { renderBurstResult } from './lib/burst-docs.ts';
 import type { BurstBenchResult, BurstModeResult, BurstStep, Quantiles } from './lib/burst-result.ts';
 import { activeCalls, liveRuns, startSubject, type BurstMode, type BurstSubject } from './lib/burst-subject.ts';
 import { writeDocsBlock } from './lib/docs.ts';
 import { bucketsCount, bucketsQuantile, bucketsRange, counterDeltaBy, fetchMetrics, histogramDelta, type ScrapePair } from './lib/metrics.ts';
 import { canPin, descendantPids, pinSelf, treeCpuSeconds } from './lib/processes.ts';
+import { startProviderApiProcess } from './lib/provider-api-process.ts';
 import { ROOT } from './lib/product.ts';
 import { machineFacts } from './lib/machine.ts';
 
@@ -96,7 +97,8 @@ export async function runBurstScenario(args: BurstArgs): Promise<number> {
 
   const tmpDir = path.join(ROOT, 'bench/tmp');
   mkdirSync(tmpDir, { recursive: true });
-  const api = await startProviderApi({ maxRecords: 1000 });
+  // The provider stand-in runs in its own process (on the load generator's core when pinned).
+  const api = await startProviderApiProcess(settings.loadCore);
   let subject: BurstSubject | null = null;
   const onSignal = (): void => void (subject?.stop() ?? Promise.resolve()).finally(() => api.close()).finally(() => process.exit(130));
   process.once('SIGINT', onSignal);
@@ -116,7 +118,7 @@ export async function runBurstScenario(args: BurstArgs): Promise<number> {
         const s = subject;
         let previousFailed = false;
         const run = async (kind: BurstStep['kind'], calls: number, rate: number, callMs: number): Promise<BurstStep> => {
-          const { step, calls: perCall } = await burstStep(s, kind, calls, rate, callMs, previousFailed);
+          const { step, calls: perCall } = await burstStep(s, kind, calls, rate, callMs, previousFailed, api.pid);
           previousFailed = !step.pass;
           records[`${mode} ${kind} ${calls}@${rate}`] = perCall;
           log(`  ${mode} ${describe(step)}`);
@@ -184,11 +186,12 @@ export async function runBurstScenario(args: BurstArgs): Promise<number> {
   return Object.values(modes).some((m) => m.error !== undefined) ? 1 : 0;
 }
 
-/** One burst on `s`, with the edges' metrics and the servers' CPU around it; `drain` after a failing step. */
-async function burstStep(s: BurstSubject, kind: BurstStep['kind'], calls: number, rate: number, callMs: number, drain: boolean): Promise<{ step: BurstStep; calls: BurstCallRecord[] }> {
+/** One burst on `s`, with the edges' metrics and the servers' CPU around it; `drain` after a failing step. The stand-in (`standInPid`) is not a server. */
+async function burstStep(s: BurstSubject, kind: BurstStep['kind'], calls: number, rate: number, callMs: number, drain: boolean, standInPid: number): Promise<{ step: BurstStep; calls: BurstCallRecord[] }> {
   const settled = await settle(s, drain);
   const before = await Promise.all(s.edgeUrls.map((u) => fetchMetrics(u)));
-  const cpu0 = treeCpuSeconds(descendantPids());
+  const serverPids = (): number[] => descendantPids().filter((pid) => pid !== standInPid);
+  const cpu0 = treeCpuSeconds(serverPids());
   const t0 = performance.now();
   let lastProgress = 0;
   const r: BurstResult = await runBurst({
@@ -202,7 +205,7 @@ async function burstStep(s: BurstSubject, kind: BurstStep['kind'], calls: number
       log(`    ${line}`);
     },
   });
-  const cpu1 = treeCpuSeconds(descendantPids());
+  const cpu1 = treeCpuSeconds(serverPids());
   const wallS = (performance.now() - t0) / 1000;
   const after = await Promise.all(s.edgeUrls.map((u) => fetchMetrics(u)));
   const pairs: ScrapePair[] = before.map((b, i) => ({ before: b, after: after[i]! }));

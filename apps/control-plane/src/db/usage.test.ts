@@ -4,6 +4,7 @@ import { startTestControlPlane, type TestControlPlane } from '../testing/control
 import { admitStream, createAgentStreamFixture, type AgentStreamFixture } from '../testing/fixtures.ts';
 import { startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
 import { failActiveRuns, finalizeRun } from './runs.ts';
+import { poolOf } from './prisma.ts';
 import { findUsageDrift, readUsage, reconcileUsage } from './usage.ts';
 
 let server: TestPostgres;
@@ -60,6 +61,32 @@ describe('quota counters', () => {
     expect(await usage(fx.userId)).toEqual({ activeCalls: 10, monthSeconds: 0 });
     expect(await liveRuns(fx.userId)).toBe(10);
     expect(await cp.prisma.workflowRun.count({ where: { userId: fx.userId } })).toBe(10);
+  });
+
+  it('admissions of one user arriving together share slot statements, and two replicas racing still admit exactly the free slots', async () => {
+    const replica = await startTestControlPlane({ databaseUrl, secretKey });
+    const pool = poolOf(cp.prisma);
+    const slotStatements: string[] = [];
+    const original = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+    (pool as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args: unknown[]) => {
+      if (typeof args[0] === 'string' && args[0].includes('FOR UPDATE OF u')) slotStatements.push(args[0]);
+      return original(...args);
+    };
+    try {
+      const fx = await customer({ max_concurrent_calls: 25, monthly_call_seconds: null });
+      await admitted(cp, fx); // the counter row exists from here on
+      const results = await Promise.all([...Array.from({ length: 40 }, () => admit(cp, fx)), ...Array.from({ length: 40 }, () => admit(replica, fx))]);
+      expect(results.filter((r) => r.ok)).toHaveLength(24);
+      expect(results.filter((r) => !r.ok && r.error.code === 'quota_exceeded')).toHaveLength(56);
+      expect(await usage(fx.userId)).toEqual({ activeCalls: 25, monthSeconds: 0 });
+      expect(await liveRuns(fx.userId)).toBe(25);
+      // 40 admissions on this replica, far fewer slot statements (refused ones re-check once each at most).
+      expect(slotStatements.length).toBeGreaterThan(0);
+      expect(slotStatements.length).toBeLessThan(40);
+    } finally {
+      (pool as unknown as { query: unknown }).query = original;
+      await replica.close();
+    }
   });
 
   it('a finalize gives the slot back exactly once, however many finalizers race', async () => {

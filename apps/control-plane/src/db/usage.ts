@@ -1,5 +1,6 @@
 import type { Prisma } from '../generated/prisma/client.ts';
 import { poolOf, type Db } from './prisma.ts';
+import { takeSlotInLine } from './slot-line.ts';
 import { query, sql } from './sql.ts';
 
 /**
@@ -40,8 +41,9 @@ const SLOT_ATTEMPTS = 32;
  * Takes a concurrent-call slot of `userId` for the run `runId` (already inserted, `quota_held`
  * false): one statement increments `active_calls` only while it is under `max_concurrent_calls`
  * and the month's seconds are under `monthly_call_seconds` (the period rolls over to `now`'s month
- * first), and marks the run `quota_held` in the same commit. Two admissions for the last slot
- * serialize on the counter row for one statement's length; the second sees the first's increment.
+ * first), and marks the run `quota_held` in the same commit. Admissions of one user arriving
+ * together share that statement ({@link takeSlotInLine}); two statements for the last slot
+ * serialize on the counter row, and the second sees the first's increment.
  */
 export async function takeQuotaSlot(prisma: Db, runId: string, userId: string, now: Date): Promise<SlotResult> {
   const month = utcText(monthStartUtc(now));
@@ -49,24 +51,7 @@ export async function takeQuotaSlot(prisma: Db, runId: string, userId: string, n
   // statements (a slot given back after this one was refused): under a burst of churn that happens
   // several times in a row, so the bound is generous; every pass is two short statements.
   for (let attempt = 0; attempt < SLOT_ATTEMPTS; attempt++) {
-    const taken = await query<{ id: string }>(poolOf(prisma), sql`
-      WITH slot AS (
-        UPDATE "user_usage" u SET
-          "active_calls" = u."active_calls" + 1,
-          "period_seconds" = CASE WHEN u."period_start" < ${month}::timestamp(3) THEN 0 ELSE u."period_seconds" END,
-          "period_start" = GREATEST(u."period_start", ${month}::timestamp(3))
-        FROM (SELECT ${userId}::text AS "user_id") k
-        LEFT JOIN "user_quotas" q ON q."user_id" = k."user_id"
-        WHERE u."user_id" = k."user_id"
-          AND (q."max_concurrent_calls" IS NULL OR u."active_calls" < q."max_concurrent_calls")
-          AND (q."monthly_call_seconds" IS NULL
-            OR (CASE WHEN u."period_start" < ${month}::timestamp(3) THEN 0 ELSE u."period_seconds" END) < q."monthly_call_seconds")
-        RETURNING u."user_id"
-      )
-      UPDATE "workflow_runs" SET "quota_held" = true
-      WHERE "id" = ${runId} AND EXISTS (SELECT 1 FROM slot)
-      RETURNING "id"`);
-    if (taken.length > 0) return { ok: true };
+    if (await takeSlotInLine(poolOf(prisma), userId, month, runId)) return { ok: true };
     const refusal = await quotaRefusal(prisma, userId, now);
     if (refusal === 'no_row') await createUsageRow(prisma, userId, now);
     else if (refusal !== 'free') return { ok: false, ...refusal };
