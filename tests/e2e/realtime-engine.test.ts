@@ -89,13 +89,23 @@ describe('realtime engine', () => {
     await sleep(400); // the reply's mark is acknowledged once played
 
     await c.client.hangup();
-    expect(await finalRun(product, c.runId)).toMatchObject({ state: 'completed', end_reason: 'caller_hangup' });
+    const run = await finalRun(product, c.runId);
+    expect(run).toMatchObject({ state: 'completed', end_reason: 'caller_hangup' });
     const events = await runEvents(product, c.runId);
-    expect(events.filter((e) => e.type === 'transcript').map((e) => [e.data.role, e.data.text])).toEqual([
+    const said = [
       ['agent', 'Hello, front desk.'],
       ['caller', 'what are your hours'],
       ['agent', 'Nine to five.'],
-    ]);
+    ];
+    const transcripts = events.filter((e) => e.type === 'transcript');
+    expect(transcripts.map((e) => [e.data.role, e.data.text])).toEqual(said);
+    for (const e of transcripts) expect(e.data.start_ms).toBeLessThanOrEqual(e.data.end_ms);
+    // The run keeps the conversation and the model's tokens.
+    const lines = run.gathered_context.transcript as Array<{ role: string; text: string; start_ms: number; end_ms: number }>;
+    expect(lines.map((l) => [l.role, l.text])).toEqual(said);
+    for (let i = 1; i < lines.length; i++) expect(lines[i]!.start_ms).toBeGreaterThanOrEqual(lines[i - 1]!.start_ms);
+    const usage = run.gathered_context.usage as Record<string, number>;
+    for (const tokens of ['llm_prompt_tokens', 'llm_completion_tokens', 'llm_completion_audio_tokens']) expect(usage[tokens]).toBeGreaterThan(0);
     const latency = events.find((e) => e.type === 'metric' && e.data.name === 'first_audio_sent_ms');
     expect(latency?.data.value).toBeGreaterThanOrEqual(0);
     expect(latency?.data.value).toBeLessThan(1000);
@@ -154,7 +164,9 @@ describe('realtime engine', () => {
     await c.client.hangup();
     expect(await finalRun(product, c.runId)).toMatchObject({ state: 'completed' });
     const transcript = (await runEvents(product, c.runId)).filter((e) => e.type === 'transcript').map((e) => e.data);
-    expect(transcript).toEqual([{ role: 'agent', text: greeting, final: true }]);
+    expect(transcript.map(({ start_ms: _start, end_ms: _end, ...line }) => line)).toEqual([{ role: 'agent', text: greeting, final: true }]);
+    // Heard to its end across the pause: from its first audio to the end of its 3 s (and the pause).
+    expect(transcript[0].end_ms - transcript[0].start_ms).toBeGreaterThanOrEqual(2900);
   });
 
   it('end_call hangs up once the goodbye was played', async () => {

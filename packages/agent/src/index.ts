@@ -5,7 +5,8 @@
  * own packages and register an {@link EngineSpec} (config schema, secret fields) and an {@link Engine}.
  * Runtime-free: no sockets, no environment; the clocks shared by the engines that speak for
  * themselves ({@link PlayoutMeter}, the real-time metering of their outbound audio, and
- * {@link SilenceWatch}, caller silence) own their timers, injectable ({@link Timers}).
+ * {@link SilenceWatch}, caller silence) own their timers, injectable ({@link Timers}). The final
+ * conversation an engine leaves on its run is kept by a {@link TranscriptRecord}.
  */
 export type { AgentIO, AgentSession, CallInfo, ClearResult, EngineLogger, PlaybackClock, SessionCloseInfo, SessionContext } from './session.ts';
 export type {
@@ -25,5 +26,6 @@ export { SilenceWatch, type SilenceActions, type SilenceOptions } from './silenc
 export { SilenceConfigSchema, silenceOptionsOf, type SilenceConfig } from './silence-config.ts';
 export { GLOBAL_TIMERS, type Timers } from './timers.ts';
 export { renderTemplate, callVariables, type RenderedTemplate } from './template.ts';
+export { TranscriptRecord, fittedLine, MAX_TRANSCRIPT_CONTEXT_BYTES, type TranscriptEntry, type TranscriptContext } from './transcript-record.ts';
 export { ResolvedCredentialSchema, type ResolvedCredential } from './credential.ts';
 export { EngineError, EngineErrorCode, EngineConfigError, EngineConfigErrorCode, failureEndReason } from './errors.ts';

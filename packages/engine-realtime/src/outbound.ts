@@ -26,6 +26,8 @@ export const OUTBOUND_DEFAULTS = {
 export interface AgentAudioFeedOptions {
   aheadMs?: number | undefined;
   maxQueuedMs?: number | undefined;
+  /** Clock of {@link PlayoutItem.sentAt}, ms (default `performance.now`). */
+  now?: (() => number) | undefined;
 }
 
 type Entry = { kind: 'audio'; item: PlayoutItem; audio: Uint8Array; ms: number } | { kind: 'mark'; name: string };
@@ -37,6 +39,7 @@ export class AgentAudioFeed {
   readonly #io: AgentIO;
   readonly #bytesPerMs: number;
   readonly #maxQueuedMs: number;
+  readonly #now: () => number;
   #queue: Entry[] = [];
   #head = 0;
   #queuedMs = 0;
@@ -56,6 +59,7 @@ export class AgentAudioFeed {
     this.#bytesPerMs = bytesPerMs;
     this.#bytesPerSample = bytesPerSample;
     this.#maxQueuedMs = options.maxQueuedMs ?? OUTBOUND_DEFAULTS.maxQueuedMs;
+    this.#now = options.now ?? (() => performance.now());
     const aheadMs = options.aheadMs ?? OUTBOUND_DEFAULTS.aheadMs;
     this.#meter = new PlayoutMeter(io.playback, () => this.#pump(), {
       leadMs: aheadMs,
@@ -184,6 +188,7 @@ export class AgentAudioFeed {
       const { item } = entry;
       const at = io.playback.sentMs();
       if (item.sentMs === 0) item.startMs = at;
+      item.sentAt ??= this.#now();
       this.#handed.push({ ...entry, at });
       io.sendAudio(entry.audio);
       item.sentMs += entry.ms;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heardShare, MAX_PLAYOUT_ITEMS, Playout } from './playout.ts';
+import { heardEndAt, heardShare, MAX_PLAYOUT_ITEMS, Playout } from './playout.ts';
 
 describe('Playout', () => {
   it('cuts the item being heard at the heard offset, items after it at 0, and returns items heard to their end', () => {
@@ -17,6 +17,13 @@ describe('Playout', () => {
       { itemId: 'c', responseId: 'r3', audioEndMs: 0, heardText: '', fullText: 'Never heard.' },
     ]);
     expect(p.size).toBe(0);
+  });
+
+  it('an item heard to its end ended when the playback passed it: the audio heard after it is taken off', () => {
+    const p = new Playout();
+    const item = Object.assign(p.item('a', 'r1'), { startMs: 1000, audioMs: 500, sentMs: 500, complete: true });
+    expect(heardEndAt(item, 1500, 9000)).toBe(9000);
+    expect(heardEndAt(item, 1800, 9000)).toBe(8700);
   });
 
   it('playedAt forgets and returns only the complete items heard to their end (a pause: the rest may resume)', () => {

@@ -16,6 +16,8 @@ export interface PlayoutItem {
   audioMs: number;
   /** Audio of the item handed over for playback so far, in ms (≤ `audioMs`). */
   sentMs: number;
+  /** When its first audio was handed over (the feed's clock); unset until then. */
+  sentAt: number | undefined;
   /** The item's transcript as streamed so far. */
   transcript: string;
   /** Its response is done: no more audio will come for it. */
@@ -32,6 +34,8 @@ export interface ItemCut {
   readonly heardText: string;
   /** The item's whole transcript as streamed. */
   readonly fullText: string;
+  /** When its first audio was handed over (see {@link PlayoutItem.sentAt}). */
+  readonly sentAt: number | undefined;
 }
 
 /** Most items tracked at once; the oldest is forgotten past it (a response has one audio item). */
@@ -46,7 +50,7 @@ export class Playout {
     let item = this.#items.get(itemId);
     if (item === undefined) {
       if (this.#items.size >= MAX_PLAYOUT_ITEMS) this.#items.delete(this.#items.keys().next().value!);
-      item = { itemId, responseId, startMs: 0, audioMs: 0, sentMs: 0, transcript: '', complete: false };
+      item = { itemId, responseId, startMs: 0, audioMs: 0, sentMs: 0, sentAt: undefined, transcript: '', complete: false };
       this.#items.set(itemId, item);
     }
     return item;
@@ -83,7 +87,14 @@ export class Playout {
       if (item.complete && heard >= item.audioMs) played.push(item);
       else {
         const audioEndMs = Number.isFinite(heard) ? Math.floor(heard) : 0;
-        cut.push({ itemId: item.itemId, responseId: item.responseId, audioEndMs, heardText: heardShare(item.transcript, audioEndMs, item.audioMs), fullText: item.transcript.trim() });
+        cut.push({
+          itemId: item.itemId,
+          responseId: item.responseId,
+          audioEndMs,
+          heardText: heardShare(item.transcript, audioEndMs, item.audioMs),
+          fullText: item.transcript.trim(),
+          sentAt: item.sentAt,
+        });
       }
     }
     this.#items.clear();
@@ -100,6 +111,12 @@ export class Playout {
     return played;
   }
 }
+
+/**
+ * When the caller heard the end of `item` (played to its end): `at`, the moment the playback
+ * position was `heardMs`, less the audio played after the item.
+ */
+export const heardEndAt = (item: PlayoutItem, heardMs: number, at: number): number => at - Math.max(0, heardMs - (item.startMs + item.sentMs));
 
 /** Audio of `item` heard at playback position `heardMs`, in `[0, sentMs]`. */
 const heardOf = (item: PlayoutItem, heardMs: number): number => (item.sentMs > 0 ? Math.max(0, Math.min(item.sentMs, heardMs - item.startMs)) : 0);

@@ -78,7 +78,10 @@ function silence(s: RealtimeSession): void {
 const events = (type: string): RecordedRealtimeEvent[] => standIn.events.filter((e) => e.type === type);
 /** `turn_detection` of the `n`-th `session.update`. */
 const turnDetection = (n: number): Record<string, unknown> | undefined => (events('session.update')[n - 1]?.session as any)?.audio?.input?.turn_detection;
-const transcripts = (io: RecordingIO) => io.events.filter((e) => e.type === 'transcript').map((e) => e.data);
+/** Transcript events as emitted (with their times). */
+const transcriptEvents = (io: RecordingIO) => io.events.filter((e) => e.type === 'transcript').map((e) => e.data as Record<string, unknown>);
+/** Transcript events without their times (which the cases on a fake clock check). */
+const transcripts = (io: RecordingIO) => transcriptEvents(io).map(({ start_ms: _start, end_ms: _end, ...line }) => line);
 
 describe('RealtimeSession on the Realtime stand-in', () => {
   it('configures a μ-law call for pass-through: pcmu both ways, rendered instructions, voice, server VAD, tools', async () => {
@@ -179,8 +182,8 @@ describe('RealtimeSession on the Realtime stand-in', () => {
     const truncate = await standIn.waitForEvent('conversation.item.truncate');
     expect(truncate).toMatchObject({ content_index: 0, audio_end_ms: 700 });
     expect(String(truncate.item_id)).toMatch(/^item_standin_/);
-    // The run keeps what was heard, marked interrupted; the vendor accepted the truncation.
-    expect(transcripts(io)).toEqual([{ role: 'agent', text: 'One two three', final: true, interrupted: true }]);
+    // The run keeps what was heard, marked interrupted, beside the whole reply; the vendor accepted the truncation.
+    expect(transcripts(io)).toEqual([{ role: 'agent', text: 'One two three', final: true, interrupted: true, reply: 'One two three four five six seven eight.' }]);
     // The caller's turn then gets its own reply: asked for by VR3, the vendor answering on its own again after it.
     await standIn.waitForEvent('response.create', 2);
     expect(turnDetection(3)).toMatchObject({ create_response: true });
@@ -245,7 +248,7 @@ describe('RealtimeSession on the Realtime stand-in', () => {
     expect(io.clears).toBe(2);
     expect(transcripts(io)).toEqual([
       { role: 'caller', text: 'No.', final: true },
-      { role: 'agent', text: 'One two', final: true, interrupted: true },
+      { role: 'agent', text: 'One two', final: true, interrupted: true, reply: 'One two three four five six seven eight.' },
     ]);
   });
 
@@ -562,5 +565,92 @@ describe('RealtimeSession silence', () => {
     await expect.poll(() => io.marks.length).toBe(1);
     io.ackMarks();
     expect(clock.pending()).toEqual([]);
+  });
+});
+
+describe('RealtimeSession record', () => {
+  /** A started session whose clock is `clock`, started 5 s into it (transcript times count from the start). */
+  async function startTimed(extra: Partial<RealtimeRuntimeConfig> = {}) {
+    const clock = new ManualClock();
+    clock.advance(5000);
+    const ctx = testSessionContext(config(extra), { to: '+15550001', initialContext: { customer: 'Ada' } });
+    const s = new RealtimeSession({
+      ctx,
+      timers: clock.timers,
+      now: clock.now,
+      connect: ({ signal, onEvent }) => connectOpenAiRealtime({ url: standIn.url, apiKey: standIn.apiKey, model: 'gpt-realtime', vendor: 'openai', addressPolicy: 'any', signal, onEvent }),
+    });
+    sessions.push(s);
+    const io = new RecordingIO(s.format);
+    io.attach(s);
+    await s.start(io);
+    await standIn.waitForEvent('session.update');
+    return { s, io, clock };
+  }
+  /** Caller audio in real time: each 20 ms frame goes out as the clock reaches its end. */
+  const sendTimed = (s: RealtimeSession, clock: ManualClock, frames: Uint8Array[]): void => {
+    for (const f of frames) {
+      clock.advance(20);
+      s.onAudio(f);
+    }
+  };
+  const USAGE_1 = { input_tokens: 120, output_tokens: 40, input_token_details: { text_tokens: 100, audio_tokens: 20 }, output_token_details: { text_tokens: 10, audio_tokens: 30 } };
+  const USAGE_2 = { input_tokens: 150, output_tokens: 25, input_token_details: { text_tokens: 110, audio_tokens: 40 }, output_token_details: { text_tokens: 5, audio_tokens: 20 } };
+
+  it('times every line on the session clock and leaves the conversation and the token usage on the run at close', async () => {
+    standIn.scriptInputTranscript('what are your hours');
+    standIn.scriptResponse({ audioMs: 300, transcript: ['Nine to five.'], usage: USAGE_1 }, { audioMs: 100, transcript: ['Five.'], usage: USAGE_2 });
+    const { s, io, clock } = await startTimed({ transcription: { model: 'gpt-4o-mini-transcribe' }, endpointing: { silence_ms: 200 } });
+    // 400 ms of silence, 400 ms of speech, then silence until the VAD ends the turn (200 ms of it, at 1000).
+    sendTimed(s, clock, [...mulawFrames(400, false), ...mulawFrames(400, true), ...mulawFrames(300, false)]);
+    // The reply's audio is handed over at 1100; the caller has heard it all by 1400.
+    await expect.poll(() => io.audioBytes().length).toBe(300 * 8);
+    await expect.poll(() => io.marks.length).toBe(1);
+    clock.advance(300);
+    io.ackMarks();
+    // A key press at 1900, answered.
+    clock.advance(500);
+    s.onDtmf('5');
+    await expect.poll(() => io.marks.length).toBe(2);
+    await expect.poll(() => events('response.create').length).toBe(1);
+    const lines = [
+      { role: 'caller', text: 'what are your hours', start_ms: 400, end_ms: 1000 },
+      { role: 'agent', text: 'Nine to five.', start_ms: 1100, end_ms: 1400 },
+      { role: 'caller', text: '[The caller pressed 5 on the keypad]', start_ms: 1900, end_ms: 1900 },
+    ];
+    expect(transcriptEvents(io)).toEqual(lines.map((l) => ({ ...l, final: true })));
+    expect(io.contexts).toEqual([]);
+    // The call ends with the answer to the key heard up to its end: it goes on the run as it was heard.
+    clock.advance(100);
+    io.play(100);
+    await s.close({ endReason: 'caller_hangup' });
+    const agentLast = { role: 'agent', text: 'Five.', start_ms: 1900, end_ms: 2000 };
+    expect(transcriptEvents(io).at(-1)).toEqual({ ...agentLast, final: true });
+    expect(io.contexts).toEqual([
+      { usage: { llm_prompt_tokens: 270, llm_completion_tokens: 65, llm_prompt_audio_tokens: 60, llm_completion_audio_tokens: 50 } },
+      { transcript: [...lines, agentLast] },
+    ]);
+  });
+
+  it('an interrupted agent line ends when the caller stopped hearing it, with the whole reply beside what was heard', async () => {
+    standIn.scriptResponse({ audioMs: 2000, transcript: ['One two three four ', 'five six seven eight.'] });
+    const { s, io, clock } = await startTimed({ greeting: 'Count to eight.', endpointing: { silence_ms: 200 } });
+    await expect.poll(() => io.audioBytes().length).toBe(1000 * 8);
+    clock.advance(700);
+    io.play(700);
+    // The caller speaks over the agent at 700: the agent is paused there, and cut once the speech ended 1 s later.
+    await speakOver(s, 700);
+    clock.advance(1000);
+    silence(s);
+    await standIn.waitForEvent('conversation.item.truncate');
+    const heard = { role: 'agent', text: 'One two three', start_ms: 0, end_ms: 700, interrupted: true, reply: 'One two three four five six seven eight.' };
+    expect(transcriptEvents(io)).toEqual([{ ...heard, final: true }]);
+    await s.close({ endReason: 'caller_hangup' });
+    const [usage, transcript] = io.contexts as [{ usage: Record<string, number> }, { transcript: unknown[] }];
+    expect(transcript.transcript[0]).toEqual(heard);
+    // Without a scripted usage the stand-in counts the replies' tokens.
+    expect(usage.usage.llm_completion_tokens).toBeGreaterThan(0);
+    expect(usage.usage.llm_completion_audio_tokens).toBeGreaterThan(0);
+    expect(usage.usage.llm_prompt_tokens).toBeGreaterThan(0);
   });
 });

@@ -19,11 +19,15 @@
  * - Silence (`silence`, {@link CallerSilence}): once nobody has spoken for `reprompt_after_s` and
  *   the agent was heard to its end, the model is asked for a reprompt; after `hangup_after_s` of
  *   silence in all the call ends (`silence`), after the goodbye was heard as for `end_call`.
- * - Run events: `transcript` (agent, per item once heard or cut; caller, when transcription is on),
- *   `tool_call`, the `first_audio_sent_ms` metric (speech stopped → first audio of the reply),
- *   `log` (a failure; a silence reprompt or hang-up).
+ * - Run events: `transcript` (agent, per item once heard or cut; caller, when transcription is on;
+ *   a key press), each with `start_ms` / `end_ms` on the session clock and, for an agent item cut
+ *   short, `reply` (all it was saying) beside `text` (what was heard); `tool_call`, the
+ *   `first_audio_sent_ms` metric (speech stopped → first audio of the reply), `log` (a failure; a
+ *   silence reprompt or hang-up).
+ * - At close the run gets `gathered_context.transcript` (every line, bounded) and `.usage` (tokens
+ *   of every response) ({@link RealtimeCallRecord}).
  */
-import { EngineError, callVariables, renderTemplate, type AgentIO, type AgentSession, type EngineLogger, type SessionCloseInfo, type SessionContext, type Timers } from '@vr3/agent';
+import { EngineError, callVariables, fittedLine, renderTemplate, type AgentIO, type AgentSession, type EngineLogger, type SessionCloseInfo, type SessionContext, type Timers, type TranscriptEntry } from '@vr3/agent';
 import type { MediaFormat } from '@vr3/protocol';
 import { callHttpTool, dtmfText, parseArguments, toolAction, toolFunctions, type HttpTool } from '@vr3/tools';
 import {
@@ -38,13 +42,15 @@ import {
 } from '@vr3/vendors';
 import { BargeIn, type BargeInHost } from './barge-in.ts';
 import { CallEnding } from './call-ending.ts';
+import { RealtimeCallRecord } from './call-record.ts';
+import { CallerTurns } from './caller-turns.ts';
 import { ReplyDeadline } from './deadline.ts';
 import { BENIGN_REALTIME_ERRORS, errorEventFailure, realtimeFailure, realtimeTimeoutFailure, responseFailure } from './errors.ts';
 import { REALTIME_SAMPLE_RATE, realtimeFormatOf } from './format.ts';
 import { sayInstructions } from './instructions.ts';
 import { INTERRUPTION_DEFAULTS, vendorSilenceOf } from './interruption.ts';
 import { AgentAudioFeed, type AgentAudioFeedOptions } from './outbound.ts';
-import { Playout } from './playout.ts';
+import { heardEndAt, Playout, type PlayoutItem } from './playout.ts';
 import { CallerSilence, type CallerSilenceHost } from './silence.ts';
 import type { RealtimeRuntimeConfig } from './spec.ts';
 
@@ -120,6 +126,14 @@ export class RealtimeSession implements AgentSession {
   /** HTTP tools awaiting their answer. */
   #toolsRunning = 0;
   readonly #silence: CallerSilence;
+  /** The conversation and the token usage, set on the run at close. */
+  readonly #record = new RealtimeCallRecord();
+  /** When the caller spoke, for their transcript lines. */
+  readonly #callerTurns = new CallerTurns();
+  /** When the session started (the clock of `now`): transcript times count from it. */
+  #startedAt = 0;
+  /** When barge-in last paused the agent (session ms): an interruption's moment. */
+  #pausedAt: number | undefined;
 
   constructor(deps: RealtimeSessionDeps) {
     this.#ctx = deps.ctx;
@@ -147,7 +161,8 @@ export class RealtimeSession implements AgentSession {
 
   async start(io: AgentIO): Promise<void> {
     this.#io = io;
-    this.#feed = new AgentAudioFeed(io, this.#bytesPerMs, this.#outbound, this.#wire === 'pcm16' ? 2 : 1);
+    this.#startedAt = this.#now();
+    this.#feed = new AgentAudioFeed(io, this.#bytesPerMs, { ...this.#outbound, now: this.#now }, this.#wire === 'pcm16' ? 2 : 1);
     const maxS = this.#config.max_duration_s;
     if (maxS !== undefined) this.#maxDurationTimer = setTimeout(() => this.#io?.hangup('max_duration'), maxS * 1000);
     let session: OpenAiRealtimeSession;
@@ -201,7 +216,8 @@ export class RealtimeSession implements AgentSession {
     const text = dtmfText(digit);
     this.#silence.callerActive();
     // On the run as the caller's line, as the model reads it.
-    this.#io?.emit({ type: 'transcript', data: { role: 'caller', text, final: true } });
+    const at = this.#sessionMs();
+    this.#line({ role: 'caller', text, start_ms: at, end_ms: at });
     try {
       session.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] } });
       if (this.#activeResponse === undefined) this.#createResponse();
@@ -222,7 +238,7 @@ export class RealtimeSession implements AgentSession {
     const item = this.#playout.get(rest.slice(colon + 1));
     if (item === undefined) return;
     this.#playout.delete(item.itemId);
-    this.#emitAgent(item.transcript.trim(), false);
+    this.#emitPlayed(item, this.#io?.playback.heardMs() ?? 0, this.#sessionMs());
     this.#silence.settled();
   }
 
@@ -234,7 +250,10 @@ export class RealtimeSession implements AgentSession {
     this.#bargeIn.close();
     this.#deadline.clear();
     // What the caller heard of the last words still goes on the run.
-    if (this.#io !== null && this.#playout.size > 0) this.#settle(this.#io.playback.heardMs());
+    if (this.#io !== null && this.#playout.size > 0) this.#settle(this.#io.playback.heardMs(), this.#sessionMs());
+    // The edge takes context updates until this close has settled.
+    this.#io?.setContext({ usage: this.#record.usage });
+    this.#io?.setContext(this.#record.transcriptContext());
     this.#feed?.close();
     this.#feed = null;
     this.#early = [];
@@ -311,7 +330,13 @@ export class RealtimeSession implements AgentSession {
   }
 
   #append(audio: Uint8Array): void {
-    if (!this.#session?.appendAudio(audio)) this.#io?.dropped(1);
+    if (this.#session?.appendAudio(audio) === true) this.#callerTurns.appended(audio.length / this.#bytesPerMs, this.#sessionMs());
+    else this.#io?.dropped(1);
+  }
+
+  /** The session's clock: ms since the session started (at `t`, default now). */
+  #sessionMs(t = this.#now()): number {
+    return Math.max(0, Math.round(t - this.#startedAt));
   }
 
   #onEvent(e: RealtimeEvent): void {
@@ -329,10 +354,12 @@ export class RealtimeSession implements AgentSession {
         this.#speechStoppedAt = undefined;
         this.#callerSpeaking = true;
         this.#silence.callerActive();
+        this.#callerTurns.started(e.itemId, e.audioStartMs);
         return this.#bargeIn.speechStarted(e.audioStartMs);
       case 'speech_stopped':
         this.#speechStoppedAt = this.#now();
         this.#callerSpeaking = false;
+        this.#callerTurns.stopped(e.itemId, e.audioEndMs);
         this.#bargeIn.speechStopped(e.audioEndMs);
         return this.#silence.settled();
       case 'response_created':
@@ -459,9 +486,11 @@ export class RealtimeSession implements AgentSession {
   /** Barge-in's pause: the provider drops what it buffered; what was not heard is held for a resume. */
   #pauseAgent(): number {
     const heardMs = this.#clearProvider();
+    const at = this.#sessionMs();
+    this.#pausedAt = at;
     const generation = ++this.#markGeneration;
     this.#feed?.pause(heardMs, (name) => (name.startsWith(ITEM_MARK) ? `${ITEM_MARK}${generation}${name.slice(name.indexOf(':', ITEM_MARK.length))}` : name));
-    for (const item of this.#playout.playedAt(heardMs)) this.#emitAgent(item.transcript.trim(), false);
+    for (const item of this.#playout.playedAt(heardMs)) this.#emitPlayed(item, heardMs, at);
     return heardMs;
   }
 
@@ -469,6 +498,7 @@ export class RealtimeSession implements AgentSession {
   #resumeAgent(): void {
     if (this.#closed || this.#failed) return;
     this.#speechStoppedAt = undefined;
+    this.#pausedAt = undefined;
     this.#log.debug({}, 'caller speech too short to interrupt: agent resumed');
     this.#feed?.resume();
   }
@@ -477,7 +507,10 @@ export class RealtimeSession implements AgentSession {
   #cutAgent(heardMs: number, cancel: boolean): void {
     this.#feed?.clear();
     const streaming = this.#activeResponse;
-    this.#settle(heardMs, true);
+    // The caller stopped hearing the agent at the pause (barge-in pauses before it cuts).
+    const at = this.#pausedAt ?? this.#sessionMs();
+    this.#pausedAt = undefined;
+    this.#settle(heardMs, at, true);
     if (cancel && streaming !== undefined && this.#session?.open === true) {
       this.#rememberCut(streaming);
       this.#session.cancelResponse(streaming);
@@ -495,19 +528,20 @@ export class RealtimeSession implements AgentSession {
   }
 
   /**
-   * Settles every tracked item at `heardMs`: those heard to their end are agent transcript lines;
-   * the others are cut to what was heard (and, on a barge-in, truncated at the vendor).
+   * Settles every tracked item at `heardMs` (the playback position at `at`, session ms): those
+   * heard to their end are agent transcript lines; the others are cut to what was heard (and, on a
+   * barge-in, truncated at the vendor).
    */
-  #settle(heardMs: number, truncate = false): void {
+  #settle(heardMs: number, at: number, truncate = false): void {
     const { played, cut } = this.#playout.cutAt(heardMs);
-    for (const item of played) this.#emitAgent(item.transcript.trim(), false);
+    for (const item of played) this.#emitPlayed(item, heardMs, at);
     for (const c of cut) {
       if (truncate) {
         this.#rememberCut(c.responseId);
         if (this.#session?.open === true) this.#session.truncate({ itemId: c.itemId, audioEndMs: c.audioEndMs });
         this.#log.debug({ item_id: c.itemId, audio_end_ms: c.audioEndMs }, 'agent item truncated at what was heard');
       }
-      this.#emitAgent(c.heardText, true);
+      this.#emitAgent(c.heardText, c.sentAt, at, c.fullText);
     }
   }
 
@@ -549,6 +583,7 @@ export class RealtimeSession implements AgentSession {
   }
 
   #onResponseDone(e: Extract<RealtimeEvent, { type: 'response_done' }>): void {
+    this.#record.response(e.response.usage);
     if (this.#activeResponse === e.responseId) this.#activeResponse = undefined;
     if (this.#latency?.responseId === e.responseId) this.#latency = undefined;
     if (e.status === 'failed') return this.#fail(responseFailure(this.#config.llm.vendor, e.response));
@@ -563,7 +598,7 @@ export class RealtimeSession implements AgentSession {
       if (item.audioMs > 0) feed.mark(`${ITEM_MARK}${this.#markGeneration}:${item.itemId}`);
       else {
         this.#playout.delete(item.itemId);
-        this.#emitAgent(item.transcript.trim(), false);
+        this.#emitAgent(item.transcript.trim(), undefined, this.#sessionMs());
       }
     }
     if (!this.#ending.pending) return this.#silence.settled();
@@ -590,7 +625,8 @@ export class RealtimeSession implements AgentSession {
   #onOther(event: { type: string } & Record<string, unknown>): void {
     if (event.type === 'conversation.item.input_audio_transcription.completed') {
       const text = typeof event.transcript === 'string' ? event.transcript.trim() : '';
-      if (text !== '') this.#io?.emit({ type: 'transcript', data: { role: 'caller', text, final: true } });
+      const span = this.#callerTurns.take(typeof event.item_id === 'string' ? event.item_id : '', this.#sessionMs());
+      if (text !== '') this.#line({ role: 'caller', text, ...span });
       this.#bargeIn.transcript(text);
     } else if (event.type === 'conversation.item.input_audio_transcription.failed') {
       const error = typeof event.error === 'object' && event.error !== null ? (event.error as { code?: unknown }) : {};
@@ -599,9 +635,29 @@ export class RealtimeSession implements AgentSession {
     }
   }
 
-  #emitAgent(text: string, interrupted: boolean): void {
-    if (text === '' || this.#io === null) return;
-    this.#io.emit({ type: 'transcript', data: { role: 'agent', text, final: true, ...(interrupted ? { interrupted: true } : {}) } });
+  /** An item heard to its end, the playback position `heardMs` at `at` (session ms). */
+  #emitPlayed(item: PlayoutItem, heardMs: number, at: number): void {
+    this.#emitAgent(item.transcript.trim(), item.sentAt, Math.max(0, Math.round(heardEndAt(item, heardMs, at))));
+  }
+
+  /**
+   * An agent line, from its first audio handed over (`sentAt`, the clock of `now`; `endMs` when
+   * none was) to `endMs` (session ms). `reply`: the item was cut short, `text` is what was heard.
+   */
+  #emitAgent(text: string, sentAt: number | undefined, endMs: number, reply?: string): void {
+    if (text === '') return;
+    const startMs = sentAt === undefined ? endMs : Math.min(this.#sessionMs(sentAt), endMs);
+    const cut = reply === undefined ? {} : reply === text ? { interrupted: true as const } : { interrupted: true as const, reply };
+    this.#line({ role: 'agent', text, start_ms: startMs, end_ms: endMs, ...cut });
+  }
+
+  /** Emits a transcript run event and keeps the line for the run's final transcript. */
+  #line(line: TranscriptEntry): void {
+    const io = this.#io;
+    if (io === null) return;
+    const entry = fittedLine(line);
+    this.#record.line(entry);
+    io.emit({ type: 'transcript', data: { ...entry, final: true } });
   }
 
   #rememberCut(responseId: string): void {

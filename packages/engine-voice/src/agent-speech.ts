@@ -6,11 +6,11 @@
  * the call ended. A line's span runs from the turn's first audio sent to its last audio played, or
  * to the interruption.
  */
-import type { AgentIO, EngineLogger } from '@vr3/agent';
+import type { AgentIO, EngineLogger, TranscriptEntry } from '@vr3/agent';
 import { int16ToPcm16le } from '@vr3/codec';
 import type { ChatMessage } from '@vr3/vendors';
 import { cutToHeard, spokenText, turnText, type AgentTurn, type AssistantMessage, type TurnSegment } from './agent-turn.ts';
-import type { CallRecord, TranscriptEntry } from './call-record.ts';
+import type { CallRecord } from './call-record.ts';
 import type { TurnSpan } from './caller-speech.ts';
 import { vendorFailure } from './errors.ts';
 import type { SpokenSegment } from './heard-text.ts';

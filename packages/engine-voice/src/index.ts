@@ -26,6 +26,6 @@ export type { OpenAiClientDeadlines, StreamingDeadlines } from './clients.ts';
 export { VoiceSession, VOICE_SAMPLE_RATE, type VoiceClients, type VoiceSessionDeps } from './session.ts';
 export { UtteranceCutter, UTTERANCE_DEFAULTS, type SpeechEdgeAt, type UtteranceCutterOptions } from './utterances.ts';
 export { vendorFailure } from './errors.ts';
-export { CallRecord, MAX_TRANSCRIPT_CONTEXT_BYTES, type CallUsage, type TranscriptEntry } from './call-record.ts';
+export { CallRecord, type CallUsage } from './call-record.ts';
 export { createTranscriber, DeepgramTranscriber, VadCutTranscriber, type Transcriber, type TranscriberEvents, type UtteranceText } from './stt.ts';
 export { createSpeaker, OpenAiSpeaker, StreamingSpeaker, TimingLocator, type Speaker, type SpeechPiece } from './tts.ts';

@@ -20,7 +20,7 @@
  * fails. Each transcript line has its span on the session's clock (caller: {@link CallerSpeech}).
  * At close the run gets `gathered_context.usage` and `.transcript` ({@link CallRecord}).
  */
-import { callVariables, renderTemplate, SilenceWatch, type AgentIO, type AgentSession, type EngineLogger, type SessionCloseInfo, type SessionContext, type Timers } from '@vr3/agent';
+import { callVariables, fittedLine, renderTemplate, SilenceWatch, type AgentIO, type AgentSession, type EngineLogger, type SessionCloseInfo, type SessionContext, type Timers, type TranscriptEntry } from '@vr3/agent';
 import { pcm16leToInt16 } from '@vr3/codec';
 import type { MediaFormat } from '@vr3/protocol';
 import type { Vad, VadEvent, VadRuntime } from '@vr3/vad';
@@ -30,7 +30,7 @@ import { AgentSpeech } from './agent-speech.ts';
 import type { AgentTurn } from './agent-turn.ts';
 import type { BargeInAction } from './barge-in.ts';
 import { CallEnding } from './call-ending.ts';
-import { CallRecord, fittedLine, type TranscriptEntry } from './call-record.ts';
+import { CallRecord } from './call-record.ts';
 import { CallerSpeech, type TurnSpan } from './caller-speech.ts';
 import type { StreamingDeadlines } from './clients.ts';
 import { DtmfCollector } from './dtmf.ts';

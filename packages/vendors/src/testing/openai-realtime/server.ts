@@ -1,7 +1,8 @@
 /**
  * A local stand-in for OpenAI Realtime (GA): a real WebSocket server on `127.0.0.1:0` at
  * `/v1/realtime` that keeps a session per connection, runs an energy "server VAD" over appended
- * audio, streams scripted responses (audio and transcript deltas, optionally a function call) on
+ * audio, streams scripted responses (audio and transcript deltas, optionally a function call, and
+ * the token usage on `response.done`) on
  * `response.create` or when the VAD hears speech stop, transcribes the caller when asked (scripted), honours cancel and truncate, answers
  * mistakes with `error` events as the vendor does, and records every client event. It can be
  * scripted to refuse or hold upgrades and to leave chosen client events unanswered.
@@ -31,6 +32,27 @@ export interface RealtimeReply {
   chunkDelayMs?: number | undefined;
   /** Send this `error` instead of a response. */
   error?: { type: string; code?: string; message: string } | undefined;
+  /** `response.done`'s `usage`. Default: counted from the reply ({@link replyUsage}). */
+  usage?: Record<string, unknown> | undefined;
+}
+
+/**
+ * Token counts of a reply, about as the vendor reports them: output audio at 20 tokens a second,
+ * output text (transcript, function arguments) at a token per 4 characters; input, the caller
+ * audio appended in the session at 10 tokens a second and 100 text tokens (the instructions).
+ */
+function replyUsage(outputAudioMs: number, outputText: string, inputAudioMs: number): Record<string, unknown> {
+  const outAudio = Math.ceil(outputAudioMs / 50);
+  const outText = Math.ceil(outputText.length / 4);
+  const inAudio = Math.ceil(inputAudioMs / 100);
+  const inText = 100;
+  return {
+    total_tokens: inText + inAudio + outText + outAudio,
+    input_tokens: inText + inAudio,
+    output_tokens: outText + outAudio,
+    input_token_details: { text_tokens: inText, audio_tokens: inAudio, cached_tokens: 0 },
+    output_token_details: { text_tokens: outText, audio_tokens: outAudio },
+  };
 }
 
 /** A client event as received. */
@@ -105,6 +127,8 @@ interface Conn {
   session: Record<string, any>;
   vad: EnergyVad;
   bufferedBytes: number;
+  /** Caller audio appended in the session, ms. */
+  inputAudioMs: number;
   speechItemId: string | undefined;
   active: ActiveResponse | undefined;
   /** Assistant audio items and their audio length (ms); function call ids. */
@@ -215,9 +239,10 @@ export async function startOpenAiRealtimeStandIn(options: OpenAiRealtimeStandInO
       output.push(done);
     }
 
+    const usage = reply.usage ?? replyUsage(audioMs, transcript.join('') + (call?.arguments ?? ''), conn.inputAudioMs);
     const finish = (status: 'completed' | 'cancelled'): void => {
       conn.active = undefined;
-      emit(conn, { type: 'response.done', response: { id: responseId, object: 'realtime.response', status, output, usage: { total_tokens: 0, input_tokens: 0, output_tokens: 0 } } });
+      emit(conn, { type: 'response.done', response: { id: responseId, object: 'realtime.response', status, output, usage } });
     };
     const active: ActiveResponse = {
       id: responseId,
@@ -249,6 +274,7 @@ export async function startOpenAiRealtimeStandIn(options: OpenAiRealtimeStandInO
   const onAudio = (conn: Conn, audio: Buffer): void => {
     receivedAudioBytes += audio.length;
     conn.bufferedBytes += audio.length;
+    conn.inputAudioMs += durationMs(audio.length, inputFormat(conn));
     const td = conn.session.audio?.input?.turn_detection as { create_response?: boolean; interrupt_response?: boolean } | null | undefined;
     if (td === null || td === undefined) return;
     for (const transition of conn.vad.write(audio, inputFormat(conn))) {
@@ -349,6 +375,7 @@ export async function startOpenAiRealtimeStandIn(options: OpenAiRealtimeStandInO
         session: { ...structuredClone(DEFAULT_SESSION), id: id('sess'), model: url.searchParams.get('model') },
         vad: new EnergyVad(options.vad),
         bufferedBytes: 0,
+        inputAudioMs: 0,
         speechItemId: undefined,
         active: undefined,
         audioItems: new Map(),
