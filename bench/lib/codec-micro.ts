@@ -5,7 +5,7 @@
  * and at 8 kHz (none). Each figure is the median of several timed batches of 20 ms frames.
  */
 import { mulawDecode, mulawEncode, Resampler } from '@vr3/codec';
-import { getStreamProvider } from '@vr3/providers';
+import { getProvider } from '@vr3/providers';
 
 /** Nanoseconds per 20 ms frame, by operation. */
 export type CodecCosts = Record<string, number>;
@@ -39,7 +39,7 @@ export function runCodecMicro(frames = 20_000, batches = 7): CodecCosts {
   const down = new Resampler(16000, 8000);
   const pcm16 = up.process(pcm8);
   const b64 = Buffer.from(wire).toString('base64');
-  const provider = getStreamProvider('cloudonix')!;
+  const provider = getProvider('cloudonix');
   const adapter = provider.createStreamAdapter();
   const start = adapter.parse(
     JSON.stringify({ event: 'start', streamSid: 'MZbench', start: { streamSid: 'MZbench', callSid: 'CAbench', accountSid: 'acme', mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 } } }),

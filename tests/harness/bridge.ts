@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { MediaFormat } from '@vr3/protocol';
 import { sine } from '@vr3/codec/testing';
+import { getProvider, PROVIDER_NAMES, type ProviderName } from '@vr3/providers';
 import type { BridgeProtocol } from '@vr3/engine-bridge';
 import { startTestBot, type TestBot, type TestBotMode } from '@vr3/engine-bridge/testing';
 import {
@@ -29,13 +30,12 @@ import {
 } from '@vr3/providers/testing';
 import { DOMAIN } from './cloudonix.ts';
 import { eventually, METRICS_AUTH, ProductProcess, type ProductOptions } from './product.ts';
-import { ACCOUNT_FIELD } from './providers.ts';
 
 export { finalRun } from './cloudonix.ts';
 
-/** Every provider a call can come from. */
-export const CALLER_PROVIDERS = ['twilio', 'exotel', 'vobiz', 'plivo', 'cloudonix'] as const;
-export type CallerProvider = (typeof CALLER_PROVIDERS)[number];
+/** Every provider a call can come from: every registered one. */
+export const CALLER_PROVIDERS: readonly ProviderName[] = PROVIDER_NAMES;
+export type CallerProvider = ProviderName;
 
 const FAKE_API_PROVIDERS: readonly FakeApiProvider[] = ['twilio', 'exotel', 'vobiz', 'plivo'];
 
@@ -73,7 +73,7 @@ export async function startBridgeRig(options: ProductOptions = {}): Promise<Brid
       const res = await product.api('POST', '/telephony-configurations', {
         provider,
         name: provider,
-        [ACCOUNT_FIELD[provider]]: api.accountId,
+        [getProvider(provider).telephony.accountField]: api.accountId,
         ...api.credentials,
         api_base_url: api.url,
       });

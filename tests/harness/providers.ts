@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MediaFormat } from '@vr3/protocol';
 import { dominantFrequency, rms, sine } from '@vr3/codec/testing';
+import { getProvider } from '@vr3/providers';
 import {
   connectMediaClient,
   type FakeApiProvider,
@@ -19,9 +20,6 @@ import type { Deployment } from './cloudonix.ts';
 import { eventually } from './product.ts';
 
 export { finalRun, newestRun } from './cloudonix.ts';
-
-/** REST field of each provider's account id. */
-export const ACCOUNT_FIELD: Record<FakeApiProvider, string> = { exotel: 'account_sid', twilio: 'account_sid', vobiz: 'auth_id', plivo: 'auth_id' };
 
 /** An agent plus a configuration of `provider` pointing at its fake API. */
 export interface ProviderSetup {
@@ -41,7 +39,7 @@ export async function setupProvider(
   const config = await product.api('POST', '/telephony-configurations', {
     provider: api.provider,
     name: api.provider,
-    [ACCOUNT_FIELD[api.provider]]: api.accountId,
+    [getProvider(api.provider).telephony.accountField]: api.accountId,
     ...api.credentials,
     api_base_url: api.url,
     ...(options.settings ? { settings: options.settings } : {}),

@@ -305,7 +305,8 @@ describe('configuration tables', () => {
       table: 'embedded',
       file: 'README.md',
       heading: '## Configuration (embedded)',
-      sources: [...filesUnder('apps/embedded/src'), ...filesUnder('apps/media-edge/src/app'), ...env],
+      // The embedded product reads the media-edge's and the control-plane's shared variables too.
+      sources: [...filesUnder('apps/embedded/src'), ...filesUnder('apps/media-edge/src/app'), ...filesUnder('apps/control-plane/src/app'), ...env],
     },
     { table: 'control-plane', file: 'docs/operations.md', heading: '### control-plane', sources: [...filesUnder('apps/control-plane/src/app'), ...env] },
     { table: 'media-edge', file: 'docs/operations.md', heading: '### media-edge', sources: [...filesUnder('apps/media-edge/src/app'), ...env] },

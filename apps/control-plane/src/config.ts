@@ -55,6 +55,23 @@ export interface ControlPlaneConfig {
    * first calls after boot do not pay for them (`warm-up.ts`); 0: no warm-up.
    */
   warmUpConnections: number;
+  /**
+   * The base URL providers reach the product at (`wss://voice.example.com`: scheme, host, port):
+   * every URL given to a provider (stream URLs, answer URLs) is built on it. `null`: unknown, and
+   * answer URLs answer 503 `public_url_unknown`. The apps set it from VR3_PUBLIC_URL (the embedded
+   * product derives a default from where it listens).
+   */
+  publicUrl: string | null;
+  /**
+   * How long the stream token of an outbound call stays valid after the call is placed, in
+   * milliseconds: the call must ring, be answered and open its stream within it. An outbound run
+   * still waiting that long (plus `initializedRunTimeoutMs`) is ended by the reaper.
+   */
+  outboundStreamTokenTtlMs: number;
+  /** A signed-in person's session unused this long ends, in milliseconds (VR3_SESSION_IDLE_TIMEOUT_MS). */
+  sessionIdleTimeoutMs: number;
+  /** A session ends this long after sign-in however much it is used, in milliseconds (VR3_SESSION_MAX_AGE_MS). */
+  sessionMaxAgeMs: number;
 }
 
 /** Defaults of {@link ControlPlaneConfig}. */
@@ -79,6 +96,13 @@ export const DEFAULT_CONTROL_PLANE_CONFIG: Readonly<ControlPlaneConfig> = Object
   initializedRunTimeoutMs: 30_000,
   /** 8: a burst's first admissions each need a connection; more would only be closed again idle. */
   warmUpConnections: 8,
+  publicUrl: null,
+  /** 2 minutes: providers ring for about a minute before giving up. */
+  outboundStreamTokenTtlMs: 120_000,
+  /** 8 hours: a working day of console use without signing in again. */
+  sessionIdleTimeoutMs: 8 * 3_600_000,
+  /** 7 days: then the password is asked for again, however active the session. */
+  sessionMaxAgeMs: 7 * 24 * 3_600_000,
 });
 
 /** Defaults overlaid with the given values (`undefined` keeps the default). */

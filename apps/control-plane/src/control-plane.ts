@@ -1,4 +1,5 @@
 import type { EngineCatalog } from '@vr3/agent';
+import { isPublicBaseUrl } from '@vr3/env';
 import type { Bus } from '@vr3/protocol';
 import type { ResolveHost } from '@vr3/providers';
 import type { Router } from 'express';
@@ -13,6 +14,7 @@ import { poolOf, type Db } from './db/prisma.ts';
 import { SecretError, SecretErrorCode } from './errors.ts';
 import { createApiRouter } from './http/router.ts';
 import { startEdgeTracking, type EdgeTracking } from './edges/heartbeats.ts';
+import { registerPlaceCallJobs } from './jobs/place-call.ts';
 import { registerProviderActionJobs } from './jobs/provider-actions.ts';
 import { registerReaperJobs, type EdgeLiveness } from './jobs/reaper.ts';
 import { recoverAtStart } from './jobs/recovery.ts';
@@ -69,6 +71,12 @@ export interface ControlPlane {
    * table; see `endLiveRunsAtStart`), then subscribes the bus responders (queue group `control-plane`).
    */
   start(): Promise<void>;
+  /**
+   * Sets the base URL providers reach the product at (`config.publicUrl`) once it is known: the
+   * embedded product derives its default from the port it bound. Throws `TypeError` for a URL that
+   * is not `scheme://host[:port]`.
+   */
+  setPublicUrl(url: string): void;
   /** Unsubscribes, waits for requests being answered, closes an owned job queue. Idempotent. */
   close(): Promise<void>;
 }
@@ -102,11 +110,16 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
 
   return {
     router,
+    setPublicUrl(url) {
+      if (!isPublicBaseUrl(url)) throw new TypeError('public URL must be scheme://host[:port] (ws, wss, http or https)');
+      config.publicUrl = url;
+    },
     async start() {
       if (started) return;
       if (closing) throw new Error('control-plane is closed');
       started = true;
       registerProviderActionJobs(ctx);
+      registerPlaceCallJobs(ctx);
       await recoverAtStart(ctx, { endLiveRuns: options.endLiveRunsAtStart ?? false });
       if (options.edgeLiveness) {
         await registerReaperJobs(ctx, options.edgeLiveness);

@@ -10,7 +10,10 @@ export const API_ERRORS = {
   unknown_engine: 400,
   invalid_engine_config: 400,
   unauthorized: 401,
+  invalid_credentials: 401,
   forbidden: 403,
+  csrf_token_invalid: 403,
+  origin_not_allowed: 403,
   not_found: 404,
   agent_not_found: 404,
   telephony_configuration_not_found: 404,
@@ -22,6 +25,18 @@ export const API_ERRORS = {
   run_already_ended: 409,
   agent_archived: 409,
   service_credential_in_use: 409,
+  email_taken: 409,
+  last_admin: 409,
+  own_account: 409,
+  user_owns_agents: 409,
+  invitation_not_found: 404,
+  invitation_used: 410,
+  invitation_expired: 410,
+  password_too_short: 422,
+  password_too_long: 422,
+  password_unchanged: 422,
+  wrong_password: 422,
+  too_many_sign_in_attempts: 429,
   unknown_provider: 422,
   unknown_vendor: 422,
   invalid_domain: 422,
@@ -36,6 +51,11 @@ export const API_ERRORS = {
   unresolvable_base_url: 422,
   credentials_required: 422,
   no_draft_version: 422,
+  invalid_phone_number: 422,
+  from_required: 422,
+  outbound_not_supported: 422,
+  quota_exceeded: 429,
+  public_url_unknown: 503,
   payload_too_large: 413,
   internal: 500,
 } as const;
@@ -97,6 +117,10 @@ export class SecretError extends Vr3Error<SecretErrorCode> {}
 export const BootstrapErrorCode = {
   /** The bootstrap API key is too short or contains whitespace. */
   InvalidApiKey: 'invalid_bootstrap_api_key',
+  /** The bootstrap password is shorter than 12 or longer than 256 characters. */
+  InvalidPassword: 'invalid_bootstrap_password',
+  /** The bootstrap admin's email is another user's. */
+  EmailTaken: 'bootstrap_email_taken',
 } as const;
 
 /** One of {@link BootstrapErrorCode}. */

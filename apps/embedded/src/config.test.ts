@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeSelfSignedCertificate } from '@vr3/env/testing';
-import { ConfigError, EMBEDDED_DEFAULTS, loadConfig } from './config.ts';
+import { ConfigError, EMBEDDED_DEFAULTS, loadConfig, publicBaseUrlOf } from './config.ts';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -126,6 +126,36 @@ describe('TLS', () => {
       expect(() => loadConfig({ VR3_TLS_CERT_FILE: a.certFile })).toThrow(/VR3_TLS_KEY_FILE: required/);
       expect(() => loadConfig({ VR3_TLS_CERT_FILE: b.certFile, VR3_TLS_KEY_FILE: a.keyFile })).toThrow(/VR3_TLS_KEY_FILE: .* is not the private key/);
       expect(() => loadConfig({ VR3_TLS_CERT_FILE: a.certFile, VR3_TLS_KEY_FILE: a.keyFile, VR3_PUBLIC_URL: 'http://voice.example.com' })).toThrow(/VR3_PUBLIC_URL/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('public base URL', () => {
+  it('is VR3_PUBLIC_URL when set, which alone turns the signature check on (publicUrl)', () => {
+    const c = loadConfig({ VR3_PUBLIC_URL: 'wss://voice.example.com' });
+    expect(c.publicUrl).toBe('wss://voice.example.com');
+    expect(publicBaseUrlOf(c, 8080)).toBe('wss://voice.example.com');
+  });
+
+  it('unset, derives it from HOST and the bound port, without turning the signature check on', () => {
+    const wildcard = loadConfig({});
+    expect(wildcard.publicUrl).toBeNull();
+    expect(publicBaseUrlOf(wildcard, 8080)).toBe('ws://localhost:8080');
+    expect(publicBaseUrlOf(loadConfig({ HOST: '127.0.0.1', PORT: '0' }), 41234)).toBe('ws://127.0.0.1:41234');
+    expect(publicBaseUrlOf(loadConfig({ HOST: 'voice.internal' }), 9000)).toBe('ws://voice.internal:9000');
+    expect(publicBaseUrlOf(loadConfig({ HOST: '::1' }), 9000)).toBe('ws://[::1]:9000');
+    expect(publicBaseUrlOf(loadConfig({ HOST: '::' }), 80)).toBe('ws://localhost');
+  });
+
+  it('is wss:// when the product serves TLS', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vr3-embedded-public-url-'));
+    try {
+      const a = writeSelfSignedCertificate(dir, 'a');
+      const c = loadConfig({ HOST: 'voice.example.com', VR3_TLS_CERT_FILE: a.certFile, VR3_TLS_KEY_FILE: a.keyFile });
+      expect(publicBaseUrlOf(c, 8443)).toBe('wss://voice.example.com:8443');
+      expect(publicBaseUrlOf(c, 443)).toBe('wss://voice.example.com');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError, envBool, envInt, parseEnv } from '@vr3/env';
+import { ConfigError, derivedPublicUrl, envBool, envInt, parseEnv } from '@vr3/env';
+import { SIGN_IN_ENV, signInSettings, type SignInSettings } from '@vr3/control-plane';
 import { DEFAULT_ACCEPT_HANDLES, DEFAULT_HTTP_LIMITS, DEFAULT_MEDIA_EDGE_CONFIG, EDGE_ENDPOINT_ENV, edgeEndpointSettings, type EdgeEndpointSettings } from '@vr3/media-edge';
 
 export { ConfigError };
@@ -59,7 +60,11 @@ export const EMBEDDED_DEFAULTS = {
    * VR3_HTTP_KEEP_ALIVE_TIMEOUT_MS (5 s), VR3_MAX_CONNECTIONS (5000): the HTTP server's limits.
    */
   httpLimits: DEFAULT_HTTP_LIMITS,
-  /** VR3_PUBLIC_URL: the base URL providers reach the product at (`wss://host`); unset, upgrade signatures are not checked. */
+  /**
+   * VR3_PUBLIC_URL: the base URL providers reach the product at (`wss://host`), used for every URL
+   * given to a provider (stream and answer URLs) and to check Twilio's upgrade signatures. Unset:
+   * derived from HOST, the port bound and TLS ({@link publicBaseUrlOf}), and signatures are not checked.
+   */
   publicUrl: null as string | null,
   /** LOG_LEVEL: pino level. */
   logLevel: 'info',
@@ -80,6 +85,7 @@ const EnvSchema = z.object({
   VR3_REAPER_INTERVAL_MS: envInt('VR3_REAPER_INTERVAL_MS', 50),
   VR3_DB_POOL_SIZE: envInt('VR3_DB_POOL_SIZE', 2),
   ...EDGE_ENDPOINT_ENV,
+  ...SIGN_IN_ENV,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -91,6 +97,8 @@ export interface EmbeddedConfig extends EdgeEndpointSettings {
   databaseUrl: string | undefined;
   secretKey: string | undefined;
   bootstrapApiKey: string | undefined;
+  /** VR3_BOOTSTRAP_PASSWORD, VR3_BOOTSTRAP_EMAIL, VR3_SESSION_IDLE_TIMEOUT_MS, VR3_SESSION_MAX_AGE_MS (see `SIGN_IN_ENV`). */
+  signIn: SignInSettings;
   allowInsecureProviderUrls: boolean;
   handshakeTimeoutMs: number;
   drainTimeoutMs: number;
@@ -126,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig
     databaseUrl: e.DATABASE_URL,
     secretKey: e.VR3_SECRET_KEY,
     bootstrapApiKey: e.VR3_BOOTSTRAP_API_KEY,
+    signIn: signInSettings(e),
     allowInsecureProviderUrls: e.VR3_ALLOW_INSECURE_PROVIDER_URLS,
     handshakeTimeoutMs,
     drainTimeoutMs: e.VR3_DRAIN_TIMEOUT_MS ?? EMBEDDED_DEFAULTS.drainTimeoutMs,
@@ -137,4 +146,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig
     ...endpoint,
     logLevel: e.LOG_LEVEL ?? EMBEDDED_DEFAULTS.logLevel,
   };
+}
+
+/**
+ * The base URL the product gives providers: `VR3_PUBLIC_URL` when set, else derived from where it
+ * listens: `ws://{HOST}:{port}` (`wss://` when it serves TLS; a wildcard HOST such as `0.0.0.0` reads
+ * as `localhost`). `boundPort` is the port actually bound (PORT=0 picks one at listen time).
+ * Only an explicit `VR3_PUBLIC_URL` turns on the Twilio signature check ({@link EmbeddedConfig.publicUrl}).
+ */
+export function publicBaseUrlOf(config: Pick<EmbeddedConfig, 'publicUrl' | 'host' | 'tls'>, boundPort: number): string {
+  return config.publicUrl ?? derivedPublicUrl({ host: config.host, port: boundPort, tls: config.tls !== null });
 }

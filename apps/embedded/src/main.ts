@@ -79,6 +79,10 @@ try {
     onApiKeyCreated: (key) => {
       process.stdout.write(`\nVR3 admin API key (shown once, store it now):\n\n  ${key}\n\nUse it as: Authorization: Bearer <key>\n\n`);
     },
+    // The same for the bootstrap admin's generated sign-in password (none with VR3_BOOTSTRAP_PASSWORD).
+    onPasswordCreated: ({ email, password }) => {
+      process.stdout.write(`\nVR3 admin sign-in (password shown once, store it now):\n\n  email:    ${email}\n  password: ${password}\n\n`);
+    },
   });
   // A stop asked for after start-up's last step.
   if (startUp.signal.aborted) stop(product);

@@ -9,7 +9,7 @@ import { forwardToSocket } from './api-proxy.ts';
 import { startControlPlaneThread } from './control-plane-thread/thread.ts';
 import { joinedMetrics } from './joined-metrics.ts';
 import { runAll } from './run-all.ts';
-import type { EmbeddedConfig } from './config.ts';
+import { publicBaseUrlOf, type EmbeddedConfig } from './config.ts';
 import { lockDataDir, readOrCreateSecret } from './data-dir.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './database.ts';
 
@@ -45,6 +45,12 @@ export interface StartOptions {
    * earlier (port taken, database error) stores no key, so the next start mints and shows one.
    */
   onApiKeyCreated?: (key: string) => void;
+  /**
+   * Shows the bootstrap admin's generated sign-in password (print it), like {@link onApiKeyCreated}:
+   * generated on a start that finds that admin without a password and VR3_BOOTSTRAP_PASSWORD unset,
+   * stored hashed only after this returned.
+   */
+  onPasswordCreated?: (credentials: { email: string; password: string }) => void;
   /** The control-plane thread died after start-up: the product cannot admit calls; stop it. */
   onFailure?: (err: Error) => void;
 }
@@ -89,6 +95,8 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger, optio
         reaperIntervalMs: config.reaperIntervalMs,
         // The edge and the control-plane see the same admissions here: one bound for both.
         maxPendingAdmissions: config.maxPendingAdmissions,
+        ...(config.signIn.sessionIdleTimeoutMs === undefined ? {} : { sessionIdleTimeoutMs: config.signIn.sessionIdleTimeoutMs }),
+        ...(config.signIn.sessionMaxAgeMs === undefined ? {} : { sessionMaxAgeMs: config.signIn.sessionMaxAgeMs }),
       },
       logger,
       onFailure: (err) => options.onFailure?.(err),
@@ -164,12 +172,18 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger, optio
       server.closeIdleConnections();
     });
     const port = (server.address() as AddressInfo).port;
+    // Answer and stream URLs are built on it: VR3_PUBLIC_URL, else derived from where the product listens.
+    const publicUrl = publicBaseUrlOf(config, port);
+    await controlPlane.setPublicUrl(publicUrl);
     // Last: only a product that started stores (and shows) a minted admin key.
     const createdApiKey = await controlPlane.bootstrap({
       ...(config.bootstrapApiKey ? { apiKey: config.bootstrapApiKey } : {}),
       ...(options.onApiKeyCreated ? { reveal: options.onApiKeyCreated } : {}),
+      ...(config.signIn.bootstrapPassword ? { adminPassword: config.signIn.bootstrapPassword } : {}),
+      ...(config.signIn.bootstrapEmail ? { adminEmail: config.signIn.bootstrapEmail } : {}),
+      ...(options.onPasswordCreated ? { revealPassword: options.onPasswordCreated } : {}),
     });
-    logger.info({ port, host: config.host, tls: config.tls !== null, embedded_database: db !== undefined }, 'listening');
+    logger.info({ port, host: config.host, tls: config.tls !== null, public_url: publicUrl, embedded_database: db !== undefined }, 'listening');
 
     let closing: Promise<void> | undefined;
     return {

@@ -1,3 +1,4 @@
+import { isPublicBaseUrl } from '@vr3/env';
 import { MAX_RUN_EVENT_BYTES } from '@vr3/protocol';
 import { z } from 'zod';
 import { TrustedProxies } from './admission/client-address.ts';
@@ -204,16 +205,8 @@ const ConfigSchema = z.object({
     .refine((url) => url === null || isPublicBaseUrl(url), 'a ws, wss, http or https URL with a host and nothing after it (no path, query or fragment)'),
 });
 
-/** `wss://host[:port]` (or ws, http, https) and nothing after it: what {@link MediaEdgeConfig.publicUrl} takes. */
-export function isPublicBaseUrl(url: string): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  return ['ws:', 'wss:', 'http:', 'https:'].includes(parsed.protocol) && parsed.host !== '' && /^[a-z]+:\/\/[^/?#]+\/?$/i.test(url) && parsed.username === '' && parsed.password === '';
-}
+/** `wss://host[:port]` (or ws, http, https) and nothing after it: what {@link MediaEdgeConfig.publicUrl} takes (shared with every app's `VR3_PUBLIC_URL`). */
+export { isPublicBaseUrl };
 
 /** Merges `overrides` over {@link DEFAULT_MEDIA_EDGE_CONFIG}; throws `MediaEdgeError(invalid_config)` naming the field. */
 export function resolveMediaEdgeConfig(overrides: Partial<MediaEdgeConfig> = {}): MediaEdgeConfig {

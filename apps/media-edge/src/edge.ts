@@ -3,8 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { EngineRegistry } from '@vr3/agent';
 import { createEchoEngine } from '@vr3/engine-echo';
-import { findUnsafeText, isKnownProvider, isStreamProvider, STREAM_ERRORS, StreamErrorCode, Subjects, type Bus, type EdgeHeartbeat, type StreamUpgrade } from '@vr3/protocol';
-import { getStreamProvider } from '@vr3/providers';
+import { findUnsafeText, STREAM_ERRORS, StreamErrorCode, Subjects, type Bus, type EdgeHeartbeat, type StreamUpgrade } from '@vr3/protocol';
+import { getProvider, isKnownProvider } from '@vr3/providers';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -151,7 +151,7 @@ class MediaEdgeServer implements MediaEdge {
     if (!this.connectionRate.admit(address)) return this.refuse(ws, StreamErrorCode.TooManyConnections, address);
     if (this.draining || this.calls.size >= this.config.maxCalls) return this.refuse(ws, StreamErrorCode.EdgeDraining, address);
     if (!isKnownProvider(provider)) return this.refuse(ws, StreamErrorCode.UnknownProvider, address);
-    const descriptor = isStreamProvider(provider) ? getStreamProvider(provider) : undefined;
+    const descriptor = getProvider(provider);
     if (!descriptor) return this.refuse(ws, StreamErrorCode.UnsupportedProvider, address);
     if (agentUuid === '') return this.refuse(ws, StreamErrorCode.AgentNotFound, address);
     // NUL (`%00`) in a query parameter: text the database cannot store, refused before admission (4400).

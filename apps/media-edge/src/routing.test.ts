@@ -14,13 +14,18 @@ describe('parseStreamRoute', () => {
     expect(parseStreamRoute('/api/v1/agent-stream/twilio/abc-123')).toMatchObject({ agentUuid: 'abc-123', provider: 'twilio', query: {} });
   });
 
+  it('takes a third path segment as the stream token of a run-bound stream URL; the query form wins', () => {
+    expect(parseStreamRoute('/api/v1/agent-stream/twilio/abc-123/tok-1')).toMatchObject({ agentUuid: 'abc-123', provider: 'twilio', query: { stream_token: 'tok-1' } });
+    expect(parseStreamRoute('/api/v1/agent-stream/vobiz/abc-123/tok-1?stream_token=tok-2')?.query).toEqual({ stream_token: 'tok-2' });
+  });
+
   it('lower-cases the provider and keeps the first of repeated keys', () => {
     expect(parseStreamRoute('/api/v1/agent-stream/a?provider=CloudOnix&provider=x')).toMatchObject({ provider: 'cloudonix', query: { provider: 'CloudOnix' } });
   });
 
   it('has no agent for an empty or over-long path, and no route outside the prefix', () => {
     expect(parseStreamRoute('/api/v1/agent-stream/?provider=cloudonix')?.agentUuid).toBe('');
-    expect(parseStreamRoute('/api/v1/agent-stream/a/b/c')?.agentUuid).toBe('');
+    expect(parseStreamRoute('/api/v1/agent-stream/a/b/c/d')?.agentUuid).toBe('');
     expect(parseStreamRoute('/api/v1/other/a')).toBeNull();
     expect(parseStreamRoute(undefined)).toBeNull();
   });

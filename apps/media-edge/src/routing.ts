@@ -15,7 +15,9 @@ export interface StreamRoute {
 }
 
 /**
- * Parses `/api/v1/agent-stream/{agent_uuid}?provider=…` and `/api/v1/agent-stream/{provider}/{agent_uuid}`.
+ * Parses `/api/v1/agent-stream/{agent_uuid}?provider=…`, `/api/v1/agent-stream/{provider}/{agent_uuid}`
+ * and the run-bound `/api/v1/agent-stream/{provider}/{agent_uuid}/{stream_token}` (the token lands
+ * in `query.stream_token`, as the query form of a run-bound stream URL carries it).
  * Returns null when the path is not under {@link AGENT_STREAM_PATH_PREFIX}.
  */
 export function parseStreamRoute(url: string | undefined): StreamRoute | null {
@@ -31,9 +33,11 @@ export function parseStreamRoute(url: string | undefined): StreamRoute | null {
   let provider = query.provider ?? '';
   let agentUuid = '';
   if (segments.length === 1) agentUuid = segments[0]!;
-  else if (segments.length === 2) {
+  else if (segments.length === 2 || segments.length === 3) {
     provider ||= segments[0]!;
     agentUuid = segments[1]!;
+    // The run-bound path form of an outbound call: its stream token as a third segment.
+    if (segments.length === 3 && !('stream_token' in query)) query['stream_token'] = segments[2]!;
   }
   return { agentUuid, provider: provider.toLowerCase(), query };
 }

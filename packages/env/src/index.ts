@@ -39,3 +39,4 @@ export {
   type TlsWatch,
   type TlsWatchOptions,
 } from './tls.ts';
+export { derivedPublicUrl, isPublicBaseUrl, PUBLIC_URL_ENV, publicBasesOf, type ListenAddress, type PublicBases } from './public-url.ts';

@@ -1,6 +1,6 @@
 /**
  * WebSocket close codes used on the Agent Stream endpoint.
- * 1000/1008/1011/4400 come from the Agent Stream contract; 1013 and 4408 are our extensions.
+ * 1000/1008/1011/4400 come from the Agent Stream contract; 1013, 4408 and 4409 are our extensions.
  */
 export const CloseCode = {
   /** Normal end of the call. */
@@ -17,6 +17,8 @@ export const CloseCode = {
   HandshakeError: 4400,
   /** `connected`/`start` did not arrive before the handshake deadline. */
   HandshakeTimeout: 4408,
+  /** A run-bound stream (outbound call) whose run is no longer waiting for its stream. */
+  RunNotWaiting: 4409,
 } as const;
 
 /** One of the close codes in {@link CloseCode}. */

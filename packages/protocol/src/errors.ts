@@ -19,6 +19,10 @@ export const StreamErrorCode = {
   /** The provider signs its upgrade request (Twilio) and the signature is missing or wrong. */
   InvalidSignature: 'invalid_signature',
   HandshakeTimeout: 'handshake_timeout',
+  /** A run-bound stream URL whose token is unknown, already used or expired (outbound calls). */
+  InvalidStreamToken: 'invalid_stream_token',
+  /** A run-bound stream URL whose run has already ended. */
+  RunNotWaiting: 'run_not_waiting',
   EdgeDraining: 'edge_draining',
   /** Admissions are queued past their bound (edge or control-plane): refused at once, never left to time out. */
   Overloaded: 'overloaded',
@@ -47,6 +51,8 @@ export const STREAM_ERRORS = {
   duplicate_session: { close: CloseCode.HandshakeError, reason: 'duplicate session', endReason: EndReason.DuplicateSession },
   invalid_signature: { close: CloseCode.HandshakeError, reason: 'invalid signature', endReason: EndReason.InvalidSignature },
   handshake_timeout: { close: CloseCode.HandshakeTimeout, reason: 'handshake timeout', endReason: EndReason.HandshakeTimeout },
+  invalid_stream_token: { close: CloseCode.HandshakeError, reason: 'invalid stream token', endReason: EndReason.MalformedHandshake },
+  run_not_waiting: { close: CloseCode.RunNotWaiting, reason: 'run not waiting', endReason: EndReason.ServerError },
   edge_draining: { close: CloseCode.TryAgainLater, reason: 'try again later', endReason: EndReason.EdgeShutdown },
   overloaded: { close: CloseCode.TryAgainLater, reason: 'try again later', endReason: EndReason.ServerError },
   too_many_pending_handshakes: { close: CloseCode.TryAgainLater, reason: 'try again later', endReason: EndReason.ServerError },

@@ -1,14 +1,6 @@
 export { CloseCode } from './close-codes.ts';
 export { LOG_REDACT_PATHS } from './logging.ts';
-export {
-  KNOWN_PROVIDERS,
-  STREAM_PROVIDERS,
-  CONFIGURABLE_PROVIDERS,
-  isKnownProvider,
-  isStreamProvider,
-  type ProviderName,
-  type StreamProviderName,
-} from './providers.ts';
+export { UNSUPPORTED_PROVIDERS, isUnsupportedProvider, type UnsupportedProviderName } from './providers.ts';
 export { RunState, EndReason, TERMINAL_RUN_STATES, ACTIVE_RUN_STATES, AGENT_STREAM_RUN_PREFIX } from './runs.ts';
 export {
   StreamErrorCode,

@@ -1,27 +1,14 @@
-/** Every provider name the Agent Stream endpoint recognises. */
-export const KNOWN_PROVIDERS = ['cloudonix', 'exotel', 'vobiz', 'twilio', 'plivo', 'telnyx', 'vonage', 'ari'] as const;
-
-/** A provider name the endpoint recognises (supported or not). */
-export type ProviderName = (typeof KNOWN_PROVIDERS)[number];
-
 /**
- * Providers with a working Agent Stream implementation. Known but unsupported ones (`telnyx`,
- * `vonage`, `ari`) close with 1011.
+ * Provider names the Agent Stream endpoint recognises without supporting them: a stream for one is
+ * refused `unsupported_provider` (1011) instead of `unknown_provider` (4404). The supported
+ * providers are the descriptors registered in `@vr3/providers` (`PROVIDER_NAMES`).
  */
-export const STREAM_PROVIDERS = ['cloudonix', 'exotel', 'vobiz', 'twilio', 'plivo'] as const satisfies readonly ProviderName[];
+export const UNSUPPORTED_PROVIDERS = ['telnyx', 'vonage', 'ari'] as const;
 
-/** A provider with a working Agent Stream implementation. */
-export type StreamProviderName = (typeof STREAM_PROVIDERS)[number];
+/** A recognised provider without an implementation. */
+export type UnsupportedProviderName = (typeof UNSUPPORTED_PROVIDERS)[number];
 
-/** Providers a telephony configuration can be stored for. */
-export const CONFIGURABLE_PROVIDERS = ['cloudonix', 'exotel', 'vobiz', 'twilio', 'plivo'] as const satisfies readonly ProviderName[];
-
-/** True when `name` is one of {@link KNOWN_PROVIDERS}. */
-export function isKnownProvider(name: string): name is ProviderName {
-  return (KNOWN_PROVIDERS as readonly string[]).includes(name);
-}
-
-/** True when `name` has a working Agent Stream implementation. */
-export function isStreamProvider(name: string): name is StreamProviderName {
-  return (STREAM_PROVIDERS as readonly string[]).includes(name);
+/** True when `name` is one of {@link UNSUPPORTED_PROVIDERS}. */
+export function isUnsupportedProvider(name: string): name is UnsupportedProviderName {
+  return (UNSUPPORTED_PROVIDERS as readonly string[]).includes(name);
 }

@@ -51,6 +51,12 @@ export const EndReason = {
   EdgeShutdown: 'edge_shutdown',
   /** The call hit its maximum duration. */
   DurationLimit: 'duration_limit',
+  /** Outbound call: the called number was busy or rejected the call. */
+  Busy: 'busy',
+  /** Outbound call: nobody answered before the provider gave up. */
+  NoAnswer: 'no_answer',
+  /** Outbound call: the provider refused to place the call, or reported it failed or canceled. */
+  ProviderFailed: 'provider_failed',
   /** Any other server-side failure. */
   ServerError: 'server_error',
 } as const;

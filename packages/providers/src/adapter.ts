@@ -1,4 +1,5 @@
-import type { CallEvent, MediaFormat, ProviderName, StartEvent } from '@vr3/protocol';
+import type { CallEvent, MediaFormat, StartEvent } from '@vr3/protocol';
+import type { ProviderName } from './provider-name.ts';
 
 /** How a provider opens a stream. */
 export type HandshakeOrder =
@@ -43,7 +44,7 @@ export interface ProviderSettingSpec {
   readonly description: string;
 }
 
-/** Options of {@link ProviderDescriptor.createStreamAdapter}. */
+/** Options of `ProviderDescriptor.createStreamAdapter`. */
 export interface StreamAdapterOptions {
   /** Query parameters of the stream URL (Exotel reads `sample-rate`). Never logged. */
   query?: Readonly<Record<string, string>>;
@@ -94,18 +95,4 @@ export interface StreamAdapter {
   mark(name: string): string;
   /** Asks the provider to drop audio it has buffered but not yet played. */
   clear(): string;
-}
-
-/** Static description of a provider's Agent Stream support. */
-export interface ProviderDescriptor {
-  readonly name: ProviderName;
-  readonly handshake: HandshakeOrder;
-  readonly streamEnd: StreamEndSignal;
-  readonly accountSource: AccountSource;
-  /** Query parameters that may name the account, in order of preference. */
-  readonly accountParams: readonly string[];
-  /** Per-configuration settings this provider accepts. */
-  readonly settings: readonly ProviderSettingSpec[];
-  /** Creates a fresh adapter for one call. */
-  createStreamAdapter(options?: StreamAdapterOptions): StreamAdapter;
 }

@@ -1,46 +1,14 @@
-import { STREAM_PROVIDERS } from '@vr3/protocol';
-import type { ProviderName, StartEvent } from '@vr3/protocol';
+import type { StartEvent } from '@vr3/protocol';
 import { describe, expect, it } from 'vitest';
 import type { StreamAdapter } from './adapter.ts';
-import { cloudonixFixtures } from './cloudonix/fixtures.ts';
 import { ProviderConfigError, ProviderFrameError } from './errors.ts';
-import { exotelFixtures } from './exotel/fixtures.ts';
-import type { BindingFixture, ProviderFixtures } from './fixture-types.ts';
-import { plivoFixtures } from './plivo/fixtures.ts';
-import { STREAM_PROVIDER_DESCRIPTORS, getStreamProvider } from './registry.ts';
+import type { BindingFixture } from './fixture-types.ts';
+import { PROVIDER_DESCRIPTORS } from './registry.ts';
 import { resolveProviderSettings } from './settings.ts';
-import { twilioFixtures } from './twilio/fixtures.ts';
-import { vobizFixtures } from './vobiz/fixtures.ts';
+import { PROVIDER_FIXTURES } from './testing/provider-fixtures.ts';
 
-/** Recorded fixtures per provider: every registered provider must have an entry. */
-const FIXTURES: Partial<Record<ProviderName, ProviderFixtures>> = {
-  cloudonix: cloudonixFixtures,
-  exotel: exotelFixtures,
-  vobiz: vobizFixtures,
-  twilio: twilioFixtures,
-  plivo: plivoFixtures,
-};
-
-describe('provider registry', () => {
-  it('registers exactly the providers @vr3/protocol lists as stream providers', () => {
-    expect(STREAM_PROVIDER_DESCRIPTORS.map((d) => d.name).sort()).toEqual([...STREAM_PROVIDERS].sort());
-  });
-
-  it('has fixtures for every registered provider', () => {
-    for (const d of STREAM_PROVIDER_DESCRIPTORS) expect(FIXTURES[d.name], d.name).toBeDefined();
-  });
-
-  it('finds providers by exact name only', () => {
-    for (const name of STREAM_PROVIDERS) expect(getStreamProvider(name)?.name).toBe(name);
-    for (const name of ['Cloudonix', 'TWILIO', 'telnyx', 'vonage', 'ari', '', 'constructor', '__proto__', 'toString']) {
-      expect(getStreamProvider(name), name).toBeUndefined();
-    }
-  });
-});
-
-for (const descriptor of STREAM_PROVIDER_DESCRIPTORS) {
-  const fixtures = FIXTURES[descriptor.name];
-  if (fixtures === undefined) continue;
+for (const descriptor of PROVIDER_DESCRIPTORS) {
+  const fixtures = PROVIDER_FIXTURES[descriptor.name];
 
   /** A fresh adapter bound to `b.start` with `b.settings`. */
   const bind = (b: BindingFixture): StreamAdapter => {

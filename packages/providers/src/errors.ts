@@ -1,5 +1,5 @@
 import { Vr3Error } from '@vr3/protocol';
-import type { ProviderName } from '@vr3/protocol';
+import type { ProviderName } from './provider-name.ts';
 import type { AddressRule } from './address-rules.ts';
 
 /**
@@ -80,7 +80,7 @@ export const PROVIDER_API_RETRYABLE = {
 } as const satisfies Record<ProviderApiErrorCode, boolean>;
 
 /** The provider API operation that failed. */
-export type ProviderApiOperation = 'validate' | 'hangup' | 'transfer';
+export type ProviderApiOperation = 'validate' | 'hangup' | 'transfer' | 'place';
 
 /** Options for {@link ProviderApiError}. */
 export interface ProviderApiErrorOptions {

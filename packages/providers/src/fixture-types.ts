@@ -1,4 +1,5 @@
-import type { CallEvent, MediaFormat, ProviderName } from '@vr3/protocol';
+import type { CallEvent, MediaFormat } from '@vr3/protocol';
+import type { ProviderName } from './provider-name.ts';
 import type { HandshakeOrder, OutboundFraming, ProviderSettings, StreamAdapterOptions } from './adapter.ts';
 import type { ProviderConfigErrorCode, ProviderFrameErrorCode } from './errors.ts';
 

@@ -11,22 +11,11 @@ import { bigSplicer, damage, deepNesting, hugeString, mutate, mutationOp, replac
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StreamAdapter } from './adapter.ts';
-import { cloudonixFixtures } from './cloudonix/fixtures.ts';
 import { ProviderFrameError } from './errors.ts';
-import { exotelFixtures } from './exotel/fixtures.ts';
+import { PROVIDER_DESCRIPTORS } from './registry.ts';
 import type { ProviderFixtures } from './fixture-types.ts';
-import { plivoFixtures } from './plivo/fixtures.ts';
-import { STREAM_PROVIDER_DESCRIPTORS } from './registry.ts';
-import { twilioFixtures } from './twilio/fixtures.ts';
-import { vobizFixtures } from './vobiz/fixtures.ts';
+import { PROVIDER_FIXTURES } from './testing/provider-fixtures.ts';
 
-const FIXTURES: Record<string, ProviderFixtures> = {
-  cloudonix: cloudonixFixtures,
-  exotel: exotelFixtures,
-  twilio: twilioFixtures,
-  vobiz: vobizFixtures,
-  plivo: plivoFixtures,
-};
 const RUNS = { numRuns: 150 } as const;
 const DOCUMENTED_CODES = ['malformed_frame', 'unsupported_media_format'];
 const ENCODINGS: readonly string[] = Object.values(AudioEncoding);
@@ -116,7 +105,7 @@ function checkBinds(adapter: StreamAdapter, start: StartEvent): void {
 
 /** Feeds one frame to a fresh adapter and checks the contract. */
 function check(provider: string, frame: string | Buffer, isBinary: boolean, query?: Record<string, string>): void {
-  const descriptor = STREAM_PROVIDER_DESCRIPTORS.find((d) => d.name === provider)!;
+  const descriptor = PROVIDER_DESCRIPTORS.find((d) => d.name === provider)!;
   const adapter = descriptor.createStreamAdapter(query === undefined ? undefined : { query });
   let event: CallEvent | null;
   try {
@@ -149,8 +138,8 @@ function seeds(fixtures: ProviderFixtures): Json[] {
 // ---------------------------------------------------------------------------------------------
 // Properties
 
-for (const { name } of STREAM_PROVIDER_DESCRIPTORS) {
-  const fixtures = FIXTURES[name]!;
+for (const { name } of PROVIDER_DESCRIPTORS) {
+  const fixtures = PROVIDER_FIXTURES[name];
   const seedFrames = seeds(fixtures);
   const seed = fc.constantFrom(...seedFrames);
   const exotelQuery = name === 'exotel' ? fc.option(fc.record({ 'sample-rate': fc.oneof(anyText, fc.constantFrom('8000', '16000', '24000')) }), { nil: undefined }) : fc.constant(undefined);

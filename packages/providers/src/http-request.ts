@@ -3,7 +3,7 @@
  * and error classification into {@link ProviderApiError}. Internal to the package; shared by every
  * provider's REST client.
  */
-import type { ProviderName } from '@vr3/protocol';
+import type { ProviderName } from './provider-name.ts';
 import { ADDRESS_RULE_DESCRIPTIONS } from './address-rules.ts';
 import { ProviderApiError, ProviderConfigError, RemoteAddressError, RemoteBodyError } from './errors.ts';
 import type { ProviderApiOperation } from './errors.ts';

@@ -27,11 +27,15 @@ describe('package entry points', () => {
         'ProviderConfigErrorCode',
         'ProviderFrameError',
         'ProviderFrameErrorCode',
-        'STREAM_PROVIDER_DESCRIPTORS',
+        'KNOWN_PROVIDERS',
+        'PROVIDER_DESCRIPTORS',
+        'PROVIDER_NAMES',
+        'UPGRADE_SIGNATURE_HEADERS',
         'TWILIO_API_BASE_URL',
         'TWILIO_SIGNATURE_HEADER',
         'TwilioStyleStreamAdapter',
         'VOBIZ_API_BASE_URL',
+        'cloudonixAnswerUrl',
         'cloudonixProvider',
         'createCloudonixApiClient',
         'createExotelApiClient',
@@ -39,7 +43,14 @@ describe('package entry points', () => {
         'createTwilioApiClient',
         'createVobizApiClient',
         'exotelProvider',
-        'getStreamProvider',
+        'getProvider',
+        'isKnownProvider',
+        'isProviderName',
+        'cloudonixTelephony',
+        'exotelTelephony',
+        'twilioTelephony',
+        'vobizTelephony',
+        'plivoTelephony',
         'normalizeAccountId',
         'normalizeCloudonixDomain',
         'plivoProvider',
@@ -75,10 +86,15 @@ describe('package entry points', () => {
         'systemResolveHost',
         'readRemoteBody',
         'MAX_PROVIDER_BODY_BYTES',
+        'exotelAnswerUrl',
+        'twilioAnswerUrl',
+        'vobizAnswerUrl',
+        'plivoAnswerUrl',
       ].sort(),
     );
     for (const name of ['cloudonix', 'exotel', 'vobiz', 'twilio', 'plivo'] as const) {
-      expect(providers.getStreamProvider(name)).toBe(providers[`${name}Provider`]);
+      expect(providers.getProvider(name)).toBe(providers[`${name}Provider`]);
+      expect(providers.getProvider(name).telephony).toBe(providers[`${name}Telephony`]);
     }
   });
 
@@ -86,9 +102,13 @@ describe('package entry points', () => {
     expect(Object.keys(testing).sort()).toEqual(
       [
         'CloudonixMediaClient',
+        'DIAL_BACK_DEFAULTS',
         'ExotelMediaClient',
         'MEDIA_CLIENT_PROVIDERS',
         'MediaClientConnectError',
+        'PROVIDER_FIXTURES',
+        'PROVIDER_STAND_IN_DEFAULTS',
+        'STAND_IN_ROUTES',
         'PlivoMediaClient',
         'PlivoStyleMediaClient',
         'TEST_TWILIO_ACCOUNT_SID',
@@ -103,6 +123,7 @@ describe('package entry points', () => {
         'plivoFixtures',
         'startFakeCloudonixApi',
         'startFakeProviderApi',
+        'startProviderStandIn',
         'twilioFixtures',
         'vobizFixtures',
       ].sort(),

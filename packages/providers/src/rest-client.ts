@@ -3,7 +3,7 @@
  * Basic auth, request sending with a fixed set of headers, and reading a call's status from a JSON
  * answer. Internal to the package.
  */
-import type { ProviderName } from '@vr3/protocol';
+import type { ProviderName } from './provider-name.ts';
 import { DEFAULT_PROVIDER_API_TIMEOUT_MS } from './api-client.ts';
 import type { CallRef } from './api-client.ts';
 import { ProviderApiError, ProviderConfigError } from './errors.ts';

@@ -1,30 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallRef, ProviderApiClient } from './api-client.ts';
 import { ProviderApiError } from './errors.ts';
-import { createExotelApiClient } from './exotel/api-client.ts';
-import { createPlivoApiClient } from './plivo/api-client.ts';
+import { getProvider } from './registry.ts';
 import { startFakeProviderApi } from './testing/fake-provider-api.ts';
-import type { FakeApiProvider, FakeProviderApi } from './testing/fake-provider-api.ts';
-import { createTwilioApiClient } from './twilio/api-client.ts';
-import { createVobizApiClient } from './vobiz/api-client.ts';
+import type { FakeProviderApi } from './testing/fake-provider-api.ts';
+import { STAND_IN_ROUTES } from './testing/stand-in-registry.ts';
 
-/** Builds the client of `api.provider` with the fake's credentials (or `secret` as the token). */
+/** Builds the client of `api.provider` with the fake's credentials (or `secret` as the secret), as the control-plane does. */
 function clientFor(api: FakeProviderApi, secret?: string): ProviderApiClient {
-  const c = api.credentials;
-  const token = secret ?? c.auth_token ?? '';
-  switch (api.provider) {
-    case 'exotel':
-      return createExotelApiClient({ baseUrl: api.url, apiKey: c.api_key ?? '', apiToken: secret ?? c.api_token ?? '', timeoutMs: 1000 });
-    case 'twilio':
-      return createTwilioApiClient({ baseUrl: api.url, accountSid: api.accountId, authToken: token, timeoutMs: 1000 });
-    case 'vobiz':
-      return createVobizApiClient({ baseUrl: api.url, authId: api.accountId, authToken: token, timeoutMs: 1000 });
-    case 'plivo':
-      return createPlivoApiClient({ baseUrl: api.url, authId: api.accountId, authToken: token, timeoutMs: 1000 });
-  }
+  const credentials = secret === undefined ? api.credentials : { ...api.credentials, [STAND_IN_ROUTES[api.provider].auth.secret]: secret };
+  return getProvider(api.provider).telephony.createApiClient({ baseUrl: api.url, accountId: api.accountId, credentials, timeoutMs: 1000 });
 }
 
-const CALL_PATHS: Record<FakeApiProvider, (account: string, call: string) => string> = {
+const CALL_PATHS: Record<'exotel' | 'twilio' | 'vobiz' | 'plivo', (account: string, call: string) => string> = {
   exotel: (a, c) => `/v1/Accounts/${a}/Calls/${c}.json`,
   twilio: (a, c) => `/2010-04-01/Accounts/${a}/Calls/${c}.json`,
   vobiz: (a, c) => `/api/v1/Account/${a}/Call/${c}/`,

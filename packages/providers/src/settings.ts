@@ -3,7 +3,8 @@
  * shared by adapters.
  */
 import type { MediaFormat } from '@vr3/protocol';
-import type { OutboundFraming, ProviderDescriptor, ProviderSettingSpec, ProviderSettings } from './adapter.ts';
+import type { OutboundFraming, ProviderSettingSpec, ProviderSettings } from './adapter.ts';
+import type { ProviderDescriptor } from './descriptor.ts';
 import { ProviderConfigError } from './errors.ts';
 import { isJsonObject } from './frame-fields.ts';
 

@@ -29,8 +29,8 @@ export {
   type ProviderApi,
   type ProviderApiOptions,
   type ApiRequestRecord,
+  type ApiOperation,
 } from './api/provider-api.ts';
-export { PROVIDER_ROUTES, type ProviderRoutes, type ApiOperation } from './api/routes.ts';
 export { runLoad, LOAD_DEFAULTS, type LoadOptions, type LoadResult } from './load/run-load.ts';
 export { formatLoadResult } from './load/report.ts';
 export { runBurst, BURST_DEFAULTS, type BurstOptions, type BurstResult, type BurstCallRecord } from './load/run-burst.ts';

@@ -6,7 +6,8 @@
  * its name before one is created, so a re-run prints the same stream URL and leaves nothing behind.
  * The agent is created only after the configuration step succeeded.
  */
-import { normalizeAccountId, normalizeCloudonixDomain } from '@vr3/providers';
+import { getProvider, isProviderName } from '@vr3/providers';
+import { STAND_IN_ROUTES } from '@vr3/providers/testing';
 import { SimulatorError, SimulatorErrorCode } from './errors.ts';
 import { accountQuery, providerDefaults, type ProviderDefaults } from './provider-defaults.ts';
 
@@ -93,17 +94,19 @@ const errorCode = (res: ApiAnswer): string | undefined => {
   return typeof code === 'string' ? code : undefined;
 };
 
-/** The configuration's secret fields, each the stand-in's token (Exotel's `api_key` is a user name). */
-function credentials(d: ProviderDefaults, token: string): Record<string, string> {
-  return Object.fromEntries(d.credentialFields.map((f) => [f, f === 'api_key' ? 'vr3-sim' : token]));
+/** The configuration's secret fields, each the stand-in's token (a field that is a user name, as Exotel's `api_key`, `vr3-sim`). */
+function credentials(provider: string, d: ProviderDefaults, token: string): Record<string, string> {
+  const userField = isProviderName(provider) ? STAND_IN_ROUTES[provider].auth.user : undefined;
+  return Object.fromEntries(d.credentialFields.map((f) => [f, f === userField ? 'vr3-sim' : token]));
 }
 
 /** The account as the product stores it, to find an existing configuration. */
 function canonicalAccount(provider: string, account: string): string {
+  const { accountLabel } = providerDefaults(provider); // throws unsupported_provider for an unknown one
   try {
-    return provider === 'cloudonix' ? normalizeCloudonixDomain(account) : normalizeAccountId(account);
+    return getProvider(provider)!.telephony.normalizeAccount(account);
   } catch (err) {
-    throw new SimulatorError(SimulatorErrorCode.InvalidOption, `"${account}" is not a valid ${providerDefaults(provider).accountLabel}`, { cause: err });
+    throw new SimulatorError(SimulatorErrorCode.InvalidOption, `"${account}" is not a valid ${accountLabel}`, { cause: err });
   }
 }
 
@@ -116,7 +119,7 @@ async function ensureConfiguration(o: SetupOptions, provider: string, account: s
     provider,
     name: `vr3-sim ${provider} ${account}`,
     [d.accountField]: account,
-    ...credentials(d, o.token),
+    ...credentials(provider, d, o.token),
     api_base_url: o.providerApiUrl,
   });
   if (created.status === 201 && typeof created.body.id === 'string') return { id: created.body.id, reused: false };
@@ -139,7 +142,7 @@ async function ensureConfiguration(o: SetupOptions, provider: string, account: s
 /** Finds the live agent named `name` (when `reuse`), or creates it. */
 async function ensureAgent(o: SetupOptions, name: string, engine: Record<string, unknown>, reuse: boolean): Promise<{ uuid: string; reused: boolean }> {
   if (reuse) {
-    const list = await call(o, 'GET', '/agents');
+    const list = await call(o, 'GET', `/agents?name=${encodeURIComponent(name)}`);
     if (list.status !== 200 || !Array.isArray(list.body.data)) throw apiError('agent list', list);
     const existing = (list.body.data as Array<Record<string, unknown>>).find((a) => a.name === name && a.archived !== true);
     if (existing && typeof existing.uuid === 'string') return { uuid: existing.uuid, reused: true };

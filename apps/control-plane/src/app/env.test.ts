@@ -61,3 +61,11 @@ describe('loadControlPlaneEnv: TLS', () => {
     }
   });
 });
+
+describe('loadControlPlaneEnv: public URL', () => {
+  it('is unset by default; VR3_PUBLIC_URL sets it; one with a path is refused naming it', () => {
+    expect(loadControlPlaneEnv(REQUIRED).publicUrl).toBeNull();
+    expect(loadControlPlaneEnv({ ...REQUIRED, VR3_PUBLIC_URL: 'wss://voice.example.com' }).publicUrl).toBe('wss://voice.example.com');
+    expect(() => loadControlPlaneEnv({ ...REQUIRED, VR3_PUBLIC_URL: 'wss://voice.example.com/api' })).toThrow(/VR3_PUBLIC_URL/);
+  });
+});

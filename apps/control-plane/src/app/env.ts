@@ -10,12 +10,15 @@ import {
   METRICS_ACCESS_ENV,
   metricsAccess,
   parseEnv,
+  PUBLIC_URL_ENV,
   TLS_ENV,
   tlsFiles,
   type HttpServerLimits,
   type MetricsAccess,
   type TlsFiles,
 } from '@vr3/env';
+
+import { SIGN_IN_ENV, signInSettings, type SignInSettings } from './sign-in-env.ts';
 
 export { ConfigError };
 
@@ -69,6 +72,12 @@ export const CONTROL_PLANE_DEFAULTS = {
   },
   /** VR3_TLS_CERT_FILE + VR3_TLS_KEY_FILE (both or neither): serve https from these files, reloaded on SIGHUP and on change; unset: http. */
   tls: null,
+  /**
+   * VR3_PUBLIC_URL: the base URL providers reach the product at — the load balancer in front of the
+   * media-edges and this API (`wss://voice.example.com`) — on which answer and stream URLs are built;
+   * unset, answer URLs answer 503 and agents show no `answer_urls`.
+   */
+  publicUrl: null,
   /** LOG_LEVEL: pino level. */
   logLevel: 'info',
 } as const;
@@ -97,6 +106,8 @@ const EnvSchema = z.object({
   ...HTTP_SERVER_ENV,
   ...METRICS_ACCESS_ENV,
   ...TLS_ENV,
+  ...PUBLIC_URL_ENV,
+  ...SIGN_IN_ENV,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -128,6 +139,10 @@ export interface ControlPlaneEnv {
   metrics: MetricsAccess;
   /** The certificate and key files to serve https from, or null: plain http. */
   tls: TlsFiles | null;
+  /** VR3_PUBLIC_URL: the base URL providers reach the product at, or null. */
+  publicUrl: string | null;
+  /** VR3_BOOTSTRAP_PASSWORD, VR3_BOOTSTRAP_EMAIL, VR3_SESSION_IDLE_TIMEOUT_MS, VR3_SESSION_MAX_AGE_MS (`app/sign-in-env.ts`). */
+  signIn: SignInSettings;
   logLevel: string;
 }
 
@@ -162,6 +177,8 @@ export function loadControlPlaneEnv(env: NodeJS.ProcessEnv = process.env): Contr
     http,
     metrics,
     tls,
+    publicUrl: e.VR3_PUBLIC_URL ?? d.publicUrl,
+    signIn: signInSettings(e),
     logLevel: e.LOG_LEVEL ?? d.logLevel,
   };
 }

@@ -53,6 +53,11 @@ export interface ControlPlaneServiceOptions {
    * shows one. Without it a minted key is only in {@link ControlPlaneService.createdApiKey}.
    */
   onApiKeyCreated?: (key: string) => void | Promise<void>;
+  /**
+   * Shows the bootstrap admin's generated sign-in password (print it), like `onApiKeyCreated`: a
+   * first start without VR3_BOOTSTRAP_PASSWORD generates one, stored hashed once this returned.
+   */
+  onPasswordCreated?: (credentials: { email: string; password: string }) => void | Promise<void>;
 }
 
 /** A running control-plane replica. */
@@ -173,6 +178,9 @@ export async function startControlPlaneService(
         initializedRunTimeoutMs: env.initializedRunTimeoutMs,
         maxPendingAdmissions: env.maxPendingAdmissions,
         transactionMaxWaitMs: env.transactionMaxWaitMs,
+        publicUrl: env.publicUrl,
+        sessionIdleTimeoutMs: env.signIn.sessionIdleTimeoutMs,
+        sessionMaxAgeMs: env.signIn.sessionMaxAgeMs,
       },
       metrics: registry,
     });
@@ -235,6 +243,9 @@ export async function startControlPlaneService(
     const boot = await ensureBootstrap(prisma, {
       ...(env.bootstrapApiKey ? { apiKey: env.bootstrapApiKey } : {}),
       ...(options.onApiKeyCreated ? { reveal: options.onApiKeyCreated } : {}),
+      ...(env.signIn.bootstrapPassword ? { adminPassword: env.signIn.bootstrapPassword } : {}),
+      ...(env.signIn.bootstrapEmail ? { adminEmail: env.signIn.bootstrapEmail } : {}),
+      ...(options.onPasswordCreated ? { revealPassword: options.onPasswordCreated } : {}),
     });
     logger.info({ port, host: env.host, tls: env.tls !== null }, 'listening');
 

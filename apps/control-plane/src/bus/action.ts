@@ -1,7 +1,7 @@
 import { RunActionRequestSchema, TERMINAL_RUN_STATES, parseMessage, type RunActionResponse } from '@vr3/protocol';
+import { getProvider } from '@vr3/providers';
 import type { ControlPlaneContext } from '../context.ts';
 import { enqueueProviderAction } from '../jobs/provider-actions.ts';
-import { PROVIDER_RULES, isConfigurableProvider } from '../providers/registry.ts';
 import { sessionIdOf } from '../providers/run-target.ts';
 
 /**
@@ -17,7 +17,7 @@ export async function handleRunAction(ctx: ControlPlaneContext, data: unknown): 
   }
   if (!sessionIdOf(run.gatheredContext)) return { ok: false, error: { code: 'session_unknown', message: 'no provider session recorded for the run' } };
   // Exotel has no transfer API: closing the stream hands the call to the flow's next applet.
-  const targetUsed = !isConfigurableProvider(run.mode) || PROVIDER_RULES[run.mode].transferTarget === 'required';
+  const targetUsed = getProvider(run.mode)?.telephony.transferTarget !== 'unused';
   if (req.action === 'transfer' && !req.target && targetUsed) {
     return { ok: false, error: { code: 'transfer_target_required', message: 'transfer needs a target' } };
   }

@@ -2,23 +2,23 @@ import { EngineConfigError, type ValidEngineConfig } from '@vr3/agent';
 import {
   StreamAdmitRequestSchema,
   StreamErrorCode,
-  isKnownProvider,
   EndReason,
   parseMessage,
   RunState,
   type StreamAdmitRequest,
   type StreamAdmitResponse,
 } from '@vr3/protocol';
+import { getProvider, isKnownProvider } from '@vr3/providers';
 import type { Logger } from 'pino';
 import type { ControlPlaneContext } from '../context.ts';
 import { admitRun } from '../db/admission.ts';
 import { finalizeRun } from '../db/runs.ts';
 import { findStreamAgent, type StreamAgent } from '../db/stream-agent.ts';
+import { claimStreamToken, STREAM_TOKEN_PARAM } from '../db/stream-tokens.ts';
 import { resolveEngine } from '../engines/config.ts';
 import { openEngineSecrets } from '../engines/secrets.ts';
 import { joinEngineCredentials } from '../engines/engine-credentials.ts';
 import { SecretError } from '../errors.ts';
-import { PROVIDER_RULES, isConfigurableProvider } from '../providers/registry.ts';
 import { accountOf, matchOf, queryAccount } from '../providers/resolve.ts';
 import type { AdmissionOutcome } from './admission-gate.ts';
 
@@ -125,15 +125,18 @@ async function admitStream(ctx: ControlPlaneContext, req: StreamAdmitRequest, lo
     return reject(code, message);
   };
   if (!isKnownProvider(req.provider)) return refuse(StreamErrorCode.UnknownProvider, 'unknown provider');
-  if (!isConfigurableProvider(req.provider)) return refuse(StreamErrorCode.UnsupportedProvider, 'provider not supported');
-  const provider = req.provider;
-  const rules = PROVIDER_RULES[provider];
+  const descriptor = getProvider(req.provider);
+  if (!descriptor) return refuse(StreamErrorCode.UnsupportedProvider, 'provider not supported');
+  const provider = descriptor.name;
 
   // Cloudonix names its account (the domain) in the URL: its configuration is matched with the
   // agent, in the same statement. The others name it in `start` (a query parameter is the
   // fallback): `RunStart` matches it then.
+  const token = req.query[STREAM_TOKEN_PARAM];
+  if (token !== undefined) return attachStream(ctx, req, token, log, refuse);
+
   const named = queryAccount(provider, req.query);
-  const wanted = rules.descriptor.accountSource === 'query' ? accountOf(provider, named?.value) : undefined;
+  const wanted = descriptor.accountSource === 'query' ? accountOf(provider, named?.value) : undefined;
   const agent = await findStreamAgent(ctx.pool, req.agent_uuid.toLowerCase(), wanted?.ok ? { provider, account: wanted.account } : undefined);
   if (!agent) return refuse(StreamErrorCode.AgentNotFound, 'agent not found');
   const { version } = agent;
@@ -186,6 +189,52 @@ async function admitStream(ctx: ControlPlaneContext, req: StreamAdmitRequest, lo
       telephony_configuration_id: configurationId,
       engine: engine.engine,
       max_duration_ms: null,
+      initial_context: objectOf(run.initialContext),
+    },
+  };
+}
+
+/**
+ * A run-bound stream (an outbound call): the token in its URL is claimed in one statement and the
+ * stream attaches to the run minted when the call was placed — no run is minted and no quota slot
+ * taken (the run has held one since it was placed). An unknown, used or expired token, or one of
+ * another agent or provider, is refused `invalid_stream_token` (4400) before any run is touched; a
+ * claimed run that is no longer `initialized` (the call already failed or ended) `run_not_waiting` (4409).
+ */
+async function attachStream(
+  ctx: ControlPlaneContext,
+  req: StreamAdmitRequest,
+  token: string,
+  log: Logger,
+  refuse: (code: StreamErrorCode, message: string, fields?: Record<string, unknown>) => StreamAdmitResponse,
+): Promise<StreamAdmitResponse> {
+  const run = await claimStreamToken(ctx.pool, token, { agentUuid: req.agent_uuid.toLowerCase(), provider: req.provider.toLowerCase(), edgeId: req.edge_id });
+  if (!run) {
+    return refuse(StreamErrorCode.InvalidStreamToken, 'invalid stream token');
+  }
+  if (run.state !== RunState.Initialized) return refuse(StreamErrorCode.RunNotWaiting, 'run not waiting', { run_id: run.id, state: run.state });
+  const agent = await findStreamAgent(ctx.pool, run.agentUuid);
+  if (!agent) {
+    await finalizeRun(ctx.prisma, { runId: run.id, state: RunState.Failed, endReason: EndReason.ServerError, error: 'agent gone before its outbound call connected' });
+    return refuse(StreamErrorCode.AgentNotFound, 'agent not found', { run_id: run.id });
+  }
+  const engine = await engineOf(ctx, agent.organizationId, agent.version);
+  if (!engine.ok) {
+    log.error({ agent_id: agent.id, agent_version_id: agent.version.id, ...engine.failure }, 'stored engine configuration is unusable');
+    await finalizeRun(ctx.prisma, { runId: run.id, state: RunState.Failed, endReason: EndReason.ServerError, error: 'stored engine configuration is unusable' });
+    return reject(StreamErrorCode.Internal, 'server error');
+  }
+  log.info({ run_id: run.id, run_name: run.name, agent_id: agent.id, telephony_configuration_id: run.telephonyConfigurationId }, 'outbound stream attached');
+  return {
+    ok: true,
+    run: {
+      id: run.id,
+      name: run.name,
+      agent_uuid: run.agentUuid,
+      provider: run.mode,
+      telephony_configuration_id: run.telephonyConfigurationId,
+      engine: engine.engine,
+      max_duration_ms: run.maxDurationS === null ? null : run.maxDurationS * 1000,
       initial_context: objectOf(run.initialContext),
     },
   };

@@ -8,6 +8,7 @@ import {
   type RunStartResponse,
   type StreamSettings,
 } from '@vr3/protocol';
+import { getProvider, type ProviderDescriptor } from '@vr3/providers';
 import type { ControlPlaneContext } from '../context.ts';
 import {
   recordStart,
@@ -19,7 +20,6 @@ import {
 import type { ConfigurationRow } from '../db/rows.ts';
 import { finalizeRun } from '../db/runs.ts';
 import { query, sql } from '../db/sql.ts';
-import { PROVIDER_RULES, isConfigurableProvider } from '../providers/registry.ts';
 import { resolveConfiguration } from '../providers/resolve.ts';
 import { providerTargetFor } from '../providers/run-target.ts';
 import { checkStreamSignature } from '../providers/stream-signature.ts';
@@ -44,10 +44,10 @@ function settingsOf(configuration: ConfigurationRow): StreamSettings {
 }
 
 /** The account id the stream named: `start`'s, else the query parameter recorded at admission. */
-function namedAccount(provider: keyof typeof PROVIDER_RULES, start: RunStartRequest['start'], logs: JsonObject): string | undefined {
+function namedAccount(descriptor: ProviderDescriptor, start: RunStartRequest['start'], logs: JsonObject): string | undefined {
   if (start.account_id !== undefined && start.account_id !== '') return start.account_id;
   const webhook = objectOf(logs['inbound_webhook']);
-  for (const param of PROVIDER_RULES[provider].descriptor.accountParams) {
+  for (const param of descriptor.accountParams) {
     const value = webhook[param];
     if (typeof value === 'string' && value !== '') return value;
   }
@@ -134,7 +134,8 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
     ...defined({ stream_id: start.stream_id, call_sid: start.call_id, session_id: start.session_id, account_id: start.account_id }),
     ...(gathered['call_id'] === undefined && start.call_id !== undefined ? { call_id: start.call_id } : {}),
   };
-  const nextLogs = { ...logs, inbound_webhook: { ...objectOf(logs['inbound_webhook']), start: boundStartMetadata(start.metadata) } };
+  // Only the key `start` changes: other keys (provider callbacks of an outbound call) may be written meanwhile.
+  const nextLogs = { inbound_webhook: { ...objectOf(logs['inbound_webhook']), start: boundStartMetadata(start.metadata) } };
   const recordOf = (configuration: ConfigurationRow | null): StartRecord => ({
     gatheredContext: nextGathered,
     initialContext: nextInitial,
@@ -158,9 +159,10 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
   }
 
   let configuration = run.telephonyConfiguration;
-  if (isConfigurableProvider(run.mode) && PROVIDER_RULES[run.mode].descriptor.accountSource === 'start') {
-    const presented = namedAccount(run.mode, start, logs);
-    const match = await resolveConfiguration(ctx, run.organizationId, run.mode, presented);
+  const descriptor = getProvider(run.mode);
+  if (descriptor?.accountSource === 'start') {
+    const presented = namedAccount(descriptor, start, logs);
+    const match = await resolveConfiguration(ctx, run.organizationId, descriptor.name, presented);
     if (!match.ok) {
       log.info({ code: match.code, provider: run.mode }, 'stream refused at start');
       return refuse(match.code, match.message, refusalDetail(match.code, presented), null);

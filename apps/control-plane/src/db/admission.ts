@@ -16,7 +16,10 @@ export interface AdmissionInput {
   provider: string;
   /** `null` until `RunStart` matches it, for providers that name their account in `start`. */
   telephonyConfigurationId: string | null;
-  edgeId: string;
+  /** `null` for a run minted before any stream (an outbound call being placed). */
+  edgeId: string | null;
+  /** `inbound` (a stream came in) unless given: `outbound` for a call the product places. */
+  callType?: 'inbound' | 'outbound' | undefined;
   initialContext: Prisma.InputJsonObject;
   gatheredContext: Prisma.InputJsonObject;
   logs: Prisma.InputJsonObject;
@@ -70,7 +73,7 @@ async function insertRun(pool: SqlRunner, input: AdmissionInput, now: Date): Pro
         INSERT INTO "workflow_runs" ("id", "name", "organization_id", "user_id", "agent_id", "agent_uuid", "agent_version_id",
           "call_type", "mode", "state", "initial_context", "gathered_context", "logs", "telephony_configuration_id", "edge_id", "created_at")
         VALUES (${id}, ${name}, ${input.organizationId}, ${input.userId}, ${input.agentId}, ${input.agentUuid}, ${input.agentVersionId},
-          'inbound', ${input.provider}, 'initialized', ${JSON.stringify(input.initialContext)}::jsonb, ${JSON.stringify(input.gatheredContext)}::jsonb,
+          ${input.callType ?? 'inbound'}, ${input.provider}, 'initialized', ${JSON.stringify(input.initialContext)}::jsonb, ${JSON.stringify(input.gatheredContext)}::jsonb,
           ${JSON.stringify(input.logs)}::jsonb, ${input.telephonyConfigurationId}, ${input.edgeId}, ${now}::timestamp(3))`,
       );
       return { id, name, initialContext: { ...input.initialContext } };

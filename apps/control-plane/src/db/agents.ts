@@ -52,13 +52,32 @@ export function findAgent(prisma: Db | Prisma.TransactionClient, organizationId:
   return prisma.agent.findFirst({ where: { organizationId, uuid: uuid.toLowerCase() }, include: WITH_CURRENT_VERSIONS });
 }
 
-/** The organization's agents, newest first. */
-export function listAgents(prisma: Db, organizationId: string, includeArchived: boolean): Promise<AgentWithVersions[]> {
-  return prisma.agent.findMany({
-    where: { organizationId, ...(includeArchived ? {} : { archivedAt: null }) },
-    include: WITH_CURRENT_VERSIONS,
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-  });
+/** Which agents {@link listAgents} returns, and from where. */
+export interface AgentListFilter {
+  includeArchived: boolean;
+  /** Only agents with exactly this name. */
+  name?: string | undefined;
+  limit: number;
+  /** Start after this agent (newest first). */
+  after?: { createdAt: Date; id: string } | undefined;
+}
+
+/** One page of the organization's agents, newest first; `next` is set when more follow. */
+export async function listAgents(
+  prisma: Db,
+  organizationId: string,
+  filter: AgentListFilter,
+): Promise<{ rows: AgentWithVersions[]; next: { createdAt: Date; id: string } | null }> {
+  const where: Prisma.AgentWhereInput = {
+    organizationId,
+    ...(filter.includeArchived ? {} : { archivedAt: null }),
+    ...(filter.name === undefined ? {} : { name: filter.name }),
+  };
+  if (filter.after) where.OR = [{ createdAt: { lt: filter.after.createdAt } }, { createdAt: filter.after.createdAt, id: { lt: filter.after.id } }];
+  const found = await prisma.agent.findMany({ where, include: WITH_CURRENT_VERSIONS, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: filter.limit + 1 });
+  const rows = found.slice(0, filter.limit);
+  const last = rows[rows.length - 1];
+  return { rows, next: found.length > filter.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
 }
 
 /** Runs `fn` on the agent with its row locked, so concurrent edits and publishes serialize. */

@@ -37,6 +37,7 @@ export async function findLiveSessionRun(
 export interface StartRecord {
   gatheredContext: Record<string, unknown>;
   initialContext: Record<string, unknown>;
+  /** The `logs` keys `start` sets, merged into the run's logs (keys written meanwhile, such as provider callbacks, are kept). */
   logs: Record<string, unknown>;
   edgeId: string;
   telephonyConfigurationId: string | null;
@@ -64,7 +65,7 @@ export async function recordStart(db: SqlRunner, runId: string, record: StartRec
     UPDATE "workflow_runs" SET
       "gathered_context" = ${JSON.stringify(record.gatheredContext)}::jsonb,
       "initial_context" = ${JSON.stringify(record.initialContext)}::jsonb,
-      "logs" = ${JSON.stringify(record.logs)}::jsonb,
+      "logs" = "logs" || ${JSON.stringify(record.logs)}::jsonb,
       "edge_id" = ${record.edgeId},
       "telephony_configuration_id" = ${record.telephonyConfigurationId}${moved}
     WHERE "id" = ${runId} AND "state" = 'initialized'`);

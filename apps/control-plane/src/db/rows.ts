@@ -6,7 +6,7 @@
 /** A telephony configuration as admission, `RunStart` and the provider actions read it. */
 export interface ConfigurationRow {
   id: string;
-  /** A configurable provider's name (see `providers/registry.ts`). */
+  /** A registered provider's name (`PROVIDER_NAMES` of `@vr3/providers`). */
   provider: string;
   /** The provider account, normalized. */
   domainId: string;

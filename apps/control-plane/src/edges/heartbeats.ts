@@ -66,7 +66,9 @@ export interface LostRun {
 
 /**
  * Live runs older than `lostAfterMs` whose edge has been silent that long, never heart-beat, or
- * has heart-beaten for that long without listing the run (its finalize was lost).
+ * has heart-beaten for that long without listing the run (its finalize was lost). An outbound run
+ * counts from when its stream attached; one still dialling (no edge yet) is left to the
+ * initialized-run sweep.
  */
 export async function findLostRuns(prisma: Db, lostAfterMs: number, limit: number): Promise<LostRun[]> {
   const ms = Math.floor(lostAfterMs);
@@ -82,10 +84,11 @@ export async function findLostRuns(prisma: Db, lostAfterMs: number, limit: numbe
     CROSS JOIN now_utc n
     LEFT JOIN "media_edges" e ON e."id" = r."edge_id"
     WHERE r."state" IN ('initialized', 'running')
-      AND r."created_at" < n.t - (${ms}::int * interval '1 millisecond')
+      AND (r."edge_id" IS NOT NULL OR r."stream_token_hash" IS NULL)
+      AND COALESCE(r."stream_token_used_at", r."created_at") < n.t - (${ms}::int * interval '1 millisecond')
       AND (e."id" IS NULL
         OR e."last_seen_at" < n.t - (${ms}::int * interval '1 millisecond')
-        OR (NOT (r."id" = ANY(e."run_ids")) AND r."created_at" < e."last_seen_at" - (${ms}::int * interval '1 millisecond')))
+        OR (NOT (r."id" = ANY(e."run_ids")) AND COALESCE(r."stream_token_used_at", r."created_at") < e."last_seen_at" - (${ms}::int * interval '1 millisecond')))
     ORDER BY r."created_at"
     LIMIT ${limit}`;
 }
@@ -97,7 +100,8 @@ export async function pruneEdges(prisma: Db, olderThanMs: number): Promise<numbe
 }
 
 /**
- * Runs still `initialized` more than `olderThanMs` after they were minted: their edge gave up on
+ * Runs still `initialized` more than `olderThanMs` after they were minted (an outbound call: after
+ * its stream token expired, it may ring that long): their edge gave up on
  * them (an admission answered after the edge's bus timeout, a finalize that never arrived). Does
  * not depend on heartbeats, so it needs no observation window.
  */
@@ -106,7 +110,7 @@ export async function findStaleInitializedRuns(prisma: Db, olderThanMs: number, 
     SELECT r."id", r."edge_id" AS "edgeId"
     FROM "workflow_runs" r
     WHERE r."state" = 'initialized'
-      AND r."created_at" < (now() AT TIME ZONE 'UTC') - (${Math.floor(olderThanMs)}::int * interval '1 millisecond')
+      AND COALESCE(r."stream_token_expires_at", r."created_at") < (now() AT TIME ZONE 'UTC') - (${Math.floor(olderThanMs)}::int * interval '1 millisecond')
     ORDER BY r."created_at"
     LIMIT ${limit}`;
 }

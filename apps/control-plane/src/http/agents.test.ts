@@ -120,6 +120,32 @@ describe('agents', () => {
     expect((await cp.api('POST', `/agents/${a.uuid}/publish`)).status).toBe(409);
   });
 
+  it('pages the list with an opaque cursor and filters it by exact name', async () => {
+    const made: string[] = [];
+    for (let i = 0; i < 5; i++) made.push((await cp.api('POST', '/agents', { name: 'Paged agent', engine: echo })).body.uuid as string);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: { status: number; body: { data: Array<{ uuid: string; name: string }>; next_cursor: string | null } } = await cp.api(
+        'GET',
+        `/agents?name=${encodeURIComponent('Paged agent')}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(page.status).toBe(200);
+      expect(page.body.data.length).toBeLessThanOrEqual(2);
+      expect(page.body.data.every((a) => a.name === 'Paged agent')).toBe(true);
+      seen.push(...page.body.data.map((a) => a.uuid));
+      cursor = page.body.next_cursor;
+      pages++;
+    } while (cursor !== null && pages < 10);
+    expect(pages).toBe(3);
+    expect(seen).toEqual([...made].reverse());
+    expect((await cp.api('GET', '/agents?limit=0')).status).toBe(400);
+    expect((await cp.api('GET', '/agents?limit=201')).status).toBe(400);
+    expect(await cp.api('GET', '/agents?cursor=garbage')).toMatchObject({ status: 400, body: { error: { code: 'validation_failed' } } });
+    expect((await cp.api('GET', `/agents?name=${encodeURIComponent('No such agent')}`)).body).toEqual({ data: [], next_cursor: null });
+  });
+
   it('404 for unknown agents and for agents of other organizations', async () => {
     const other = await cp.prisma.organization.create({ data: { name: 'Other' } });
     const user = await cp.prisma.user.create({ data: { organizationId: other.id, name: 'o' } });

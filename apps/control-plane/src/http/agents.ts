@@ -8,6 +8,7 @@ import { engineTypeOf, prepareEngine, type EngineBase, type StoredEngine } from 
 import { openEngineSecrets, sealEngineSecrets } from '../engines/secrets.ts';
 import { ApiError } from '../errors.ts';
 import type { AgentVersion, Prisma } from '../generated/prisma/client.ts';
+import { pageQuery, timeCursorAfter, timeCursorPosition } from './cursor.ts';
 import { principal, validate } from './middleware.ts';
 import { agentView } from './views.ts';
 
@@ -18,7 +19,13 @@ const CreateAgentBody = z.strictObject({ name: Name, engine: EngineBody });
 const UpdateAgentBody = z
   .strictObject({ name: Name.optional(), engine: EngineBody.optional() })
   .refine((b) => b.name !== undefined || b.engine !== undefined, { message: 'give name and/or engine' });
-const ListAgentsQuery = z.object({ include_archived: z.enum(['true', 'false']).optional() });
+/** Page size bounds of `GET /agents`. */
+export const AGENT_PAGE = { default: 50, max: 200 } as const;
+
+const ListAgentsQuery = pageQuery(AGENT_PAGE.max).extend({
+  include_archived: z.enum(['true', 'false']).optional(),
+  name: z.string().min(1).max(200).optional(),
+});
 
 /**
  * Agents: `POST /agents`, `GET /agents`, `GET|PATCH /agents/{uuid}`, `POST /agents/{uuid}/publish`,
@@ -50,19 +57,24 @@ export function agentRoutes(ctx: ControlPlaneContext): Router {
     const me = principal(res);
     const versionId = randomUUID();
     const agent = await createAgent(ctx.prisma, { organizationId: me.organizationId, userId: me.userId, name: body.name, versionId, engine: columns(versionId, stored) });
-    res.status(201).json(agentView(agent));
+    res.status(201).json(agentView(agent, ctx.config.publicUrl));
   });
 
   router.get('/agents', async (req, res) => {
     const query = validate(ListAgentsQuery, req.query);
-    const agents = await listAgents(ctx.prisma, principal(res).organizationId, query.include_archived === 'true');
-    res.json({ data: agents.map(agentView) });
+    const page = await listAgents(ctx.prisma, principal(res).organizationId, {
+      includeArchived: query.include_archived === 'true',
+      name: query.name,
+      limit: query.limit ?? AGENT_PAGE.default,
+      after: timeCursorPosition(query.cursor),
+    });
+    res.json({ data: page.rows.map((agent) => agentView(agent, ctx.config.publicUrl)), next_cursor: page.next ? timeCursorAfter(page.next) : null });
   });
 
   router.get('/agents/:uuid', async (req, res) => {
     const agent = await findAgent(ctx.prisma, principal(res).organizationId, req.params.uuid);
     if (!agent) throw new ApiError('agent_not_found', 'agent not found');
-    res.json(agentView(agent));
+    res.json(agentView(agent, ctx.config.publicUrl));
   });
 
   router.patch('/agents/:uuid', async (req, res) => {
@@ -74,15 +86,15 @@ export function agentRoutes(ctx: ControlPlaneContext): Router {
         ? {}
         : { engine: (base: AgentVersion | undefined, versionId: string) => columns(versionId, prepareEngine(ctx.engines, incoming, baseOf(base, engineTypeOf(incoming)))) }),
     };
-    res.json(agentView(await updateAgent(ctx.prisma, principal(res).organizationId, req.params.uuid, patch)));
+    res.json(agentView(await updateAgent(ctx.prisma, principal(res).organizationId, req.params.uuid, patch), ctx.config.publicUrl));
   });
 
   router.post('/agents/:uuid/publish', async (req, res) => {
-    res.json(agentView(await publishAgent(ctx.prisma, principal(res).organizationId, req.params.uuid)));
+    res.json(agentView(await publishAgent(ctx.prisma, principal(res).organizationId, req.params.uuid), ctx.config.publicUrl));
   });
 
   router.post('/agents/:uuid/archive', async (req, res) => {
-    res.json(agentView(await archiveAgent(ctx.prisma, principal(res).organizationId, req.params.uuid)));
+    res.json(agentView(await archiveAgent(ctx.prisma, principal(res).organizationId, req.params.uuid), ctx.config.publicUrl));
   });
 
   return router;

@@ -1,19 +1,32 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import { checkCsrf } from '../auth/csrf.ts';
+import { servedOverTls } from '../auth/request-origin.ts';
+import { clearedSessionCookie, readSessionCookie } from '../auth/session-cookie.ts';
+import { findActiveSession, touchSession, type SessionLifetime } from '../auth/sessions.ts';
+import type { ControlPlaneContext } from '../context.ts';
 import { hashApiKey } from '../crypto/api-keys.ts';
 import { findActiveApiKey, touchApiKey } from '../db/api-keys.ts';
-import type { Db } from '../db/prisma.ts';
 import { ApiError } from '../errors.ts';
 import { compileRouteRoles, hasRole, lowerRole, type Role, type RouteRole } from './roles.ts';
 
-/** The caller, resolved from its API key. */
+/** The caller, resolved from its API key or its session cookie. */
 export interface Principal {
   userId: string;
   organizationId: string;
-  apiKeyId: string;
-  /** What the caller may do: the lower of the key's role and its user's role. */
+  /** The API key the request carried; null for a signed-in person (session cookie). */
+  apiKeyId: string | null;
+  /** The session of a signed-in person; null for an API key. */
+  sessionId: string | null;
+  /** What the caller may do: the lower of the key's role and its user's role; a session's user's role. */
   role: Role;
+}
+
+/** The session a cookie-authenticated request carries (its token is never logged nor sent back but as the cookie). */
+export interface RequestSession {
+  id: string;
+  token: string;
 }
 
 /** Refresh `last_used_at` at most this often per key, in milliseconds. */
@@ -24,20 +37,55 @@ export function principal(res: Response): Principal {
   return res.locals['principal'] as Principal;
 }
 
+/** The session of a cookie-authenticated request (see {@link authenticate}), or undefined for an API key. */
+export function requestSession(res: Response): RequestSession | undefined {
+  return res.locals['session'] as RequestSession | undefined;
+}
+
+/** The session lifetime the context is configured with. */
+export function sessionLifetime(ctx: ControlPlaneContext): SessionLifetime {
+  return { idleTimeoutMs: ctx.config.sessionIdleTimeoutMs, maxAgeMs: ctx.config.sessionMaxAgeMs };
+}
+
 /**
- * `Authorization: Bearer <api key>` on every route; 401 `unauthorized` otherwise (unknown, revoked
- * and expired keys alike). The key is looked up in the database on every request (one indexed read,
- * no cache): a revocation or an expiry holds at once on every replica. `last_used_at` is written at
- * most once per {@link LAST_USED_RESOLUTION_MS} per key, off the request path.
+ * Authenticates every route: `Authorization: Bearer <api key>` (machines), else the `vr3_session`
+ * cookie of a signed-in person. 401 `unauthorized` otherwise (unknown, revoked and expired keys
+ * and sessions alike; an unusable cookie is cleared). A cookie-authenticated request that changes
+ * something must also pass {@link checkCsrf} (403 `origin_not_allowed` / `csrf_token_invalid`); API
+ * keys are exempt (a browser never adds them on its own). Keys and sessions are looked up in the
+ * database on every request (one indexed read, no cache): a revocation, an expiry or a sign-out
+ * holds at once on every replica. `last_used_at` / `last_seen_at` are written at most once a
+ * minute, off the request path.
  */
-export function authenticate(prisma: Db, logger: Logger) {
+export function authenticate(ctx: ControlPlaneContext) {
+  const { prisma, logger } = ctx;
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const header = req.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    const header = req.headers.authorization;
+    const cookie = header === undefined ? readSessionCookie(req.headers) : undefined;
+    if (cookie !== undefined) {
+      const session = await findActiveSession(prisma, cookie, sessionLifetime(ctx));
+      if (!session) {
+        res.setHeader('Set-Cookie', clearedSessionCookie({ secure: servedOverTls(req, ctx.config.publicUrl) }));
+        throw new ApiError('unauthorized', 'session expired or signed out');
+      }
+      checkCsrf(req, cookie, ctx.config.publicUrl);
+      res.locals['principal'] = { userId: session.userId, organizationId: session.organizationId, apiKeyId: null, sessionId: session.id, role: session.role } satisfies Principal;
+      res.locals['session'] = { id: session.id, token: cookie } satisfies RequestSession;
+      if (session.touchDue) touchSession(prisma, session.id).catch((err: unknown) => logger.warn({ err }, 'cannot record session use'));
+      next();
+      return;
+    }
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
     if (!match) throw new ApiError('unauthorized', 'missing or malformed Authorization header');
     const key = await findActiveApiKey(prisma, hashApiKey(match[1]!), LAST_USED_RESOLUTION_MS);
     if (!key) throw new ApiError('unauthorized', 'invalid API key');
-    res.locals['principal'] = { userId: key.userId, organizationId: key.organizationId, apiKeyId: key.id, role: lowerRole(key.role, key.userRole) } satisfies Principal;
+    res.locals['principal'] = {
+      userId: key.userId,
+      organizationId: key.organizationId,
+      apiKeyId: key.id,
+      sessionId: null,
+      role: lowerRole(key.role, key.userRole),
+    } satisfies Principal;
     if (key.touchDue) touchApiKey(prisma, key.id, LAST_USED_RESOLUTION_MS).catch((err: unknown) => logger.warn({ err }, 'cannot record API key use'));
     next();
   };

@@ -7,7 +7,7 @@ import { finalizeRun } from '../db/runs.ts';
 import { startTestControlPlane, type TestControlPlane } from '../testing/control-plane.ts';
 import { admitStream, createAgentStreamFixture } from '../testing/fixtures.ts';
 import { startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
-import { ROUTE_ROLES, UNLISTED_ROUTE_ROLE, compileRouteRoles, hasRole, lowerRole } from './roles.ts';
+import { PUBLIC_ROUTES, ROUTE_ROLES, UNLISTED_ROUTE_ROLE, compileRouteRoles, hasRole, lowerRole } from './roles.ts';
 
 const DOCS = new URL('../../../../docs/agent-stream.md', import.meta.url);
 
@@ -109,7 +109,7 @@ describe('the route table against the mounted API', () => {
 
   it('declares a role for every mounted route, and mounts every route of the table', () => {
     const mounted = mountedRoutes(cp.controlPlane.router);
-    expect(sorted(mounted).map(key)).toEqual(sorted(ROUTE_ROLES).map(key));
+    expect(sorted(mounted).map(key)).toEqual(sorted([...ROUTE_ROLES, ...PUBLIC_ROUTES]).map(key));
   });
 
   const fill = (path: string, values: Record<string, string>) => path.replace(/:(\w+)/g, (_, name: string) => values[name] ?? randomUUID());

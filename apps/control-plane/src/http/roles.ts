@@ -26,21 +26,26 @@ export interface RouteRole {
 }
 
 /**
- * Every REST route and its minimum role: the one table {@link authorize} enforces, docs/agent-stream.md
- * ("Roles") lists and the tests walk. Members read agents, runs and run events and may hang up calls;
+ * Every REST route and its minimum role: the one table {@link authorize} enforces, for API keys and
+ * signed-in people (session cookies) alike, docs/agent-stream.md ("Roles") lists and the tests walk.
+ * Members read agents, runs and run events, may hang up calls, sign out and change their password;
  * everything that changes agents, provider credentials (telephony configurations, which also name
  * the organization's provider accounts), quotas, API keys or users is `admin`, and so is every
- * service-credential route, reads included (which vendor accounts exist is admin material). A route
+ * service-credential route, reads included (which vendor accounts exist is admin material), and so is
+ * placing an outbound call (it costs money on the organization's provider account). A route
  * missing here needs `admin` (fail closed).
  */
 export const ROUTE_ROLES = [
   { method: 'GET', path: '/me', role: 'member' },
+  { method: 'POST', path: '/me/password', role: 'member' },
+  { method: 'POST', path: '/auth/sign-out', role: 'member' },
   { method: 'POST', path: '/agents', role: 'admin' },
   { method: 'GET', path: '/agents', role: 'member' },
   { method: 'GET', path: '/agents/:uuid', role: 'member' },
   { method: 'PATCH', path: '/agents/:uuid', role: 'admin' },
   { method: 'POST', path: '/agents/:uuid/publish', role: 'admin' },
   { method: 'POST', path: '/agents/:uuid/archive', role: 'admin' },
+  { method: 'POST', path: '/agents/:uuid/calls', role: 'admin' },
   { method: 'POST', path: '/telephony-configurations', role: 'admin' },
   { method: 'GET', path: '/telephony-configurations', role: 'admin' },
   { method: 'GET', path: '/telephony-configurations/:id', role: 'admin' },
@@ -55,12 +60,32 @@ export const ROUTE_ROLES = [
   { method: 'GET', path: '/runs/:id', role: 'member' },
   { method: 'GET', path: '/runs/:id/events', role: 'member' },
   { method: 'POST', path: '/runs/:id/hangup', role: 'member' },
+  { method: 'GET', path: '/users', role: 'admin' },
+  { method: 'POST', path: '/users/invitations', role: 'admin' },
+  { method: 'PATCH', path: '/users/:id', role: 'admin' },
+  { method: 'DELETE', path: '/users/:id', role: 'admin' },
   { method: 'GET', path: '/users/:user_id/quota', role: 'admin' },
   { method: 'PUT', path: '/users/:user_id/quota', role: 'admin' },
   { method: 'POST', path: '/api-keys', role: 'admin' },
   { method: 'GET', path: '/api-keys', role: 'admin' },
   { method: 'DELETE', path: '/api-keys/:id', role: 'admin' },
 ] as const satisfies readonly RouteRole[];
+
+/**
+ * Routes that take no API key, mounted before authentication: the answer URLs providers fetch
+ * (`answer.ts`), which the agent UUID in the path authorizes, as it does the stream URL; an outbound
+ * call's answer URL and status callbacks (`callbacks.ts`), which its stream token and callback
+ * secret authorize; sign-in and invitation acceptance (`auth.ts`), which open a session.
+ */
+export const PUBLIC_ROUTES = [
+  { method: 'POST', path: '/auth/sign-in' },
+  { method: 'POST', path: '/auth/accept-invitation' },
+  { method: 'GET', path: '/answer/:provider/:agent_uuid' },
+  { method: 'POST', path: '/answer/:provider/:agent_uuid' },
+  { method: 'GET', path: '/calls/:run_id/answer' },
+  { method: 'POST', path: '/calls/:run_id/answer' },
+  { method: 'POST', path: '/callbacks/:provider/:run_id' },
+] as const satisfies ReadonlyArray<Omit<RouteRole, 'role'>>;
 
 /** Role required when no route of the table matches (unknown paths, methods not listed). */
 export const UNLISTED_ROUTE_ROLE: Role = 'admin';

@@ -1,8 +1,13 @@
 import express, { Router } from 'express';
+import { SignInLimiter } from '../auth/sign-in-limiter.ts';
 import type { ControlPlaneContext } from '../context.ts';
 import { agentRoutes } from './agents.ts';
+import { answerRoutes } from './answer.ts';
 import { apiKeyRoutes } from './api-keys.ts';
-import { authenticate, authorize, errorHandler, notFound, principal } from './middleware.ts';
+import { authRoutes, publicAuthRoutes } from './auth.ts';
+import { callbackRoutes } from './callbacks.ts';
+import { callRoutes } from './calls.ts';
+import { authenticate, authorize, errorHandler, notFound } from './middleware.ts';
 import { quotaRoutes } from './quota.ts';
 import { ROUTE_ROLES } from './roles.ts';
 import { runEventRoutes } from './run-events.ts';
@@ -10,31 +15,38 @@ import { runRoutes } from './runs.ts';
 import { serviceCredentialRoutes } from './service-credentials.ts';
 import { telephonyRoutes } from './telephony.ts';
 import { textGuard } from './text-guard.ts';
+import { userRoutes } from './users.ts';
 
 /** Largest accepted JSON body. */
 export const MAX_JSON_BODY = '64kb';
 
 /**
- * The admin REST API, to mount at `/api/v1`. Every route needs `Authorization: Bearer <api key>` and
- * the role `ROUTE_ROLES` (roles.ts) gives it; a route added here must be added there.
+ * The admin REST API, to mount at `/api/v1`. Every route needs `Authorization: Bearer <api key>` or
+ * a signed-in person's session cookie, and the role `ROUTE_ROLES` (roles.ts) gives it; a route added
+ * here must be added there. The exceptions, `PUBLIC_ROUTES` (roles.ts), come first: the answer URLs
+ * providers fetch, authorized by the agent UUID, an outbound call's answer URL and status callbacks,
+ * authorized by its stream token and callback secret, then sign-in and invitation acceptance.
  */
 export function createApiRouter(ctx: ControlPlaneContext): Router {
   const router = Router();
-  router.use(authenticate(ctx.prisma, ctx.logger));
+  router.use(answerRoutes(ctx));
+  router.use(callbackRoutes(ctx));
+  const signInLimiter = new SignInLimiter();
+  router.use(publicAuthRoutes(ctx, signInLimiter));
+  router.use(authenticate(ctx));
   router.use(authorize(ROUTE_ROLES));
   router.use(express.json({ limit: MAX_JSON_BODY }));
   router.use(textGuard);
-  router.get('/me', (_req, res) => {
-    const me = principal(res);
-    res.json({ user_id: me.userId, organization_id: me.organizationId, role: me.role, api_key_id: me.apiKeyId });
-  });
+  router.use(authRoutes(ctx, signInLimiter));
   router.use(agentRoutes(ctx));
+  router.use(callRoutes(ctx));
   router.use(telephonyRoutes(ctx));
   router.use(serviceCredentialRoutes(ctx));
   router.use(runRoutes(ctx));
   router.use(runEventRoutes(ctx));
   router.use(quotaRoutes(ctx));
   router.use(apiKeyRoutes(ctx));
+  router.use(userRoutes(ctx));
   router.use(notFound);
   router.use(errorHandler(ctx.logger));
   return router;

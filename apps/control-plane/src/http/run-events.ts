@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { ControlPlaneContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeCursor, encodeCursor, pageQuery } from './cursor.ts';
 import { principal, validate } from './middleware.ts';
 import { runEventView } from './views.ts';
 
@@ -13,15 +13,7 @@ export const RUN_EVENT_PAGE = { default: 100, max: 500 } as const;
 const Cursor = z.strictObject({ s: z.number().int().nonnegative() });
 type Cursor = z.infer<typeof Cursor>;
 
-const EventsQuery = z.object({
-  limit: z
-    .string()
-    .regex(/^\d+$/, 'must be an integer')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(RUN_EVENT_PAGE.max))
-    .optional(),
-  cursor: z.string().min(1).optional(),
-});
+const EventsQuery = pageQuery(RUN_EVENT_PAGE.max);
 
 /**
  * `GET /runs/{id}/events?limit=&cursor=`: the run's events in `seq` order, `{ data, next_cursor }`

@@ -7,26 +7,16 @@ import { ApiError } from '../errors.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { enqueueProviderAction } from '../jobs/provider-actions.ts';
 import { sessionIdOf } from '../providers/run-target.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { pageQuery, timeCursorAfter, timeCursorPosition } from './cursor.ts';
 import { principal, validate } from './middleware.ts';
 import { runView } from './views.ts';
 
 /** Page size bounds of `GET /runs`. */
 export const RUN_PAGE = { default: 20, max: 100 } as const;
 
-const Cursor = z.object({ t: z.iso.datetime(), i: z.string().min(1) });
-type Cursor = z.infer<typeof Cursor>;
-
-const ListQuery = z.object({
+const ListQuery = pageQuery(RUN_PAGE.max).extend({
   agent_uuid: z.string().min(1).optional(),
   state: z.enum([RunState.Initialized, RunState.Running, RunState.Completed, RunState.Failed]).optional(),
-  limit: z
-    .string()
-    .regex(/^\d+$/, 'must be an integer')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(RUN_PAGE.max))
-    .optional(),
-  cursor: z.string().min(1).optional(),
 });
 
 /** Runs: `GET /runs` (newest first, opaque cursor), `GET /runs/{id}`, `POST /runs/{id}/hangup`. */
@@ -49,17 +39,14 @@ export function runRoutes(ctx: ControlPlaneContext): Router {
       where.agentId = agent.id;
     }
     if (query.state !== undefined) where.state = query.state;
-    if (query.cursor !== undefined) {
-      const cursor = decodeCursor(Cursor, query.cursor);
-      const t = new Date(cursor.t);
-      where.OR = [{ createdAt: { lt: t } }, { createdAt: t, id: { lt: cursor.i } }];
-    }
+    const after = timeCursorPosition(query.cursor);
+    if (after) where.OR = [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }];
     const rows = await ctx.prisma.workflowRun.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit + 1 });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     res.json({
       data: page.map(runView),
-      next_cursor: rows.length > limit && last ? encodeCursor({ t: last.createdAt.toISOString(), i: last.id } satisfies Cursor) : null,
+      next_cursor: rows.length > limit && last ? timeCursorAfter(last) : null,
     });
   });
 

@@ -7,7 +7,7 @@ import { SERVICE_VENDORS, isServiceVendor, sealServiceApiKey } from '../engines/
 import { ApiError } from '../errors.ts';
 import type { Prisma, ServiceCredential } from '../generated/prisma/client.ts';
 import { checkBaseUrl, checkBaseUrlHost } from './base-url.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { pageQuery, timeCursorAfter, timeCursorPosition } from './cursor.ts';
 import { principal, validate } from './middleware.ts';
 
 /** Page size bounds of `GET /service-credentials`. */
@@ -26,17 +26,7 @@ const CreateBody = z.strictObject({ vendor: z.string().min(1), name: Name, api_k
 /** `vendor` is fixed at creation: agents name a credential for what it is. */
 const UpdateBody = z.strictObject({ name: Name.optional(), api_key: ApiKey.optional(), base_url: BaseUrl.optional() });
 
-const Cursor = z.object({ t: z.iso.datetime(), i: z.string().min(1) });
-type Cursor = z.infer<typeof Cursor>;
-const ListQuery = z.object({
-  limit: z
-    .string()
-    .regex(/^\d+$/, 'must be an integer')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(SERVICE_CREDENTIAL_PAGE.max))
-    .optional(),
-  cursor: z.string().min(1).optional(),
-});
+const ListQuery = pageQuery(SERVICE_CREDENTIAL_PAGE.max);
 
 /** REST shape of a service credential: the API key is write-only, only `api_key_set` shows. */
 export function serviceCredentialView(row: ServiceCredential) {
@@ -94,14 +84,13 @@ export function serviceCredentialRoutes(ctx: ControlPlaneContext): Router {
 
   router.get('/service-credentials', async (req, res) => {
     const query = validate(ListQuery, req.query);
-    const cursor = query.cursor === undefined ? undefined : decodeCursor(Cursor, query.cursor);
     const page = await listServiceCredentials(ctx.prisma, principal(res).organizationId, {
       limit: query.limit ?? SERVICE_CREDENTIAL_PAGE.default,
-      after: cursor && { createdAt: new Date(cursor.t), id: cursor.i },
+      after: timeCursorPosition(query.cursor),
     });
     res.json({
       data: page.rows.map(serviceCredentialView),
-      next_cursor: page.next ? encodeCursor({ t: page.next.createdAt.toISOString(), i: page.next.id } satisfies Cursor) : null,
+      next_cursor: page.next ? timeCursorAfter(page.next) : null,
     });
   });
 

@@ -4,11 +4,10 @@
  * rule that moving stored credentials needs them re-entered.
  */
 import { ProviderConfigError, resolveProviderSettings } from '@vr3/providers';
-import type { ProviderSettings } from '@vr3/providers';
+import type { ProviderDescriptor, ProviderSettings } from '@vr3/providers';
 import { z } from 'zod';
 import { ApiError } from '../errors.ts';
 import type { StoredCredentials } from '../providers/credentials.ts';
-import type { ProviderRules } from '../providers/registry.ts';
 import { validate } from './middleware.ts';
 
 const Name = z.string().trim().min(1).max(200);
@@ -26,34 +25,34 @@ export interface ConfigurationBody {
   settings?: ProviderSettings | null;
 }
 
-/** The strict body schema of `rules`' provider; `create` requires the name and the account field. */
-function schemaFor(rules: ProviderRules, create: boolean) {
+/** The strict body schema of `descriptor`'s provider; `create` requires the name and the account field. */
+function schemaFor(descriptor: ProviderDescriptor, create: boolean) {
   const shape: Record<string, z.ZodType> = {
     name: create ? Name : Name.optional(),
-    [rules.accountField]: create ? z.string() : z.string().optional(),
+    [descriptor.telephony.accountField]: create ? z.string() : z.string().optional(),
     api_base_url: BaseUrl.optional(),
     settings: Settings.optional(),
   };
   if (create) shape['provider'] = z.string();
-  for (const field of rules.credentialFields) shape[field] = Secret.optional();
+  for (const field of descriptor.telephony.credentialFields) shape[field] = Secret.optional();
   return z.strictObject(shape);
 }
 
-/** Validates a create (`create: true`) or update body for `rules`' provider. */
-export function parseConfigurationBody(rules: ProviderRules, body: unknown, create: boolean): ConfigurationBody {
-  const parsed = validate(schemaFor(rules, create), body) as Record<string, unknown>;
+/** Validates a create (`create: true`) or update body for `descriptor`'s provider. */
+export function parseConfigurationBody(descriptor: ProviderDescriptor, body: unknown, create: boolean): ConfigurationBody {
+  const parsed = validate(schemaFor(descriptor, create), body) as Record<string, unknown>;
   const out: ConfigurationBody = { secrets: {} };
   if (typeof parsed['name'] === 'string') out.name = parsed['name'];
-  const account = parsed[rules.accountField];
+  const account = parsed[descriptor.telephony.accountField];
   if (typeof account === 'string') out.account = account;
-  for (const field of rules.credentialFields) {
+  for (const field of descriptor.telephony.credentialFields) {
     const v = parsed[field];
     if (v !== undefined) out.secrets[field] = v as string | null;
   }
   if (parsed['api_base_url'] !== undefined) out.apiBaseUrl = parsed['api_base_url'] as string | null;
   if (parsed['settings'] !== undefined) {
     try {
-      out.settings = parsed['settings'] === null ? null : resolveProviderSettings(rules.descriptor, parsed['settings']);
+      out.settings = parsed['settings'] === null ? null : resolveProviderSettings(descriptor, parsed['settings']);
     } catch (err) {
       if (err instanceof ProviderConfigError) throw new ApiError('validation_failed', err.message);
       throw err;
@@ -63,12 +62,13 @@ export function parseConfigurationBody(rules: ProviderRules, body: unknown, crea
 }
 
 /** Canonical account id; a 422 naming the field when invalid. */
-export function normalizeAccountField(rules: ProviderRules, value: string): string {
+export function normalizeAccountField(descriptor: ProviderDescriptor, value: string): string {
+  const field = descriptor.telephony.accountField;
   try {
-    return rules.normalizeAccount(value);
-  } catch {
-    if (rules.accountField === 'domain_id') throw new ApiError('invalid_domain', 'domain_id is not a valid domain');
-    throw new ApiError('invalid_account_id', `${rules.accountField} is not a valid account id`);
+    return descriptor.telephony.normalizeAccount(value);
+  } catch (err) {
+    if (err instanceof ProviderConfigError && err.code === 'invalid_domain') throw new ApiError('invalid_domain', `${field} is not a valid domain`);
+    throw new ApiError('invalid_account_id', `${field} is not a valid account id`);
   }
 }
 
@@ -78,14 +78,14 @@ export function normalizeAccountField(rules: ProviderRules, value: string): stri
  * - any field `null` or `''` → `null` (credentials cleared; a configuration never holds a partial set);
  * - otherwise the merge, which must then hold every field of the provider (else 400).
  */
-export function nextCredentials(rules: ProviderRules, existing: StoredCredentials | null, secrets: Record<string, string | null>): StoredCredentials | null | undefined {
+export function nextCredentials(descriptor: ProviderDescriptor, existing: StoredCredentials | null, secrets: Record<string, string | null>): StoredCredentials | null | undefined {
   const given = Object.entries(secrets);
   if (given.length === 0) return undefined;
   if (given.some(([, v]) => v === null || v === '')) return null;
   const merged: Record<string, string> = { ...existing, ...(Object.fromEntries(given) as Record<string, string>) };
-  const missing = rules.credentialFields.filter((f) => !merged[f]);
-  if (missing.length > 0) throw new ApiError('validation_failed', `credentials need ${rules.credentialFields.join(' and ')}`);
-  return Object.fromEntries(rules.credentialFields.map((f) => [f, merged[f]!]));
+  const missing = descriptor.telephony.credentialFields.filter((f) => !merged[f]);
+  if (missing.length > 0) throw new ApiError('validation_failed', `credentials need ${descriptor.telephony.credentialFields.join(' and ')}`);
+  return Object.fromEntries(descriptor.telephony.credentialFields.map((f) => [f, merged[f]!]));
 }
 
 /**
@@ -93,10 +93,10 @@ export function nextCredentials(rules: ProviderRules, existing: StoredCredential
  * a configuration holding credentials unless this request re-enters every credential field or
  * clears them: stored secrets are never sent to a destination or account they were not given for.
  */
-export function requireCredentialsToMove(rules: ProviderRules, changed: readonly string[], secrets: Readonly<Record<string, string | null>>): void {
+export function requireCredentialsToMove(descriptor: ProviderDescriptor, changed: readonly string[], secrets: Readonly<Record<string, string | null>>): void {
   if (changed.length === 0) return;
   const given = Object.values(secrets);
   if (given.some((v) => v === null || v === '')) return;
-  if (rules.credentialFields.every((f) => typeof secrets[f] === 'string' && secrets[f] !== '')) return;
-  throw new ApiError('credentials_required', `changing ${changed.join(' and ')} requires ${rules.credentialFields.join(' and ')} in the same request`);
+  if (descriptor.telephony.credentialFields.every((f) => typeof secrets[f] === 'string' && secrets[f] !== '')) return;
+  throw new ApiError('credentials_required', `changing ${changed.join(' and ')} requires ${descriptor.telephony.credentialFields.join(' and ')} in the same request`);
 }

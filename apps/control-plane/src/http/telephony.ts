@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { CONFIGURABLE_PROVIDERS } from '@vr3/protocol';
+import { getProvider, PROVIDER_NAMES, type ProviderDescriptor } from '@vr3/providers';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ControlPlaneContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import type { Prisma, TelephonyConfiguration } from '../generated/prisma/client.ts';
 import { openCredentials, sealCredentials, type StoredCredentials } from '../providers/credentials.ts';
-import { PROVIDER_RULES, isConfigurableProvider, type ProviderRules } from '../providers/registry.ts';
 import { checkBaseUrl, checkBaseUrlHost } from './base-url.ts';
 import { nextCredentials, normalizeAccountField, parseConfigurationBody, requireCredentialsToMove } from './telephony-body.ts';
 import { principal, validate } from './middleware.ts';
@@ -30,9 +29,10 @@ export function telephonyRoutes(ctx: ControlPlaneContext): Router {
   const router = Router();
   const allowInsecure = ctx.config.allowInsecureProviderUrls;
   /** Canonical `api_base_url` (`null`/absent = the default), its host checked when the user chose it. */
-  const apiBaseUrlOf = async (rules: ProviderRules, value: string | null | undefined): Promise<string> => {
-    const url = checkBaseUrl('api_base_url', value ?? rules.defaultApiBaseUrl, allowInsecure);
-    if (!allowInsecure && url !== rules.defaultApiBaseUrl) {
+  const apiBaseUrlOf = async (descriptor: ProviderDescriptor, value: string | null | undefined): Promise<string> => {
+    const { defaultApiBaseUrl } = descriptor.telephony;
+    const url = checkBaseUrl('api_base_url', value ?? defaultApiBaseUrl, allowInsecure);
+    if (!allowInsecure && url !== defaultApiBaseUrl) {
       await checkBaseUrlHost('api_base_url', url, { resolveHost: ctx.resolveProviderHost, timeoutMs: ctx.config.providerTimeoutMs });
     }
     return url;
@@ -46,15 +46,13 @@ export function telephonyRoutes(ctx: ControlPlaneContext): Router {
 
   router.post('/telephony-configurations', async (req, res) => {
     const { provider } = validate(ProviderOnly, req.body);
-    if (!isConfigurableProvider(provider)) {
-      throw new ApiError('unknown_provider', `provider must be one of: ${CONFIGURABLE_PROVIDERS.join(', ')}`);
-    }
-    const rules = PROVIDER_RULES[provider];
-    const body = parseConfigurationBody(rules, req.body, true);
+    const descriptor = getProvider(provider);
+    if (!descriptor) throw new ApiError('unknown_provider', `provider must be one of: ${PROVIDER_NAMES.join(', ')}`);
+    const body = parseConfigurationBody(descriptor, req.body, true);
     const id = randomUUID();
-    const credentials = nextCredentials(rules, null, body.secrets) ?? null;
-    const domainId = normalizeAccountField(rules, body.account ?? '');
-    const apiBaseUrl = await apiBaseUrlOf(rules, body.apiBaseUrl);
+    const credentials = nextCredentials(descriptor, null, body.secrets) ?? null;
+    const domainId = normalizeAccountField(descriptor, body.account ?? '');
+    const apiBaseUrl = await apiBaseUrlOf(descriptor, body.apiBaseUrl);
     const config = await ctx.prisma.telephonyConfiguration
       .create({
         data: {
@@ -86,23 +84,23 @@ export function telephonyRoutes(ctx: ControlPlaneContext): Router {
 
   router.patch('/telephony-configurations/:id', async (req, res) => {
     const existing = await find(principal(res).organizationId, req.params.id);
-    if (!isConfigurableProvider(existing.provider)) throw new ApiError('unknown_provider', 'provider is no longer supported');
-    const rules = PROVIDER_RULES[existing.provider];
-    const body = parseConfigurationBody(rules, req.body, false);
+    const descriptor = getProvider(existing.provider);
+    if (!descriptor) throw new ApiError('unknown_provider', 'provider is no longer supported');
+    const body = parseConfigurationBody(descriptor, req.body, false);
     const data: Prisma.TelephonyConfigurationUpdateInput = {};
     if (body.name !== undefined) data.name = body.name;
-    const domainId = body.account === undefined ? existing.domainId : normalizeAccountField(rules, body.account);
-    const apiBaseUrl = body.apiBaseUrl === undefined ? existing.apiBaseUrl : checkBaseUrl('api_base_url', body.apiBaseUrl ?? rules.defaultApiBaseUrl, allowInsecure);
+    const domainId = body.account === undefined ? existing.domainId : normalizeAccountField(descriptor, body.account);
+    const apiBaseUrl = body.apiBaseUrl === undefined ? existing.apiBaseUrl : checkBaseUrl('api_base_url', body.apiBaseUrl ?? descriptor.telephony.defaultApiBaseUrl, allowInsecure);
     if (existing.credentialsCiphertext) {
-      const changed = [...(domainId === existing.domainId ? [] : [rules.accountField]), ...(apiBaseUrl === existing.apiBaseUrl ? [] : ['api_base_url'])];
-      requireCredentialsToMove(rules, changed, body.secrets);
+      const changed = [...(domainId === existing.domainId ? [] : [descriptor.telephony.accountField]), ...(apiBaseUrl === existing.apiBaseUrl ? [] : ['api_base_url'])];
+      requireCredentialsToMove(descriptor, changed, body.secrets);
     }
     if (body.account !== undefined) data.domainId = domainId;
-    if (apiBaseUrl !== existing.apiBaseUrl) data.apiBaseUrl = await apiBaseUrlOf(rules, apiBaseUrl);
+    if (apiBaseUrl !== existing.apiBaseUrl) data.apiBaseUrl = await apiBaseUrlOf(descriptor, apiBaseUrl);
     if (body.settings !== undefined) data.settings = (body.settings ?? {}) as Prisma.InputJsonObject;
     if (Object.keys(body.secrets).length > 0) {
       const current = existing.credentialsCiphertext ? openCredentials(ctx.secretKey, existing.id, existing.credentialsCiphertext) : null;
-      const credentials = nextCredentials(rules, current, body.secrets);
+      const credentials = nextCredentials(descriptor, current, body.secrets);
       if (credentials !== undefined) data.credentialsCiphertext = seal(existing.id, credentials);
     }
     const config = await ctx.prisma.telephonyConfiguration.update({ where: { id: existing.id }, data }).catch(conflictOnDuplicate);

@@ -1,5 +1,7 @@
+import { getProvider } from '@vr3/providers';
 import type { RunEvent, TelephonyConfiguration, WorkflowRun } from '../generated/prisma/client.ts';
 import { draftOf, publishedOf, type AgentWithVersions } from '../db/agents.ts';
+import { agentProviderUrls } from './answer-urls.ts';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
@@ -7,8 +9,10 @@ const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
  * REST shape of an agent. `engine` is the draft's when there is one, else the published one's.
  * Engine secrets are write-only: `engine` / `published_engine` hold the configuration without them
  * and `engine_secrets_set` / `published_engine_secrets_set` name the secret paths that are set.
+ * `answer_urls` / `stream_urls` are the ready-to-paste provider URLs on `publicUrl` (null when it is
+ * unknown), for the version a new call runs (published, else the draft).
  */
-export function agentView(agent: AgentWithVersions) {
+export function agentView(agent: AgentWithVersions, publicUrl: string | null) {
   const draft = draftOf(agent);
   const published = publishedOf(agent);
   const current = draft ?? published;
@@ -23,37 +27,31 @@ export function agentView(agent: AgentWithVersions) {
     published_engine_secrets_set: published ? published.engineSecretPaths : null,
     archived: agent.archivedAt !== null,
     archived_at: iso(agent.archivedAt),
+    ...agentProviderUrls(publicUrl, agent.uuid, (published ?? draft)?.engine ?? null),
     created_at: agent.createdAt.toISOString(),
     updated_at: agent.updatedAt.toISOString(),
   };
 }
 
-/** REST field naming the account of each provider's configurations. */
-const ACCOUNT_FIELD: Readonly<Record<string, string>> = {
-  cloudonix: 'domain_id',
-  exotel: 'account_sid',
-  twilio: 'account_sid',
-  vobiz: 'auth_id',
-  plivo: 'auth_id',
-};
-
 /**
  * REST shape of a telephony configuration. Credentials are write-only: only `has_credentials`
- * shows (and, for Cloudonix, the older `has_bearer_token`). The account id appears under the
- * provider's own field name.
+ * shows (and the provider's older alias of it, Cloudonix `has_bearer_token`). The account id
+ * appears under the provider's own field name.
  */
 export function telephonyView(config: TelephonyConfiguration) {
   const hasCredentials = config.credentialsCiphertext !== null;
+  const telephony = getProvider(config.provider)?.telephony;
+  const flagAlias = telephony?.credentialsFlagAlias;
   const settings = config.settings !== null && typeof config.settings === 'object' && !Array.isArray(config.settings) ? config.settings : {};
   return {
     id: config.id,
     provider: config.provider,
     name: config.name,
-    [ACCOUNT_FIELD[config.provider] ?? 'domain_id']: config.domainId,
+    [telephony?.accountField ?? 'domain_id']: config.domainId,
     api_base_url: config.apiBaseUrl,
     settings,
     has_credentials: hasCredentials,
-    ...(config.provider === 'cloudonix' ? { has_bearer_token: hasCredentials } : {}),
+    ...(flagAlias === undefined ? {} : { [flagAlias]: hasCredentials }),
     created_at: config.createdAt.toISOString(),
     updated_at: config.updatedAt.toISOString(),
   };
@@ -83,6 +81,8 @@ export function runView(run: WorkflowRun) {
     gathered_context: run.gatheredContext,
     logs: run.logs,
     telephony_configuration_id: run.telephonyConfigurationId,
+    dial_status: run.dialStatus,
+    provider_call_id: run.providerCallId,
     edge_id: run.edgeId,
     media_stats: hasStats
       ? {

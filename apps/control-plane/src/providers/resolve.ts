@@ -2,7 +2,7 @@ import { StreamErrorCode } from '@vr3/protocol';
 import type { ControlPlaneContext } from '../context.ts';
 import type { ConfigurationRow } from '../db/rows.ts';
 import { query, sql } from '../db/sql.ts';
-import { PROVIDER_RULES, type ConfigurableProviderName } from './registry.ts';
+import { getProvider, type ProviderName } from '@vr3/providers';
 
 /** A query parameter naming the provider account, as given (never logged). */
 export interface QueryAccount {
@@ -11,8 +11,8 @@ export interface QueryAccount {
 }
 
 /** The first of the provider's account parameters present in `query` with a non-blank value. */
-export function queryAccount(provider: ConfigurableProviderName, query: Readonly<Record<string, string>>): QueryAccount | undefined {
-  for (const param of PROVIDER_RULES[provider].descriptor.accountParams) {
+export function queryAccount(provider: ProviderName, query: Readonly<Record<string, string>>): QueryAccount | undefined {
+  for (const param of getProvider(provider).accountParams) {
     const value = query[param]?.trim();
     if (value) return { param, value };
   }
@@ -29,13 +29,13 @@ export type ConfigurationMatch = { ok: true; configuration: ConfigurationRow; ac
  * The provider account `rawAccount` names, normalized: absent → `missing_provider_identifier`, not
  * a valid id → `configuration_not_found`.
  */
-export function accountOf(provider: ConfigurableProviderName, rawAccount: string | undefined): { ok: true; account: string } | ConfigurationRefusal {
-  const rules = PROVIDER_RULES[provider];
+export function accountOf(provider: ProviderName, rawAccount: string | undefined): { ok: true; account: string } | ConfigurationRefusal {
+  const descriptor = getProvider(provider);
   if (rawAccount === undefined || rawAccount.trim() === '') {
-    return { ok: false, code: StreamErrorCode.MissingProviderIdentifier, message: `missing ${rules.descriptor.accountParams[0] ?? 'account id'}` };
+    return { ok: false, code: StreamErrorCode.MissingProviderIdentifier, message: `missing ${descriptor.accountParams[0] ?? 'account id'}` };
   }
   try {
-    return { ok: true, account: rules.normalizeAccount(rawAccount) };
+    return { ok: true, account: descriptor.telephony.normalizeAccount(rawAccount) };
   } catch {
     return { ok: false, code: StreamErrorCode.ConfigurationNotFound, message: 'no matching telephony configuration' };
   }
@@ -57,7 +57,7 @@ export function matchOf(configuration: ConfigurationRow | null | undefined, acco
 export async function resolveConfiguration(
   ctx: Pick<ControlPlaneContext, 'pool'>,
   organizationId: string,
-  provider: ConfigurableProviderName,
+  provider: ProviderName,
   rawAccount: string | undefined,
 ): Promise<ConfigurationMatch> {
   const named = accountOf(provider, rawAccount);

@@ -1,9 +1,9 @@
-import type { CallRef, ProviderApiClient } from '@vr3/providers';
+import { isProviderName, type CallRef, type ProviderApiClient } from '@vr3/providers';
 import type { ControlPlaneContext } from '../context.ts';
 import type { ConfigurationRow } from '../db/rows.ts';
 import { ProviderActionError, ProviderActionErrorCode } from '../errors.ts';
 import { openCredentials, type StoredCredentials } from './credentials.ts';
-import { callRefOf, isConfigurableProvider } from './registry.ts';
+import { callRefOf, type ProviderClientOptions } from './registry.ts';
 
 /** A provider REST client bound to one call. */
 export interface RunProviderTarget {
@@ -31,24 +31,38 @@ export function providerTargetFor(
   if (!configuration || !configuration.credentialsCiphertext) {
     throw new ProviderActionError(ProviderActionErrorCode.NoConfiguration, 'the run has no telephony configuration with credentials');
   }
-  if (!isConfigurableProvider(configuration.provider)) {
+  if (!isProviderName(configuration.provider)) {
     throw new ProviderActionError(ProviderActionErrorCode.UnsupportedProvider, 'provider has no REST client');
   }
   if (!sessionId) throw new ProviderActionError(ProviderActionErrorCode.NoSession, 'no provider session id recorded for the run');
+  const client = ctx.providerClients(configuration.provider, configuredClientOptions(ctx, configuration));
+  return { client, ref: callRefOf(configuration.domainId, sessionId) };
+}
+
+/**
+ * What a REST client of `configuration` is built from: its base URL and account, its credentials
+ * decrypted (in memory only), the product's provider timeout and address policy. Throws
+ * `ProviderActionError` (never retryable) when it has no credentials or they cannot be decrypted.
+ */
+export function configuredClientOptions(
+  ctx: Pick<ControlPlaneContext, 'secretKey' | 'resolveProviderHost' | 'config'>,
+  configuration: ConfigurationRow,
+): ProviderClientOptions {
+  if (!configuration.credentialsCiphertext) {
+    throw new ProviderActionError(ProviderActionErrorCode.NoConfiguration, 'the telephony configuration has no credentials');
+  }
   let credentials: StoredCredentials;
   try {
     credentials = openCredentials(ctx.secretKey, configuration.id, configuration.credentialsCiphertext);
   } catch (err) {
     throw new ProviderActionError(ProviderActionErrorCode.CredentialsUnreadable, 'stored credentials cannot be decrypted', { cause: err });
   }
-  const provider = configuration.provider;
-  const client = ctx.providerClients(provider, {
+  return {
     baseUrl: configuration.apiBaseUrl,
     accountId: configuration.domainId,
     credentials,
     timeoutMs: ctx.config.providerTimeoutMs,
     addressPolicy: ctx.config.allowInsecureProviderUrls ? 'any' : 'public',
     resolveHost: ctx.resolveProviderHost,
-  });
-  return { client, ref: callRefOf(configuration.domainId, sessionId) };
+  };
 }

@@ -2,3 +2,4 @@ export { startTestPostgres, MIGRATIONS_DIR, type TestPostgres } from './postgres
 export { startTestControlPlane, type TestControlPlane, type TestControlPlaneOptions } from './control-plane.ts';
 export { createAgentStreamFixture, admitStream, type AgentStreamFixture } from './fixtures.ts';
 export { startTestRedis, type TestRedis } from './redis.ts';
+export { createSignInUser, sessionRequest, signIn, type BrowserSession, type SessionAnswer, type SessionRequestOptions } from './session.ts';

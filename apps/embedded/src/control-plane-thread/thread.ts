@@ -21,11 +21,26 @@ export interface ControlPlaneThreadData {
   apiSocket: string;
 }
 
-/** Asks the thread for the bootstrap admin key (see `ensureBootstrap`). */
+/** Asks the thread for the bootstrap admin key and password (see `ensureBootstrap`). */
 export interface BootstrapRequest {
   apiKey?: string;
   /** Whether a minted key is handed to the main thread (`reveal`) before it is stored. */
   reveal: boolean;
+  /** VR3_BOOTSTRAP_PASSWORD. */
+  adminPassword?: string;
+  /** VR3_BOOTSTRAP_EMAIL. */
+  adminEmail?: string;
+  /** Whether a generated password is handed to the main thread (`reveal-password`) before it is stored. */
+  revealPassword: boolean;
+}
+
+/** What the main thread may be given to show at bootstrap. */
+export interface BootstrapOptions {
+  apiKey?: string;
+  reveal?: (key: string) => void;
+  adminPassword?: string;
+  adminEmail?: string;
+  revealPassword?: (credentials: { email: string; password: string }) => void;
 }
 
 /** The control-plane running on its own thread. */
@@ -36,8 +51,13 @@ export interface ControlPlaneThread {
   readonly apiSocket: string;
   /** The thread's metrics, in the Prometheus text format. */
   metrics(): Promise<string>;
-  /** Ensures an admin key exists; a minted one goes to `reveal` and is stored after it returned. */
-  bootstrap(options: { apiKey?: string; reveal?: (key: string) => void }): Promise<string | undefined>;
+  /** Sets the base URL providers reach the product at, once the product listens (see `ControlPlane.setPublicUrl`). */
+  setPublicUrl(url: string): Promise<void>;
+  /**
+   * Ensures an admin key exists and the bootstrap admin has a password; a minted key goes to
+   * `reveal`, a generated password to `revealPassword`, each stored after it returned.
+   */
+  bootstrap(options: BootstrapOptions): Promise<string | undefined>;
   /** Stops the control-plane and its thread (idempotent). */
   close(): Promise<void>;
 }
@@ -86,6 +106,7 @@ export async function startControlPlaneThread(options: StartControlPlaneThreadOp
     if (started && !closing) onFailure(err);
   });
   rpc.handle('reveal', () => undefined);
+  rpc.handle('reveal-password', () => undefined);
 
   const close = (): Promise<void> =>
     (closing ??= (async () => {
@@ -111,9 +132,17 @@ export async function startControlPlaneThread(options: StartControlPlaneThreadOp
     bus,
     apiSocket: data.apiSocket,
     metrics: () => rpc.call<string>('metrics'),
-    async bootstrap({ apiKey, reveal }) {
+    setPublicUrl: (url) => rpc.call<void>('public-url', url),
+    async bootstrap({ apiKey, reveal, adminPassword, adminEmail, revealPassword }) {
       rpc.handle('reveal', (key) => reveal?.(key as string));
-      return rpc.call<string | undefined>('bootstrap', { ...(apiKey ? { apiKey } : {}), reveal: reveal !== undefined } satisfies BootstrapRequest);
+      rpc.handle('reveal-password', (credentials) => revealPassword?.(credentials as { email: string; password: string }));
+      return rpc.call<string | undefined>('bootstrap', {
+        ...(apiKey ? { apiKey } : {}),
+        reveal: reveal !== undefined,
+        ...(adminPassword ? { adminPassword } : {}),
+        ...(adminEmail ? { adminEmail } : {}),
+        revealPassword: revealPassword !== undefined,
+      } satisfies BootstrapRequest);
     },
     close,
   };

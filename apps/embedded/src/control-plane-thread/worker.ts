@@ -51,8 +51,8 @@ const controlPlane = createControlPlane({
 const app = express();
 app.disable('x-powered-by');
 app.use('/api/v1', controlPlane.router);
-// An unknown /api/v1 path gets the API's JSON 404.
-app.use(serviceRoot('embedded'));
+// An unknown /api/v1 path gets the API's JSON 404 (the console is served by the main thread).
+app.use(serviceRoot('embedded', { consoleDir: null }));
 const server = http.createServer({ keepAliveTimeout: 60_000 }, app);
 
 rpc.handle('start', async () => {
@@ -71,11 +71,16 @@ rpc.handle('bootstrap', async (arg) => {
   const boot = await ensureBootstrap(prisma, {
     ...(request.apiKey ? { apiKey: request.apiKey } : {}),
     ...(request.reveal ? { reveal: (key: string) => rpc.call<void>('reveal', key) } : {}),
+    ...(request.adminPassword ? { adminPassword: request.adminPassword } : {}),
+    ...(request.adminEmail ? { adminEmail: request.adminEmail } : {}),
+    ...(request.revealPassword ? { revealPassword: (credentials: { email: string; password: string }) => rpc.call<void>('reveal-password', credentials) } : {}),
   });
   return boot.createdApiKey;
 });
 
 rpc.handle('metrics', () => metrics.metrics());
+
+rpc.handle('public-url', (url) => controlPlane.setPublicUrl(url as string));
 
 rpc.handle('close', async () => {
   try {

@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { StreamUpgrade } from '@vr3/protocol';
-import { TWILIO_SIGNATURE_HEADER } from '@vr3/providers';
+import { UPGRADE_SIGNATURE_HEADERS } from '@vr3/providers';
 
 /** Request headers that carry a provider's signature of the upgrade request, forwarded to the control-plane. */
-export const SIGNATURE_HEADERS: readonly string[] = Object.freeze([TWILIO_SIGNATURE_HEADER]);
+export const SIGNATURE_HEADERS: readonly string[] = UPGRADE_SIGNATURE_HEADERS;
 
 /** Longest URL forwarded (`StreamUpgradeSchema`); a longer one is cut, and then never verifies. */
 const MAX_URL_LENGTH = 16_384;

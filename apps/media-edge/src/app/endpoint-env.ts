@@ -5,6 +5,7 @@ import {
   httpServerLimits,
   METRICS_ACCESS_ENV,
   metricsAccess,
+  PUBLIC_URL_ENV,
   TLS_ENV,
   tlsFiles,
   type HttpServerEnv,
@@ -15,7 +16,6 @@ import {
   type TlsFiles,
 } from '@vr3/env';
 import { z } from 'zod';
-import { isPublicBaseUrl } from '../config.ts';
 
 /** VR3_VENDOR_TIMEOUT_MS: the range an operator may set it in (milliseconds); unset, each vendor client keeps its own default. */
 export const VENDOR_TIMEOUT_BOUNDS_MS = { min: 500, max: 120_000 } as const;
@@ -42,10 +42,7 @@ export const EDGE_ENDPOINT_ENV = {
   ...HTTP_SERVER_ENV,
   ...METRICS_ACCESS_ENV,
   ...TLS_ENV,
-  VR3_PUBLIC_URL: z
-    .string()
-    .refine(isPublicBaseUrl, 'VR3_PUBLIC_URL must be a wss, ws, https or http URL with a host and no path (wss://voice.example.com)')
-    .optional(),
+  ...PUBLIC_URL_ENV,
   /** VR3_VENDOR_TIMEOUT_MS: the engines' vendor deadline (see `ProductEngineOptions.vendorTimeoutMs`). */
   VR3_VENDOR_TIMEOUT_MS: z
     .string()

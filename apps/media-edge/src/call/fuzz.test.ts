@@ -12,25 +12,17 @@ import {
   findUnsafeText,
   RunFinalizeRequestSchema,
   RunStartRequestSchema,
-  STREAM_PROVIDERS,
   StreamAdmitRequestSchema,
   type CallEvent,
-  type StreamProviderName,
 } from '@vr3/protocol';
-import { cloudonixFixtures, exotelFixtures, plivoFixtures, twilioFixtures, vobizFixtures, type ProviderFixtures } from '@vr3/providers/testing';
+import { PROVIDER_NAMES, type ProviderName } from '@vr3/providers';
+import { PROVIDER_FIXTURES, type ProviderFixtures } from '@vr3/providers/testing';
 import fc from 'fast-check';
 import { bigSplicer, deepNesting, hugeString, mutate, mutationOp, taint, TAINTS, unsafeText, type Big, type Json, type MutateOptions, type MutationOp } from '@vr3/protocol/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { DEFAULT_QUERY, startHarness, waitUntil, type Harness } from '../test-support/harness.ts';
 
-const FIXTURES: Record<StreamProviderName, ProviderFixtures> = {
-  cloudonix: cloudonixFixtures,
-  exotel: exotelFixtures,
-  twilio: twilioFixtures,
-  vobiz: vobizFixtures,
-  plivo: plivoFixtures,
-};
 const MAX_PAYLOAD = 64 * 1024;
 /** Close codes of the Agent Stream contract (docs/agent-stream.md), and ws's 1009 for a frame over `maxPayloadBytes`. */
 const DOCUMENTED = [1000, 1008, 1013, 4400, 4408];
@@ -64,7 +56,7 @@ function seedsOf(fixtures: ProviderFixtures): Seeds {
     inCall: [...byType('media'), ...byType('dtmf'), ...byType('mark'), ...byType('cleared')],
   };
 }
-const SEEDS = Object.fromEntries(STREAM_PROVIDERS.map((p) => [p, seedsOf(FIXTURES[p])])) as Record<StreamProviderName, Seeds>;
+const SEEDS = Object.fromEntries(PROVIDER_NAMES.map((p) => [p, seedsOf(PROVIDER_FIXTURES[p])])) as Record<ProviderName, Seeds>;
 
 // ---------------------------------------------------------------------------------------------
 // Mutations
@@ -156,7 +148,7 @@ function check(outcome: Outcome, frames: readonly string[], before: { admits: nu
   expect(finalizes.map((f) => f.run_id).sort()).toEqual(admits.map((_a, i) => `run-${before.admits + i + 1}`).sort());
 }
 
-const provider = fc.constantFrom(...STREAM_PROVIDERS);
+const provider = fc.constantFrom(...PROVIDER_NAMES);
 const snapshot = () => ({ admits: h.cp.admits.length, starts: h.cp.starts.length, finalizes: h.cp.finalizes.length });
 
 // ---------------------------------------------------------------------------------------------

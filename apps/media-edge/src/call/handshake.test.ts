@@ -1,5 +1,5 @@
 import type { CallEvent } from '@vr3/protocol';
-import { CloudonixStreamAdapter, getStreamProvider, type StreamAdapter } from '@vr3/providers';
+import { CloudonixStreamAdapter, getProvider, type StreamAdapter } from '@vr3/providers';
 import { describe, expect, it } from 'vitest';
 import { HandshakeGate } from './handshake.ts';
 
@@ -78,7 +78,7 @@ describe('HandshakeGate, a start without call or session id', () => {
   } as const;
 
   it.each(Object.entries(starts))('%s: malformed without the id, accepted with it', (provider, [base, ...ids]) => {
-    const adapter = getStreamProvider(provider)!.createStreamAdapter({ query: {} });
+    const adapter = getProvider(provider)!.createStreamAdapter({ query: {} });
     const open = () => {
       const g = new HandshakeGate(adapter, 2);
       if (adapter.handshake === 'connected-then-start') expect(g.feed(connected, false).kind).toBe('wait');

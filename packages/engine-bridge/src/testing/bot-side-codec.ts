@@ -1,5 +1,5 @@
 import type { CallEvent, MediaFormat, StartEvent } from '@vr3/protocol';
-import { getStreamProvider } from '@vr3/providers';
+import { getProvider } from '@vr3/providers';
 import type { StreamAdapter } from '@vr3/providers';
 import type { BridgeProtocol } from '../spec.ts';
 import { parseVr3ServerFrame, vr3Format } from '../vr3-protocol.ts';
@@ -27,7 +27,7 @@ class AdapterCodec implements BotSideCodec {
   readonly #adapter: StreamAdapter;
 
   constructor(readonly protocol: Exclude<BridgeProtocol, 'vr3'>) {
-    this.#adapter = getStreamProvider(protocol)!.createStreamAdapter();
+    this.#adapter = getProvider(protocol)!.createStreamAdapter();
   }
 
   parse(data: Buffer, isBinary: boolean): CallEvent | null {

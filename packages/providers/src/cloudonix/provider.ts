@@ -1,11 +1,12 @@
-import type { ProviderDescriptor } from '../adapter.ts';
 import { CloudonixStreamAdapter } from './stream-adapter.ts';
+import type { ProviderDescriptor } from '../descriptor.ts';
+import { cloudonixTelephony } from './telephony.ts';
 
 /**
  * Cloudonix Agent Stream support: `connected` then `start`, Twilio-compatible framing, μ-law 8 kHz,
  * `stop` ends the stream. The configuration is matched by the required `Domain` query parameter.
  */
-export const cloudonixProvider: ProviderDescriptor = Object.freeze({
+export const cloudonixProvider: ProviderDescriptor<'cloudonix'> = Object.freeze({
   name: 'cloudonix',
   handshake: 'connected-then-start',
   streamEnd: 'stop-event',
@@ -13,4 +14,5 @@ export const cloudonixProvider: ProviderDescriptor = Object.freeze({
   accountParams: Object.freeze(['Domain']),
   settings: Object.freeze([]),
   createStreamAdapter: (): CloudonixStreamAdapter => new CloudonixStreamAdapter(),
+  telephony: cloudonixTelephony,
 });

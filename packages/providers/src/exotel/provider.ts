@@ -1,10 +1,12 @@
 import { AudioEncoding } from '@vr3/protocol';
 import type { MediaFormat } from '@vr3/protocol';
-import type { ProviderDescriptor, ProviderSettingSpec, StreamAdapterOptions } from '../adapter.ts';
+import type { ProviderSettingSpec, StreamAdapterOptions } from '../adapter.ts';
 import { TWILIO_STYLE_ENCODINGS } from '../media-format.ts';
 import { minimumChunkFraming, settingValue } from '../settings.ts';
 import { TwilioStyleStreamAdapter } from '../twilio-style/stream-adapter.ts';
 import type { TwilioStyleProfile } from '../twilio-style/stream-adapter.ts';
+import type { ProviderDescriptor } from '../descriptor.ts';
+import { exotelTelephony } from './telephony.ts';
 
 /** Exotel's outbound chunk rules: at least 3200 bytes, a multiple of 320 bytes (and at most 100 KB). */
 export const EXOTEL_MIN_CHUNK_BYTES = 3200;
@@ -66,7 +68,7 @@ function profile(options: StreamAdapterOptions | undefined): TwilioStyleProfile 
  * PCM16 LE at 8/16/24 kHz (`start.media_format`, else the `sample-rate` query parameter), `media`
  * chunks of ≥ 3200 B in multiples of 320 B, `mark`/`clear`, and `stop` with a `reason`.
  */
-export const exotelProvider: ProviderDescriptor = Object.freeze({
+export const exotelProvider: ProviderDescriptor<'exotel'> = Object.freeze({
   name: 'exotel',
   handshake: 'connected-then-start',
   streamEnd: 'stop-event',
@@ -74,4 +76,5 @@ export const exotelProvider: ProviderDescriptor = Object.freeze({
   accountParams: Object.freeze(['AccountSid', 'account_sid']),
   settings: Object.freeze([EXOTEL_ID_KEY_SETTING]),
   createStreamAdapter: (options?: StreamAdapterOptions): TwilioStyleStreamAdapter => new TwilioStyleStreamAdapter(profile(options)),
+  telephony: exotelTelephony,
 });

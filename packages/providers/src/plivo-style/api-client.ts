@@ -1,4 +1,4 @@
-import type { ProviderName } from '@vr3/protocol';
+import type { ProviderName } from '../provider-name.ts';
 import type { CallRef, ProviderApiClient } from '../api-client.ts';
 import { ProviderConfigError } from '../errors.ts';
 import { RestRequester, callSegments, requireUrlTarget } from '../rest-client.ts';

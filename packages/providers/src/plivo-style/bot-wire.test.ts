@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { BotStreamCall } from '../bot-wire.ts';
 import { ProviderFrameError } from '../errors.ts';
 import { flattenParameters } from '../frame-fields.ts';
-import { getStreamProvider } from '../registry.ts';
+import { getProvider } from '../registry.ts';
 import { PLIVO_STYLE_BOT_DIALECTS, PlivoStyleBotWire, formatExtraHeaders, plivoBotDialect, plivoStyleAuthId, vobizBotDialect } from './bot-wire.ts';
 import type { PlivoStyleBotProvider, PlivoStyleStartForm } from './bot-wire.ts';
 
@@ -34,7 +34,7 @@ describe.each(Object.keys(PLIVO_STYLE_BOT_DIALECTS) as PlivoStyleBotProvider[])(
 
   it.each(['both', 'nested', 'flat'] as PlivoStyleStartForm[])('a %s start reads back with the product’s adapter', (startForm) => {
     const wire = new PlivoStyleBotWire(dialect, call({ encoding: 'pcm16le', sampleRate: 16000 }, { run_id: 'r;1', note: 'a,b=c' }), { startForm });
-    const adapter = getStreamProvider(provider)!.createStreamAdapter();
+    const adapter = getProvider(provider)!.createStreamAdapter();
     const start = adapter.parse(wire.start(), false) as StartEvent;
     expect(start).toMatchObject({ type: 'start', streamId: 'str-1', callId: 'call-1', accountId: 'MA_TEST', from: '+15550001', to: '+15550002' });
     expect(start.mediaFormat).toEqual({ encoding: 'pcm16be', sampleRate: 16000 });
@@ -55,7 +55,7 @@ describe.each(Object.keys(PLIVO_STYLE_BOT_DIALECTS) as PlivoStyleBotProvider[])(
 
   it('media, dtmf, playedStream and clearedAudio read back with the adapter', () => {
     const wire = new PlivoStyleBotWire(dialect, call(MULAW));
-    const adapter = getStreamProvider(provider)!.createStreamAdapter();
+    const adapter = getProvider(provider)!.createStreamAdapter();
     adapter.bind(adapter.parse(wire.start(), false) as StartEvent);
     const audio = Buffer.alloc(160, 0x55);
     expect(adapter.parse(wire.media(audio), false)).toEqual({ type: 'media', payload: audio, sequence: 2 });
@@ -70,7 +70,7 @@ describe.each(Object.keys(PLIVO_STYLE_BOT_DIALECTS) as PlivoStyleBotProvider[])(
   it('reads what a bot for the provider sends (the product’s adapter builds those frames)', () => {
     for (const format of [MULAW, L16_8K, { encoding: 'pcm16le', sampleRate: 16000 } as MediaFormat]) {
       const wire = new PlivoStyleBotWire(dialect, call(format));
-      const adapter = getStreamProvider(provider)!.createStreamAdapter();
+      const adapter = getProvider(provider)!.createStreamAdapter();
       adapter.bind(adapter.parse(wire.start(), false) as StartEvent);
       expect(adapter.outboundFormat()).toEqual(wire.botFormat);
       const audio = Buffer.from([1, 2, 3, 4]);

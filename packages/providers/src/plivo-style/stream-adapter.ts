@@ -1,5 +1,6 @@
 import { AudioEncoding } from '@vr3/protocol';
-import type { CallEvent, MediaFormat, ProviderName, StartEvent } from '@vr3/protocol';
+import type { CallEvent, MediaFormat, StartEvent } from '@vr3/protocol';
+import type { ProviderName } from '../provider-name.ts';
 import type { ClearAck, HandshakeOrder, OutboundFraming, ProviderSettingSpec, ProviderSettings, StreamAdapter } from '../adapter.ts';
 import { parseEventFrame } from '../frame-fields.ts';
 import { settingValue, twentyMsFraming } from '../settings.ts';

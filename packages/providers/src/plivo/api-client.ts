@@ -14,12 +14,19 @@ export interface PlivoApiClientOptions extends RestClientOptions {
   authToken: string;
 }
 
+/** Path of the Plivo API before `/Account/…`. */
+export const PLIVO_API_PREFIX = '/v1';
+
+/** Plivo's authentication header (Basic `auth_id:auth_token`); throws `missing_credentials` for an empty one. */
+export function plivoHeaders(authId: string, authToken: string): Readonly<Record<string, string>> {
+  return { authorization: basicAuth(requireSecret('plivo', 'auth_id', authId), requireSecret('plivo', 'auth_token', authToken)) };
+}
+
 /**
  * Plivo REST client (Basic `auth_id:auth_token`) on `/v1/Account/{auth_id}/Call/{call_uuid}/`:
  * `validateCall` = `GET …/?status=live` (200 = live), `hangup` = `DELETE` (204, 404 = already
  * ended), `transfer` = `POST {legs:"aleg", aleg_url, aleg_method}`.
  */
 export function createPlivoApiClient(opts: PlivoApiClientOptions): ProviderApiClient {
-  const auth = basicAuth(requireSecret('plivo', 'auth_id', opts.authId), requireSecret('plivo', 'auth_token', opts.authToken));
-  return createPlivoStyleApiClient({ provider: 'plivo', prefix: '/v1', headers: { authorization: auth } }, opts);
+  return createPlivoStyleApiClient({ provider: 'plivo', prefix: PLIVO_API_PREFIX, headers: plivoHeaders(opts.authId, opts.authToken) }, opts);
 }

@@ -1,7 +1,11 @@
 import { AudioEncoding } from '@vr3/protocol';
 import type { MediaFormat } from '@vr3/protocol';
-import type { ProviderDescriptor } from '../adapter.ts';
 import { PLIVO_STYLE_SETTINGS, PlivoStyleStreamAdapter } from '../plivo-style/stream-adapter.ts';
+import type { ProviderDescriptor } from '../descriptor.ts';
+import { plivoTelephony } from './telephony.ts';
+import { plivoStyleParseCallback } from '../plivo-style/call-control.ts';
+import { plivoAnswerDocument } from './answer-document.ts';
+import { plivoPlaceCall } from './call-control.ts';
 
 /** Plivo's `<Stream contentType>` default: `audio/x-l16;rate=8000`. */
 export const PLIVO_DEFAULT_FORMAT: MediaFormat = Object.freeze({ encoding: AudioEncoding.Pcm16Be, sampleRate: 8000 });
@@ -13,7 +17,7 @@ export const PLIVO_DEFAULT_FORMAT: MediaFormat = Object.freeze({ encoding: Audio
  * (the auth id), else the `AuthId` query parameter. L16 byte order follows the Vobiz settings
  * (Vobiz is Plivo-derived; Plivo documents none).
  */
-export const plivoProvider: ProviderDescriptor = Object.freeze({
+export const plivoProvider: ProviderDescriptor<'plivo'> = Object.freeze({
   name: 'plivo',
   handshake: 'start-first',
   streamEnd: 'socket-close',
@@ -21,4 +25,8 @@ export const plivoProvider: ProviderDescriptor = Object.freeze({
   accountParams: Object.freeze(['AuthId', 'auth_id']),
   settings: PLIVO_STYLE_SETTINGS,
   createStreamAdapter: (): PlivoStyleStreamAdapter => new PlivoStyleStreamAdapter('plivo', PLIVO_DEFAULT_FORMAT),
+  telephony: plivoTelephony,
+  placeCall: plivoPlaceCall,
+  answerDocument: plivoAnswerDocument,
+  parseCallback: plivoStyleParseCallback,
 });

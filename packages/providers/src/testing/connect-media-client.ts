@@ -1,4 +1,5 @@
-import type { ProviderName } from '@vr3/protocol';
+import type { ProviderName } from '../provider-name.ts';
+import { PROVIDER_NAMES } from '../registry.ts';
 import { CloudonixMediaClient } from './cloudonix-media-client.ts';
 import { ExotelMediaClient } from './exotel-media-client.ts';
 import type { ProviderMediaClient } from './media-client.ts';
@@ -7,11 +8,20 @@ import type { PlivoStyleClientOptions } from './plivo-style-media-client.ts';
 import { TwilioMediaClient } from './twilio-media-client.ts';
 import { VobizMediaClient } from './vobiz-media-client.ts';
 
-/** Providers with a fake media client. */
-export const MEDIA_CLIENT_PROVIDERS = ['cloudonix', 'exotel', 'vobiz', 'twilio', 'plivo'] as const satisfies readonly ProviderName[];
+/** How each registered provider's fake media client connects; a provider without one does not compile. */
+const CONNECT: Readonly<Record<ProviderName, (url: string, options: PlivoStyleClientOptions) => Promise<ProviderMediaClient>>> = {
+  cloudonix: (url, options) => CloudonixMediaClient.connect(url, options),
+  exotel: (url, options) => ExotelMediaClient.connect(url, options),
+  vobiz: (url, options) => VobizMediaClient.connect(url, options),
+  twilio: (url, options) => TwilioMediaClient.connect(url, options),
+  plivo: (url, options) => PlivoMediaClient.connect(url, options),
+};
+
+/** Providers with a fake media client: every registered one. */
+export const MEDIA_CLIENT_PROVIDERS: readonly ProviderName[] = PROVIDER_NAMES;
 
 /** One of {@link MEDIA_CLIENT_PROVIDERS}. */
-export type MediaClientProvider = (typeof MEDIA_CLIENT_PROVIDERS)[number];
+export type MediaClientProvider = ProviderName;
 
 /**
  * Connects the fake media client of `provider` to `url` (a full Agent Stream URL). Options
@@ -19,16 +29,5 @@ export type MediaClientProvider = (typeof MEDIA_CLIENT_PROVIDERS)[number];
  * Rejects with `MediaClientConnectError` when the upgrade is refused or the connection fails.
  */
 export function connectMediaClient(provider: MediaClientProvider, url: string, options: PlivoStyleClientOptions = {}): Promise<ProviderMediaClient> {
-  switch (provider) {
-    case 'cloudonix':
-      return CloudonixMediaClient.connect(url, options);
-    case 'twilio':
-      return TwilioMediaClient.connect(url, options);
-    case 'exotel':
-      return ExotelMediaClient.connect(url, options);
-    case 'vobiz':
-      return VobizMediaClient.connect(url, options);
-    case 'plivo':
-      return PlivoMediaClient.connect(url, options);
-  }
+  return CONNECT[provider](url, options);
 }

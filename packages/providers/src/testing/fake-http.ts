@@ -37,6 +37,22 @@ export interface FakeHttpServer {
   close(): Promise<void>;
 }
 
+/** Options of {@link startFakeHttpServer}. */
+export interface FakeHttpOptions {
+  /** Interface to bind. Default 127.0.0.1. */
+  host?: string | undefined;
+  /** Port; 0 picks a free one. Default 0. */
+  port?: number | undefined;
+  /** Larger request bodies answer 413. Default 1 MiB. */
+  maxBodyBytes?: number | undefined;
+  /** Keep every request (headers included) in `requests`. Default true; false keeps none. */
+  recordRequests?: boolean | undefined;
+  /** Answers a request before routing, without delay or forced statuses (control routes); `undefined` routes it. */
+  intercept?: ((req: RecordedRequest) => FakeAnswer | undefined) | undefined;
+  /** Called once an answer was sent (after any delay). */
+  onAnswered?: ((req: RecordedRequest, answer: FakeAnswer) => void) | undefined;
+}
+
 const MAX_BODY_BYTES = 1 << 20;
 const ENDLESS_CHUNK = Buffer.alloc(64 * 1024, '0,');
 
@@ -53,10 +69,13 @@ function streamEndlessBody(res: ServerResponse): void {
 }
 
 /**
- * Starts a real HTTP server on `127.0.0.1:0` that records every request and answers with `route`
- * (after any forced status and delay). Bodies over 1 MiB answer 413.
+ * Starts a real HTTP server on `127.0.0.1:0` (or `options.host`/`port`) that records every request
+ * and answers with `route` (after any forced status and delay). Bodies over 1 MiB (or
+ * `options.maxBodyBytes`) answer 413.
  */
-export async function startFakeHttpServer(route: (req: RecordedRequest) => FakeAnswer): Promise<FakeHttpServer> {
+export async function startFakeHttpServer(route: (req: RecordedRequest) => FakeAnswer, options: FakeHttpOptions = {}): Promise<FakeHttpServer> {
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const recordRequests = options.recordRequests ?? true;
   const requests: RecordedRequest[] = [];
   const forced = new Map<string, number>();
   const endless = new Set<string>();
@@ -66,17 +85,17 @@ export async function startFakeHttpServer(route: (req: RecordedRequest) => FakeA
   let delayMs = 0;
   let closing: Promise<void> | undefined;
 
-  function answer(res: ServerResponse, a: FakeAnswer): void {
+  function answer(res: ServerResponse, req: RecordedRequest, a: FakeAnswer, immediate = false): void {
     const send = (): void => {
       if (res.destroyed || res.writableEnded) return;
-      if (a.body === undefined) {
-        res.writeHead(a.status).end();
-        return;
+      if (a.body === undefined) res.writeHead(a.status).end();
+      else {
+        const text = JSON.stringify(a.body);
+        res.writeHead(a.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
       }
-      const text = JSON.stringify(a.body);
-      res.writeHead(a.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+      options.onAnswered?.(req, a);
     };
-    if (delayMs <= 0) return send();
+    if (immediate || delayMs <= 0) return send();
     const timer = setTimeout(() => {
       pending.delete(timer);
       send();
@@ -89,23 +108,25 @@ export async function startFakeHttpServer(route: (req: RecordedRequest) => FakeA
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      if (size <= maxBodyBytes) chunks.push(chunk);
     });
     req.on('error', () => res.destroy());
     req.on('end', () => {
       const recorded: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: { ...req.headers }, body: Buffer.concat(chunks).toString('utf8') };
-      requests.push(recorded);
-      if (size > MAX_BODY_BYTES) return answer(res, { status: 413, body: { error: 'body too large' } });
+      if (recordRequests) requests.push(recorded);
+      if (size > maxBodyBytes) return answer(res, recorded, { status: 413, body: { error: 'body too large' } });
+      const intercepted = options.intercept?.(recorded);
+      if (intercepted !== undefined) return answer(res, recorded, intercepted, true);
       if (endless.has(recorded.method)) return streamEndlessBody(res);
       const status = forced.get(recorded.method);
-      if (status !== undefined) return answer(res, { status, body: { error: 'forced', status } });
+      if (status !== undefined) return answer(res, recorded, { status, body: { error: 'forced', status } });
       let a: FakeAnswer;
       try {
         a = route(recorded);
       } catch {
         a = { status: 500, body: { error: 'fake route failed' } };
       }
-      answer(res, a);
+      answer(res, recorded, a);
     });
   });
   server.on('connection', (socket) => {
@@ -115,15 +136,15 @@ export async function startFakeHttpServer(route: (req: RecordedRequest) => FakeA
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });
   });
-  const { port } = server.address() as AddressInfo;
+  const address = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
     requests,
     setResponse(method, status) {
       if (status === null) forced.delete(method);
@@ -149,13 +170,4 @@ export async function startFakeHttpServer(route: (req: RecordedRequest) => FakeA
       return closing;
     },
   };
-}
-
-/** `decodeURIComponent`, or `undefined` for a malformed escape. */
-export function decodeSegment(segment: string | undefined): string | undefined {
-  try {
-    return segment === undefined ? undefined : decodeURIComponent(segment);
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,6 @@
 /**
- * Test peers for Agent Stream tests and simulators: fake provider REST APIs and fake provider
- * media clients (real network peers on 127.0.0.1) behind one {@link ProviderMediaClient}
+ * Test peers for Agent Stream tests and simulators: the provider REST stand-in (and the
+ * single-provider fakes built on it) and fake provider media clients (real network peers on 127.0.0.1) behind one {@link ProviderMediaClient}
  * interface, plus the recorded provider frames of the conformance suite.
  */
 export {
@@ -9,8 +9,30 @@ export {
   type FakeCloudonixApiOptions,
   type FakeCloudonixMethod,
 } from './fake-cloudonix-api.ts';
-export { type RecordedRequest, type FakeHttpServer } from './fake-http.ts';
+export { type RecordedRequest, type FakeHttpServer, type FakeAnswer } from './fake-http.ts';
 export { startFakeProviderApi, type FakeProviderApi, type FakeProviderApiOptions, type FakeApiProvider } from './fake-provider-api.ts';
+export {
+  startProviderStandIn,
+  PROVIDER_STAND_IN_DEFAULTS,
+  type ProviderStandIn,
+  type ProviderStandInOptions,
+  type StandInAccount,
+  type StandInRecord,
+  type StandInTransfer,
+} from './provider-stand-in.ts';
+export { STAND_IN_ROUTES } from './stand-in-registry.ts';
+export { DIAL_BACK_DEFAULTS, type DialBackCallback, type DialBackOptions, type DialOutcome, type StandInDial } from './dial-back.ts';
+export type {
+  StandInAuth,
+  StandInCallStatus,
+  StandInDialing,
+  StandInMatch,
+  StandInOperation,
+  StandInOutcome,
+  StandInPlacement,
+  StandInRequest,
+  StandInRoutes,
+} from './stand-in-routes.ts';
 export {
   MediaClientConnectError,
   type ProviderMediaClient,
@@ -39,4 +61,5 @@ export { exotelFixtures } from '../exotel/fixtures.ts';
 export { twilioFixtures } from '../twilio/fixtures.ts';
 export { vobizFixtures } from '../vobiz/fixtures.ts';
 export { plivoFixtures } from '../plivo/fixtures.ts';
+export { PROVIDER_FIXTURES } from './provider-fixtures.ts';
 export type { InboundFixture, OutboundFixture, BindingFixture, ProviderFixtures } from '../fixture-types.ts';

@@ -3,7 +3,8 @@
  * drive any provider the same way. Implementations: `CloudonixMediaClient`, `TwilioMediaClient`,
  * `ExotelMediaClient`, `VobizMediaClient`, `PlivoMediaClient`; `connectMediaClient()` picks one.
  */
-import type { MediaFormat, ProviderName } from '@vr3/protocol';
+import type { MediaFormat } from '@vr3/protocol';
+import type { ProviderName } from '../provider-name.ts';
 
 /** How the socket closed. */
 export interface CloseInfo {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import type { StreamAdapter } from '../adapter.ts';
-import { getStreamProvider } from '../registry.ts';
+import { getProvider } from '../registry.ts';
 import { connectMediaClient, MEDIA_CLIENT_PROVIDERS } from './connect-media-client.ts';
 import type { MediaClientProvider } from './connect-media-client.ts';
 import type { AckMode, ProviderMediaClient } from './media-client.ts';
@@ -47,7 +47,7 @@ const until = async (cond: () => boolean, timeoutMs = 2000): Promise<void> => {
 async function connect(provider: MediaClientProvider, ackMode: AckMode = 'immediate'): Promise<{ client: ProviderMediaClient; adapter: StreamAdapter; ws: WebSocket; events: () => Array<CallEvent | null> }> {
   const client = await connectMediaClient(provider, url, { ackMode });
   clients.push(client);
-  const adapter = getStreamProvider(provider)!.createStreamAdapter();
+  const adapter = getProvider(provider)!.createStreamAdapter();
   return { client, adapter, ws: await server, events: () => frames.map((f) => adapter.parse(f, false)) };
 }
 
@@ -58,7 +58,7 @@ describe.each(MEDIA_CLIENT_PROVIDERS)('%s media client', (provider) => {
     const tone = sine(440, client.format.sampleRate, 200, 8000);
     client.sendPcm(tone);
     client.sendDtmf('5');
-    const opening = getStreamProvider(provider)!.handshake === 'connected-then-start' ? ['connected', 'start'] : ['start'];
+    const opening = getProvider(provider)!.handshake === 'connected-then-start' ? ['connected', 'start'] : ['start'];
     await until(() => frames.length === opening.length + 2);
     expect(events().map((e) => e?.type)).toEqual([...opening, 'media', 'dtmf']);
     const start = events()[opening.length - 1] as StartEvent;
@@ -81,7 +81,7 @@ describe.each(MEDIA_CLIENT_PROVIDERS)('%s media client', (provider) => {
     }
 
     const closed = client.hangup();
-    if (getStreamProvider(provider)!.streamEnd === 'stop-event') {
+    if (getProvider(provider)!.streamEnd === 'stop-event') {
       await until(() => adapter.parse(frames.at(-1)!, false)?.type === 'stop');
       ws.close(1000);
     }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { MediaFormat, ProviderName } from '@vr3/protocol';
+import type { MediaFormat } from '@vr3/protocol';
+import type { ProviderName } from '../provider-name.ts';
 import { TwilioStyleBotWire } from '../twilio-style/bot-wire.ts';
 import type { TwilioStyleBotDialect } from '../twilio-style/bot-wire.ts';
 import { FakePlayout } from './fake-playout.ts';

@@ -2,7 +2,7 @@ import type { CallEvent, MediaFormat, StartEvent } from '@vr3/protocol';
 import { describe, expect, it } from 'vitest';
 import type { BotStreamCall } from '../bot-wire.ts';
 import { ProviderFrameError } from '../errors.ts';
-import { getStreamProvider } from '../registry.ts';
+import { getProvider } from '../registry.ts';
 import { TWILIO_STYLE_BOT_DIALECTS, TwilioStyleBotWire, cloudonixBotDialect, exotelBotDialect, twilioBotDialect } from './bot-wire.ts';
 import type { TwilioStyleBotProvider } from './bot-wire.ts';
 
@@ -34,7 +34,7 @@ describe.each(Object.keys(TWILIO_STYLE_BOT_DIALECTS) as TwilioStyleBotProvider[]
   it('speaks frames the product’s own adapter for the provider reads back', () => {
     const c = call(format, provider === 'cloudonix' ? { session: 'sess-1' } : {});
     const wire = new TwilioStyleBotWire(dialect, c);
-    const adapter = getStreamProvider(provider)!.createStreamAdapter();
+    const adapter = getProvider(provider)!.createStreamAdapter();
     const parse = (frame: string): CallEvent | null => adapter.parse(frame, false);
 
     expect(parse(wire.connected())?.type).toBe('connected');
@@ -55,7 +55,7 @@ describe.each(Object.keys(TWILIO_STYLE_BOT_DIALECTS) as TwilioStyleBotProvider[]
   it('reads what a bot for the provider sends (the product’s adapter builds those frames)', () => {
     const c = call(format);
     const wire = new TwilioStyleBotWire(dialect, c);
-    const adapter = getStreamProvider(provider)!.createStreamAdapter();
+    const adapter = getProvider(provider)!.createStreamAdapter();
     adapter.bind(adapter.parse(wire.start(), false) as StartEvent);
     const audio = Buffer.from([1, 2, 3, 250, 251, 252]);
     expect(wire.parse(adapter.media(audio), false)).toEqual({ type: 'media', payload: audio });

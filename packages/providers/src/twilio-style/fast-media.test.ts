@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { getStreamProvider } from '../registry.ts';
+import { getProvider } from '../registry.ts';
 import { FALLBACK, parseMediaFast } from './fast-media.ts';
 
 const P = 'no+JhoaJjpzS';
 
 /** What the adapter makes of `text` as a string (always JSON.parse) and as bytes (fast path first). */
 function both(text: string): { slow: unknown; fast: unknown } {
-  const adapter = getStreamProvider('cloudonix')!.createStreamAdapter();
+  const adapter = getProvider('cloudonix')!.createStreamAdapter();
   const run = (data: string | Buffer): unknown => {
     try {
       return { ok: adapter.parse(data, false) };
@@ -86,7 +86,7 @@ describe('parseMediaFast', () => {
 
 describe('TwilioStyleStreamAdapter.mediaBytes', () => {
   it.each(['cloudonix', 'twilio', 'exotel'] as const)('%s: the bytes of media() for every payload length and a non-ASCII stream id', (name) => {
-    const adapter = getStreamProvider(name)!.createStreamAdapter();
+    const adapter = getProvider(name)!.createStreamAdapter();
     const start = adapter.parse(JSON.stringify({ event: 'start', start: { streamSid: 'MZ-é-"q"-1', mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000 } } }), false);
     adapter.bind(start as Parameters<typeof adapter.bind>[0]);
     for (let n = 0; n < 12; n++) {

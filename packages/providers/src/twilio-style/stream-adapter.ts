@@ -1,4 +1,5 @@
-import type { AudioEncoding, CallEvent, MediaFormat, ProviderName, StartEvent } from '@vr3/protocol';
+import type { AudioEncoding, CallEvent, MediaFormat, StartEvent } from '@vr3/protocol';
+import type { ProviderName } from '../provider-name.ts';
 import type { ClearAck, HandshakeOrder, OutboundFraming, ProviderSettings, StreamAdapter } from '../adapter.ts';
 import { base64Length, encodeBase64Into } from '../base64-bytes.ts';
 import { ProviderFrameError } from '../errors.ts';

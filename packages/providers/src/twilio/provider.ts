@@ -1,9 +1,12 @@
 import { MULAW_8K } from '@vr3/protocol';
-import type { ProviderDescriptor } from '../adapter.ts';
 import { TWILIO_STYLE_ENCODINGS } from '../media-format.ts';
 import { twentyMsFraming } from '../settings.ts';
 import { TwilioStyleStreamAdapter } from '../twilio-style/stream-adapter.ts';
 import type { TwilioStyleProfile } from '../twilio-style/stream-adapter.ts';
+import type { ProviderDescriptor } from '../descriptor.ts';
+import { twilioTelephony } from './telephony.ts';
+import { twilioAnswerDocument } from './answer-document.ts';
+import { twilioCallbackSignature, twilioParseCallback, twilioPlaceCall } from './call-control.ts';
 
 const PROFILE: TwilioStyleProfile = Object.freeze({
   provider: 'twilio',
@@ -21,7 +24,7 @@ const PROFILE: TwilioStyleProfile = Object.freeze({
  * Twilio forbids query strings in `<Stream url>`: use the path form
  * `/api/v1/agent-stream/twilio/{agent_uuid}`.
  */
-export const twilioProvider: ProviderDescriptor = Object.freeze({
+export const twilioProvider: ProviderDescriptor<'twilio'> = Object.freeze({
   name: 'twilio',
   handshake: 'connected-then-start',
   streamEnd: 'stop-event',
@@ -29,4 +32,9 @@ export const twilioProvider: ProviderDescriptor = Object.freeze({
   accountParams: Object.freeze(['AccountSid', 'accountSid']),
   settings: Object.freeze([]),
   createStreamAdapter: (): TwilioStyleStreamAdapter => new TwilioStyleStreamAdapter(PROFILE),
+  telephony: twilioTelephony,
+  placeCall: twilioPlaceCall,
+  answerDocument: twilioAnswerDocument,
+  parseCallback: twilioParseCallback,
+  callbackSignature: twilioCallbackSignature,
 });

@@ -14,6 +14,14 @@ export interface VobizApiClientOptions extends RestClientOptions {
   authToken: string;
 }
 
+/** Path of the Vobiz API before `/Account/…`. */
+export const VOBIZ_API_PREFIX = '/api/v1';
+
+/** Vobiz's authentication headers (`X-Auth-ID`, `X-Auth-Token`); throws `missing_credentials` for an empty one. */
+export function vobizHeaders(authId: string, authToken: string): Readonly<Record<string, string>> {
+  return { 'x-auth-id': requireSecret('vobiz', 'auth_id', authId), 'x-auth-token': requireSecret('vobiz', 'auth_token', authToken) };
+}
+
 /**
  * Vobiz REST client (`X-Auth-ID` / `X-Auth-Token` headers) on
  * `/api/v1/Account/{auth_id}/Call/{call_uuid}/`: `validateCall` = `GET …/?status=live` (200 = live),
@@ -21,6 +29,5 @@ export interface VobizApiClientOptions extends RestClientOptions {
  * Path casing and the trailing slash matter to Vobiz.
  */
 export function createVobizApiClient(opts: VobizApiClientOptions): ProviderApiClient {
-  const headers = { 'x-auth-id': requireSecret('vobiz', 'auth_id', opts.authId), 'x-auth-token': requireSecret('vobiz', 'auth_token', opts.authToken) };
-  return createPlivoStyleApiClient({ provider: 'vobiz', prefix: '/api/v1', headers }, opts);
+  return createPlivoStyleApiClient({ provider: 'vobiz', prefix: VOBIZ_API_PREFIX, headers: vobizHeaders(opts.authId, opts.authToken) }, opts);
 }

@@ -1,7 +1,11 @@
 import { AudioEncoding } from '@vr3/protocol';
 import type { MediaFormat } from '@vr3/protocol';
-import type { ProviderDescriptor } from '../adapter.ts';
 import { PLIVO_STYLE_SETTINGS, PlivoStyleStreamAdapter } from '../plivo-style/stream-adapter.ts';
+import type { ProviderDescriptor } from '../descriptor.ts';
+import { vobizTelephony } from './telephony.ts';
+import { plivoStyleParseCallback } from '../plivo-style/call-control.ts';
+import { vobizAnswerDocument } from './answer-document.ts';
+import { vobizPlaceCall } from './call-control.ts';
 
 /** Vobiz's `<Stream contentType>` default: `audio/x-l16;rate=8000`. */
 export const VOBIZ_DEFAULT_FORMAT: MediaFormat = Object.freeze({ encoding: AudioEncoding.Pcm16Be, sampleRate: 8000 });
@@ -12,7 +16,7 @@ export const VOBIZ_DEFAULT_FORMAT: MediaFormat = Object.freeze({ encoding: Audio
  * `clearAudio` → `clearedAudio`; the stream ends when the socket closes. The account is
  * `start.accountId` (the auth id), else the `AuthId` query parameter.
  */
-export const vobizProvider: ProviderDescriptor = Object.freeze({
+export const vobizProvider: ProviderDescriptor<'vobiz'> = Object.freeze({
   name: 'vobiz',
   handshake: 'start-first',
   streamEnd: 'socket-close',
@@ -20,4 +24,8 @@ export const vobizProvider: ProviderDescriptor = Object.freeze({
   accountParams: Object.freeze(['AuthId', 'auth_id']),
   settings: PLIVO_STYLE_SETTINGS,
   createStreamAdapter: (): PlivoStyleStreamAdapter => new PlivoStyleStreamAdapter('vobiz', VOBIZ_DEFAULT_FORMAT),
+  telephony: vobizTelephony,
+  placeCall: vobizPlaceCall,
+  answerDocument: vobizAnswerDocument,
+  parseCallback: plivoStyleParseCallback,
 });

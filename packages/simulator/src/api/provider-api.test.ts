@@ -1,5 +1,7 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCloudonixApiClient } from '@vr3/providers';
+import { createCloudonixApiClient, getProvider } from '@vr3/providers';
 import { startProviderApi, type ProviderApi } from './provider-api.ts';
 
 let api: ProviderApi | undefined;
@@ -63,5 +65,37 @@ describe('provider REST stand-in', () => {
     const exotel = await fetch(`${api.url}/v1/Accounts/ex1/Calls/c1.json`, { headers: { authorization: basic('key') } });
     expect(((await exotel.json()) as { Call: { Status: string } }).Call.Status).toBe('in-progress');
     expect(api.requests.map((r) => `${r.provider}:${r.operation}`)).toEqual(['twilio:hangup', 'vobiz:hangup', 'plivo:validate', 'exotel:validate']);
+  });
+});
+
+describe('dial-back of placed calls', () => {
+  it('a placed call to a busy number rings, then posts the provider status callbacks and is listed in dials', async () => {
+    const received: Array<Record<string, string>> = [];
+    const receiver = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        received.push(Object.fromEntries(new URLSearchParams(body)));
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      api = await startProviderApi({ token: 'tok', dialBack: { outcome: (to) => (to === '+15550000486' ? 'busy' : 'answer'), ringMs: 1 } });
+      const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/cb`;
+      const placed = await getProvider('twilio')!.placeCall!(
+        { baseUrl: api.url, accountId: 'AC0123', credentials: { auth_token: 'tok' }, addressPolicy: 'any' },
+        { to: '+15550000486', from: '+15550000100', streamUrl: 'ws://127.0.0.1:9/never', statusCallbackUrl: callbackUrl },
+      );
+      const dial = api.dials[0]!;
+      await dial.done;
+      expect(dial).toMatchObject({ provider: 'twilio', callId: placed.callId, outcome: 'busy' });
+      expect(received.map((f) => [f['CallSid'], f['CallStatus']])).toEqual([
+        [placed.callId, 'ringing'],
+        [placed.callId, 'busy'],
+      ]);
+    } finally {
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
   });
 });

@@ -1,33 +1,34 @@
 /**
- * A local stand-in for the telephony providers' REST APIs (call validation, hangup, transfer), so
- * the whole product runs on one machine without a provider account. A real HTTP server on
- * 127.0.0.1 that records every request.
+ * `vr3-sim provider-api`: the telephony providers' REST APIs (call validation, hangup, transfer) on
+ * one machine, so the whole product runs without a provider account. The server is the provider
+ * REST stand-in of `@vr3/providers/testing` (each provider's routes live in its folder there) with
+ * one credential for every provider, plus the simulator's control routes.
  *
- * Calls are live unless ended (by a hangup, or `DELETE /_sim/calls/…`); with `strict`, only calls
- * registered through `POST /_sim/calls` are live, as on a real provider where the call exists
- * before its stream does. Control routes (`/_sim/…`) need no credentials.
+ * Calls placed through it (Twilio `Calls.json`, Vobiz/Plivo make-call) are dialled back: the
+ * stand-in answers them on the stream URL it was given (or fetched from the answer URL), plays a
+ * tone, hangs up after a while and posts the provider's status callbacks (see `dialBack`).
+ *
+ * Calls are live unless ended (by a hangup, a transfer, or `DELETE /_sim/calls/…`); with
+ * `strict`, only calls registered through `POST /_sim/calls` are live, as on a real provider where
+ * the call exists before its stream does. Control routes (`/_sim/…`) need no credentials.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { authorized, PROVIDER_ROUTES, type ApiOperation, type ProviderRoutes } from './routes.ts';
+import { isProviderName } from '@vr3/providers';
+import {
+  startProviderStandIn,
+  type DialBackOptions,
+  type FakeAnswer,
+  type ProviderStandIn,
+  type RecordedRequest,
+  type StandInDial,
+  type StandInOperation,
+  type StandInRecord,
+} from '@vr3/providers/testing';
 
 /** One provider REST request as the stand-in saw it (credentials are never kept). */
-export interface ApiRequestRecord {
-  /** Milliseconds since the stand-in started. */
-  atMs: number;
-  method: string;
-  /** Path without the query string. */
-  path: string;
-  provider: string | null;
-  operation: ApiOperation | null;
-  account: string | null;
-  call: string | null;
-  /** True when the request carried the expected credentials. */
-  authorized: boolean;
-  status: number;
-  /** Body as text (transfer targets), cut at 2 KiB. */
-  body: string;
-}
+export type ApiRequestRecord = StandInRecord;
+
+/** What a provider REST request asks for. */
+export type ApiOperation = StandInOperation;
 
 /** Options of {@link startProviderApi}. */
 export interface ProviderApiOptions {
@@ -48,6 +49,8 @@ export interface ProviderApiOptions {
   maxRecords?: number;
   /** Called after every provider request is answered. */
   onRequest?: (record: ApiRequestRecord) => void;
+  /** How placed calls are answered: outcome per number (default: answered), ring and hold times. */
+  dialBack?: DialBackOptions;
 }
 
 /** A running stand-in. */
@@ -57,9 +60,11 @@ export interface ProviderApi {
   readonly token: string;
   /** The most recent provider requests, oldest first. */
   readonly requests: readonly ApiRequestRecord[];
+  /** Calls placed through it, with their dial-back, oldest first. */
+  readonly dials: readonly StandInDial[];
   /** Makes a call live. */
   addCall(provider: string, account: string, call: string): void;
-  /** Ends a call: it answers 404 from now on. */
+  /** Ends a call as if the caller hung up (Twilio and Exotel report it `completed`, the others 404). */
   endCall(provider: string, account: string, call: string): void;
   /** Stops the server and drops open connections. Idempotent. */
   close(): Promise<void>;
@@ -71,176 +76,84 @@ export const PROVIDER_API_DEFAULTS = { host: '127.0.0.1', port: 0, token: 'vr3-s
 const MAX_BODY_BYTES = 64 * 1024;
 const CALLS_PATH = /^\/_sim\/calls(?:\/([^/]+)\/([^/]+)\/([^/]+))?$/;
 
+/** The simulator's control routes (`/_sim/…`); `undefined` for a provider request. */
+function controlRoute(standIn: ProviderStandIn, req: RecordedRequest): FakeAnswer | undefined {
+  const path = req.path.split('?', 1)[0] ?? '/';
+  if (!path.startsWith('/_sim/')) return undefined;
+  if (path === '/_sim/health') return { status: 200, body: { status: 'ok' } };
+  if (path === '/_sim/requests') {
+    if (req.method === 'GET') return { status: 200, body: { requests: standIn.records } };
+    if (req.method === 'DELETE') {
+      standIn.records.length = 0;
+      return { status: 204 };
+    }
+    return { status: 405, body: { error: 'method not allowed' } };
+  }
+  const m = CALLS_PATH.exec(path);
+  if (!m) return { status: 404, body: { error: 'not found' } };
+  if (req.method === 'POST' && m[1] === undefined) {
+    let parsed: { provider?: unknown; account?: unknown; call?: unknown };
+    try {
+      parsed = JSON.parse(req.body) as typeof parsed;
+    } catch {
+      return { status: 400, body: { error: 'body must be JSON {provider, account, call}' } };
+    }
+    if (typeof parsed.provider !== 'string' || !isProviderName(parsed.provider) || typeof parsed.account !== 'string' || typeof parsed.call !== 'string') {
+      return { status: 400, body: { error: 'body must be JSON {provider, account, call} with a known provider' } };
+    }
+    standIn.addCall(parsed.provider, parsed.account, parsed.call);
+    return { status: 201, body: { live: true } };
+  }
+  if (req.method === 'DELETE' && m[1] !== undefined) {
+    const segments = decodeAll(m[1], m[2], m[3]);
+    if (segments === undefined) return { status: 400, body: { error: 'bad path' } };
+    const [provider, account, call] = segments;
+    if (!isProviderName(provider)) return { status: 404, body: { error: 'unknown provider' } };
+    standIn.endCall(provider, account, call);
+    return { status: 204 };
+  }
+  return { status: 405, body: { error: 'method not allowed' } };
+}
+
+function decodeAll(...segments: Array<string | undefined>): [string, string, string] | undefined {
+  try {
+    const [a = '', b = '', c = ''] = segments.map((s) => decodeURIComponent(s ?? ''));
+    return [a, b, c];
+  } catch {
+    return undefined;
+  }
+}
+
 /** Starts the stand-in. */
 export async function startProviderApi(options: ProviderApiOptions = {}): Promise<ProviderApi> {
   const token = options.token ?? PROVIDER_API_DEFAULTS.token;
-  const strict = options.strict ?? PROVIDER_API_DEFAULTS.strict;
-  const delayMs = options.delayMs ?? PROVIDER_API_DEFAULTS.delayMs;
-  const maxRecords = options.maxRecords ?? PROVIDER_API_DEFAULTS.maxRecords;
-  const started = performance.now();
-  const requests: ApiRequestRecord[] = [];
-  /** provider \0 account \0 call → live? (absent: live unless strict). */
-  const calls = new Map<string, boolean>();
-  const sockets = new Set<Socket>();
-  const timers = new Set<NodeJS.Timeout>();
-
-  const routesOf = (provider: string): ProviderRoutes | undefined => PROVIDER_ROUTES.find((r) => r.provider === provider);
-  const key = (routes: ProviderRoutes, account: string, call: string): string => `${routes.provider}\0${routes.canonicalAccount(account)}\0${call}`;
-  const isLive = (k: string): boolean => calls.get(k) ?? !strict;
-
-  function send(res: ServerResponse, status: number, body?: unknown): void {
-    if (res.destroyed || res.writableEnded) return;
-    if (body === undefined) {
-      res.writeHead(status).end();
-      return;
-    }
-    const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
-  }
-
-  function control(req: IncomingMessage, res: ServerResponse, path: string, body: string): void {
-    if (path === '/_sim/health') return send(res, 200, { status: 'ok' });
-    if (path === '/_sim/requests') {
-      if (req.method === 'GET') return send(res, 200, { requests });
-      if (req.method === 'DELETE') {
-        requests.length = 0;
-        return send(res, 204);
-      }
-      return send(res, 405, { error: 'method not allowed' });
-    }
-    const m = CALLS_PATH.exec(path);
-    if (!m) return send(res, 404, { error: 'not found' });
-    if (req.method === 'POST' && m[1] === undefined) {
-      let parsed: { provider?: unknown; account?: unknown; call?: unknown };
-      try {
-        parsed = JSON.parse(body) as typeof parsed;
-      } catch {
-        return send(res, 400, { error: 'body must be JSON {provider, account, call}' });
-      }
-      const routes = typeof parsed.provider === 'string' ? routesOf(parsed.provider) : undefined;
-      if (!routes || typeof parsed.account !== 'string' || typeof parsed.call !== 'string') {
-        return send(res, 400, { error: 'body must be JSON {provider, account, call} with a known provider' });
-      }
-      calls.set(key(routes, parsed.account, parsed.call), true);
-      return send(res, 201, { live: true });
-    }
-    if (req.method === 'DELETE' && m[1] !== undefined) {
-      const routes = routesOf(decodeURIComponent(m[1]));
-      if (!routes) return send(res, 404, { error: 'unknown provider' });
-      calls.set(key(routes, decodeURIComponent(m[2]!), decodeURIComponent(m[3]!)), false);
-      return send(res, 204);
-    }
-    return send(res, 405, { error: 'method not allowed' });
-  }
-
-  function provider(req: IncomingMessage, res: ServerResponse, path: string, body: string): void {
-    const method = req.method ?? '';
-    const record: ApiRequestRecord = {
-      atMs: Math.round(performance.now() - started),
-      method,
-      path,
-      provider: null,
-      operation: null,
-      account: null,
-      call: null,
-      authorized: false,
-      status: 404,
-      body: body.slice(0, 2048),
-    };
-    let status = 404;
-    let answer: unknown = { error: 'not found' };
-    for (const routes of PROVIDER_ROUTES) {
-      const m = routes.match(method, path, body);
-      if (m === null) continue;
-      record.provider = routes.provider;
-      if (m === 'method') {
-        status = 405;
-        answer = { error: 'method not allowed' };
-        break;
-      }
-      record.operation = m.operation;
-      record.account = m.account;
-      record.call = m.call;
-      record.authorized = authorized(routes.auth, req.headers, token);
-      const k = key(routes, m.account, m.call);
-      if (!record.authorized) {
-        status = 401;
-        answer = { error: 'unauthorized' };
-      } else if (!isLive(k)) {
-        ({ status, body: answer } = routes.notFound());
-      } else if (m.operation === 'transfer' && routes.transferTarget(body) === null) {
-        status = 400;
-        answer = { error: 'transfer target required' };
-      } else {
-        ({ status, body: answer } = routes.success(m.operation, m));
-        if (m.operation === 'hangup' || m.operation === 'transfer') calls.set(k, false);
-      }
-      break;
-    }
-    record.status = status;
-    requests.push(record);
-    if (requests.length > maxRecords) requests.splice(0, requests.length - maxRecords);
-    const reply = (): void => {
-      send(res, status, answer);
-      options.onRequest?.(record);
-    };
-    if (delayMs <= 0) return reply();
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      reply();
-    }, delayMs);
-    timers.add(timer);
-  }
-
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('error', () => res.destroy());
-    req.on('end', () => {
-      if (size > MAX_BODY_BYTES) return send(res, 413, { error: 'body too large' });
-      const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
-      const body = Buffer.concat(chunks).toString('utf8');
-      if (path.startsWith('/_sim/')) control(req, res, path, body);
-      else provider(req, res, path, body);
-    });
+  // The control routes run only once the server answers requests, when `server` is set.
+  const server: ProviderStandIn = await startProviderStandIn({
+    host: options.host ?? PROVIDER_API_DEFAULTS.host,
+    port: options.port ?? PROVIDER_API_DEFAULTS.port,
+    auth: { token },
+    unknownCallsLive: !(options.strict ?? PROVIDER_API_DEFAULTS.strict),
+    transferEndsCall: true,
+    recordRequests: false,
+    maxRecords: options.maxRecords ?? PROVIDER_API_DEFAULTS.maxRecords,
+    maxBodyBytes: MAX_BODY_BYTES,
+    intercept: (req) => controlRoute(server, req),
+    onRequest: options.onRequest,
+    // A long-running simulator keeps no audio of the calls it answered.
+    dialBack: { keepAudio: false, ...options.dialBack },
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? PROVIDER_API_DEFAULTS.port, options.host ?? PROVIDER_API_DEFAULTS.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  let closing: Promise<void> | undefined;
+  server.setDelay(options.delayMs ?? PROVIDER_API_DEFAULTS.delayMs);
   return {
-    url: `http://${address.address}:${address.port}`,
+    url: server.url,
     token,
-    requests,
-    addCall(p, account, call) {
-      const routes = routesOf(p);
-      if (routes) calls.set(key(routes, account, call), true);
+    requests: server.records,
+    dials: server.dials,
+    addCall(provider, account, call) {
+      if (isProviderName(provider)) server.addCall(provider, account, call);
     },
-    endCall(p, account, call) {
-      const routes = routesOf(p);
-      if (routes) calls.set(key(routes, account, call), false);
+    endCall(provider, account, call) {
+      if (isProviderName(provider)) server.endCall(provider, account, call);
     },
-    close() {
-      closing ??= new Promise<void>((resolve) => {
-        for (const t of timers) clearTimeout(t);
-        timers.clear();
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      });
-      return closing;
-    },
+    close: () => server.close(),
   };
 }

@@ -12,6 +12,10 @@ export async function providerApiCommand(argv: string[]): Promise<number> {
       token: { type: 'string' },
       strict: { type: 'boolean', default: false },
       'delay-ms': { type: 'string' },
+      'ring-ms': { type: 'string' },
+      'hold-ms': { type: 'string' },
+      busy: { type: 'string', multiple: true },
+      'no-answer': { type: 'string', multiple: true },
       quiet: { type: 'boolean', default: false },
     },
     strict: true,
@@ -22,6 +26,11 @@ export async function providerApiCommand(argv: string[]): Promise<number> {
     ...(values.token === undefined ? {} : { token: values.token }),
     strict: values.strict,
     delayMs: intOption('delay-ms', values['delay-ms']) ?? 0,
+    dialBack: {
+      outcome: (to) => (values.busy?.includes(to) ? 'busy' : values['no-answer']?.includes(to) ? 'no-answer' : 'answer'),
+      ringMs: intOption('ring-ms', values['ring-ms']),
+      holdMs: intOption('hold-ms', values['hold-ms']),
+    },
     onRequest: values.quiet
       ? undefined
       : (r) =>
@@ -33,7 +42,8 @@ export async function providerApiCommand(argv: string[]): Promise<number> {
     `provider API stand-in listening on ${api.url}\n` +
       `  credential: ${api.token} (Bearer token / Basic password / X-Auth-Token)\n` +
       `  calls: ${values.strict ? 'only those registered with POST /_sim/calls' : 'every call is live until hung up'}\n` +
-      `  requests: GET ${api.url}/_sim/requests\n`,
+      `  requests: GET ${api.url}/_sim/requests\n` +
+      `  placed calls: answered on their stream, hung up after ${values['hold-ms'] ?? 1000} ms (--busy / --no-answer NUMBER script others)\n`,
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { getStreamProvider } from '@vr3/providers';
+import { getProvider } from '@vr3/providers';
 import { cloudonixFixtures } from '@vr3/providers/testing';
 import { CloudonixPeer, cloudonixPeers } from './cloudonix.ts';
 import { newServerFrame, ServerFrameKind } from './peer.ts';
 
 /** The product's own Cloudonix adapter: the simulator's frames must mean to it what they say. */
-const productAdapter = () => getStreamProvider('cloudonix')!.createStreamAdapter();
+const productAdapter = () => getProvider('cloudonix').createStreamAdapter();
 
 describe('Cloudonix peer', () => {
   it('speaks the framing the product adapter parses: connected, start, media, dtmf, mark, stop', () => {

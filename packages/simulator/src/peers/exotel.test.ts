@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { getStreamProvider } from '@vr3/providers';
+import { getProvider } from '@vr3/providers';
 import { ExotelPeer, exotelPeers } from './exotel.ts';
 import { newServerFrame, ServerFrameKind } from './peer.ts';
 import { getPeerFactory } from './registry.ts';
 
 /** The product's own Exotel adapter: the simulator's frames must mean to it what they say. */
-const productAdapter = () => getStreamProvider('exotel')!.createStreamAdapter();
+const productAdapter = () => getProvider('exotel').createStreamAdapter();
 
 describe('Exotel peer', () => {
   it('speaks the framing the product adapter parses: connected, start, media, dtmf, mark, stop', () => {

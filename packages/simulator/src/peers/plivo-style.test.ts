@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { getStreamProvider } from '@vr3/providers';
+import { getProvider } from '@vr3/providers';
 import { newServerFrame, ServerFrameKind } from './peer.ts';
 import { plivoPeers, vobizPeers } from './plivo-style.ts';
 import { getPeerFactory } from './registry.ts';
 
 for (const factory of [vobizPeers, plivoPeers]) {
   /** The product's own adapter: the simulator's frames must mean to it what they say. */
-  const productAdapter = () => getStreamProvider(factory.provider)!.createStreamAdapter();
+  const productAdapter = () => getProvider(factory.provider)!.createStreamAdapter();
 
   describe(`${factory.provider} peer`, () => {
     it('speaks the framing the product adapter parses: start, media, dtmf, playedStream, end', () => {

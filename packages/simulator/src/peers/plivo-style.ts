@@ -2,6 +2,7 @@ import type { WireFormat } from '../audio/wire-format.ts';
 import { readJsonFrame } from './json-frame.ts';
 import { randomUUID } from 'node:crypto';
 import type { PeerCallInfo, PeerFactory, PeerOptions, ProviderPeer, ServerFrame, ServerFrameKind } from './peer.ts';
+import { STAND_IN_ROUTES } from '@vr3/providers/testing';
 
 const MULAW_8K: WireFormat = { encoding: 'mulaw', sampleRate: 8000 };
 const NAMES = { media: 'playAudio', mark: 'checkpoint', markKey: '', clear: 'clearAudio' };
@@ -94,6 +95,6 @@ const factory = (dialect: PlivoStyleDialect): PeerFactory => ({
 });
 
 /** Vobiz peers (μ-law 8 kHz; `media` repeats the format, `stop` before the close). */
-export const vobizPeers: PeerFactory = factory({ provider: 'vobiz', defaultAccount: 'MA_VOBIZTEST', mediaCarriesFormat: true, sendsStop: true });
+export const vobizPeers: PeerFactory = factory({ provider: 'vobiz', defaultAccount: STAND_IN_ROUTES.vobiz.testAccount, mediaCarriesFormat: true, sendsStop: true });
 /** Plivo peers (μ-law 8 kHz; the end of stream is the socket close). */
-export const plivoPeers: PeerFactory = factory({ provider: 'plivo', defaultAccount: 'MAPLIVOTEST000000000', mediaCarriesFormat: false, sendsStop: false });
+export const plivoPeers: PeerFactory = factory({ provider: 'plivo', defaultAccount: STAND_IN_ROUTES.plivo.testAccount, mediaCarriesFormat: false, sendsStop: false });

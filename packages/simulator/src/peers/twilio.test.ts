@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { getStreamProvider } from '@vr3/providers';
+import { getProvider } from '@vr3/providers';
 import { newServerFrame, ServerFrameKind } from './peer.ts';
 import { getPeerFactory } from './registry.ts';
 import { TwilioPeer, twilioPeers } from './twilio.ts';
 
 /** The product's own Twilio adapter: the simulator's frames must mean to it what they say. */
-const productAdapter = () => getStreamProvider('twilio')!.createStreamAdapter();
+const productAdapter = () => getProvider('twilio').createStreamAdapter();
 
 describe('Twilio peer', () => {
   it('speaks the framing the product adapter parses: connected, start, media, dtmf, mark, stop', () => {

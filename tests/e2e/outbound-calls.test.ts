@@ -1,0 +1,130 @@
+/**
+ * Outbound calls end to end on the embedded product with the provider stand-in dialling back: the
+ * product asks the provider to place the call, the stand-in "answers" (Twilio: the TwiML's
+ * `<Stream url>`; Vobiz: the `<Stream>` of the run-bound answer URL), streams a tone on the
+ * run-bound stream URL, hears the echo agent, hangs up and posts the provider's status callbacks.
+ * Busy and unanswered calls end their run `failed` and give the quota slot back; a stream token
+ * works once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dominantFrequency } from '@vr3/codec/testing';
+import { connectMediaClient, startFakeProviderApi, type FakeProviderApi, type StandInDial } from '@vr3/providers/testing';
+import { eventually, ProductProcess } from '../harness/product.ts';
+import { finalRun, setupProvider, type ProviderSetup } from '../harness/providers.ts';
+
+const BUSY = '+15550000486';
+const NO_ANSWER = '+15550000404';
+const FROM = '+15550000100';
+
+let product: ProductProcess;
+let twilio: FakeProviderApi;
+let vobiz: FakeProviderApi;
+let twilioSetup: ProviderSetup;
+let vobizSetup: ProviderSetup;
+let userId: string;
+
+const dialBack = { outcome: (to: string) => (to === BUSY ? 'busy' : to === NO_ANSWER ? 'no-answer' : 'answer') as 'busy' | 'no-answer' | 'answer', holdMs: 800 };
+
+beforeAll(async () => {
+  [twilio, vobiz] = await Promise.all([startFakeProviderApi('twilio', { dialBack }), startFakeProviderApi('vobiz', { dialBack })]);
+  product = await ProductProcess.start();
+  [twilioSetup, vobizSetup] = await Promise.all([setupProvider(product, twilio), setupProvider(product, vobiz)]);
+  userId = (await product.api('GET', '/me')).body.user_id;
+});
+afterAll(async () => {
+  await product?.stop();
+  await Promise.all([twilio?.close(), vobiz?.close()]);
+});
+
+/** Places a call to `to` through `setup`'s configuration; the 201 body. */
+async function placeCall(setup: ProviderSetup, to: string): Promise<any> {
+  const res = await product.api('POST', `/agents/${setup.agentUuid}/calls`, { telephony_configuration_id: setup.configId, to, from: FROM, initial_context: { campaign: 'e2e' } });
+  expect(res.status).toBe(201);
+  return res.body;
+}
+
+/** The stand-in's dial of the call to `to`, once it is over. */
+async function dialOf(api: FakeProviderApi, to: string, count: number): Promise<StandInDial> {
+  const dial = await eventually(async () => api.dials.filter((d) => d.placement.to === to)[count - 1], 5000);
+  await dial.done;
+  return dial;
+}
+
+const activeCalls = async (): Promise<number> => (await product.api('GET', `/users/${userId}/quota`)).body.usage.active_calls;
+
+describe('outbound calls on the embedded product', () => {
+  it('twilio: placed with TwiML, answered on the run-bound stream, echoed, completed, callbacks on the run', async () => {
+    const to = '+15550001001';
+    const placed = await placeCall(twilioSetup, to);
+    expect(placed).toMatchObject({ call_type: 'outbound', state: 'initialized', dial_status: 'queued', mode: 'twilio', telephony_configuration_id: twilioSetup.configId });
+    expect(placed.initial_context).toEqual({ campaign: 'e2e', caller_number: FROM, called_number: to });
+
+    const dial = await dialOf(twilio, to, 1);
+    expect(dial.error).toBeUndefined();
+    expect(dial.streamUrl).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:${product.port}/api/v1/agent-stream/twilio/${twilioSetup.agentUuid}/[A-Za-z0-9_-]{43}$`));
+    expect(dial.close?.code).toBe(1000);
+    expect(Math.abs(dominantFrequency(dial.heardPcm!.subarray(800), dial.heardRate!) - 440)).toBeLessThan(10);
+    expect(dial.callbacks.map((c) => [c.status, c.httpStatus])).toEqual([['ringing', 204], ['in-progress', 204], ['completed', 204]]);
+
+    const run = await finalRun(product, placed.id);
+    expect(run).toMatchObject({ state: 'completed', end_reason: 'caller_hangup', call_type: 'outbound', dial_status: 'completed', provider_call_id: dial.callId });
+    expect(run.started_at).not.toBeNull();
+    expect(run.gathered_context.call_sid).toBe(dial.callId);
+    expect((run.logs.provider_callbacks as any[]).map((c) => c.status)).toEqual(['ringing', 'in-progress', 'completed']);
+    expect(run.logs.provider_actions).toEqual([expect.objectContaining({ action: 'place', outcome: 'succeeded' })]);
+    const request = twilio.requests.find((r) => r.method === 'POST' && r.path.endsWith('/Calls.json'));
+    expect(new URLSearchParams(request!.body).get('StatusCallback')).toMatch(new RegExp(`/api/v1/callbacks/twilio/${placed.id}\\?s=`));
+  });
+
+  it('a stream token works once: the same stream URL again closes 4400 and touches no run', async () => {
+    const dial = twilio.dials[0]!;
+    const runsBefore = (await product.api('GET', `/runs?agent_uuid=${twilioSetup.agentUuid}&limit=100`)).body.data.length;
+    const again = await connectMediaClient('twilio', dial.streamUrl!);
+    again.begin({ accountId: twilio.accountId, callId: dial.callId });
+    expect(await again.waitForClose(5000)).toEqual({ code: 4400, reason: 'invalid stream token' });
+    expect((await product.api('GET', `/runs?agent_uuid=${twilioSetup.agentUuid}&limit=100`)).body.data.length).toBe(runsBefore);
+  });
+
+  it('vobiz: placed with a run-bound answer URL whose <Stream> carries the call, completed with its hangup callback', async () => {
+    const to = '+15550001002';
+    const placed = await placeCall(vobizSetup, to);
+    const dial = await dialOf(vobiz, to, 1);
+    expect(dial.error).toBeUndefined();
+    expect(dial.placement.answerUrl).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${product.port}/api/v1/calls/${placed.id}/answer\\?stream_token=`));
+    expect(dial.streamUrl).toMatch(new RegExp(`/api/v1/agent-stream/vobiz/${vobizSetup.agentUuid}/[A-Za-z0-9_-]{43}$`));
+    expect(dial.close?.code).toBe(1000);
+    expect(Math.abs(dominantFrequency(dial.heardPcm!.subarray(800), dial.heardRate!) - 440)).toBeLessThan(10);
+    expect(dial.callbacks).toEqual([{ status: 'completed', httpStatus: 204 }]);
+
+    const run = await finalRun(product, placed.id);
+    expect(run).toMatchObject({ state: 'completed', call_type: 'outbound', dial_status: 'completed', provider_call_id: dial.callId });
+    expect(run.logs.provider_callbacks).toEqual([expect.objectContaining({ status: 'completed', call_id: dial.callId, disconnected_by: 'NORMAL_CLEARING' })]);
+    // The answer URL served its one call: once the token is used it answers the provider's hang-up document.
+    const reused = await fetch(dial.placement.answerUrl!, { method: 'POST' });
+    expect(reused.status).toBe(404);
+  });
+
+  it.each([
+    ['twilio', BUSY, 'busy'],
+    ['twilio', NO_ANSWER, 'no_answer'],
+    ['vobiz', BUSY, 'busy'],
+    ['vobiz', NO_ANSWER, 'no_answer'],
+  ] as const)('%s: a call to %s ends the run failed/%s and gives the quota slot back', async (provider, to, reason) => {
+    const [api, setup] = provider === 'twilio' ? [twilio, twilioSetup] : [vobiz, vobizSetup];
+    const before = api.dials.filter((d) => d.placement.to === to).length;
+    const placed = await placeCall(setup, to);
+    const dial = await dialOf(api, to, before + 1);
+    expect(dial.streamUrl).toBeUndefined();
+    const run = await finalRun(product, placed.id);
+    expect(run).toMatchObject({ state: 'failed', end_reason: reason, call_type: 'outbound', started_at: null });
+    expect(await eventually(async () => (await activeCalls()) === 0, 5000)).toBe(true);
+  });
+
+  it('refuses bad numbers and unknown configurations precisely', async () => {
+    const bad = await product.api('POST', `/agents/${twilioSetup.agentUuid}/calls`, { telephony_configuration_id: twilioSetup.configId, to: '555 0100', from: FROM });
+    expect(bad).toMatchObject({ status: 422, body: { error: { code: 'invalid_phone_number' } } });
+    expect(bad.body.error.message).toMatch(/^to: /);
+    const missing = await product.api('POST', `/agents/${twilioSetup.agentUuid}/calls`, { telephony_configuration_id: 'nope', to: '+15550001003', from: FROM });
+    expect(missing).toMatchObject({ status: 404, body: { error: { code: 'telephony_configuration_not_found' } } });
+  });
+});
