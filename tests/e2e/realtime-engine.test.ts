@@ -7,79 +7,53 @@
  * was heard; a short noise over the agent only pauses it, and it resumes; `end_call` hangs up
  * after the goodbye; a vendor failure fails the run.
  */
-import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeProviderApi, type FakeProviderApi } from '@vr3/providers/testing';
-import { startOpenAiRealtimeStandIn, type OpenAiRealtimeStandIn } from '@vr3/vendors/testing';
+import { describe, expect, it } from 'vitest';
 import { runEvents } from '../harness/bridge.ts';
-import { ProductProcess } from '../harness/product.ts';
-import { createRealtimeCredential, receivedMulawMs as heardMs, sayMulaw as say, startRealtimeCall } from '../harness/realtime.ts';
-import { finalRun, setupProvider, type ProviderCall, type ProviderSetup } from '../harness/providers.ts';
+import { receivedMulawMs as heardMs, sayMulaw as say, useRealtimeSuite } from '../harness/realtime.ts';
+import { finalRun, type ProviderCall } from '../harness/providers.ts';
 
-const VENDOR_KEY = `sk-realtime-${randomUUID()}`;
-let product: ProductProcess;
-let twilio: FakeProviderApi;
-let standIn: OpenAiRealtimeStandIn;
-let setup: ProviderSetup;
-const calls: ProviderCall[] = [];
 
-beforeAll(async () => {
-  standIn = await startOpenAiRealtimeStandIn({ apiKey: VENDOR_KEY, vad: { silenceMs: 200 } });
-  twilio = await startFakeProviderApi('twilio');
-  product = await ProductProcess.start();
-  const credentialId = await createRealtimeCredential(product, standIn);
-  setup = await setupProvider(product, twilio, {
-    engine: {
-      type: 'realtime',
-      llm: { vendor: 'openai', credential_id: credentialId, model: 'gpt-realtime', voice: 'marin' },
-      prompt: 'You are the front desk of {{called_number}}.',
-      greeting: 'Hello, front desk.',
-      tools: { end_call: { type: 'end_call' } },
-      transcription: { model: 'gpt-4o-mini-transcribe' },
-      endpointing: { silence_ms: 200 },
-    },
-  });
-});
-
-afterEach(async () => {
-  await Promise.all(calls.splice(0).map((c) => c.client.close(1000, '', 500).catch(() => undefined)));
-});
-
-afterAll(async () => {
-  await product?.stop();
-  await twilio?.close();
-  await standIn?.close();
+const s = useRealtimeSuite({
+  engine: (credentialId) => ({
+    type: 'realtime',
+    llm: { vendor: 'openai', credential_id: credentialId, model: 'gpt-realtime', voice: 'marin' },
+    prompt: 'You are the front desk of {{called_number}}.',
+    greeting: 'Hello, front desk.',
+    tools: { end_call: { type: 'end_call' } },
+    transcription: { model: 'gpt-4o-mini-transcribe' },
+    endpointing: { silence_ms: 200 },
+  }),
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const call = (): Promise<ProviderCall> => startRealtimeCall(product, twilio, setup, calls);
+const call = (): Promise<ProviderCall> => s.call();
 
 describe('realtime engine', () => {
   it('μ-law passes through both ways; the caller hears the greeting and the reply; the run keeps transcripts and latency', async () => {
-    standIn.scriptInputTranscript('what are your hours');
-    standIn.scriptResponse({ audioMs: 400, transcript: ['Hello, ', 'front desk.'] }, { audioMs: 300, transcript: ['Nine to five.'] });
+    s.standIn.scriptInputTranscript('what are your hours');
+    s.standIn.scriptResponse({ audioMs: 400, transcript: ['Hello, ', 'front desk.'] }, { audioMs: 300, transcript: ['Nine to five.'] });
     const c = await call();
-    const create = await standIn.waitForEvent('response.create', 1);
+    const create = await s.standIn.waitForEvent('response.create', 1);
     expect(create.response).toMatchObject({ instructions: expect.stringContaining('"Hello, front desk."') });
-    const update = standIn.events.find((e) => e.type === 'session.update')!;
+    const update = s.standIn.events.find((e) => e.type === 'session.update')!;
     expect(update.session).toMatchObject({ instructions: `You are the front desk of ${c.info.to}.`, audio: { input: { format: { type: 'audio/pcmu' } }, output: { format: { type: 'audio/pcmu' }, voice: 'marin' } } });
-    expect(standIn.upgrades.at(-1)).toMatchObject({ model: 'gpt-realtime', authorized: true });
+    expect(s.standIn.upgrades.at(-1)).toMatchObject({ model: 'gpt-realtime', authorized: true });
 
     // The greeting: 400 ms of the stand-in's tone.
     await expect.poll(() => c.client.receivedAudio().length, { timeout: 5000 }).toBe(3200);
 
     // Agent → caller: the vendor's μ-law bytes reach the provider untouched.
     const agentBytes = Buffer.from(Uint8Array.from({ length: 1600 }, (_, i) => (i * 91 + 7) % 256));
-    standIn.sendEvent({ type: 'response.output_audio.delta', response_id: 'resp_raw', item_id: 'item_raw', output_index: 0, content_index: 0, delta: agentBytes.toString('base64') });
+    s.standIn.sendEvent({ type: 'response.output_audio.delta', response_id: 'resp_raw', item_id: 'item_raw', output_index: 0, content_index: 0, delta: agentBytes.toString('base64') });
     await expect.poll(() => c.client.receivedAudio().length, { timeout: 5000 }).toBe(4800);
     expect(c.client.receivedAudio().subarray(3200)).toEqual(agentBytes);
 
     // Caller → vendor: quiet μ-law of every value class, appended untouched.
-    const before = standIn.receivedAudioBytes;
+    const before = s.standIn.receivedAudioBytes;
     const callerBytes = Buffer.from(Uint8Array.from({ length: 800 }, (_, i) => (i % 2 === 0 ? 0xf0 : 0x70) | (i * 7) % 16));
     for (let off = 0; off < callerBytes.length; off += 160) c.client.sendAudio(callerBytes.subarray(off, off + 160));
-    await expect.poll(() => standIn.receivedAudioBytes - before, { timeout: 5000 }).toBe(800);
-    const appended = Buffer.concat(standIn.events.filter((e) => e.type === 'input_audio_buffer.append').map((e) => Buffer.from(e.audio as string, 'base64')));
+    await expect.poll(() => s.standIn.receivedAudioBytes - before, { timeout: 5000 }).toBe(800);
+    const appended = Buffer.concat(s.standIn.events.filter((e) => e.type === 'input_audio_buffer.append').map((e) => Buffer.from(e.audio as string, 'base64')));
     expect(appended.subarray(appended.length - 800)).toEqual(callerBytes);
 
     // The caller speaks; the server VAD ends the turn; the reply (300 ms) is heard.
@@ -89,9 +63,9 @@ describe('realtime engine', () => {
     await sleep(400); // the reply's mark is acknowledged once played
 
     await c.client.hangup();
-    const run = await finalRun(product, c.runId);
+    const run = await finalRun(s.product, c.runId);
     expect(run).toMatchObject({ state: 'completed', end_reason: 'caller_hangup' });
-    const events = await runEvents(product, c.runId);
+    const events = await runEvents(s.product, c.runId);
     const said = [
       ['agent', 'Hello, front desk.'],
       ['caller', 'what are your hours'],
@@ -110,13 +84,13 @@ describe('realtime engine', () => {
     expect(latency?.data.value).toBeGreaterThanOrEqual(0);
     expect(latency?.data.value).toBeLessThan(1000);
     // Neither the key nor what was said is in the product's log.
-    const output = product.output.join('');
-    for (const secret of [VENDOR_KEY, 'what are your hours', 'Nine to five']) expect(output).not.toContain(secret);
+    const output = s.product.output.join('');
+    for (const secret of [s.vendorKey, 'what are your hours', 'Nine to five']) expect(output).not.toContain(secret);
   });
 
   it('barge-in: the provider is told to clear at once, and speech of 500 ms truncates the item at what the caller heard', async () => {
-    standIn.scriptResponse({ audioMs: 4000, transcript: ['One two three four five six seven eight nine ten.'] });
-    const truncates = standIn.events.filter((e) => e.type === 'conversation.item.truncate').length;
+    s.standIn.scriptResponse({ audioMs: 4000, transcript: ['One two three four five six seven eight nine ten.'] });
+    const truncates = s.standIn.events.filter((e) => e.type === 'conversation.item.truncate').length;
     const c = await call();
     await expect.poll(() => heardMs(c), { timeout: 5000 }).toBeGreaterThanOrEqual(1000);
     const atSpeech = heardMs(c);
@@ -124,7 +98,7 @@ describe('realtime engine', () => {
     // Paused at the onset; cut once the speech ended, having lasted the agent's min_duration_ms (500).
     expect(c.client.clears).toBe(1);
     await say(c, 300, false);
-    const truncate = await standIn.waitForEvent('conversation.item.truncate', truncates + 1);
+    const truncate = await s.standIn.waitForEvent('conversation.item.truncate', truncates + 1);
     const atTruncate = heardMs(c);
     expect(c.client.clears).toBe(1);
     // The caller had heard about what the provider received, less what it still buffered.
@@ -133,8 +107,8 @@ describe('realtime engine', () => {
     expect(truncate.audio_end_ms).toBeLessThan(4000);
 
     await c.client.hangup();
-    expect(await finalRun(product, c.runId)).toMatchObject({ state: 'completed' });
-    const agent = (await runEvents(product, c.runId)).find((e) => e.type === 'transcript' && e.data.role === 'agent');
+    expect(await finalRun(s.product, c.runId)).toMatchObject({ state: 'completed' });
+    const agent = (await runEvents(s.product, c.runId)).find((e) => e.type === 'transcript' && e.data.role === 'agent');
     expect(agent?.data).toMatchObject({ interrupted: true });
     expect('One two three four five six seven eight nine ten.'.startsWith(agent?.data.text)).toBe(true);
     expect(agent?.data.text.length).toBeLessThan(40);
@@ -142,10 +116,10 @@ describe('realtime engine', () => {
 
   it('a false interruption: a short noise over the agent pauses it, then it resumes where the caller stopped hearing it', async () => {
     const greeting = 'We open at nine and close at five on weekdays.';
-    standIn.scriptResponse({ audioMs: 3000, transcript: [greeting] });
-    standIn.scriptInputTranscript(''); // the noise has no words
-    const creates = standIn.events.filter((e) => e.type === 'response.create').length;
-    const truncates = standIn.events.filter((e) => e.type === 'conversation.item.truncate').length;
+    s.standIn.scriptResponse({ audioMs: 3000, transcript: [greeting] });
+    s.standIn.scriptInputTranscript(''); // the noise has no words
+    const creates = s.standIn.events.filter((e) => e.type === 'response.create').length;
+    const truncates = s.standIn.events.filter((e) => e.type === 'conversation.item.truncate').length;
     const c = await call();
     await expect.poll(() => heardMs(c), { timeout: 5000 }).toBeGreaterThanOrEqual(2000);
     await say(c, 200, true);
@@ -158,48 +132,48 @@ describe('realtime engine', () => {
     expect(heardMs(c)).toBeLessThan(3000 + 1500);
     expect(c.client.clears).toBe(1);
     // Nothing was cut, and the noise got no reply: VR3 asked for the greeting only.
-    expect(standIn.events.filter((e) => e.type === 'conversation.item.truncate')).toHaveLength(truncates);
-    expect(standIn.events.filter((e) => e.type === 'response.create')).toHaveLength(creates + 1);
+    expect(s.standIn.events.filter((e) => e.type === 'conversation.item.truncate')).toHaveLength(truncates);
+    expect(s.standIn.events.filter((e) => e.type === 'response.create')).toHaveLength(creates + 1);
 
     await c.client.hangup();
-    expect(await finalRun(product, c.runId)).toMatchObject({ state: 'completed' });
-    const transcript = (await runEvents(product, c.runId)).filter((e) => e.type === 'transcript').map((e) => e.data);
+    expect(await finalRun(s.product, c.runId)).toMatchObject({ state: 'completed' });
+    const transcript = (await runEvents(s.product, c.runId)).filter((e) => e.type === 'transcript').map((e) => e.data);
     expect(transcript.map(({ start_ms: _start, end_ms: _end, ...line }) => line)).toEqual([{ role: 'agent', text: greeting, final: true }]);
     // Heard to its end across the pause: from its first audio to the end of its 3 s (and the pause).
     expect(transcript[0].end_ms - transcript[0].start_ms).toBeGreaterThanOrEqual(2900);
   });
 
   it('end_call hangs up once the goodbye was played', async () => {
-    standIn.scriptResponse({ audioMs: 600, transcript: ['Goodbye!'], functionCall: { name: 'end_call', arguments: '{"reason":"caller is done"}' } });
+    s.standIn.scriptResponse({ audioMs: 600, transcript: ['Goodbye!'], functionCall: { name: 'end_call', arguments: '{"reason":"caller is done"}' } });
     const c = await call();
-    const hangupPath = `/2010-04-01/Accounts/${twilio.accountId}/Calls/${c.info.callId}.json`;
-    const hangup = () => twilio.requests.find((r) => r.method === 'POST' && r.path === hangupPath);
+    const hangupPath = `/2010-04-01/Accounts/${s.twilio.accountId}/Calls/${c.info.callId}.json`;
+    const hangup = () => s.twilio.requests.find((r) => r.method === 'POST' && r.path === hangupPath);
     await expect.poll(hangup, { timeout: 5000 }).toBeDefined();
     // Hung up only after the whole goodbye reached the caller.
     expect(c.client.receivedAudio().length).toBe(600 * 8);
-    const run = await finalRun(product, c.runId);
+    const run = await finalRun(s.product, c.runId);
     expect(run).toMatchObject({ state: 'completed', end_reason: 'agent_hangup' });
-    const events = await runEvents(product, c.runId);
+    const events = await runEvents(s.product, c.runId);
     expect(events.find((e) => e.type === 'tool_call')?.data).toEqual({ name: 'end_call', arguments: { reason: 'caller is done' }, result: { ok: true } });
     expect(events.filter((e) => e.type === 'transcript').map((e) => e.data.text)).toEqual(['Goodbye!']);
   });
 
   it('a vendor failure ends the call failed / agent_error, naming the vendor and status', async () => {
-    standIn.rejectUpgrades(503);
+    s.standIn.rejectUpgrades(503);
     try {
       const c = await call();
-      expect(await finalRun(product, c.runId)).toMatchObject({ state: 'failed', end_reason: 'agent_error' });
-      const log = (await runEvents(product, c.runId)).find((e) => e.type === 'log' && e.data.level === 'error');
+      expect(await finalRun(s.product, c.runId)).toMatchObject({ state: 'failed', end_reason: 'agent_error' });
+      const log = (await runEvents(s.product, c.runId)).find((e) => e.type === 'log' && e.data.level === 'error');
       expect(log?.data).toMatchObject({ vendor: 'openai', status: 503, message: 'realtime: openai realtime failed (vendor_unavailable 503)' });
     } finally {
-      standIn.rejectUpgrades(null);
+      s.standIn.rejectUpgrades(null);
     }
     // An error event mid-call does too.
-    standIn.scriptResponse({ error: { type: 'invalid_request_error', code: 'model_not_found', message: 'no such model' } });
+    s.standIn.scriptResponse({ error: { type: 'invalid_request_error', code: 'model_not_found', message: 'no such model' } });
     const c = await call();
-    expect(await finalRun(product, c.runId)).toMatchObject({ state: 'failed', end_reason: 'agent_error' });
-    const log = (await runEvents(product, c.runId)).find((e) => e.type === 'log' && e.data.level === 'error');
+    expect(await finalRun(s.product, c.runId)).toMatchObject({ state: 'failed', end_reason: 'agent_error' });
+    const log = (await runEvents(s.product, c.runId)).find((e) => e.type === 'log' && e.data.level === 'error');
     expect(log?.data).toMatchObject({ vendor: 'openai', vendor_code: 'model_not_found' });
-    expect(product.output.join('')).not.toContain(VENDOR_KEY);
+    expect(s.product.output.join('')).not.toContain(s.vendorKey);
   });
 });

@@ -7,63 +7,37 @@
  * asked for the goodbye; the call is hung up once it was heard, the run ending completed /
  * agent_hangup with both on the run.
  */
-import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPROMPT_INSTRUCTIONS, sayInstructions } from '@vr3/engine-realtime';
-import { startFakeProviderApi, type FakeProviderApi } from '@vr3/providers/testing';
-import { startOpenAiRealtimeStandIn, type OpenAiRealtimeStandIn, type RecordedRealtimeEvent } from '@vr3/vendors/testing';
+import type { RecordedRealtimeEvent } from '@vr3/vendors/testing';
 import { runEvents } from '../harness/bridge.ts';
-import { ProductProcess } from '../harness/product.ts';
-import { createRealtimeCredential, receivedMulawMs, sayMulaw } from '../harness/realtime.ts';
-import { startPlayoutCall } from '../harness/voice.ts';
-import { finalRun, setupProvider, type ProviderCall, type ProviderSetup } from '../harness/providers.ts';
+import { receivedMulawMs, sayMulaw, useRealtimeSuite } from '../harness/realtime.ts';
+import { finalRun } from '../harness/providers.ts';
 
-const VENDOR_KEY = `sk-realtime-${randomUUID()}`;
 const GOODBYE = 'I will hang up now. Goodbye.';
-let product: ProductProcess;
-let twilio: FakeProviderApi;
-let standIn: OpenAiRealtimeStandIn;
-let setup: ProviderSetup;
-const calls: ProviderCall[] = [];
 
-beforeAll(async () => {
-  standIn = await startOpenAiRealtimeStandIn({ apiKey: VENDOR_KEY, vad: { silenceMs: 200 } });
-  twilio = await startFakeProviderApi('twilio');
-  product = await ProductProcess.start();
-  const credentialId = await createRealtimeCredential(product, standIn);
-  setup = await setupProvider(product, twilio, {
-    engine: {
-      type: 'realtime',
-      llm: { vendor: 'openai', credential_id: credentialId, model: 'gpt-realtime' },
-      prompt: 'You are the front desk. Answer briefly.',
-      endpointing: { silence_ms: 200 },
-      silence: { reprompt_after_s: 2, hangup_after_s: 4, goodbye: GOODBYE },
-    },
-  });
+const s = useRealtimeSuite({
+  engine: (credentialId) => ({
+    type: 'realtime',
+    llm: { vendor: 'openai', credential_id: credentialId, model: 'gpt-realtime' },
+    prompt: 'You are the front desk. Answer briefly.',
+    endpointing: { silence_ms: 200 },
+    silence: { reprompt_after_s: 2, hangup_after_s: 4, goodbye: GOODBYE },
+  }),
 });
 
-afterEach(async () => {
-  await Promise.all(calls.splice(0).map((c) => c.client.close(1000, '', 500).catch(() => undefined)));
-});
-
-afterAll(async () => {
-  await product?.stop();
-  await twilio?.close();
-  await standIn?.close();
-});
-
-const eventsSince = (from: number, type: string): RecordedRealtimeEvent[] => standIn.events.slice(from).filter((e) => e.type === type);
+const eventsSince = (from: number, type: string): RecordedRealtimeEvent[] => s.standIn.events.slice(from).filter((e) => e.type === type);
 
 describe('realtime engine caller silence', () => {
   it('a silent caller hears a reprompt after reprompt_after_s, then the goodbye, and is hung up after hangup_after_s of silence in all', async () => {
-    standIn.scriptResponse({ audioMs: 500, transcript: ['Are you still there?'] }, { audioMs: 400, transcript: [GOODBYE] });
-    const updates = standIn.events.filter((e) => e.type === 'session.update').length;
-    const c = await startPlayoutCall(product, twilio, setup, calls);
-    await standIn.waitForEvent('session.update', updates + 1);
-    const from = standIn.events.length;
+    s.standIn.scriptResponse({ audioMs: 500, transcript: ['Are you still there?'] }, { audioMs: 400, transcript: [GOODBYE] });
+    const updates = s.standIn.events.filter((e) => e.type === 'session.update').length;
+    const c = await s.call({ running: true });
+    await s.standIn.waitForEvent('session.update', updates + 1);
+    const from = s.standIn.events.length;
     const startedAt = performance.now();
-    const hangupPath = `/2010-04-01/Accounts/${twilio.accountId}/Calls/${c.info.callId}.json`;
-    const hangup = () => twilio.requests.find((r) => r.method === 'POST' && r.path === hangupPath && r.body.includes('Status=completed'));
+    const hangupPath = `/2010-04-01/Accounts/${s.twilio.accountId}/Calls/${c.info.callId}.json`;
+    const hangup = () => s.twilio.requests.find((r) => r.method === 'POST' && r.path === hangupPath && r.body.includes('Status=completed'));
     // The caller's line carries silence all along, as a real one does.
     let streaming = true;
     const line = (async () => {
@@ -100,8 +74,8 @@ describe('realtime engine caller silence', () => {
       await line;
     }
 
-    expect(await finalRun(product, c.runId)).toMatchObject({ state: 'completed', end_reason: 'agent_hangup' });
-    const events = await runEvents(product, c.runId);
+    expect(await finalRun(s.product, c.runId)).toMatchObject({ state: 'completed', end_reason: 'agent_hangup' });
+    const events = await runEvents(s.product, c.runId);
     expect(events.filter((e) => e.type === 'transcript').map((e) => [e.data.role, e.data.text])).toEqual([
       ['agent', 'Are you still there?'],
       ['agent', GOODBYE],

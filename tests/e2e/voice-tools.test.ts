@@ -9,8 +9,6 @@
  * failing chat request is apologized for, then fails the run.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProviderApi, type FakeProviderApi } from '@vr3/providers/testing';
 import { startOpenAiCompatibleStandIn, type OpenAiCompatibleStandIn } from '@vr3/vendors/testing';
@@ -18,32 +16,20 @@ import { runEvents } from '../harness/bridge.ts';
 import { ProductProcess } from '../harness/product.ts';
 import { createOpenAiCredential, openAiVoiceEngine, startPlayoutCall } from '../harness/voice.ts';
 import { finalRun, setupProvider, type ProviderCall, type ProviderSetup } from '../harness/providers.ts';
+import { startToolServer, type ToolServer } from '../harness/tool-server.ts';
 
 const VENDOR_KEY = `sk-voice-${randomUUID()}`;
-const TOOL_SECRET = `tool-${randomUUID()}`;
 const MS_PER_CHAR = 20;
 const TRANSFER_TARGET = '<Response><Dial>+15550009</Dial></Response>';
 let product: ProductProcess;
 let twilio: FakeProviderApi;
 let vendor: OpenAiCompatibleStandIn;
 let setup: ProviderSetup;
-let toolServer: Server;
-const toolRequests: Array<{ method: string; url: string; headers: IncomingHttpHeaders; body: string; at: number }> = [];
+let tool: ToolServer;
 const calls: ProviderCall[] = [];
 
 beforeAll(async () => {
-  // `/orders` answers at once; `/slow` never within the tool's 300 ms.
-  toolServer = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => {
-      toolRequests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, at: performance.now() });
-      if (req.url === '/slow') return void setTimeout(() => res.destroyed || res.end('{}'), 3000).unref();
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"eta":"Friday"}');
-    });
-  });
-  await new Promise<void>((r) => toolServer.listen(0, '127.0.0.1', r));
-  const toolUrl = `http://127.0.0.1:${(toolServer.address() as AddressInfo).port}`;
+  tool = await startToolServer();
   vendor = await startOpenAiCompatibleStandIn({ apiKey: VENDOR_KEY, speech: { msPerChar: MS_PER_CHAR } });
   twilio = await startFakeProviderApi('twilio');
   product = await ProductProcess.start();
@@ -54,14 +40,7 @@ beforeAll(async () => {
       tools: {
         end_call: { type: 'end_call' },
         to_desk: { type: 'transfer_call', target: TRANSFER_TARGET },
-        lookup: {
-          type: 'http',
-          description: 'Looks an order up',
-          parameters: { type: 'object', properties: { order: { type: 'string' } }, required: ['order'] },
-          url: `${toolUrl}/orders`,
-          headers: { 'X-Api-Key': TOOL_SECRET },
-        },
-        slow: { type: 'http', description: 'A slow system', parameters: { type: 'object' }, url: `${toolUrl}/slow`, timeout_ms: 300 },
+        ...tool.tools(),
       },
     }),
   });
@@ -75,8 +54,7 @@ afterAll(async () => {
   await product?.stop();
   await twilio?.close();
   await vendor?.close();
-  toolServer?.closeAllConnections();
-  await new Promise((r) => toolServer?.close(r));
+  await tool?.close();
 });
 
 const call = (): Promise<ProviderCall> => startPlayoutCall(product, twilio, setup, calls);
@@ -151,8 +129,8 @@ describe('voice engine tools', () => {
     const before = chats().length;
     c.client.sendDtmf('#');
     await expect.poll(() => chats().length, { timeout: 5000 }).toBe(before + 2);
-    const request = toolRequests.find((r) => r.url === '/orders');
-    expect(request).toMatchObject({ method: 'POST', body: '{"order":"A1"}', headers: { 'x-api-key': TOOL_SECRET } });
+    const request = tool.requests.find((r) => r.url === '/orders');
+    expect(request).toMatchObject({ method: 'POST', body: '{"order":"A1"}', headers: { 'x-api-key': tool.secret } });
     const followUp = chats()[before + 1]!.body as { messages: Array<Record<string, unknown>> };
     expect(followUp.messages.slice(-2)).toEqual([
       { role: 'assistant', content: null, tool_calls: [{ id: 'call_lookup', type: 'function', function: { name: 'lookup', arguments: '{"order":"A1"}' } }] },
@@ -165,9 +143,9 @@ describe('voice engine tools', () => {
     const events = await runEvents(product, c.runId);
     expect(events.filter((e) => e.type === 'tool_call').map((e) => e.data)).toEqual([{ name: 'lookup', arguments: { order: 'A1' }, result: { eta: 'Friday' } }]);
     // The secret header is in no log line, and write-only over the API (sealed apart from the configuration).
-    expect(product.output.join('')).not.toContain(TOOL_SECRET);
+    expect(product.output.join('')).not.toContain(tool.secret);
     const agent = await product.api('GET', `/agents/${setup.agentUuid}`);
-    expect(JSON.stringify(agent.body)).not.toContain(TOOL_SECRET);
+    expect(JSON.stringify(agent.body)).not.toContain(tool.secret);
     expect(agent.body.engine_secrets_set).toEqual(['tools.lookup.headers.X-Api-Key']);
   });
 
