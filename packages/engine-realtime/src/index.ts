@@ -22,6 +22,8 @@ export { realtimeFormatOf, REALTIME_SAMPLE_RATE } from './format.ts';
 export { Playout, heardShare, heardEndAt, MAX_PLAYOUT_ITEMS, type ItemCut, type PlayoutItem } from './playout.ts';
 export { RealtimeCallRecord, type RealtimeUsage } from './call-record.ts';
 export { CallerTurns, MAX_OPEN_CALLER_TURNS, type CallerTurnSpan } from './caller-turns.ts';
+export { CallTranscript } from './call-transcript.ts';
+export { interruptionOf, sessionConfigOf, turnDetectionOf } from './session-config.ts';
 export { AgentAudioFeed, OUTBOUND_DEFAULTS, type AgentAudioFeedOptions } from './outbound.ts';
 export { BargeIn, type BargeInHost, type BargeInOptions } from './barge-in.ts';
 export { interruptionVerdict, vendorSilenceOf, INTERRUPTION_DEFAULTS, type InterruptionVerdict } from './interruption.ts';

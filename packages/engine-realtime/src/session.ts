@@ -27,9 +27,9 @@
  * - At close the run gets `gathered_context.transcript` (every line, bounded) and `.usage` (tokens
  *   of every response) ({@link RealtimeCallRecord}).
  */
-import { EngineError, callVariables, fittedLine, renderTemplate, type AgentIO, type AgentSession, type EngineLogger, type SessionCloseInfo, type SessionContext, type Timers, type TranscriptEntry } from '@vr3/agent';
+import { EngineError, callVariables, renderTemplate, type AgentIO, type AgentSession, type EngineLogger, type SessionCloseInfo, type SessionContext, type Timers} from '@vr3/agent';
 import type { MediaFormat } from '@vr3/protocol';
-import { callHttpTool, dtmfText, parseArguments, toolAction, toolFunctions, type HttpTool } from '@vr3/tools';
+import { callHttpTool, dtmfText, parseArguments, toolAction, type HttpTool } from '@vr3/tools';
 import {
   OPENAI_REALTIME_DEFAULTS,
   VendorError,
@@ -38,19 +38,18 @@ import {
   type RealtimeErrorInfo,
   type RealtimeEvent,
   type RealtimeSessionConfig,
-  type RealtimeTurnDetection,
 } from '@vr3/vendors';
 import { BargeIn, type BargeInHost } from './barge-in.ts';
 import { CallEnding } from './call-ending.ts';
-import { RealtimeCallRecord } from './call-record.ts';
-import { CallerTurns } from './caller-turns.ts';
+import { CallTranscript } from './call-transcript.ts';
 import { ReplyDeadline } from './deadline.ts';
 import { BENIGN_REALTIME_ERRORS, errorEventFailure, realtimeFailure, realtimeTimeoutFailure, responseFailure } from './errors.ts';
 import { REALTIME_SAMPLE_RATE, realtimeFormatOf } from './format.ts';
 import { sayInstructions } from './instructions.ts';
 import { INTERRUPTION_DEFAULTS, vendorSilenceOf } from './interruption.ts';
 import { AgentAudioFeed, type AgentAudioFeedOptions } from './outbound.ts';
-import { heardEndAt, Playout, type PlayoutItem } from './playout.ts';
+import { Playout } from './playout.ts';
+import { interruptionOf, sessionConfigOf, turnDetectionOf } from './session-config.ts';
 import { CallerSilence, type CallerSilenceHost } from './silence.ts';
 import type { RealtimeRuntimeConfig } from './spec.ts';
 
@@ -126,12 +125,8 @@ export class RealtimeSession implements AgentSession {
   /** HTTP tools awaiting their answer. */
   #toolsRunning = 0;
   readonly #silence: CallerSilence;
-  /** The conversation and the token usage, set on the run at close. */
-  readonly #record = new RealtimeCallRecord();
-  /** When the caller spoke, for their transcript lines. */
-  readonly #callerTurns = new CallerTurns();
-  /** When the session started (the clock of `now`): transcript times count from it. */
-  #startedAt = 0;
+  /** The conversation on the session clock and the token usage, set on the run at close. */
+  readonly #transcript: CallTranscript;
   /** When barge-in last paused the agent (session ms): an interruption's moment. */
   #pausedAt: number | undefined;
 
@@ -141,14 +136,14 @@ export class RealtimeSession implements AgentSession {
     this.#connect = deps.connect;
     this.#log = deps.ctx.logger;
     this.#now = deps.now ?? (() => performance.now());
+    this.#transcript = new CallTranscript(this.#now);
     this.#outbound = deps.outbound ?? {};
     const { format, wire } = realtimeFormatOf(deps.ctx.call.callerFormat);
     this.format = format;
     this.#wire = wire;
     this.#bytesPerMs = wire === 'pcm16' ? (REALTIME_SAMPLE_RATE / 1000) * 2 : 8;
     this.#bargeIn = new BargeIn(this.#bargeInHost(), {
-      enabled: this.#interruptible,
-      minDurationMs: this.#minInterruptionMs,
+      ...interruptionOf(this.#config),
       transcribed: this.#config.transcription !== undefined,
       now: this.#now,
     });
@@ -161,7 +156,7 @@ export class RealtimeSession implements AgentSession {
 
   async start(io: AgentIO): Promise<void> {
     this.#io = io;
-    this.#startedAt = this.#now();
+    this.#transcript.start(io);
     this.#feed = new AgentAudioFeed(io, this.#bytesPerMs, { ...this.#outbound, now: this.#now }, this.#wire === 'pcm16' ? 2 : 1);
     const maxS = this.#config.max_duration_s;
     if (maxS !== undefined) this.#maxDurationTimer = setTimeout(() => this.#io?.hangup('max_duration'), maxS * 1000);
@@ -182,7 +177,7 @@ export class RealtimeSession implements AgentSession {
       this.#fail(info.error ?? new VendorError('openai', 'vendor_closed', 'openai realtime closed by the vendor', { operation: 'realtime' }));
     });
     try {
-      this.#updateSession(this.#sessionConfig());
+      this.#updateSession(sessionConfigOf(this.#config, this.#wire, this.#render(this.#config.prompt, 'prompt')));
       const early = this.#early;
       this.#early = [];
       for (const audio of early) this.#append(audio);
@@ -216,8 +211,7 @@ export class RealtimeSession implements AgentSession {
     const text = dtmfText(digit);
     this.#silence.callerActive();
     // On the run as the caller's line, as the model reads it.
-    const at = this.#sessionMs();
-    this.#line({ role: 'caller', text, start_ms: at, end_ms: at });
+    this.#transcript.keyPressed(text);
     try {
       session.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] } });
       if (this.#activeResponse === undefined) this.#createResponse();
@@ -238,7 +232,7 @@ export class RealtimeSession implements AgentSession {
     const item = this.#playout.get(rest.slice(colon + 1));
     if (item === undefined) return;
     this.#playout.delete(item.itemId);
-    this.#emitPlayed(item, this.#io?.playback.heardMs() ?? 0, this.#sessionMs());
+    this.#transcript.played(item, this.#io?.playback.heardMs() ?? 0, this.#transcript.sessionMs());
     this.#silence.settled();
   }
 
@@ -250,10 +244,9 @@ export class RealtimeSession implements AgentSession {
     this.#bargeIn.close();
     this.#deadline.clear();
     // What the caller heard of the last words still goes on the run.
-    if (this.#io !== null && this.#playout.size > 0) this.#settle(this.#io.playback.heardMs(), this.#sessionMs());
+    if (this.#io !== null && this.#playout.size > 0) this.#settle(this.#io.playback.heardMs(), this.#transcript.sessionMs());
     // The edge takes context updates until this close has settled.
-    this.#io?.setContext({ usage: this.#record.usage });
-    this.#io?.setContext(this.#record.transcriptContext());
+    this.#transcript.close();
     this.#feed?.close();
     this.#feed = null;
     this.#early = [];
@@ -262,46 +255,6 @@ export class RealtimeSession implements AgentSession {
     const session = this.#session;
     this.#session = null;
     if (session !== null) await session.close();
-  }
-
-  #sessionConfig(): RealtimeSessionConfig {
-    const c = this.#config;
-    const tools = toolFunctions(c.tools);
-    const prompt = this.#render(c.prompt, 'prompt');
-    return {
-      instructions: prompt,
-      voice: c.llm.voice,
-      inputFormat: this.#wire,
-      outputFormat: this.#wire,
-      turnDetection: this.#turnDetection(true),
-      inputTranscriptionModel: c.transcription?.model,
-      inputTranscriptionLanguage: c.transcription === undefined ? undefined : c.language,
-      tools: tools.length > 0 ? tools : undefined,
-    };
-  }
-
-  /**
-   * Server VAD; the vendor answers each turn itself (`createResponse`) except while the agent is
-   * paused. It cancels the response on speech only when any speech interrupts (`min_duration_ms: 0`).
-   */
-  #turnDetection(createResponse: boolean): RealtimeTurnDetection {
-    const c = this.#config;
-    return {
-      type: 'server_vad',
-      threshold: c.vad?.threshold,
-      prefixPaddingMs: c.vad?.prefix_padding_ms,
-      silenceDurationMs: c.endpointing?.silence_ms,
-      createResponse,
-      interruptResponse: this.#interruptible && this.#minInterruptionMs === 0,
-    };
-  }
-
-  get #interruptible(): boolean {
-    return this.#config.interruption?.enabled !== false;
-  }
-
-  get #minInterruptionMs(): number {
-    return this.#config.interruption?.min_duration_ms ?? INTERRUPTION_DEFAULTS.minDurationMs;
   }
 
   /** `session.update`, owed a `session.updated`. */
@@ -330,13 +283,8 @@ export class RealtimeSession implements AgentSession {
   }
 
   #append(audio: Uint8Array): void {
-    if (this.#session?.appendAudio(audio) === true) this.#callerTurns.appended(audio.length / this.#bytesPerMs, this.#sessionMs());
+    if (this.#session?.appendAudio(audio) === true) this.#transcript.callerAudio(audio.length / this.#bytesPerMs);
     else this.#io?.dropped(1);
-  }
-
-  /** The session's clock: ms since the session started (at `t`, default now). */
-  #sessionMs(t = this.#now()): number {
-    return Math.max(0, Math.round(t - this.#startedAt));
   }
 
   #onEvent(e: RealtimeEvent): void {
@@ -354,12 +302,12 @@ export class RealtimeSession implements AgentSession {
         this.#speechStoppedAt = undefined;
         this.#callerSpeaking = true;
         this.#silence.callerActive();
-        this.#callerTurns.started(e.itemId, e.audioStartMs);
+        this.#transcript.speechStarted(e.itemId, e.audioStartMs);
         return this.#bargeIn.speechStarted(e.audioStartMs);
       case 'speech_stopped':
         this.#speechStoppedAt = this.#now();
         this.#callerSpeaking = false;
-        this.#callerTurns.stopped(e.itemId, e.audioEndMs);
+        this.#transcript.speechStopped(e.itemId, e.audioEndMs);
         this.#bargeIn.speechStopped(e.audioEndMs);
         return this.#silence.settled();
       case 'response_created':
@@ -435,7 +383,7 @@ export class RealtimeSession implements AgentSession {
       pause: () => this.#pauseAgent(),
       resume: () => this.#resumeAgent(),
       cut: (heardMs, cancel) => this.#cutAgent(heardMs, cancel),
-      vendorAnswers: (on) => this.#updateSession({ turnDetection: this.#turnDetection(on) }),
+      vendorAnswers: (on) => this.#updateSession({ turnDetection: turnDetectionOf(this.#config, on) }),
       vendorCaughtUp: () => this.#deadline.owed('session.updated') === 0,
       answer: () => this.#createResponse(),
       cancelNextResponse: () => {
@@ -486,11 +434,11 @@ export class RealtimeSession implements AgentSession {
   /** Barge-in's pause: the provider drops what it buffered; what was not heard is held for a resume. */
   #pauseAgent(): number {
     const heardMs = this.#clearProvider();
-    const at = this.#sessionMs();
+    const at = this.#transcript.sessionMs();
     this.#pausedAt = at;
     const generation = ++this.#markGeneration;
     this.#feed?.pause(heardMs, (name) => (name.startsWith(ITEM_MARK) ? `${ITEM_MARK}${generation}${name.slice(name.indexOf(':', ITEM_MARK.length))}` : name));
-    for (const item of this.#playout.playedAt(heardMs)) this.#emitPlayed(item, heardMs, at);
+    for (const item of this.#playout.playedAt(heardMs)) this.#transcript.played(item, heardMs, at);
     return heardMs;
   }
 
@@ -508,7 +456,7 @@ export class RealtimeSession implements AgentSession {
     this.#feed?.clear();
     const streaming = this.#activeResponse;
     // The caller stopped hearing the agent at the pause (barge-in pauses before it cuts).
-    const at = this.#pausedAt ?? this.#sessionMs();
+    const at = this.#pausedAt ?? this.#transcript.sessionMs();
     this.#pausedAt = undefined;
     this.#settle(heardMs, at, true);
     if (cancel && streaming !== undefined && this.#session?.open === true) {
@@ -534,14 +482,14 @@ export class RealtimeSession implements AgentSession {
    */
   #settle(heardMs: number, at: number, truncate = false): void {
     const { played, cut } = this.#playout.cutAt(heardMs);
-    for (const item of played) this.#emitPlayed(item, heardMs, at);
+    for (const item of played) this.#transcript.played(item, heardMs, at);
     for (const c of cut) {
       if (truncate) {
         this.#rememberCut(c.responseId);
         if (this.#session?.open === true) this.#session.truncate({ itemId: c.itemId, audioEndMs: c.audioEndMs });
         this.#log.debug({ item_id: c.itemId, audio_end_ms: c.audioEndMs }, 'agent item truncated at what was heard');
       }
-      this.#emitAgent(c.heardText, c.sentAt, at, c.fullText);
+      this.#transcript.agent(c.heardText, c.sentAt, at, c.fullText);
     }
   }
 
@@ -583,7 +531,7 @@ export class RealtimeSession implements AgentSession {
   }
 
   #onResponseDone(e: Extract<RealtimeEvent, { type: 'response_done' }>): void {
-    this.#record.response(e.response.usage);
+    this.#transcript.usage(e.response.usage);
     if (this.#activeResponse === e.responseId) this.#activeResponse = undefined;
     if (this.#latency?.responseId === e.responseId) this.#latency = undefined;
     if (e.status === 'failed') return this.#fail(responseFailure(this.#config.llm.vendor, e.response));
@@ -598,7 +546,7 @@ export class RealtimeSession implements AgentSession {
       if (item.audioMs > 0) feed.mark(`${ITEM_MARK}${this.#markGeneration}:${item.itemId}`);
       else {
         this.#playout.delete(item.itemId);
-        this.#emitAgent(item.transcript.trim(), undefined, this.#sessionMs());
+        this.#transcript.agent(item.transcript.trim(), undefined, this.#transcript.sessionMs());
       }
     }
     if (!this.#ending.pending) return this.#silence.settled();
@@ -625,39 +573,13 @@ export class RealtimeSession implements AgentSession {
   #onOther(event: { type: string } & Record<string, unknown>): void {
     if (event.type === 'conversation.item.input_audio_transcription.completed') {
       const text = typeof event.transcript === 'string' ? event.transcript.trim() : '';
-      const span = this.#callerTurns.take(typeof event.item_id === 'string' ? event.item_id : '', this.#sessionMs());
-      if (text !== '') this.#line({ role: 'caller', text, ...span });
+      this.#transcript.callerSaid(typeof event.item_id === 'string' ? event.item_id : '', text);
       this.#bargeIn.transcript(text);
     } else if (event.type === 'conversation.item.input_audio_transcription.failed') {
       const error = typeof event.error === 'object' && event.error !== null ? (event.error as { code?: unknown }) : {};
       this.#log.warn({ vendor_code: typeof error.code === 'string' ? error.code : undefined }, 'caller transcription failed');
       this.#bargeIn.transcript(undefined);
     }
-  }
-
-  /** An item heard to its end, the playback position `heardMs` at `at` (session ms). */
-  #emitPlayed(item: PlayoutItem, heardMs: number, at: number): void {
-    this.#emitAgent(item.transcript.trim(), item.sentAt, Math.max(0, Math.round(heardEndAt(item, heardMs, at))));
-  }
-
-  /**
-   * An agent line, from its first audio handed over (`sentAt`, the clock of `now`; `endMs` when
-   * none was) to `endMs` (session ms). `reply`: the item was cut short, `text` is what was heard.
-   */
-  #emitAgent(text: string, sentAt: number | undefined, endMs: number, reply?: string): void {
-    if (text === '') return;
-    const startMs = sentAt === undefined ? endMs : Math.min(this.#sessionMs(sentAt), endMs);
-    const cut = reply === undefined ? {} : reply === text ? { interrupted: true as const } : { interrupted: true as const, reply };
-    this.#line({ role: 'agent', text, start_ms: startMs, end_ms: endMs, ...cut });
-  }
-
-  /** Emits a transcript run event and keeps the line for the run's final transcript. */
-  #line(line: TranscriptEntry): void {
-    const io = this.#io;
-    if (io === null) return;
-    const entry = fittedLine(line);
-    this.#record.line(entry);
-    io.emit({ type: 'transcript', data: { ...entry, final: true } });
   }
 
   #rememberCut(responseId: string): void {
