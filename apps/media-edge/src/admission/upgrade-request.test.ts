@@ -44,6 +44,12 @@ describe('the upgrade request, forwarded with RunStart for a provider signature 
     expect(req.upgrade?.signature_headers).toEqual({});
   });
 
+  it('with a public URL given in its https form: the wss URL the provider opened', async () => {
+    const hn = await harness({ config: { publicUrl: 'https://voice.example.com' } });
+    const req = await start(hn, { 'X-Twilio-Signature': 'abc' });
+    expect(req.upgrade?.url).toMatch(/^wss:\/\/voice\.example\.com\/api\/v1\/agent-stream\//);
+  });
+
   it('without a public URL: the signature header only; neither: nothing', async () => {
     const hn = await harness();
     expect((await start(hn, { 'X-Twilio-Signature': 'abc' })).upgrade).toEqual({ signature_headers: { 'x-twilio-signature': 'abc' } });

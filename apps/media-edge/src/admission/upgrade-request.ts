@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { publicBasesOf } from '@vr3/env';
 import type { StreamUpgrade } from '@vr3/protocol';
 import { UPGRADE_SIGNATURE_HEADERS } from '@vr3/providers';
 
@@ -13,7 +14,8 @@ const MAX_HEADER_LENGTH = 1024;
 /**
  * What the control-plane needs of an upgrade request to check a provider's signature: the URL the
  * provider requested (the edge's public base URL + the request's path and query as received, when
- * the base is known) and the signature headers present. Undefined when the request has neither.
+ * the base is known, in its stream form: a provider signs the `wss://` URL it opened even when the
+ * base is given as `https://`) and the signature headers present. Undefined when the request has neither.
  * The control-plane holds the credentials and decides which provider checks what.
  */
 export function streamUpgradeOf(req: IncomingMessage, publicUrl: string | null): StreamUpgrade | undefined {
@@ -27,5 +29,5 @@ export function streamUpgradeOf(req: IncomingMessage, publicUrl: string | null):
     found = true;
   }
   if (publicUrl === null || req.url === undefined) return found ? { signature_headers: signatureHeaders } : undefined;
-  return { url: `${publicUrl.replace(/\/$/, '')}${req.url}`.slice(0, MAX_URL_LENGTH), signature_headers: signatureHeaders };
+  return { url: `${publicBasesOf(publicUrl).stream}${req.url}`.slice(0, MAX_URL_LENGTH), signature_headers: signatureHeaders };
 }
