@@ -60,9 +60,10 @@ afterAll(async () => {
   await api?.close();
 });
 
-describe('vr3-sim setup + call, the defaults table', () => {
+// One provider per case, each with its own configuration and agent: the cases run at the same time.
+describe.concurrent('vr3-sim setup + call, the defaults table', () => {
   for (const provider of SIM_PROVIDERS) {
-    it(`${provider}: setup prints the default account, and call with no --account reaches running and exits 0 at once`, async () => {
+    it(`${provider}: setup prints the default account, and call with no --account reaches running and exits 0 at once`, async ({ expect }) => {
       const setup = await cli(setupArgs(provider));
       expect(setup.code, setup.stderr).toBe(0);
       expect(setup.stdout).toContain(PROVIDER_DEFAULTS[provider].account);
@@ -122,7 +123,8 @@ describe('vr3-sim call exit codes', () => {
   });
 });
 
-describe('vr3-sim load speaks the providers it lists', () => {
+// One provider per case (2 calls each): the cases run at the same time, as one load of 10 calls.
+describe.concurrent('vr3-sim load speaks the providers it lists', () => {
   // Exotel's agent side answers in chunks of 100 ms (16 kHz) or more, and some of the last frames of
   // the window come back late or not at all (open: see the simulator README), so for Exotel this
   // proves the framing (every call established, echoes matched, nothing invalid), not a loss-free run.
@@ -134,7 +136,7 @@ describe('vr3-sim load speaks the providers it lists', () => {
     { provider: 'plivo', args: [], strict: true },
   ];
   for (const { provider, args, strict } of cases) {
-    it(`${provider}: load with no --account plays the provider against the echo agent${strict ? ' and passes' : ''}`, async () => {
+    it(`${provider}: load with no --account plays the provider against the echo agent${strict ? ' and passes' : ''}`, async ({ expect }) => {
       const url = streamUrlOf((await cli(setupArgs(provider))).stdout);
       const run = await cli(['load', '--url', url, '--provider', provider, ...args, '--calls', '2', '--window', '1000', '--max-p99', '2000', '--json']);
       const result = JSON.parse(run.stdout) as { calls: { established: number; failed: number }; window: { sent: number; lost: number; echoed: number; invalid: number } };
