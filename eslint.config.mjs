@@ -68,7 +68,7 @@ export default defineConfig(
     '**/coverage/**',
     '**/.vr3/**',
     '**/.vr3-dev/**',
-    '**/generated/**', // Prisma client (apps/control-plane/src/generated), regenerated on install
+    '**/generated/**', // Prisma client (apps/control-plane/src/generated), regenerated on install; the console's API types (npm run openapi:types)
     'bench/tmp/**',
     'bench/results/**',
     // Root tool configs are in no tsconfig and not part of the product; tsc never sees them either.

@@ -93,6 +93,24 @@ function poolConfig(databaseUrl: string): pg.PoolConfig {
   return config;
 }
 
+type Adapter = Awaited<ReturnType<PrismaPg['connect']>>;
+
+// adapter-pg 6.19 runs a migration script by splitting it on every `;`, inside comments, strings and
+// dollar-quoted function bodies too, so a migration with a PL/pgSQL function breaks. Send the script
+// whole instead, as one simple query (one implicit transaction), as psql and the product's own
+// migrator (apps/control-plane/src/db/migrate.ts) do.
+function wholeScripts(adapter: Adapter): Adapter {
+  const inner = adapter as unknown as { client: { query(text: string): Promise<unknown> }; onError(error: unknown): never };
+  adapter.executeScript = async (script: string) => {
+    try {
+      await inner.client.query(script);
+    } catch (error) {
+      inner.onError(error);
+    }
+  };
+  return adapter;
+}
+
 // adapter-pg 6.19 drops the shadow database while its own pool still holds a connection to it, so
 // `migrate dev` fails. Create and drop it here: dispose the shadow pool first, then DROP … WITH (FORCE).
 class ShadowSafePg extends PrismaPg {
@@ -100,11 +118,15 @@ class ShadowSafePg extends PrismaPg {
     super(poolOptions);
   }
 
+  override async connect(): Promise<Adapter> {
+    return wholeScripts(await super.connect());
+  }
+
   override async connectToShadowDb(): ReturnType<PrismaPg['connectToShadowDb']> {
     const main = await this.connect();
     const database = `prisma_shadow_${randomUUID().replaceAll('-', '')}`;
     await main.executeScript(`CREATE DATABASE "${database}"`);
-    const shadow = await new PrismaPg({ ...this.poolOptions, database }).connect();
+    const shadow = wholeScripts(await new PrismaPg({ ...this.poolOptions, database }).connect());
     const disposeShadow = shadow.dispose.bind(shadow);
     shadow.dispose = async () => {
       try {

@@ -299,7 +299,8 @@ const filesUnder = (rel: string): string[] => sourceFiles(path.join(ROOT, rel)).
 
 describe('configuration tables', () => {
   // Each app's table lists only variables that app's own environment parsing reads.
-  const env = filesUnder('packages/env/src');
+  // The shared pieces of the apps' environment parsing: @vr3/env, and the recording settings of @vr3/recordings.
+  const env = [...filesUnder('packages/env/src'), ...filesUnder('packages/recordings/src')];
   const cases: { table: string; file: string; heading: string; sources: string[] }[] = [
     {
       table: 'embedded',

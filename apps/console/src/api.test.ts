@@ -45,6 +45,22 @@ describe('ApiClient', () => {
     expect(JSON.parse(sent[0]!.body!)).toEqual({ email: 'a@b.example', password: 'pw' });
   });
 
+  it('sends list filters as a query string, leaving out empty ones', async () => {
+    const { api, sent } = clientWith(json(200, { data: [], next_cursor: null }), json(200, { data: [], next_cursor: null }));
+    await api.listRuns({ agent_uuid: 'a 1', state: '', end_reason: 'caller_hangup', created_after: '2026-01-01T00:00:00.000Z' });
+    await api.listTelephony({ provider: 'twilio' });
+    expect(sent.map((s) => s.url)).toEqual([
+      '/api/v1/runs?agent_uuid=a+1&end_reason=caller_hangup&created_after=2026-01-01T00%3A00%3A00.000Z',
+      '/api/v1/telephony-configurations?provider=twilio',
+    ]);
+  });
+
+  it('webhook deliveries are null where the server has no such route, and other failures still reject', async () => {
+    const { api } = clientWith(json(404, { error: { code: 'not_found', message: 'no such route' } }), json(403, { error: { code: 'forbidden', message: 'no' } }));
+    expect(await api.listWebhookDeliveries('r1')).toBeNull();
+    await expect(api.listWebhookDeliveries('r1')).rejects.toMatchObject({ status: 403, code: 'forbidden' });
+  });
+
   it("rejects with the server's code and message", async () => {
     const { api } = clientWith(json(401, { error: { code: 'invalid_credentials', message: 'wrong email or password' } }));
     const err = await api.signIn('a@b.example', 'bad').catch((e: unknown) => e);

@@ -4,37 +4,26 @@
  * shape `{"error":{"code","message"}}` turned into an {@link ApiError}.
  */
 
-/** Role of a person in their organization. */
-export type Role = 'admin' | 'member';
+import type {
+  Agent,
+  ApiKey,
+  CreatedApiKey,
+  EngineConfig,
+  Invitation,
+  Page,
+  Quota,
+  Role,
+  Run,
+  RunEvent,
+  RunFilters,
+  ServiceCredential,
+  Session,
+  TelephonyConfiguration,
+  User,
+  WebhookDelivery,
+} from './types.ts';
 
-/** `GET /me` (and the answer to sign-in) for a signed-in person. */
-export interface Session {
-  user_id: string;
-  organization_id: string;
-  role: Role;
-  session_id: string;
-  email: string;
-  name: string | null;
-  csrf_token: string;
-}
-
-/** An agent as `GET /agents` lists it (the fields the console reads). */
-export interface Agent {
-  uuid: string;
-  name: string;
-  engine: { type: string } | null;
-  draft_version: number | null;
-  published_version: number | null;
-  archived: boolean;
-  created_at: string;
-  updated_at: string;
-}
-
-/** One page of a list: `next_cursor` (when the route pages) fetches the next. */
-export interface Page<T> {
-  data: T[];
-  next_cursor?: string | null;
-}
+export type * from './types.ts';
 
 /** A failed API call: the server's `code` and `message`, or `network_error` / `bad_response`. */
 export class ApiError extends Error {
@@ -54,6 +43,16 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Methods that change state: they carry the CSRF token. */
 const UNSAFE: ReadonlySet<Method> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** `?a=1&b=2` of the defined, non-empty values of `params`; '' when there are none. */
+export function queryString(params: Record<string, string | number | boolean | null | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') query.set(name, String(value));
+  const qs = query.toString();
+  return qs ? `?${qs}` : '';
+}
+
+const id = (value: string) => encodeURIComponent(value);
 
 function isErrorBody(value: unknown): value is { error: { code: string; message: string } } {
   if (typeof value !== 'object' || value === null || !('error' in value)) return false;
@@ -120,12 +119,132 @@ export class ApiClient {
   }
 
   /** `GET /agents`, one page (`cursor` from the previous page's `next_cursor`). */
-  listAgents(options: { cursor?: string; includeArchived?: boolean } = {}): Promise<Page<Agent>> {
-    const query = new URLSearchParams();
-    if (options.cursor) query.set('cursor', options.cursor);
-    if (options.includeArchived) query.set('include_archived', 'true');
-    const qs = query.toString();
-    return this.request<Page<Agent>>('GET', `/agents${qs ? `?${qs}` : ''}`);
+  listAgents(options: { cursor?: string; includeArchived?: boolean; name?: string } = {}): Promise<Page<Agent>> {
+    return this.request('GET', `/agents${queryString({ cursor: options.cursor, include_archived: options.includeArchived || undefined, name: options.name })}`);
+  }
+
+  getAgent(uuid: string): Promise<Agent> {
+    return this.request('GET', `/agents/${id(uuid)}`);
+  }
+
+  createAgent(body: { name: string; engine: EngineConfig }): Promise<Agent> {
+    return this.request('POST', '/agents', body);
+  }
+
+  /** Edits the draft: `engine` replaces the configuration except secret fields left out (kept). */
+  updateAgent(uuid: string, body: { name?: string; engine?: EngineConfig }): Promise<Agent> {
+    return this.request('PATCH', `/agents/${id(uuid)}`, body);
+  }
+
+  publishAgent(uuid: string): Promise<Agent> {
+    return this.request('POST', `/agents/${id(uuid)}/publish`);
+  }
+
+  archiveAgent(uuid: string): Promise<Agent> {
+    return this.request('POST', `/agents/${id(uuid)}/archive`);
+  }
+
+  listTelephony(options: { cursor?: string; provider?: string } = {}): Promise<Page<TelephonyConfiguration>> {
+    return this.request('GET', `/telephony-configurations${queryString(options)}`);
+  }
+
+  createTelephony(body: Record<string, unknown>): Promise<TelephonyConfiguration> {
+    return this.request('POST', '/telephony-configurations', body);
+  }
+
+  updateTelephony(configId: string, body: Record<string, unknown>): Promise<TelephonyConfiguration> {
+    return this.request('PATCH', `/telephony-configurations/${id(configId)}`, body);
+  }
+
+  deleteTelephony(configId: string): Promise<void> {
+    return this.request('DELETE', `/telephony-configurations/${id(configId)}`);
+  }
+
+  listServiceCredentials(options: { cursor?: string; vendor?: string } = {}): Promise<Page<ServiceCredential>> {
+    return this.request('GET', `/service-credentials${queryString({ ...options, limit: 100 })}`);
+  }
+
+  createServiceCredential(body: { vendor: string; name: string; api_key: string; base_url?: string | null }): Promise<ServiceCredential> {
+    return this.request('POST', '/service-credentials', body);
+  }
+
+  updateServiceCredential(credentialId: string, body: { name?: string; api_key?: string; base_url?: string | null }): Promise<ServiceCredential> {
+    return this.request('PATCH', `/service-credentials/${id(credentialId)}`, body);
+  }
+
+  deleteServiceCredential(credentialId: string): Promise<void> {
+    return this.request('DELETE', `/service-credentials/${id(credentialId)}`);
+  }
+
+  listRuns(filters: RunFilters & { cursor?: string } = {}): Promise<Page<Run>> {
+    return this.request('GET', `/runs${queryString({ ...filters })}`);
+  }
+
+  getRun(runId: string): Promise<Run> {
+    return this.request('GET', `/runs/${id(runId)}`);
+  }
+
+  listRunEvents(runId: string, cursor?: string): Promise<Page<RunEvent>> {
+    return this.request('GET', `/runs/${id(runId)}/events${queryString({ cursor, limit: 500 })}`);
+  }
+
+  /** `GET /runs/{id}/webhook-deliveries`; null where the server has no such route (404 `not_found`). */
+  async listWebhookDeliveries(runId: string, cursor?: string): Promise<Page<WebhookDelivery> | null> {
+    try {
+      return await this.request<Page<WebhookDelivery>>('GET', `/runs/${id(runId)}/webhook-deliveries${queryString({ cursor })}`);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
+  listUsers(options: { cursor?: string } = {}): Promise<Page<User>> {
+    return this.request('GET', `/users${queryString(options)}`);
+  }
+
+  inviteUser(body: { email: string; role: Role }): Promise<Invitation> {
+    return this.request('POST', '/users/invitations', body);
+  }
+
+  setUserRole(userId: string, role: Role): Promise<User> {
+    return this.request('PATCH', `/users/${id(userId)}`, { role });
+  }
+
+  deleteUser(userId: string): Promise<void> {
+    return this.request('DELETE', `/users/${id(userId)}`);
+  }
+
+  getQuota(userId: string): Promise<Quota> {
+    return this.request('GET', `/users/${id(userId)}/quota`);
+  }
+
+  putQuota(userId: string, body: { max_concurrent_calls: number | null; monthly_call_seconds: number | null }): Promise<Quota> {
+    return this.request('PUT', `/users/${id(userId)}/quota`, body);
+  }
+
+  listApiKeys(): Promise<Page<ApiKey>> {
+    return this.request('GET', '/api-keys');
+  }
+
+  createApiKey(body: { name: string; role: Role; expires_at?: string | null }): Promise<CreatedApiKey> {
+    return this.request('POST', '/api-keys', body);
+  }
+
+  revokeApiKey(keyId: string): Promise<void> {
+    return this.request('DELETE', `/api-keys/${id(keyId)}`);
+  }
+
+  /** `GET path` of a document that is not JSON (a provider's answer document): its text; ApiError when not 2xx. */
+  async text(path: string): Promise<string> {
+    let res: Response;
+    try {
+      res = await this.fetchImpl(`${this.base}${path}`, { credentials: 'same-origin' });
+    } catch (err) {
+      throw new ApiError(0, 'network_error', 'the server could not be reached', { cause: err });
+    }
+    const body = await res.text();
+    if (!res.ok) throw new ApiError(res.status, 'bad_response', `unexpected answer from the server (HTTP ${res.status})`);
+    return body;
   }
 
   private keep(session: Session): Session {

@@ -1,8 +1,18 @@
 import { useEffect, useState } from 'preact/hooks';
 
-/** The console's pages, addressed by the URL's hash (`/#/agents`): the server only ever serves `/`. */
+/**
+ * The console's pages, addressed by the URL's hash (`/#/agents`, `/#/runs/{id}`): the server only
+ * ever serves `/`. In navigation order; `adminOnly` pages are the ones the API refuses members.
+ * The overview (charts) takes the first place when it comes.
+ */
 export const PAGES = {
-  agents: { title: 'Agents' },
+  'live-calls': { title: 'Live calls', adminOnly: false },
+  agents: { title: 'Agents', adminOnly: false },
+  runs: { title: 'Runs', adminOnly: false },
+  telephony: { title: 'Telephony', adminOnly: true },
+  credentials: { title: 'Service credentials', adminOnly: true },
+  users: { title: 'Users & quotas', adminOnly: true },
+  'api-keys': { title: 'API keys', adminOnly: true },
 } as const;
 
 /** A page of {@link PAGES}. */
@@ -11,28 +21,45 @@ export type PageName = keyof typeof PAGES;
 /** The page the first page-less URL shows. */
 export const DEFAULT_PAGE: PageName = 'agents';
 
+/** Where the location points: a page, for one item's page (`#/agents/{uuid}`) its id, and its query (`#/runs?state=failed`). */
+export interface Route {
+  page: PageName;
+  id: string | null;
+  query: URLSearchParams;
+}
+
 function isPage(value: string): value is PageName {
   return Object.hasOwn(PAGES, value);
 }
 
-/** The page `hash` names, or {@link DEFAULT_PAGE}. */
-export function pageOf(hash: string): PageName {
-  const name = hash.replace(/^#\/?/, '').split('/', 1)[0] ?? '';
-  return isPage(name) ? name : DEFAULT_PAGE;
+/** The route `hash` names; {@link DEFAULT_PAGE} for anything else. */
+export function routeOf(hash: string): Route {
+  const rest = hash.replace(/^#\/?/, '');
+  const q = rest.indexOf('?');
+  const [name = '', id = ''] = (q < 0 ? rest : rest.slice(0, q)).split('/');
+  const query = new URLSearchParams(q < 0 ? '' : rest.slice(q + 1));
+  if (!isPage(name)) return { page: DEFAULT_PAGE, id: null, query: new URLSearchParams() };
+  return { page: name, id: id ? decodeURIComponent(id) : null, query };
 }
 
-/** The link to `page`. */
-export function hrefOf(page: PageName): string {
-  return `#/${page}`;
+/** The link to `page`, one item of it, or the page with a query. */
+export function hrefOf(page: PageName, id?: string, query?: Record<string, string>): string {
+  const qs = query ? new URLSearchParams(query).toString() : '';
+  return `#/${page}${id === undefined ? '' : `/${encodeURIComponent(id)}`}${qs ? `?${qs}` : ''}`;
 }
 
-/** The page the location's hash names, following its changes. */
-export function useCurrentPage(): PageName {
-  const [page, setPage] = useState<PageName>(() => pageOf(window.location.hash));
+/** Goes to `page` (and one item of it). */
+export function navigate(page: PageName, id?: string): void {
+  window.location.hash = hrefOf(page, id);
+}
+
+/** The route the location's hash names, following its changes. */
+export function useRoute(): Route {
+  const [route, setRoute] = useState<Route>(() => routeOf(window.location.hash));
   useEffect(() => {
-    const onChange = () => setPage(pageOf(window.location.hash));
+    const onChange = () => setRoute(routeOf(window.location.hash));
     window.addEventListener('hashchange', onChange);
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
-  return page;
+  return route;
 }

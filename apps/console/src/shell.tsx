@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { Session } from './api.ts';
+import { ADMIN_ONLY_HINT } from './ui/admin.ts';
 import { PAGES, hrefOf, type PageName } from './route.ts';
 
 /** The signed-in frame: navigation, who is signed in, sign-out, and the current page. */
@@ -9,7 +10,13 @@ export function Shell({ session, page, onSignOut, children }: { session: Session
       <nav class="nav" aria-label="Main">
         <span class="brand">VR3</span>
         {(Object.keys(PAGES) as PageName[]).map((name) => (
-          <a key={name} href={hrefOf(name)} aria-current={name === page ? 'page' : undefined}>
+          <a
+            key={name}
+            href={hrefOf(name)}
+            aria-current={name === page ? 'page' : undefined}
+            class={PAGES[name].adminOnly && session.role !== 'admin' ? 'admin-only' : undefined}
+            title={PAGES[name].adminOnly && session.role !== 'admin' ? ADMIN_ONLY_HINT : undefined}
+          >
             {PAGES[name].title}
           </a>
         ))}

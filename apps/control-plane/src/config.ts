@@ -1,5 +1,17 @@
+import type { RecordingStorageSettings } from '@vr3/recordings';
+
 /** Tunables of the control-plane. Apps read the environment; this package only takes values. */
 export interface ControlPlaneConfig {
+  /**
+   * Where call recordings are stored (VR3_RECORDINGS_DIR / VR3_RECORDINGS_S3_*; the embedded product's
+   * data dir by default): `GET /runs/{id}/recording` reads and the retention sweep deletes there.
+   * `null`: no recordings are served.
+   */
+  recordings: RecordingStorageSettings | null;
+  /** Recordings stored longer than this many days are deleted by the retention sweep; 0: kept (VR3_RECORDINGS_RETENTION_DAYS). */
+  recordingRetentionDays: number;
+  /** Period of the recording retention sweep, in milliseconds. */
+  recordingSweepIntervalMs: number;
   /**
    * Accept provider API base URLs that are `http://` or whose host is (or resolves to) a loopback,
    * private, link-local, CGNAT, unspecified, multicast, reserved or cloud metadata address, and let
@@ -65,17 +77,35 @@ export interface ControlPlaneConfig {
   /**
    * How long the stream token of an outbound call stays valid after the call is placed, in
    * milliseconds: the call must ring, be answered and open its stream within it. An outbound run
-   * still waiting that long (plus `initializedRunTimeoutMs`) is ended by the reaper.
+   * still waiting that long (plus `initializedRunTimeoutMs`) is ended by the reaper. The apps set
+   * it from VR3_OUTBOUND_STREAM_TOKEN_TTL_MS.
    */
   outboundStreamTokenTtlMs: number;
+  /**
+   * Period of the campaign dialer's tick (one per period for the fleet), in milliseconds: how soon a
+   * campaign's ended calls free their place and its next slots are given (`campaigns/dialer.ts`).
+   */
+  campaignTickMs: number;
   /** A signed-in person's session unused this long ends, in milliseconds (VR3_SESSION_IDLE_TIMEOUT_MS). */
   sessionIdleTimeoutMs: number;
   /** A session ends this long after sign-in however much it is used, in milliseconds (VR3_SESSION_MAX_AGE_MS). */
   sessionMaxAgeMs: number;
+  /** Attempts at delivering one webhook event before it is given up (VR3_WEBHOOK_ATTEMPTS). */
+  webhookAttempts: number;
+  /** Delay before the first webhook retry, doubled for each further one, in milliseconds (VR3_WEBHOOK_BACKOFF_MS). */
+  webhookBackoffMs: number;
+  /** Longest delay between two webhook attempts, in milliseconds (VR3_WEBHOOK_MAX_BACKOFF_MS). */
+  webhookMaxBackoffMs: number;
+  /** Deadline of one webhook attempt (connect, send, answer's status), in milliseconds (VR3_WEBHOOK_TIMEOUT_MS). */
+  webhookTimeoutMs: number;
 }
 
 /** Defaults of {@link ControlPlaneConfig}. */
 export const DEFAULT_CONTROL_PLANE_CONFIG: Readonly<ControlPlaneConfig> = Object.freeze({
+  recordings: null,
+  recordingRetentionDays: 30,
+  /** 1 hour: retention is counted in days. */
+  recordingSweepIntervalMs: 3_600_000,
   allowInsecureProviderUrls: false,
   providerTimeoutMs: 5_000,
   edgeControlTimeoutMs: 2_000,
@@ -99,10 +129,21 @@ export const DEFAULT_CONTROL_PLANE_CONFIG: Readonly<ControlPlaneConfig> = Object
   publicUrl: null,
   /** 2 minutes: providers ring for about a minute before giving up. */
   outboundStreamTokenTtlMs: 120_000,
+  /** 1 s: a campaign's freed places are dialled again within a second. */
+  campaignTickMs: 1_000,
   /** 8 hours: a working day of console use without signing in again. */
   sessionIdleTimeoutMs: 8 * 3_600_000,
   /** 7 days: then the password is asked for again, however active the session. */
   sessionMaxAgeMs: 7 * 24 * 3_600_000,
+  /**
+   * 14 attempts, the retries 30 s apart doubling up to 6 h: 30 s, 1, 2, 4, 8, 16, 32, 64, 128,
+   * 256 min, then 6 h three times: the last attempt comes about 26.5 h after the first.
+   */
+  webhookAttempts: 14,
+  webhookBackoffMs: 30_000,
+  webhookMaxBackoffMs: 6 * 3_600_000,
+  /** 10 s: a receiver should answer at once and do its work afterwards. */
+  webhookTimeoutMs: 10_000,
 });
 
 /** Defaults overlaid with the given values (`undefined` keeps the default). */

@@ -1,5 +1,6 @@
 import type { EngineCatalog } from '@vr3/agent';
 import type { Bus } from '@vr3/protocol';
+import type { RecordingStore } from '@vr3/recordings';
 import type { ResolveHost } from '@vr3/providers';
 import type pg from 'pg';
 import type { Logger } from 'pino';
@@ -7,6 +8,7 @@ import type { AdmissionGate } from './bus/admission-gate.ts';
 import type { ControlPlaneConfig } from './config.ts';
 import type { Db } from './db/prisma.ts';
 import type { JobQueue } from './jobs/queue.ts';
+import type { LiveStreams } from './live/live-streams.ts';
 import type { ProviderClientFactory } from './providers/registry.ts';
 
 /** Everything the REST routes, bus responders and jobs share. Built once by `createControlPlane`. */
@@ -27,4 +29,8 @@ export interface ControlPlaneContext {
   engines: EngineCatalog;
   /** Bounds the stream admissions handled at once, counts their outcomes. */
   admissions: AdmissionGate;
+  /** Where call recordings are stored (`config.recordings`); `null`: none are served. */
+  recordings: RecordingStore | null;
+  /** The open live-calls streams this replica serves (`GET /live-calls/events`), ended at close. */
+  liveStreams: LiveStreams;
 }

@@ -1,11 +1,13 @@
 import type { EngineCatalog } from '@vr3/agent';
 import { isPublicBaseUrl } from '@vr3/env';
 import type { Bus } from '@vr3/protocol';
+import { openRecordingStore } from '@vr3/recordings';
 import type { ResolveHost } from '@vr3/providers';
 import type { Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { AdmissionGate } from './bus/admission-gate.ts';
+import { registerCampaignJobs } from './campaigns/dialer.ts';
 import { startResponders, type Responders } from './bus/responders.ts';
 import { resolveConfig, type ControlPlaneConfig } from './config.ts';
 import type { ControlPlaneContext } from './context.ts';
@@ -15,12 +17,16 @@ import { SecretError, SecretErrorCode } from './errors.ts';
 import { createApiRouter } from './http/router.ts';
 import { startEdgeTracking, type EdgeTracking } from './edges/heartbeats.ts';
 import { registerPlaceCallJobs } from './jobs/place-call.ts';
+import { registerAttachStreamJobs } from './jobs/attach-stream.ts';
 import { registerProviderActionJobs } from './jobs/provider-actions.ts';
 import { registerReaperJobs, type EdgeLiveness } from './jobs/reaper.ts';
 import { recoverAtStart } from './jobs/recovery.ts';
+import { registerRecordingJobs } from './recordings/retention.ts';
 import { createInProcessJobQueue, type JobQueue } from './jobs/queue.ts';
+import { LiveStreams } from './live/live-streams.ts';
 import { defaultProviderClients, type ProviderClientFactory } from './providers/registry.ts';
 import { warmUp } from './warm-up.ts';
+import { registerWebhookJobs } from './webhooks/jobs.ts';
 
 /** Options of {@link createControlPlane}. */
 export interface ControlPlaneOptions {
@@ -79,6 +85,8 @@ export interface ControlPlane {
   setPublicUrl(url: string): void;
   /** Unsubscribes, waits for requests being answered, closes an owned job queue. Idempotent. */
   close(): Promise<void>;
+  /** Ends the long-lived live-calls streams at once (clients reconnect elsewhere) and refuses new ones: before the HTTP server closes, so it does not wait on them. Idempotent. */
+  endStreams(): void;
 }
 
 /**
@@ -101,6 +109,8 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     resolveProviderHost: options.resolveProviderHost,
     engines: options.engines,
     admissions: new AdmissionGate(config.maxPendingAdmissions, options.metrics),
+    recordings: config.recordings ? openRecordingStore(config.recordings) : null,
+    liveStreams: new LiveStreams(options.bus),
   };
   const router = createApiRouter(ctx);
   let responders: Responders | undefined;
@@ -110,6 +120,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
 
   return {
     router,
+    endStreams: () => ctx.liveStreams.close(),
     setPublicUrl(url) {
       if (!isPublicBaseUrl(url)) throw new TypeError('public URL must be scheme://host[:port] (ws, wss, http or https)');
       config.publicUrl = url;
@@ -120,6 +131,10 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       started = true;
       registerProviderActionJobs(ctx);
       registerPlaceCallJobs(ctx);
+      registerAttachStreamJobs(ctx);
+      await registerRecordingJobs(ctx);
+      await registerCampaignJobs(ctx);
+      await registerWebhookJobs(ctx);
       await recoverAtStart(ctx, { endLiveRuns: options.endLiveRunsAtStart ?? false });
       if (options.edgeLiveness) {
         await registerReaperJobs(ctx, options.edgeLiveness);
@@ -131,6 +146,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     close() {
       closing ??= (async () => {
         const steps: Array<() => Promise<void> | undefined> = [
+          () => void ctx.liveStreams.close(),
           () => responders?.close(),
           () => edges?.close(),
           () => (ownsJobs ? ctx.jobs.close() : undefined),

@@ -5,6 +5,9 @@ export { createPrisma, type CreatePrismaOptions, type Db } from './db/prisma.ts'
 export { migrateDatabase, MIGRATION_LOCK_KEY, type MigrateOptions, type MigrateResult } from './db/migrate.ts';
 export { ensureBootstrap, DEFAULT_BOOTSTRAP_EMAIL, MIN_BOOTSTRAP_API_KEY_LENGTH, type BootstrapOptions, type BootstrapResult } from './db/bootstrap.ts';
 export { SIGN_IN_ENV, signInSettings, type SignInSettings } from './app/sign-in-env.ts';
+export { WEBHOOK_ENV, webhookSettings, type WebhookSettings } from './app/webhook-env.ts';
+export { recordingsConfig } from './recordings/config.ts';
+export { RecordingJob } from './recordings/retention.ts';
 export { createOrganization, mintAdminKey, listOrganizations, type CreateOrganizationInput, type MintAdminKeyInput, type MintedAdminKey } from './operator/organizations.ts';
 export { parseOperatorArgs, runOperatorCommand, OPERATOR_USAGE, type OperatorCommand } from './operator/cli.ts';
 export { failActiveRuns, finalizeRun, type FailActiveRunsOptions, type FinalizeRunInput, type FinalizeRunResult } from './db/runs.ts';

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, derivedPublicUrl, envBool, envInt, parseEnv } from '@vr3/env';
-import { SIGN_IN_ENV, signInSettings, type SignInSettings } from '@vr3/control-plane';
+import { SIGN_IN_ENV, signInSettings, WEBHOOK_ENV, webhookSettings, type SignInSettings, type WebhookSettings } from '@vr3/control-plane';
+import { RECORDINGS_ENV, recordingsSettings, type RecordingsSettings } from '@vr3/recordings';
 import { DEFAULT_ACCEPT_HANDLES, DEFAULT_HTTP_LIMITS, DEFAULT_MEDIA_EDGE_CONFIG, EDGE_ENDPOINT_ENV, edgeEndpointSettings, type EdgeEndpointSettings } from '@vr3/media-edge';
 
 export { ConfigError };
@@ -82,10 +83,13 @@ const EnvSchema = z.object({
   VR3_DRAIN_TIMEOUT_MS: envInt('VR3_DRAIN_TIMEOUT_MS', 0),
   VR3_PROVIDER_TIMEOUT_MS: envInt('VR3_PROVIDER_TIMEOUT_MS', 100),
   VR3_INITIALIZED_RUN_TIMEOUT_MS: envInt('VR3_INITIALIZED_RUN_TIMEOUT_MS', 1_000),
+  VR3_OUTBOUND_STREAM_TOKEN_TTL_MS: envInt('VR3_OUTBOUND_STREAM_TOKEN_TTL_MS', 1_000),
   VR3_REAPER_INTERVAL_MS: envInt('VR3_REAPER_INTERVAL_MS', 50),
   VR3_DB_POOL_SIZE: envInt('VR3_DB_POOL_SIZE', 2),
   ...EDGE_ENDPOINT_ENV,
   ...SIGN_IN_ENV,
+  ...RECORDINGS_ENV,
+  ...WEBHOOK_ENV,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -99,6 +103,8 @@ export interface EmbeddedConfig extends EdgeEndpointSettings {
   bootstrapApiKey: string | undefined;
   /** VR3_BOOTSTRAP_PASSWORD, VR3_BOOTSTRAP_EMAIL, VR3_SESSION_IDLE_TIMEOUT_MS, VR3_SESSION_MAX_AGE_MS (see `SIGN_IN_ENV`). */
   signIn: SignInSettings;
+  /** VR3_WEBHOOK_ATTEMPTS, VR3_WEBHOOK_BACKOFF_MS, VR3_WEBHOOK_MAX_BACKOFF_MS, VR3_WEBHOOK_TIMEOUT_MS (see `WEBHOOK_ENV`). */
+  webhooks: WebhookSettings;
   allowInsecureProviderUrls: boolean;
   handshakeTimeoutMs: number;
   drainTimeoutMs: number;
@@ -107,8 +113,15 @@ export interface EmbeddedConfig extends EdgeEndpointSettings {
   runStartTimeoutMs: number;
   /** Longest a run may stay `initialized` before the reaper ends it; above handshake + `RunStart` wait. */
   initializedRunTimeoutMs: number;
+  /** VR3_OUTBOUND_STREAM_TOKEN_TTL_MS: how long a placed call's stream token stays valid; `undefined`: the control-plane's default. */
+  outboundStreamTokenTtlMs: number | undefined;
   reaperIntervalMs: number;
   dbPoolSize: number;
+  /**
+   * VR3_RECORDINGS_*: call recordings are stored under `{VR3_DATA_DIR}/recordings` (or VR3_RECORDINGS_DIR,
+   * or an S3 bucket), written to `{VR3_DATA_DIR}/recordings-spool` while calls run.
+   */
+  recordings: RecordingsSettings;
   logLevel: string;
 }
 
@@ -127,23 +140,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig
       `invalid environment: VR3_INITIALIZED_RUN_TIMEOUT_MS: must exceed VR3_HANDSHAKE_TIMEOUT_MS + VR3_PROVIDER_TIMEOUT_MS + ${d.runStartMarginMs} (${initializedFloorMs} ms)`,
     );
   }
+  const dataDir = path.resolve(e.VR3_DATA_DIR ?? EMBEDDED_DEFAULTS.dataDir);
   return {
     port: e.PORT ?? EMBEDDED_DEFAULTS.port,
     host: e.HOST ?? EMBEDDED_DEFAULTS.host,
-    dataDir: path.resolve(e.VR3_DATA_DIR ?? EMBEDDED_DEFAULTS.dataDir),
+    dataDir,
     databaseUrl: e.DATABASE_URL,
     secretKey: e.VR3_SECRET_KEY,
     bootstrapApiKey: e.VR3_BOOTSTRAP_API_KEY,
     signIn: signInSettings(e),
+    webhooks: webhookSettings(e),
     allowInsecureProviderUrls: e.VR3_ALLOW_INSECURE_PROVIDER_URLS,
     handshakeTimeoutMs,
     drainTimeoutMs: e.VR3_DRAIN_TIMEOUT_MS ?? EMBEDDED_DEFAULTS.drainTimeoutMs,
     providerTimeoutMs,
     runStartTimeoutMs,
     initializedRunTimeoutMs: e.VR3_INITIALIZED_RUN_TIMEOUT_MS ?? initializedFloorMs + d.initializedRunMarginMs,
+    outboundStreamTokenTtlMs: e.VR3_OUTBOUND_STREAM_TOKEN_TTL_MS,
     reaperIntervalMs: e.VR3_REAPER_INTERVAL_MS ?? d.reaperIntervalMs,
     dbPoolSize: e.VR3_DB_POOL_SIZE ?? d.dbPoolSize,
     ...endpoint,
+    recordings: recordingsSettings(e, { dir: path.join(dataDir, 'recordings'), spoolDir: path.join(dataDir, 'recordings-spool') }),
     logLevel: e.LOG_LEVEL ?? EMBEDDED_DEFAULTS.logLevel,
   };
 }

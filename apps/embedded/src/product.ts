@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { metricsHandler, migrateDatabase, parseSecretKey, serviceRoot } from '@vr3/control-plane';
+import { metricsHandler, migrateDatabase, parseSecretKey, recordingsConfig, serviceRoot } from '@vr3/control-plane';
+import { openRecordingStore } from '@vr3/recordings';
 import { addAcceptHandles, createLimitedHttpServer, createMediaEdge, createProductEngines } from '@vr3/media-edge';
 import { forwardToSocket } from './api-proxy.ts';
 import { startControlPlaneThread } from './control-plane-thread/thread.ts';
@@ -92,11 +93,14 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger, optio
         allowInsecureProviderUrls: config.allowInsecureProviderUrls,
         providerTimeoutMs: config.providerTimeoutMs,
         initializedRunTimeoutMs: config.initializedRunTimeoutMs,
+        ...(config.outboundStreamTokenTtlMs === undefined ? {} : { outboundStreamTokenTtlMs: config.outboundStreamTokenTtlMs }),
         reaperIntervalMs: config.reaperIntervalMs,
         // The edge and the control-plane see the same admissions here: one bound for both.
         maxPendingAdmissions: config.maxPendingAdmissions,
+        ...recordingsConfig(config.recordings),
         ...(config.signIn.sessionIdleTimeoutMs === undefined ? {} : { sessionIdleTimeoutMs: config.signIn.sessionIdleTimeoutMs }),
         ...(config.signIn.sessionMaxAgeMs === undefined ? {} : { sessionMaxAgeMs: config.signIn.sessionMaxAgeMs }),
+        ...config.webhooks,
       },
       logger,
       onFailure: (err) => options.onFailure?.(err),
@@ -125,6 +129,10 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger, optio
       metrics,
       // Every engine the product runs (echo, bridge, voice, realtime): the same list as `npm run start:media-edge`.
       engines: createProductEngines({ vendorTimeoutMs: config.vendorTimeoutMs }),
+      // Recorded calls: written under the data dir while they run, then stored (recordings dir or bucket).
+      ...(config.recordings.storage && config.recordings.spoolDir
+        ? { recordings: { store: openRecordingStore(config.recordings.storage), spoolDir: config.recordings.spoolDir } }
+        : {}),
     });
     let draining = false;
     let drainTimeoutMs = config.drainTimeoutMs;

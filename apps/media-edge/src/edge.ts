@@ -7,6 +7,7 @@ import { findUnsafeText, STREAM_ERRORS, StreamErrorCode, Subjects, type Bus, typ
 import { getProvider, isKnownProvider } from '@vr3/providers';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { RecordingStore } from '@vr3/recordings';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { clientAddress, TrustedProxies } from './admission/client-address.ts';
 import { ConnectionRateLimiter } from './admission/connection-rate.ts';
@@ -17,6 +18,7 @@ import { Call } from './call/call.ts';
 import { ControlPlaneClient } from './call/control-plane.ts';
 import { resolveMediaEdgeConfig, type MediaEdgeConfig } from './config.ts';
 import { createEdgeMetrics, type EdgeMetrics } from './metrics.ts';
+import { EdgeRecordings } from './recording/edge-recordings.ts';
 import { agentRef, parseStreamRoute, type StreamRoute } from './routing.ts';
 import { WsTransport } from './transport/ws-transport.ts';
 
@@ -35,7 +37,23 @@ export interface MediaEdgeOptions {
    * run naming a type not registered here fails `server_error` (1011).
    */
   engines?: EngineRegistry;
+  /**
+   * Where the calls of agents that opted in to recording are recorded: the store finished recordings
+   * go to and the spool dir they are written to meanwhile. Absent: this edge records nothing.
+   */
+  recordings?: EdgeRecordingsSetup;
 }
+
+/** {@link MediaEdgeOptions.recordings} */
+export interface EdgeRecordingsSetup {
+  store: RecordingStore;
+  spoolDir: string;
+  /** On close, how long to wait for the recordings of ended calls to be stored (default 60 s); the rest is kept for the next start. */
+  drainTimeoutMs?: number;
+}
+
+/** Default of {@link EdgeRecordingsSetup.drainTimeoutMs}. */
+export const RECORDINGS_DRAIN_TIMEOUT_MS = 60_000;
 
 /** A media-edge: terminates provider WebSockets and moves audio between adapters and agent engines. */
 export interface MediaEdge {
@@ -81,6 +99,7 @@ class MediaEdgeServer implements MediaEdge {
   /** Sockets closed without a call (refused); tracked until their close completes. */
   private readonly refused = new Set<Promise<void>>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly recordings: EdgeRecordings | undefined;
   private draining = false;
   private closing: Promise<void> | null = null;
   /** The drain window in progress: when it ends, and how to end it sooner. */
@@ -105,6 +124,16 @@ class MediaEdgeServer implements MediaEdge {
       finalizeAttempts: this.config.finalizeAttempts,
       finalizeBackoffMs: this.config.finalizeBackoffMs,
     });
+    if (options.recordings) {
+      this.recordings = new EdgeRecordings({
+        store: options.recordings.store,
+        spoolDir: options.recordings.spoolDir,
+        notify: (req) => this.controlPlane.recorded(req),
+        logger: this.log,
+      });
+      // Recordings a previous process of this edge left unstored (a failed upload, a crash).
+      this.recordings.resume().catch((err: unknown) => this.log.error({ err }, 'recording spool dir unreadable'));
+    }
     this.heartbeat = setInterval(() => this.publishHeartbeat(), this.config.heartbeatIntervalMs);
     this.heartbeat.unref();
     this.publishHeartbeat();
@@ -180,6 +209,7 @@ class MediaEdgeServer implements MediaEdge {
       handshakeSettled: releasePending,
       ...(upgrade === undefined ? {} : { upgrade }),
       admissionRefused: (code) => this.refusals.record(code, address),
+      ...(this.recordings ? { recordings: this.recordings } : {}),
     });
     transport.attach(call);
     this.calls.add(call);
@@ -226,6 +256,8 @@ class MediaEdgeServer implements MediaEdge {
     const hangups = [...this.calls].map((call) => this.shutdownCall(call));
     await Promise.all([...hangups, ...[...this.calls].map((c) => c.done)]);
     await Promise.all([...this.refused]);
+    // The recordings of the calls just ended are stored (and recorded on their runs) before the bus goes.
+    await this.recordings?.drain(this.options.recordings?.drainTimeoutMs ?? RECORDINGS_DRAIN_TIMEOUT_MS);
     this.refusals.flush();
     clearInterval(this.heartbeat);
     this.publishHeartbeat();

@@ -1,4 +1,4 @@
-export { createMediaEdge, type MediaEdge, type MediaEdgeOptions } from './edge.ts';
+export { createMediaEdge, RECORDINGS_DRAIN_TIMEOUT_MS, type EdgeRecordingsSetup, type MediaEdge, type MediaEdgeOptions } from './edge.ts';
 export { DEFAULT_MEDIA_EDGE_CONFIG, resolveMediaEdgeConfig, type MediaEdgeConfig } from './config.ts';
 export {
   MediaEdgeError,

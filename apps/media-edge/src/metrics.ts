@@ -5,7 +5,7 @@ import { Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
 export type DropReason = FrameDropReason;
 
 /** Bus calls the edge makes, as the `op` label of {@link EdgeMetrics.busRequestSeconds}. */
-export type BusOp = 'admit' | 'start' | 'finalize' | 'action' | 'events';
+export type BusOp = 'admit' | 'start' | 'finalize' | 'action' | 'events' | 'recording';
 
 /** Label of {@link EdgeMetrics.runEvents}: what became of a run event. */
 export type RunEventOutcome =

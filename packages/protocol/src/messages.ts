@@ -19,6 +19,8 @@ export const Subjects = {
   RunAction: 'vr3.cp.run.action',
   /** Run events an engine emitted (transcripts, tool calls, metrics, context updates), in order. */
   RunEvents: 'vr3.cp.run.events',
+  /** The call's recording is stored: record it on the run (idempotent). */
+  RunRecording: 'vr3.cp.run.recording',
   /** Edge liveness and the runs it holds (publish). */
   EdgeHeartbeat: 'vr3.edge.heartbeat',
   /** Control-plane → the edge holding a run: end or transfer it. */
@@ -72,6 +74,8 @@ export const AdmittedRunSchema = z.object({
   max_duration_ms: z.number().int().positive().nullable(),
   /** The run's `initial_context` as minted (caller/called numbers, …), for the engine. */
   initial_context: z.record(z.string(), z.unknown()).default({}),
+  /** The agent opted in to call recording: the edge records both directions (see docs/recordings.md). Absent: off. */
+  recording: z.boolean().optional(),
 });
 export type AdmittedRun = z.infer<typeof AdmittedRunSchema>;
 
@@ -256,6 +260,26 @@ export const RUN_EVENTS_PERMANENT_ERRORS: readonly string[] = Object.freeze([...
 
 export const RunEventsResponseSchema = z.object({ ok: z.literal(true), stored: z.number().int().nonnegative() });
 export type RunEventsResponse = z.infer<typeof RunEventsResponseSchema>;
+
+/** Edge → control-plane: a call's two-channel WAV recording is stored under `key`; record it on the run. */
+export const RunRecordingRequestSchema = z.object({
+  run_id: z.string(),
+  edge_id: z.string(),
+  /** The key in the recording store (`{run_id}.wav`). */
+  key: z.string().min(1).max(512),
+  bytes: z.number().int().positive(),
+  duration_ms: z.number().int().nonnegative(),
+  channels: z.number().int().positive(),
+  sample_rate: z.number().int().positive(),
+});
+export type RunRecordingRequest = z.infer<typeof RunRecordingRequestSchema>;
+
+/** `run_not_found`: no such run (deleted): the edge gives the recording up. */
+export const RunRecordingResponseSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true) }),
+  z.object({ ok: z.literal(false), error: z.object({ code: z.literal('run_not_found'), message: z.string() }) }),
+]);
+export type RunRecordingResponse = z.infer<typeof RunRecordingResponseSchema>;
 
 export const RunControlRequestSchema = z.object({
   action: z.literal('end'),

@@ -17,6 +17,8 @@ export interface PlaceCallRequest {
   readonly statusCallbackUrl?: string | undefined;
   /** Where the provider fetches the answer document, for providers that dial with one. */
   readonly answerUrl?: string | undefined;
+  /** Sample rate the agent works at, for providers whose stream URL chooses it (Exotel `?sample-rate=`). */
+  readonly sampleRate?: number | undefined;
 }
 
 /** A call the provider accepted to dial. */
@@ -76,6 +78,43 @@ export interface PlaceCall {
   /** Whether the provider connects the answered call by fetching `answerUrl` (else it takes `streamUrl` in the request). */
   readonly usesAnswerUrl: boolean;
 }
+
+/** A stream to open on a call that is already live (`POST …/Call/{call_uuid}/Stream/`). */
+export interface AttachStreamRequest {
+  /** The provider's id of the live call. */
+  readonly callId: string;
+  /** The run-bound stream URL the provider opens. */
+  readonly serviceUrl: string;
+  /** Whether the stream may play audio into the call. */
+  readonly bidirectional: boolean;
+  /** Which side of the call is streamed (`inbound`, `outbound`, `both`); bidirectional streams need `inbound`. */
+  readonly audioTrack: string;
+  /** The stream's audio, one of {@link AttachStream.contentTypes}; by default the one for `sampleRate`. */
+  readonly contentType?: string | undefined;
+  /** Sample rate the agent works at, choosing the default `contentType`. */
+  readonly sampleRate?: number | undefined;
+  /** Where the provider posts the stream's status (`StartStream`, `PlayedStream`, `StopStream`). */
+  readonly statusCallbackUrl?: string | undefined;
+}
+
+/** A stream the provider opened on a live call. */
+export interface AttachedStream {
+  /** The provider's id of the stream (`stream_id`), needed to stop it. */
+  readonly streamId: string;
+}
+
+/**
+ * Opens a stream on a live call through the provider's REST API. Rejects with `ProviderApiError`
+ * (`attach`; 404: the call is not live) or `ProviderConfigError` for a request it cannot make.
+ */
+export interface AttachStream {
+  (client: ConfiguredClientOptions, request: AttachStreamRequest, signal?: AbortSignal): Promise<AttachedStream>;
+  /** The `contentType`s the provider streams. */
+  readonly contentTypes: readonly string[];
+}
+
+/** Stops stream `streamId` of call `callId`; a stream the provider no longer knows counts as stopped. */
+export type StopStream = (client: ConfiguredClientOptions, stream: { callId: string; streamId: string }, signal?: AbortSignal) => Promise<void>;
 
 /** Builds the answer document that connects a call to a stream. */
 export type BuildAnswerDocument = (request: AnswerDocumentRequest) => AnswerDocument;

@@ -6,7 +6,7 @@
  */
 import type { AccountSource, HandshakeOrder, ProviderSettingSpec, StreamAdapter, StreamAdapterOptions, StreamEndSignal } from './adapter.ts';
 import type { ProviderApiClient } from './api-client.ts';
-import type { BuildAnswerDocument, CallbackSignatureSpec, ParseCallback, PlaceCall } from './call-control.ts';
+import type { AttachStream, BuildAnswerDocument, CallbackSignatureSpec, ParseCallback, PlaceCall, StopStream } from './call-control.ts';
 import type { TransportOptions } from './http-transport.ts';
 
 /** What a REST client of one stored telephony configuration is built from. */
@@ -85,6 +85,10 @@ export interface ProviderDescriptor<N extends string = string> {
   readonly answerDocument?: BuildAnswerDocument | undefined;
   /** Filled by call control: reads the provider's status and stream callbacks. */
   readonly parseCallback?: ParseCallback | undefined;
+  /** Filled by call control: opens a stream on a call that is already live (Vobiz, Plivo). */
+  readonly attachStream?: AttachStream | undefined;
+  /** Filled by call control: stops a stream {@link attachStream} opened. */
+  readonly stopStream?: StopStream | undefined;
   /** How the provider signs its callbacks, when it does (Twilio): a valid signature authorizes one too. */
   readonly callbackSignature?: CallbackSignatureSpec | undefined;
 }

@@ -80,7 +80,7 @@ export const PROVIDER_API_RETRYABLE = {
 } as const satisfies Record<ProviderApiErrorCode, boolean>;
 
 /** The provider API operation that failed. */
-export type ProviderApiOperation = 'validate' | 'hangup' | 'transfer' | 'place';
+export type ProviderApiOperation = 'validate' | 'hangup' | 'transfer' | 'place' | 'attach' | 'detach';
 
 /** Options for {@link ProviderApiError}. */
 export interface ProviderApiErrorOptions {

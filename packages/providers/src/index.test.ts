@@ -108,6 +108,7 @@ describe('package entry points', () => {
         'MediaClientConnectError',
         'PROVIDER_FIXTURES',
         'PROVIDER_STAND_IN_DEFAULTS',
+        'STREAM_BACK_DEFAULTS',
         'STAND_IN_ROUTES',
         'PlivoMediaClient',
         'PlivoStyleMediaClient',

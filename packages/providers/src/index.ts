@@ -19,6 +19,9 @@ export type { ConfiguredClientOptions, ProviderDescriptor, TelephonySpec, Upgrad
 export type {
   AnswerDocument,
   AnswerDocumentRequest,
+  AttachedStream,
+  AttachStream,
+  AttachStreamRequest,
   BuildAnswerDocument,
   CallbackSignatureSpec,
   ParseCallback,
@@ -27,6 +30,7 @@ export type {
   PlacedCall,
   ProviderCallback,
   ProviderCallbackRequest,
+  StopStream,
 } from './call-control.ts';
 export type { ProviderName } from './provider-name.ts';
 export type { CallRef, ProviderApiClient } from './api-client.ts';

@@ -1,6 +1,10 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { Agent, ApiClient } from '../api.ts';
-import { ErrorMessage } from '../error-message.tsx';
+import { useCallback, useState } from 'preact/hooks';
+import type { Agent, ApiClient, Role } from '../api.ts';
+import { hrefOf } from '../route.ts';
+import { adminOnly } from '../ui/admin.ts';
+import { CopyButton } from '../ui/copy-button.tsx';
+import { ListFooter } from '../ui/list-footer.tsx';
+import { usePagedList } from '../ui/use-paged-list.ts';
 
 /** An agent's state as people speak of it. */
 export function agentState(agent: Pick<Agent, 'archived' | 'draft_version' | 'published_version'>): string {
@@ -9,67 +13,46 @@ export function agentState(agent: Pick<Agent, 'archived' | 'draft_version' | 'pu
   return agent.draft_version === null ? 'published' : 'published, draft pending';
 }
 
-/** Copies `text`; resolves false where the browser refuses (no clipboard outside secure contexts). */
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function CopyButton({ text, label }: { text: string; label: string }) {
-  const [result, setResult] = useState<'copied' | 'failed' | null>(null);
-  const copy = async () => setResult((await copyText(text)) ? 'copied' : 'failed');
-  return (
-    <button type="button" class="small" aria-label={label} onClick={() => void copy()}>
-      {result === 'copied' ? 'Copied' : result === 'failed' ? 'Copy failed' : 'Copy'}
-    </button>
-  );
-}
-
-/** `GET /agents`: name, engine, state and UUID of each, page after page while the API gives a cursor. */
-export function AgentsPage({ api }: { api: ApiClient }) {
-  const [agents, setAgents] = useState<Agent[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
+/** `GET /agents`: name, engine, state and UUID of each, filtered by name, page after page. */
+export function AgentsPage({ api, role }: { api: ApiClient; role: Role }) {
   const [includeArchived, setIncludeArchived] = useState(false);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
-
-  const load = useCallback(
-    async (from: string | null, append: boolean) => {
-      setLoading(true);
-      setError(null);
-      try {
-        const page = await api.listAgents({ ...(from ? { cursor: from } : {}), includeArchived });
-        setAgents((shown) => (append ? [...shown, ...page.data] : page.data));
-        setCursor(page.next_cursor ?? null);
-      } catch (err) {
-        setError(err);
-      } finally {
-        setLoading(false);
-      }
-    },
-    [api, includeArchived],
-  );
-
-  useEffect(() => {
-    void load(null, false);
-  }, [load]);
+  const [name, setName] = useState('');
+  const fetchPage = useCallback((cursor: string | undefined) => api.listAgents({ ...(cursor ? { cursor } : {}), includeArchived, ...(name ? { name } : {}) }), [api, includeArchived, name]);
+  const list = usePagedList(fetchPage);
 
   return (
     <section>
       <header class="page-header">
         <h1>Agents</h1>
+        {role === 'admin' ? (
+          <a class="button" href={hrefOf('agents', 'new')}>
+            New agent
+          </a>
+        ) : (
+          <button type="button" {...adminOnly(role)}>
+            New agent
+          </button>
+        )}
+      </header>
+      <form
+        class="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setName(new FormData(e.currentTarget).get('name')?.toString().trim() ?? '');
+        }}
+      >
+        <label class="inline">
+          Name <input name="name" defaultValue={name} placeholder="exact name" />
+        </label>
+        <button type="submit" class="small">
+          Filter
+        </button>
         <label class="inline">
           <input type="checkbox" checked={includeArchived} onChange={(e) => setIncludeArchived(e.currentTarget.checked)} />
           Show archived
         </label>
-      </header>
-      <ErrorMessage error={error} />
-      {!loading && !error && agents.length === 0 ? <p class="empty">No agents yet.</p> : null}
-      {agents.length > 0 ? (
+      </form>
+      {list.items.length > 0 ? (
         <table class="list" data-testid="agents">
           <thead>
             <tr>
@@ -80,9 +63,11 @@ export function AgentsPage({ api }: { api: ApiClient }) {
             </tr>
           </thead>
           <tbody>
-            {agents.map((agent) => (
+            {list.items.map((agent) => (
               <tr key={agent.uuid} data-uuid={agent.uuid}>
-                <td>{agent.name}</td>
+                <td>
+                  <a href={hrefOf('agents', agent.uuid)}>{agent.name}</a>
+                </td>
                 <td>{agent.engine?.type ?? '—'}</td>
                 <td>{agentState(agent)}</td>
                 <td class="uuid">
@@ -93,12 +78,7 @@ export function AgentsPage({ api }: { api: ApiClient }) {
           </tbody>
         </table>
       ) : null}
-      {cursor ? (
-        <button type="button" disabled={loading} onClick={() => void load(cursor, true)}>
-          Load more
-        </button>
-      ) : null}
-      {loading ? <p class="muted">Loading…</p> : null}
+      <ListFooter list={list} empty="No agents." />
     </section>
   );
 }

@@ -69,3 +69,12 @@ describe('loadControlPlaneEnv: public URL', () => {
     expect(() => loadControlPlaneEnv({ ...REQUIRED, VR3_PUBLIC_URL: 'wss://voice.example.com/api' })).toThrow(/VR3_PUBLIC_URL/);
   });
 });
+
+describe('loadControlPlaneEnv: outbound stream tokens', () => {
+  it('VR3_OUTBOUND_STREAM_TOKEN_TTL_MS sets how long a stream token stays valid; unset keeps the control-plane default; below 1 s or not a number is refused naming it', () => {
+    expect(loadControlPlaneEnv(REQUIRED).outboundStreamTokenTtlMs).toBeUndefined();
+    expect(loadControlPlaneEnv({ ...REQUIRED, VR3_OUTBOUND_STREAM_TOKEN_TTL_MS: '5000' }).outboundStreamTokenTtlMs).toBe(5000);
+    expect(() => loadControlPlaneEnv({ ...REQUIRED, VR3_OUTBOUND_STREAM_TOKEN_TTL_MS: '999' })).toThrow(/VR3_OUTBOUND_STREAM_TOKEN_TTL_MS/);
+    expect(() => loadControlPlaneEnv({ ...REQUIRED, VR3_OUTBOUND_STREAM_TOKEN_TTL_MS: 'soon' })).toThrow(/VR3_OUTBOUND_STREAM_TOKEN_TTL_MS/);
+  });
+});

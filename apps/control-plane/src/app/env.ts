@@ -19,6 +19,8 @@ import {
 } from '@vr3/env';
 
 import { SIGN_IN_ENV, signInSettings, type SignInSettings } from './sign-in-env.ts';
+import { WEBHOOK_ENV, webhookSettings, type WebhookSettings } from './webhook-env.ts';
+import { RECORDINGS_ENV, recordingsSettings, type RecordingsSettings } from '@vr3/recordings';
 
 export { ConfigError };
 
@@ -96,6 +98,7 @@ const EnvSchema = z.object({
   VR3_EDGE_LOST_AFTER_MS: envInt('VR3_EDGE_LOST_AFTER_MS', 100),
   VR3_REAPER_INTERVAL_MS: envInt('VR3_REAPER_INTERVAL_MS', 50),
   VR3_INITIALIZED_RUN_TIMEOUT_MS: envInt('VR3_INITIALIZED_RUN_TIMEOUT_MS', 1000),
+  VR3_OUTBOUND_STREAM_TOKEN_TTL_MS: envInt('VR3_OUTBOUND_STREAM_TOKEN_TTL_MS', 1000),
   VR3_PROVIDER_TIMEOUT_MS: envInt('VR3_PROVIDER_TIMEOUT_MS', 100),
   VR3_EDGE_CONTROL_TIMEOUT_MS: envInt('VR3_EDGE_CONTROL_TIMEOUT_MS', 50),
   VR3_SHUTDOWN_TIMEOUT_MS: envInt('VR3_SHUTDOWN_TIMEOUT_MS', 0),
@@ -108,6 +111,8 @@ const EnvSchema = z.object({
   ...TLS_ENV,
   ...PUBLIC_URL_ENV,
   ...SIGN_IN_ENV,
+  ...WEBHOOK_ENV,
+  ...RECORDINGS_ENV,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -126,6 +131,8 @@ export interface ControlPlaneEnv {
   edgeLostAfterMs: number;
   reaperIntervalMs: number;
   initializedRunTimeoutMs: number;
+  /** VR3_OUTBOUND_STREAM_TOKEN_TTL_MS: how long a placed call's (or attached stream's) stream token stays valid; `undefined`: the default (2 minutes). */
+  outboundStreamTokenTtlMs: number | undefined;
   providerTimeoutMs: number;
   edgeControlTimeoutMs: number;
   shutdownTimeoutMs: number;
@@ -143,6 +150,10 @@ export interface ControlPlaneEnv {
   publicUrl: string | null;
   /** VR3_BOOTSTRAP_PASSWORD, VR3_BOOTSTRAP_EMAIL, VR3_SESSION_IDLE_TIMEOUT_MS, VR3_SESSION_MAX_AGE_MS (`app/sign-in-env.ts`). */
   signIn: SignInSettings;
+  /** VR3_WEBHOOK_ATTEMPTS, VR3_WEBHOOK_BACKOFF_MS, VR3_WEBHOOK_MAX_BACKOFF_MS, VR3_WEBHOOK_TIMEOUT_MS (`app/webhook-env.ts`). */
+  webhooks: WebhookSettings;
+  /** VR3_RECORDINGS_*: where call recordings are stored (the bucket, or VR3_RECORDINGS_DIR) and how long they are kept. */
+  recordings: RecordingsSettings;
   logLevel: string;
 }
 
@@ -167,6 +178,7 @@ export function loadControlPlaneEnv(env: NodeJS.ProcessEnv = process.env): Contr
     edgeLostAfterMs: e.VR3_EDGE_LOST_AFTER_MS ?? d.edgeLostAfterMs,
     reaperIntervalMs: e.VR3_REAPER_INTERVAL_MS ?? d.reaperIntervalMs,
     initializedRunTimeoutMs: e.VR3_INITIALIZED_RUN_TIMEOUT_MS ?? d.initializedRunTimeoutMs,
+    outboundStreamTokenTtlMs: e.VR3_OUTBOUND_STREAM_TOKEN_TTL_MS,
     providerTimeoutMs: e.VR3_PROVIDER_TIMEOUT_MS ?? d.providerTimeoutMs,
     edgeControlTimeoutMs: e.VR3_EDGE_CONTROL_TIMEOUT_MS ?? d.edgeControlTimeoutMs,
     shutdownTimeoutMs: e.VR3_SHUTDOWN_TIMEOUT_MS ?? d.shutdownTimeoutMs,
@@ -179,6 +191,8 @@ export function loadControlPlaneEnv(env: NodeJS.ProcessEnv = process.env): Contr
     tls,
     publicUrl: e.VR3_PUBLIC_URL ?? d.publicUrl,
     signIn: signInSettings(e),
+    webhooks: webhookSettings(e),
+    recordings: recordingsSettings(e, { dir: null, spoolDir: null }),
     logLevel: e.LOG_LEVEL ?? d.logLevel,
   };
 }

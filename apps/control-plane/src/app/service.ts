@@ -22,6 +22,7 @@ import { createControlPlaneMetrics, instrumentBus, instrumentProviderClients, me
 import { serviceRoot } from '../http/root.ts';
 import { defaultProviderClients } from '../providers/registry.ts';
 import { ConfigError, type ControlPlaneEnv } from './env.ts';
+import { recordingsConfig } from '../recordings/config.ts';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../../../prisma/migrations', import.meta.url));
 
@@ -176,11 +177,14 @@ export async function startControlPlaneService(
         edgeLostAfterMs: env.edgeLostAfterMs,
         reaperIntervalMs: env.reaperIntervalMs,
         initializedRunTimeoutMs: env.initializedRunTimeoutMs,
+        ...(env.outboundStreamTokenTtlMs === undefined ? {} : { outboundStreamTokenTtlMs: env.outboundStreamTokenTtlMs }),
         maxPendingAdmissions: env.maxPendingAdmissions,
         transactionMaxWaitMs: env.transactionMaxWaitMs,
         publicUrl: env.publicUrl,
         sessionIdleTimeoutMs: env.signIn.sessionIdleTimeoutMs,
         sessionMaxAgeMs: env.signIn.sessionMaxAgeMs,
+        ...env.webhooks,
+        ...recordingsConfig(env.recordings),
       },
       metrics: registry,
     });
@@ -234,6 +238,7 @@ export async function startControlPlaneService(
     // In-flight HTTP requests (which may use the bus and the queue) finish before those close.
     cleanup.push(async () => {
       stopping = true;
+      controlPlane.endStreams();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if ((await within(closed.then(() => true), env.shutdownTimeoutMs)) === undefined) server.closeAllConnections();

@@ -49,6 +49,13 @@ async function agentOfNewUser(domain: string) {
 }
 
 describe('StreamAdmit', () => {
+  it('tells the edge to record the call when the agent records calls', async () => {
+    const fx = await createAgentStreamFixture(cp, { domain: nextDomain() });
+    await cp.prisma.agent.update({ where: { uuid: fx.agentUuid }, data: { recordingEnabled: true } });
+    const res = await admitStream(cp, fx.agentUuid, { provider: 'cloudonix', Domain: fx.domain, callId: 'call-43' }, { edgeId: 'edge-a' });
+    expect(res).toMatchObject({ ok: true, run: { recording: true } });
+  });
+
   it('mints an inbound run with the documented fields', async () => {
     const fx = await createAgentStreamFixture(cp, { domain: nextDomain() });
     const res = await admitStream(cp, fx.agentUuid, { provider: 'cloudonix', Domain: fx.domain, callId: 'call-42', from: '+15555550100', to: '+15555550199' }, { edgeId: 'edge-a' });
@@ -63,6 +70,7 @@ describe('StreamAdmit', () => {
         engine: { type: 'echo' },
         max_duration_ms: null,
         initial_context: { caller_number: '+15555550100', called_number: '+15555550199' },
+        recording: false,
       },
     });
     if (!res.ok) return;

@@ -20,6 +20,7 @@ import { openEngineSecrets } from '../engines/secrets.ts';
 import { joinEngineCredentials } from '../engines/engine-credentials.ts';
 import { SecretError } from '../errors.ts';
 import { accountOf, matchOf, queryAccount } from '../providers/resolve.ts';
+import { announceRun } from '../live/feed.ts';
 import type { AdmissionOutcome } from './admission-gate.ts';
 
 /** The first of `names` present in the query with a non-empty value. */
@@ -92,7 +93,11 @@ export async function handleStreamAdmit(ctx: ControlPlaneContext, data: unknown)
       await undoAdmission(ctx, res.run.id, log, performance.now() - receivedAt);
       return reject(StreamErrorCode.Overloaded, 'overloaded');
     }
-    if (res.ok) outcome = 'admitted';
+    if (res.ok) {
+      outcome = 'admitted';
+      // A run-bound stream (outbound call) attaches to a run announced when the call was placed.
+      announceRun(ctx, res.run.id, req.query[STREAM_TOKEN_PARAM] === undefined ? 'started' : 'changed');
+    }
     return res;
   } finally {
     ctx.admissions.leave(outcome);
@@ -190,6 +195,7 @@ async function admitStream(ctx: ControlPlaneContext, req: StreamAdmitRequest, lo
       engine: engine.engine,
       max_duration_ms: null,
       initial_context: objectOf(run.initialContext),
+      recording: agent.recordingEnabled,
     },
   };
 }
@@ -216,12 +222,14 @@ async function attachStream(
   const agent = await findStreamAgent(ctx.pool, run.agentUuid);
   if (!agent) {
     await finalizeRun(ctx.prisma, { runId: run.id, state: RunState.Failed, endReason: EndReason.ServerError, error: 'agent gone before its outbound call connected' });
+    announceRun(ctx, run.id);
     return refuse(StreamErrorCode.AgentNotFound, 'agent not found', { run_id: run.id });
   }
   const engine = await engineOf(ctx, agent.organizationId, agent.version);
   if (!engine.ok) {
     log.error({ agent_id: agent.id, agent_version_id: agent.version.id, ...engine.failure }, 'stored engine configuration is unusable');
     await finalizeRun(ctx.prisma, { runId: run.id, state: RunState.Failed, endReason: EndReason.ServerError, error: 'stored engine configuration is unusable' });
+    announceRun(ctx, run.id);
     return reject(StreamErrorCode.Internal, 'server error');
   }
   log.info({ run_id: run.id, run_name: run.name, agent_id: agent.id, telephony_configuration_id: run.telephonyConfigurationId }, 'outbound stream attached');
@@ -236,6 +244,7 @@ async function attachStream(
       engine: engine.engine,
       max_duration_ms: run.maxDurationS === null ? null : run.maxDurationS * 1000,
       initial_context: objectOf(run.initialContext),
+      recording: agent.recordingEnabled,
     },
   };
 }

@@ -1,6 +1,7 @@
 import { RunFinalizeRequestSchema, parseMessage, type RunFinalizeResponse } from '@vr3/protocol';
 import type { ControlPlaneContext } from '../context.ts';
 import { finalizeRun } from '../db/runs.ts';
+import { announceRun } from '../live/feed.ts';
 
 /** `RunFinalize`: the first terminal write wins; later ones answer `already_final: true`. */
 export async function handleRunFinalize(ctx: ControlPlaneContext, data: unknown): Promise<RunFinalizeResponse> {
@@ -16,6 +17,9 @@ export async function handleRunFinalize(ctx: ControlPlaneContext, data: unknown)
   });
   const log = ctx.logger.child({ run_id: req.run_id, edge_id: req.edge_id });
   if (!result.found) log.warn('finalize for an unknown run');
-  else if (result.changed) log.info({ state: req.state, end_reason: req.end_reason }, 'run finalized');
+  else if (result.changed) {
+    log.info({ state: req.state, end_reason: req.end_reason }, 'run finalized');
+    announceRun(ctx, req.run_id);
+  }
   return { ok: true, already_final: !result.changed };
 }

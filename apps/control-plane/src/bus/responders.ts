@@ -5,6 +5,7 @@ import { handleStreamAdmit } from './admit.ts';
 import { handleRunFinalize } from './finalize.ts';
 import { handleRunEvents } from './run-events.ts';
 import { handleRunStart } from './start.ts';
+import { handleRunRecording } from '../recordings/responder.ts';
 
 type Handler = (ctx: ControlPlaneContext, data: unknown) => Promise<unknown>;
 
@@ -15,6 +16,7 @@ const RESPONDERS: ReadonlyArray<readonly [string, Handler]> = [
   [Subjects.RunFinalize, handleRunFinalize],
   [Subjects.RunAction, handleRunAction],
   [Subjects.RunEvents, handleRunEvents],
+  [Subjects.RunRecording, handleRunRecording],
 ];
 
 /**

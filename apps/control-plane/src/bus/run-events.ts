@@ -2,6 +2,7 @@ import { MAX_RUN_EVENT_BYTES, RunEventsRequestSchema, UNSAFE_TEXT_MESSAGE, findU
 import type { ControlPlaneContext } from '../context.ts';
 import { storeRunEvents } from '../db/run-events.ts';
 import { RunEventsError } from '../errors.ts';
+import { announceTranscripts } from '../live/feed.ts';
 
 /** Largest `seq` a PostgreSQL `integer` holds. */
 const MAX_SEQ = 2_147_483_647;
@@ -42,5 +43,6 @@ export async function handleRunEvents(ctx: ControlPlaneContext, data: unknown): 
     throw err;
   }
   log.debug({ received: req.events.length, stored }, 'run events stored');
+  announceTranscripts(ctx, req.run_id, req.events);
   return { ok: true, stored };
 }

@@ -23,6 +23,7 @@ import { query, sql } from '../db/sql.ts';
 import { resolveConfiguration } from '../providers/resolve.ts';
 import { providerTargetFor } from '../providers/run-target.ts';
 import { checkStreamSignature } from '../providers/stream-signature.ts';
+import { announceRun } from '../live/feed.ts';
 import { boundStartMetadata } from './start-metadata.ts';
 
 type JsonObject = Record<string, unknown>;
@@ -118,6 +119,7 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
   }
   const fail = async (code: StreamErrorCode, message: string, error: string): Promise<RunStartResponse> => {
     await finalizeRun(ctx.prisma, { runId: run.id, state: RunState.Failed, endReason: STREAM_ERRORS[code].endReason, error });
+    announceRun(ctx, run.id);
     return { ok: false, error: { code, message } };
   };
 
@@ -207,5 +209,6 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
   if (started.outcome === 'duplicate') return duplicate(started.liveRun);
   if (started.outcome === 'ended') return { ok: false, error: { code: StreamErrorCode.Internal, message: 'run ended before it started' } };
   log.info({ telephony_configuration_id: configuration?.id }, 'run running');
+  announceRun(ctx, run.id);
   return { ok: true, settings: configuration ? settingsOf(configuration) : {}, initial_context: nextInitial };
 }

@@ -14,6 +14,7 @@ import { findStreamAgent, type StreamAgent } from '../db/stream-agent.ts';
 import { bindOutboundRun, generateRunToken, hashRunToken } from '../db/stream-tokens.ts';
 import { ApiError } from '../errors.ts';
 import { enqueuePlaceCall } from '../jobs/place-call.ts';
+import { announceRun } from '../live/feed.ts';
 
 /** E.164: `+`, a country code that does not start with 0, at most 15 digits in all. */
 const E164 = /^\+[1-9]\d{1,14}$/;
@@ -74,10 +75,14 @@ export interface BoundRunInput {
   initialContext: Prisma.InputJsonObject;
   logs: Prisma.InputJsonObject;
   dialStatus: string;
+  /** `outbound` (default) or `inbound` (a stream attached to a call that already exists). */
+  callType?: 'outbound' | 'inbound' | undefined;
+  /** The provider's id of the call, when already known (attach). */
+  providerCallId?: string | undefined;
 }
 
 /**
- * Mints an outbound run for `input.target` (quota taken as at admission: 422 `quota_exceeded` when
+ * Mints a run-bound run for `input.target` (quota taken as at admission: 429 `quota_exceeded` when
  * none is left) and binds it to a fresh stream token and callback secret.
  */
 export async function mintBoundRun(ctx: ControlPlaneContext, input: BoundRunInput): Promise<BoundRun> {
@@ -91,7 +96,7 @@ export async function mintBoundRun(ctx: ControlPlaneContext, input: BoundRunInpu
     provider: configuration.provider,
     telephonyConfigurationId: configuration.id,
     edgeId: null,
-    callType: 'outbound',
+    callType: input.callType ?? 'outbound',
     initialContext: input.initialContext,
     gatheredContext: {},
     logs: input.logs,
@@ -107,8 +112,11 @@ export async function mintBoundRun(ctx: ControlPlaneContext, input: BoundRunInpu
     streamTokenExpiresAt: new Date(Date.now() + ctx.config.outboundStreamTokenTtlMs),
     callbackSecretHash: hashRunToken(callbackSecret),
     dialStatus: input.dialStatus,
+    callType: input.callType,
+    providerCallId: input.providerCallId,
   });
   const run = await ctx.prisma.workflowRun.findUniqueOrThrow({ where: { id: admitted.run.id } });
+  announceRun(ctx, run.id, 'started');
   return { run, streamToken, callbackSecret };
 }
 

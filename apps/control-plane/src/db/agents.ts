@@ -30,13 +30,29 @@ export interface VersionEngine {
  */
 export type VersionEngineBuilder = (base: AgentVersion | undefined, versionId: string) => VersionEngine;
 
+/** The webhook columns of an agent (`webhooks/`): the URL and its sealed signing secret, both null when it has none. */
+export interface AgentWebhook {
+  webhookUrl: string | null;
+  webhookSecretCiphertext: string | null;
+}
+
+/**
+ * The webhook columns of an agent about to be written, given its current ones (null for a new
+ * agent) and its id, which a sealed secret must be bound to.
+ */
+export type AgentWebhookBuilder = (current: AgentWebhook | null, agentId: string) => AgentWebhook;
+
 /** Creates an agent owned by `userId` with version 1 (id `versionId`) as its draft. */
 export async function createAgent(
   prisma: Db,
-  input: { organizationId: string; userId: string; name: string; versionId: string; engine: VersionEngine },
+  input: { organizationId: string; userId: string; name: string; versionId: string; engine: VersionEngine; webhook?: AgentWebhookBuilder | undefined; recordingEnabled?: boolean },
 ): Promise<AgentWithVersions> {
+  const id = randomUUID();
   return prisma.agent.create({
     data: {
+      id,
+      ...input.webhook?.(null, id),
+      recordingEnabled: input.recordingEnabled ?? false,
       uuid: randomUUID(),
       organizationId: input.organizationId,
       userId: input.userId,
@@ -97,7 +113,7 @@ async function withLockedAgent<T>(
 }
 
 /**
- * Renames the agent and/or replaces the draft's engine. Without a draft (after a publish) a new
+ * Renames the agent, sets its webhook and/or replaces the draft's engine. Without a draft (after a publish) a new
  * draft is created from the published version: `patch.engine` gets the published version as its
  * base and the new draft's id. 409 `agent_archived` on archived agents.
  */
@@ -105,7 +121,7 @@ export async function updateAgent(
   prisma: Db,
   organizationId: string,
   uuid: string,
-  patch: { name?: string; engine?: VersionEngineBuilder },
+  patch: { name?: string; engine?: VersionEngineBuilder; webhook?: AgentWebhookBuilder; recordingEnabled?: boolean },
 ): Promise<AgentWithVersions> {
   return withLockedAgent(prisma, organizationId, uuid, async (tx, agent) => {
     if (agent.archivedAt) throw new ApiError('agent_archived', 'agent is archived');
@@ -120,7 +136,15 @@ export async function updateAgent(
         await tx.agentVersion.create({ data: { id, agentId: agent.id, version: (latest._max.version ?? 0) + 1, status: 'draft', ...engine } });
       }
     }
-    await tx.agent.update({ where: { id: agent.id }, data: { ...(patch.name === undefined ? {} : { name: patch.name }), updatedAt: new Date() } });
+    await tx.agent.update({
+      where: { id: agent.id },
+      data: {
+        ...(patch.name === undefined ? {} : { name: patch.name }),
+        ...patch.webhook?.(agent, agent.id),
+        ...(patch.recordingEnabled === undefined ? {} : { recordingEnabled: patch.recordingEnabled }),
+        updatedAt: new Date(),
+      },
+    });
     return (await findAgent(tx, organizationId, uuid))!;
   });
 }

@@ -1,5 +1,5 @@
 /**
- * Provider status callbacks of outbound runs: what the callback route needs of the run, and the
+ * Provider status callbacks of run-bound runs (placed calls, attached streams): what the callback route needs of the run, and the
  * one statement that records a callback on it (`logs.provider_callbacks`, bounded; the latest
  * status in `dial_status`; the provider's call id when it was not known yet).
  */
@@ -10,6 +10,8 @@ export const MAX_PROVIDER_CALLBACKS = 50;
 
 /** Statuses that end a call: they update `dial_status` whenever they arrive (others only while the run waits). */
 const FINAL_STATUSES = ['completed', 'busy', 'no-answer', 'failed', 'canceled'];
+/** Stream status events (Vobiz/Plivo, lower-cased): recorded, never a dial status (the stream is not the call). */
+const STREAM_EVENTS = ['startstream', 'playedstream', 'stopstream', 'droppedstream'];
 
 /** The run a callback names. */
 export interface CallbackRun {
@@ -46,7 +48,7 @@ export interface CallbackEntry {
 /**
  * Appends `entry` to `logs.provider_callbacks` (past {@link MAX_PROVIDER_CALLBACKS} only counts it),
  * sets `dial_status` to its status (a progress status such as `ringing` only while the run waits:
- * providers do not promise order) and `provider_call_id` when unset — in one statement, whatever
+ * providers do not promise order; a stream event never) and `provider_call_id` when unset — in one statement, whatever
  * the run's state (a callback for an ended run is recorded, never reopens it). Returns the run's state.
  */
 export async function recordProviderCallback(pool: SqlRunner, runId: string, entry: CallbackEntry): Promise<string | undefined> {
@@ -59,7 +61,8 @@ export async function recordProviderCallback(pool: SqlRunner, runId: string, ent
           THEN jsonb_set("logs", '{provider_callbacks_dropped}', to_jsonb(COALESCE(("logs" ->> 'provider_callbacks_dropped')::int, 0) + 1))
         ELSE jsonb_set("logs", '{provider_callbacks}', COALESCE("logs" -> 'provider_callbacks', '[]'::jsonb) || jsonb_build_array(${JSON.stringify(entry)}::jsonb))
       END,
-      "dial_status" = CASE WHEN "state" = 'initialized' OR ${entry.status}::text = ANY(${FINAL_STATUSES}::text[])
+      "dial_status" = CASE WHEN ${entry.status}::text = ANY(${STREAM_EVENTS}::text[]) THEN "dial_status"
+        WHEN "state" = 'initialized' OR ${entry.status}::text = ANY(${FINAL_STATUSES}::text[])
         THEN COALESCE(${entry.status}::text, "dial_status") ELSE "dial_status" END,
       "provider_call_id" = COALESCE("provider_call_id", ${entry.call_id}::text)
     WHERE "id" = ${runId}

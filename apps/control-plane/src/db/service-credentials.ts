@@ -23,9 +23,10 @@ export interface ServiceCredentialCursor {
 export async function listServiceCredentials(
   db: Db,
   organizationId: string,
-  page: { limit: number; after?: ServiceCredentialCursor | undefined },
+  page: { limit: number; after?: ServiceCredentialCursor | undefined; vendor?: string | undefined },
 ): Promise<{ rows: ServiceCredential[]; next: ServiceCredentialCursor | null }> {
   const where: Prisma.ServiceCredentialWhereInput = { organizationId };
+  if (page.vendor !== undefined) where.vendor = page.vendor;
   if (page.after) where.OR = [{ createdAt: { lt: page.after.createdAt } }, { createdAt: page.after.createdAt, id: { lt: page.after.id } }];
   const found = await db.serviceCredential.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: page.limit + 1 });
   const rows = found.slice(0, page.limit);

@@ -8,6 +8,8 @@ export interface StreamAgent {
   organizationId: string;
   /** The owning user: quota is charged to them. */
   userId: string;
+  /** Its calls are recorded (docs/recordings.md). */
+  recordingEnabled: boolean;
   version: {
     id: string;
     /** Engine configuration without its secret fields. */
@@ -37,6 +39,7 @@ export async function findStreamAgent(pool: SqlRunner, uuid: string, account?: A
     uuid: string;
     organizationId: string;
     userId: string;
+    recordingEnabled: boolean;
     versionId: string | null;
     engine: unknown;
     engineSecretsCiphertext: string | null;
@@ -44,7 +47,7 @@ export async function findStreamAgent(pool: SqlRunner, uuid: string, account?: A
   }>(
     pool,
     sql`
-    SELECT a."id", a."uuid", a."organization_id" AS "organizationId", a."user_id" AS "userId",
+    SELECT a."id", a."uuid", a."organization_id" AS "organizationId", a."user_id" AS "userId", a."recording_enabled" AS "recordingEnabled",
       v."id" AS "versionId", v."engine", v."engine_secrets_ciphertext" AS "engineSecretsCiphertext",
       c."configuration"
     FROM "agents" a
@@ -72,6 +75,7 @@ export async function findStreamAgent(pool: SqlRunner, uuid: string, account?: A
     uuid: row.uuid,
     organizationId: row.organizationId,
     userId: row.userId,
+    recordingEnabled: row.recordingEnabled,
     version: { id: row.versionId, engine: row.engine, engineSecretsCiphertext: row.engineSecretsCiphertext },
     ...(account === undefined ? {} : { configuration: row.configuration }),
   };

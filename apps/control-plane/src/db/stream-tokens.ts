@@ -1,7 +1,8 @@
 /**
- * Run-bound stream tokens of outbound calls. Placing a call mints its run and a single-use,
- * expiring token (only its SHA-256 hash is stored); the stream URL given to the provider carries
- * the token, and the stream that presents it attaches to that run instead of minting one.
+ * Run-bound stream tokens of outbound calls and attached streams. Placing a call (or attaching a
+ * stream to a live one) mints its run and a single-use, expiring token (only its SHA-256 hash is
+ * stored); the stream URL given to the provider carries the token, and the stream that presents it
+ * attaches to that run instead of minting one.
  * Claiming is one conditional UPDATE, so two streams never both claim a token.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -70,22 +71,26 @@ export async function claimStreamToken(pool: SqlRunner, token: string, stream: {
   return rows[0];
 }
 
-/** What an outbound run stores besides the run itself. */
+/** What a run-bound run stores besides the run itself. */
 export interface OutboundBinding {
   streamTokenHash: string;
   streamTokenExpiresAt: Date;
   callbackSecretHash: string;
   dialStatus: string;
+  /** `outbound` (a call VR3 places; the default) or `inbound` (a stream attached to a call that already exists). */
+  callType?: 'outbound' | 'inbound' | undefined;
+  /** The provider's id of the call, when it is known before anything is asked of the provider (attach). */
+  providerCallId?: string | undefined;
 }
 
-/** Binds a freshly minted run to its stream token and callback secret, and marks it outbound. */
+/** Binds a freshly minted run to its stream token and callback secret, and sets its call type. */
 export async function bindOutboundRun(pool: SqlRunner, runId: string, binding: OutboundBinding): Promise<void> {
   await query(
     pool,
     sql`
-    UPDATE "workflow_runs" SET "call_type" = 'outbound', "stream_token_hash" = ${binding.streamTokenHash},
+    UPDATE "workflow_runs" SET "call_type" = ${binding.callType ?? 'outbound'}, "stream_token_hash" = ${binding.streamTokenHash},
       "stream_token_expires_at" = ${binding.streamTokenExpiresAt}::timestamp(3), "callback_secret_hash" = ${binding.callbackSecretHash},
-      "dial_status" = ${binding.dialStatus}
+      "dial_status" = ${binding.dialStatus}, "provider_call_id" = COALESCE(${binding.providerCallId ?? null}::text, "provider_call_id")
     WHERE "id" = ${runId}`,
   );
 }

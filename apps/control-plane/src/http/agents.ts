@@ -8,6 +8,7 @@ import { engineTypeOf, prepareEngine, type EngineBase, type StoredEngine } from 
 import { openEngineSecrets, sealEngineSecrets } from '../engines/secrets.ts';
 import { ApiError } from '../errors.ts';
 import type { AgentVersion, Prisma } from '../generated/prisma/client.ts';
+import { agentWebhookUpdate, NO_SECRET_WITH_REMOVAL, setsWebhook, WEBHOOK_FIELDS, type WebhookFieldsInput } from '../webhooks/agent-settings.ts';
 import { pageQuery, timeCursorAfter, timeCursorPosition } from './cursor.ts';
 import { principal, validate } from './middleware.ts';
 import { agentView } from './views.ts';
@@ -15,10 +16,15 @@ import { agentView } from './views.ts';
 const Name = z.string().trim().min(1).max(200);
 /** Any object: the engine catalog validates it by its `type` (400 `unknown_engine` / `invalid_engine_config`). */
 const EngineBody = z.record(z.string(), z.unknown());
-const CreateAgentBody = z.strictObject({ name: Name, engine: EngineBody });
+/** Call recording opt-in (docs/recordings.md): the agent's setting, not a version's; holds from the next call. */
+const Recording = z.strictObject({ enabled: z.boolean() });
+const CreateAgentBody = z.strictObject({ name: Name, engine: EngineBody, ...WEBHOOK_FIELDS, recording: Recording.optional() }).refine(...NO_SECRET_WITH_REMOVAL);
 const UpdateAgentBody = z
-  .strictObject({ name: Name.optional(), engine: EngineBody.optional() })
-  .refine((b) => b.name !== undefined || b.engine !== undefined, { message: 'give name and/or engine' });
+  .strictObject({ name: Name.optional(), engine: EngineBody.optional(), ...WEBHOOK_FIELDS, recording: Recording.optional() })
+  .refine((b) => b.name !== undefined || b.engine !== undefined || setsWebhook(b) || b.recording !== undefined, {
+    message: 'give name, engine, webhook_url and/or webhook_secret',
+  })
+  .refine(...NO_SECRET_WITH_REMOVAL);
 /** Page size bounds of `GET /agents`. */
 export const AGENT_PAGE = { default: 50, max: 200 } as const;
 
@@ -31,7 +37,10 @@ const ListAgentsQuery = pageQuery(AGENT_PAGE.max).extend({
  * Agents: `POST /agents`, `GET /agents`, `GET|PATCH /agents/{uuid}`, `POST /agents/{uuid}/publish`,
  * `POST /agents/{uuid}/archive`. Other organizations' agents are 404. Engine configurations are
  * validated by the engine catalog; their secret fields are sealed and write-only (responses list
- * the paths that are set).
+ * the paths that are set). `webhook_url` and `webhook_secret` (docs/webhooks.md) belong to the
+ * agent, not to a version: they hold at once. The URL follows the rules of user-chosen URLs
+ * (`webhooks/url.ts`); a URL needs a secret, given with it or stored before; the secret is sealed
+ * (agent id as AAD) and only `webhook_secret_set` shows.
  */
 export function agentRoutes(ctx: ControlPlaneContext): Router {
   const router = Router();
@@ -51,12 +60,17 @@ export function agentRoutes(ctx: ControlPlaneContext): Router {
     return { type, secrets: openEngineSecrets(ctx.secretKey, version.id, version.engineSecretsCiphertext) };
   };
 
+  const webhookUrlRules = { allowInsecure: ctx.config.allowInsecureProviderUrls, resolveHost: ctx.resolveProviderHost, timeoutMs: ctx.config.providerTimeoutMs };
+  /** The webhook columns a request sets (undefined: it sets none); the URL is checked first. */
+  const webhookOf = (body: WebhookFieldsInput) => agentWebhookUpdate(body, ctx.secretKey, webhookUrlRules);
+
   router.post('/agents', async (req, res) => {
     const body = validate(CreateAgentBody, req.body);
     const stored = prepareEngine(ctx.engines, body.engine, null);
+    const webhook = await webhookOf(body);
     const me = principal(res);
     const versionId = randomUUID();
-    const agent = await createAgent(ctx.prisma, { organizationId: me.organizationId, userId: me.userId, name: body.name, versionId, engine: columns(versionId, stored) });
+    const agent = await createAgent(ctx.prisma, { organizationId: me.organizationId, userId: me.userId, name: body.name, versionId, engine: columns(versionId, stored), webhook, recordingEnabled: body.recording?.enabled ?? false });
     res.status(201).json(agentView(agent, ctx.config.publicUrl));
   });
 
@@ -80,8 +94,11 @@ export function agentRoutes(ctx: ControlPlaneContext): Router {
   router.patch('/agents/:uuid', async (req, res) => {
     const body = validate(UpdateAgentBody, req.body);
     const incoming = body.engine;
+    const webhook = await webhookOf(body);
     const patch = {
       ...(body.name === undefined ? {} : { name: body.name }),
+      ...(webhook === undefined ? {} : { webhook }),
+      ...(body.recording === undefined ? {} : { recordingEnabled: body.recording.enabled }),
       ...(incoming === undefined
         ? {}
         : { engine: (base: AgentVersion | undefined, versionId: string) => columns(versionId, prepareEngine(ctx.engines, incoming, baseOf(base, engineTypeOf(incoming)))) }),
@@ -99,3 +116,6 @@ export function agentRoutes(ctx: ControlPlaneContext): Router {
 
   return router;
 }
+
+/** The request schemas, for the OpenAPI document. */
+export { CreateAgentBody, ListAgentsQuery, UpdateAgentBody };

@@ -73,3 +73,6 @@ export function apiKeyRoutes(ctx: ControlPlaneContext): Router {
 
   return router;
 }
+
+/** The request schema, for the OpenAPI document. */
+export { CreateApiKeyBody };

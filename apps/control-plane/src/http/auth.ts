@@ -172,3 +172,6 @@ export function authRoutes(ctx: ControlPlaneContext, limiter: SignInLimiter): Ro
 
   return router;
 }
+
+/** The request schemas, for the OpenAPI document. */
+export { AcceptBody as AcceptInvitationBody, PasswordBody, SignInBody };

@@ -1,6 +1,6 @@
 /**
  * Where stored credentials may be sent: the rules of a user-chosen base URL (a telephony
- * configuration's `api_base_url`, a service credential's `base_url`). Its shape and scheme are
+ * configuration's `api_base_url`, a service credential's `base_url`, an agent's `webhook_url`). Its shape and scheme are
  * checked by {@link checkBaseUrl}; where its host resolves by {@link checkBaseUrlHost} (the address
  * rules of `@vr3/providers`). Each field answers with its own error codes.
  */
@@ -32,6 +32,12 @@ export const BASE_URL_CODES = {
     insecure: 'insecure_base_url',
     disallowed: 'disallowed_base_url',
     unresolvable: 'unresolvable_base_url',
+  },
+  webhook_url: {
+    invalid: 'invalid_webhook_url',
+    insecure: 'insecure_webhook_url',
+    disallowed: 'disallowed_webhook_url',
+    unresolvable: 'unresolvable_webhook_url',
   },
 } as const satisfies Record<string, BaseUrlCodes>;
 

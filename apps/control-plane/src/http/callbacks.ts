@@ -4,7 +4,8 @@
  *   dials with one (Vobiz, Plivo) fetches when the call is answered; it returns the provider's
  *   document connecting the call to the run-bound stream URL. The stream token authorizes it (it
  *   is checked, not claimed: the stream claims it).
- * - `POST /callbacks/{provider}/{run_id}?s=…`: the provider's status callbacks, authorized by the
+ * - `POST|GET /callbacks/{provider}/{run_id}?s=…`: the provider's status callbacks (GET: Exotel's
+ *   Passthru applet, its fields in the query string), authorized by the
  *   run's callback secret (compared with its stored hash in constant time) or, for a provider that
  *   signs them (Twilio), its valid signature; anything else is 403 and changes nothing. Each callback lands on the run (`logs.provider_callbacks`, `dial_status`);
  *   busy, unanswered, failed or canceled calls still waiting for their stream end the run `failed`
@@ -20,6 +21,7 @@ import { findCallbackRun, recordProviderCallback, type CallbackRun } from '../db
 import { finalizeRun } from '../db/runs.ts';
 import { findStreamAgent } from '../db/stream-agent.ts';
 import { runTokenMatches, streamTokenValid } from '../db/stream-tokens.ts';
+import { announceRun } from '../live/feed.ts';
 import { openCredentials } from '../providers/credentials.ts';
 import { agentSampleRate } from './agent-audio.ts';
 import { answerUrlSpec } from './answer-urls.ts';
@@ -91,7 +93,7 @@ export function callbackRoutes(ctx: ControlPlaneContext): Router {
   router.get(`${CALL_ANSWER_PATH}/:run_id/answer`, answer);
   router.post(`${CALL_ANSWER_PATH}/:run_id/answer`, text, answer);
 
-  router.post(`${CALLBACKS_PATH}/:provider/:run_id`, text, async (req: Request<{ provider: string; run_id: string }>, res: Response) => {
+  const callback = async (req: Request<{ provider: string; run_id: string }>, res: Response): Promise<void> => {
     const run = await findCallbackRun(ctx.pool, req.params.run_id);
     const descriptor = run === undefined || run.mode !== req.params.provider.toLowerCase() ? undefined : getProvider(run.mode);
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
@@ -125,7 +127,12 @@ export function callbackRoutes(ctx: ControlPlaneContext): Router {
       const result = await finalizeRun(ctx.prisma, { runId: run.id, state: RunState.Failed, endReason: end.reason, error: end.error });
       if (result.changed) ctx.logger.info({ run_id: run.id, provider: run.mode, end_reason: end.reason }, 'outbound call ended before its stream');
     }
+    // A call still dialling: its dial status (or its end) changed.
+    if (state === RunState.Initialized) announceRun(ctx, run.id);
     res.status(204).end();
-  });
+  };
+  router.post(`${CALLBACKS_PATH}/:provider/:run_id`, text, callback);
+  // Exotel's Passthru applet reports with a GET and its fields in the query string.
+  router.get(`${CALLBACKS_PATH}/:provider/:run_id`, callback);
   return router;
 }

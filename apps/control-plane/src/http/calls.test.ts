@@ -24,6 +24,7 @@ let twilio: FakeProviderApi;
 let agentUuid: string;
 let twilioConfig: string;
 let cloudonixConfig: string;
+let exotelConfig: string;
 
 beforeAll(async () => {
   server = await startTestPostgres();
@@ -36,6 +37,7 @@ beforeAll(async () => {
     await cp.api('POST', '/telephony-configurations', { provider: 'twilio', name: 'tw', account_sid: twilio.accountId, ...twilio.credentials, api_base_url: twilio.url })
   ).body.id;
   cloudonixConfig = (await cp.api('POST', '/telephony-configurations', { provider: 'cloudonix', name: 'cx', domain_id: 'outbound', bearer_token: 'k' })).body.id;
+  exotelConfig = (await cp.api('POST', '/telephony-configurations', { provider: 'exotel', name: 'ex', account_sid: 'exotel-no-credentials' })).body.id;
 });
 afterAll(async () => {
   await cp?.close();
@@ -88,10 +90,12 @@ describe('POST /agents/{uuid}/calls', () => {
     }
   });
 
-  it('refuses a missing field, an unknown configuration, a provider that cannot place calls and a missing caller id', async () => {
+  it('refuses a missing field, an unknown configuration, a configuration without credentials and a missing caller id', async () => {
     expect(await place({ to: '+15550100' })).toMatchObject({ status: 400, body: { error: { code: 'validation_failed' } } });
     expect(await place({ telephony_configuration_id: 'nope', to: '+15550100', from: FROM })).toMatchObject({ status: 404, body: { error: { code: 'telephony_configuration_not_found' } } });
-    expect(await place({ telephony_configuration_id: cloudonixConfig, to: '+15550100' })).toMatchObject({ status: 422, body: { error: { code: 'outbound_not_supported' } } });
+    // Every provider places calls now; Cloudonix and Exotel need a caller id (`caller-id`, the ExoPhone).
+    expect(await place({ telephony_configuration_id: cloudonixConfig, to: '+15550100' })).toMatchObject({ status: 422, body: { error: { code: 'from_required' } } });
+    expect(await place({ telephony_configuration_id: exotelConfig, to: '+15550100', from: FROM })).toMatchObject({ status: 422, body: { error: { code: 'credentials_required' } } });
     expect(await place({ telephony_configuration_id: twilioConfig, to: '+15550100' })).toMatchObject({ status: 422, body: { error: { code: 'from_required' } } });
     expect(await place({ telephony_configuration_id: twilioConfig, to: '+15550100', from: FROM, max_duration_s: 0 })).toMatchObject({ status: 400 });
   });

@@ -36,3 +36,6 @@ export function callRoutes(ctx: ControlPlaneContext): Router {
 
   return router;
 }
+
+/** The request schema, for the OpenAPI document. */
+export { PlaceCallBody };

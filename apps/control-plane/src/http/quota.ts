@@ -43,3 +43,6 @@ export function quotaRoutes(ctx: ControlPlaneContext): Router {
 
   return router;
 }
+
+/** The request schema, for the OpenAPI document. */
+export { PutQuotaBody };

@@ -1,28 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCampaign } from '../campaigns/store.ts';
 import { createApiKey } from '../db/api-keys.ts';
+import { poolOf } from '../db/prisma.ts';
 import { finalizeRun } from '../db/runs.ts';
 import { startTestControlPlane, type TestControlPlane } from '../testing/control-plane.ts';
 import { admitStream, createAgentStreamFixture } from '../testing/fixtures.ts';
+import { mountedRoutes } from '../testing/routes.ts';
 import { startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
 import { PUBLIC_ROUTES, ROUTE_ROLES, UNLISTED_ROUTE_ROLE, compileRouteRoles, hasRole, lowerRole } from './roles.ts';
 
 const DOCS = new URL('../../../../docs/agent-stream.md', import.meta.url);
-
-/** `{method, path}` of every route an Express router (and the routers it mounts) declares. */
-function mountedRoutes(router: Router): Array<{ method: string; path: string }> {
-  const out: Array<{ method: string; path: string }> = [];
-  for (const layer of router.stack as Array<{ route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: unknown } }>) {
-    if (layer.route) {
-      for (const method of Object.keys(layer.route.methods)) if (method !== '_all') out.push({ method: method.toUpperCase(), path: layer.route.path });
-    } else if (Array.isArray(layer.handle?.stack)) {
-      out.push(...mountedRoutes(layer.handle as unknown as Router));
-    }
-  }
-  return out;
-}
 
 /** The rows of the "Roles" table of docs/agent-stream.md as `{method, path, role}` (`{x}` → `:x`). */
 function documentedRoles(): Array<{ method: string; path: string; role: string }> {
@@ -101,6 +90,7 @@ describe('the route table against the mounted API', () => {
     real['uuid'] = fx.agentUuid;
     real['id'] = admitted.run.id;
     real['user_id'] = member.id;
+    real['campaign_id'] = await createCampaign(poolOf(cp.prisma), cp.organizationId, { agent_uuid: fx.agentUuid, telephony_configuration_id: 'none', calls_per_second: 1, max_concurrent: 1 }, [{ to: '+15550100', initialContext: {} }]);
   });
   afterAll(async () => {
     await cp?.close();

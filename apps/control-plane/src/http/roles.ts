@@ -1,4 +1,5 @@
 import { UserRole } from '../generated/prisma/enums.ts';
+import { compileRouteTable } from './route-match.ts';
 
 /** Roles of an organization's users and API keys, lowest first. */
 export const Role = UserRole;
@@ -32,7 +33,8 @@ export interface RouteRole {
  * everything that changes agents, provider credentials (telephony configurations, which also name
  * the organization's provider accounts), quotas, API keys or users is `admin`, and so is every
  * service-credential route, reads included (which vendor accounts exist is admin material), and so is
- * placing an outbound call (it costs money on the organization's provider account). A route
+ * placing an outbound call and creating, pausing, resuming or cancelling a campaign (they cost
+ * money on the organization's provider account); members read campaigns and their contacts. A route
  * missing here needs `admin` (fail closed).
  */
 export const ROUTE_ROLES = [
@@ -46,6 +48,7 @@ export const ROUTE_ROLES = [
   { method: 'POST', path: '/agents/:uuid/publish', role: 'admin' },
   { method: 'POST', path: '/agents/:uuid/archive', role: 'admin' },
   { method: 'POST', path: '/agents/:uuid/calls', role: 'admin' },
+  { method: 'POST', path: '/agents/:uuid/attach', role: 'admin' },
   { method: 'POST', path: '/telephony-configurations', role: 'admin' },
   { method: 'GET', path: '/telephony-configurations', role: 'admin' },
   { method: 'GET', path: '/telephony-configurations/:id', role: 'admin' },
@@ -59,7 +62,18 @@ export const ROUTE_ROLES = [
   { method: 'GET', path: '/runs', role: 'member' },
   { method: 'GET', path: '/runs/:id', role: 'member' },
   { method: 'GET', path: '/runs/:id/events', role: 'member' },
+  { method: 'GET', path: '/runs/:id/recording', role: 'admin' },
+  { method: 'GET', path: '/runs/:id/webhook-deliveries', role: 'member' },
   { method: 'POST', path: '/runs/:id/hangup', role: 'member' },
+  { method: 'DELETE', path: '/runs/:id/stream', role: 'member' },
+  { method: 'GET', path: '/live-calls/events', role: 'member' },
+  { method: 'POST', path: '/campaigns', role: 'admin' },
+  { method: 'GET', path: '/campaigns', role: 'member' },
+  { method: 'GET', path: '/campaigns/:campaign_id', role: 'member' },
+  { method: 'GET', path: '/campaigns/:campaign_id/contacts', role: 'member' },
+  { method: 'POST', path: '/campaigns/:campaign_id/pause', role: 'admin' },
+  { method: 'POST', path: '/campaigns/:campaign_id/resume', role: 'admin' },
+  { method: 'POST', path: '/campaigns/:campaign_id/cancel', role: 'admin' },
   { method: 'GET', path: '/users', role: 'admin' },
   { method: 'POST', path: '/users/invitations', role: 'admin' },
   { method: 'PATCH', path: '/users/:id', role: 'admin' },
@@ -72,12 +86,14 @@ export const ROUTE_ROLES = [
 ] as const satisfies readonly RouteRole[];
 
 /**
- * Routes that take no API key, mounted before authentication: the answer URLs providers fetch
+ * Routes that take no API key, mounted before authentication: the OpenAPI document (the API's
+ * public contract), the answer URLs providers fetch
  * (`answer.ts`), which the agent UUID in the path authorizes, as it does the stream URL; an outbound
  * call's answer URL and status callbacks (`callbacks.ts`), which its stream token and callback
  * secret authorize; sign-in and invitation acceptance (`auth.ts`), which open a session.
  */
 export const PUBLIC_ROUTES = [
+  { method: 'GET', path: '/openapi.json' },
   { method: 'POST', path: '/auth/sign-in' },
   { method: 'POST', path: '/auth/accept-invitation' },
   { method: 'GET', path: '/answer/:provider/:agent_uuid' },
@@ -85,36 +101,18 @@ export const PUBLIC_ROUTES = [
   { method: 'GET', path: '/calls/:run_id/answer' },
   { method: 'POST', path: '/calls/:run_id/answer' },
   { method: 'POST', path: '/callbacks/:provider/:run_id' },
+  { method: 'GET', path: '/callbacks/:provider/:run_id' },
 ] as const satisfies ReadonlyArray<Omit<RouteRole, 'role'>>;
 
 /** Role required when no route of the table matches (unknown paths, methods not listed). */
 export const UNLISTED_ROUTE_ROLE: Role = 'admin';
 
-interface CompiledRoute {
-  method: string;
-  pattern: RegExp;
-  role: Role;
-}
-
 /**
  * Compiles `routes` into a lookup `(method, path) → role` matching as Express does by default
- * (case-insensitive, optional trailing slash, `:param` = one non-empty segment; HEAD as GET).
- * Any mismatch with Express can only ask for more (an unmatched request needs {@link UNLISTED_ROUTE_ROLE}).
+ * (route-match.ts). Any mismatch with Express can only ask for more (an unmatched request needs
+ * {@link UNLISTED_ROUTE_ROLE}).
  */
 export function compileRouteRoles(routes: readonly RouteRole[]): (method: string, path: string) => Role {
-  const compiled: CompiledRoute[] = routes.map((r) => ({
-    method: r.method,
-    pattern: new RegExp(
-      `^${r.path
-        .split('/')
-        .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-        .join('/')}/?$`,
-      'i',
-    ),
-    role: r.role,
-  }));
-  return (method, path) => {
-    const m = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
-    return compiled.find((r) => r.method === m && r.pattern.test(path))?.role ?? UNLISTED_ROUTE_ROLE;
-  };
+  const match = compileRouteTable(routes);
+  return (method, path) => match(method, path)?.role ?? UNLISTED_ROUTE_ROLE;
 }

@@ -44,3 +44,6 @@ export function runEventRoutes(ctx: ControlPlaneContext): Router {
 
   return router;
 }
+
+/** The query schema, for the OpenAPI document. */
+export { EventsQuery as RunEventsQuery };

@@ -78,6 +78,30 @@ describe('GET /runs', () => {
     expect(await cp.api('GET', `/runs?agent_uuid=${crypto.randomUUID()}`)).toEqual({ status: 200, body: { data: [], next_cursor: null } });
   });
 
+  it('filters by end reason, provider (any case) and creation time range', async () => {
+    const ids = async (qs: string) => ((await cp.api('GET', `/runs?${qs}`)).body.data as Array<{ id: string }>).map((r) => r.id);
+    expect(await ids('end_reason=caller_hangup')).toEqual([runsOfA[0]]);
+    expect(await ids('end_reason=api_hangup')).toEqual([]);
+    expect(await ids('provider=CLOUDONIX&limit=100')).toHaveLength(8);
+    expect(await ids('provider=twilio')).toEqual([]);
+    const [older, newer] = [runsOfA[5]!, runsOfA[6]!];
+    await cp.prisma.workflowRun.update({ where: { id: older }, data: { createdAt: new Date('2020-01-01T00:00:00Z') } });
+    await cp.prisma.workflowRun.update({ where: { id: newer }, data: { createdAt: new Date('2020-01-02T00:00:00Z') } });
+    expect(await ids('created_after=2019-12-31T00:00:00Z&created_before=2020-01-02T00:00:00Z')).toEqual([older]);
+    expect(await ids(`created_after=${encodeURIComponent('2020-01-01T01:00:00+01:00')}&created_before=2020-01-03T00:00:00Z`)).toEqual([newer, older]);
+    expect(await ids('created_before=2020-01-01T00:00:00.001Z')).toEqual([older]);
+    expect(await ids(`created_after=2020-01-01T00:00:00Z&created_before=2020-01-03T00:00:00Z&agent_uuid=${b.agentUuid}`)).toEqual([]);
+    expect((await ids('created_after=2020-01-01T00:00:00Z')).length).toBeGreaterThan(2);
+  });
+
+  it('400 on a bad end reason or time, and on an empty time range', async () => {
+    for (const qs of ['end_reason=nope', 'created_after=yesterday', 'created_before=2020-01-01', 'created_after=2020-01-02T00:00:00Z&created_before=2020-01-01T00:00:00Z']) {
+      const res = await cp.api('GET', `/runs?${qs}`);
+      expect(res, qs).toMatchObject({ status: 400, body: { error: { code: 'validation_failed' } } });
+    }
+    expect((await cp.api('GET', '/runs?created_after=2020-01-02T00:00:00Z&created_before=2020-01-01T00:00:00Z')).body.error.message).toBe('created_before: must be after created_after');
+  });
+
   it('400 on bad limit, state or cursor', async () => {
     for (const qs of ['limit=0', 'limit=101', 'limit=abc', 'limit=1.5', 'state=done', 'cursor=nonsense', `cursor=${Buffer.from('{"t":1}').toString('base64url')}`]) {
       expect(await cp.api('GET', `/runs?${qs}`)).toMatchObject({ status: 400, body: { error: { code: 'validation_failed' } } });

@@ -135,6 +135,19 @@ describe('service credentials', () => {
     }
   });
 
+  it('filters by vendor (any case), paged the same way', async () => {
+    const openai = await cp.api('POST', '/service-credentials', { vendor: 'openai', name: 'only openai', api_key: 'key-o' }, other.apiKey);
+    expect(openai.status).toBe(201);
+    const ofVendor = async (qs: string) => ((await cp.api('GET', `/service-credentials?${qs}`, undefined, other.apiKey)).body as { data: Array<{ id: string; vendor: string }>; next_cursor: string | null });
+    expect((await ofVendor('vendor=OpenAI')).data.map((c) => c.id)).toEqual([openai.body.id]);
+    const deepgram = await ofVendor('vendor=deepgram&limit=3');
+    expect(deepgram.data.map((c) => c.vendor)).toEqual(['deepgram', 'deepgram', 'deepgram']);
+    const rest = await ofVendor(`vendor=deepgram&cursor=${deepgram.next_cursor}`);
+    expect(rest.data).toHaveLength(2);
+    expect(rest.next_cursor).toBeNull();
+    expect((await ofVendor('vendor=cartesia')).data).toEqual([]);
+  });
+
   it('PATCH renames and replaces the key; a PATCH without api_key keeps it', async () => {
     const created = await create({ vendor: 'elevenlabs', name: 'voices' });
     const renamed = await cp.api('PATCH', `/service-credentials/${created.id}`, { name: 'Voices' });

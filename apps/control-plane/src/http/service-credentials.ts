@@ -26,7 +26,7 @@ const CreateBody = z.strictObject({ vendor: z.string().min(1), name: Name, api_k
 /** `vendor` is fixed at creation: agents name a credential for what it is. */
 const UpdateBody = z.strictObject({ name: Name.optional(), api_key: ApiKey.optional(), base_url: BaseUrl.optional() });
 
-const ListQuery = pageQuery(SERVICE_CREDENTIAL_PAGE.max);
+const ListQuery = pageQuery(SERVICE_CREDENTIAL_PAGE.max).extend({ vendor: z.string().trim().toLowerCase().min(1).max(64).optional() });
 
 /** REST shape of a service credential: the API key is write-only, only `api_key_set` shows. */
 export function serviceCredentialView(row: ServiceCredential) {
@@ -46,7 +46,7 @@ const notFound = () => new ApiError('service_credential_not_found', 'service cre
 /**
  * Service credentials: an organization's API keys for voice vendors (`openai` and OpenAI-compatible
  * servers, `deepgram`, `elevenlabs`, `cartesia`), which agents' engine configurations name by id.
- * `POST /service-credentials`, `GET /service-credentials` (newest first, opaque cursor),
+ * `POST /service-credentials`, `GET /service-credentials` (newest first, opaque cursor, `vendor` filter),
  * `GET|PATCH|DELETE /service-credentials/{id}`. The key is sealed with AES-256-GCM (the row id bound
  * as AAD) and never returned. Unless `allowInsecureProviderUrls`, `base_url` must be https and resolve
  * to public addresses only; changing it needs `api_key` in the same request. DELETE is 409 while an
@@ -87,6 +87,7 @@ export function serviceCredentialRoutes(ctx: ControlPlaneContext): Router {
     const page = await listServiceCredentials(ctx.prisma, principal(res).organizationId, {
       limit: query.limit ?? SERVICE_CREDENTIAL_PAGE.default,
       after: timeCursorPosition(query.cursor),
+      vendor: query.vendor,
     });
     res.json({
       data: page.rows.map(serviceCredentialView),
@@ -132,3 +133,6 @@ export function serviceCredentialRoutes(ctx: ControlPlaneContext): Router {
 
   return router;
 }
+
+/** The request schemas, for the OpenAPI document. */
+export { CreateBody as CreateServiceCredentialBody, ListQuery as ListServiceCredentialsQuery, UpdateBody as UpdateServiceCredentialBody };

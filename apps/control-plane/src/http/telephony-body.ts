@@ -26,7 +26,7 @@ export interface ConfigurationBody {
 }
 
 /** The strict body schema of `descriptor`'s provider; `create` requires the name and the account field. */
-function schemaFor(descriptor: ProviderDescriptor, create: boolean) {
+export function configurationBodySchema(descriptor: ProviderDescriptor, create: boolean) {
   const shape: Record<string, z.ZodType> = {
     name: create ? Name : Name.optional(),
     [descriptor.telephony.accountField]: create ? z.string() : z.string().optional(),
@@ -40,7 +40,7 @@ function schemaFor(descriptor: ProviderDescriptor, create: boolean) {
 
 /** Validates a create (`create: true`) or update body for `descriptor`'s provider. */
 export function parseConfigurationBody(descriptor: ProviderDescriptor, body: unknown, create: boolean): ConfigurationBody {
-  const parsed = validate(schemaFor(descriptor, create), body) as Record<string, unknown>;
+  const parsed = validate(configurationBodySchema(descriptor, create), body) as Record<string, unknown>;
   const out: ConfigurationBody = { secrets: {} };
   if (typeof parsed['name'] === 'string') out.name = parsed['name'];
   const account = parsed[descriptor.telephony.accountField];

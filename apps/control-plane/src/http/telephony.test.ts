@@ -159,6 +159,42 @@ describe('telephony configurations', () => {
   });
 });
 
+describe('GET /telephony-configurations', () => {
+  it('pages newest first with an opaque cursor and filters by provider (any case)', async () => {
+    const made: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await cp.api('POST', '/telephony-configurations', { provider: 'twilio', name: `page ${i}`, account_sid: `ACpage${i}${Date.now()}`, auth_token: 'tok' });
+      expect(res.status).toBe(201);
+      made.push(res.body.id);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res: { status: number; body: { data: Array<{ id: string; provider: string }>; next_cursor: string | null } } = await cp.api(
+        'GET',
+        `/telephony-configurations?provider=Twilio&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(res.status).toBe(200);
+      expect(res.body.data.every((c) => c.provider === 'twilio')).toBe(true);
+      seen.push(...res.body.data.map((c) => c.id));
+      cursor = res.body.next_cursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toEqual([...made].reverse());
+    expect((await cp.api('GET', '/telephony-configurations?provider=exotel')).body).toEqual({ data: [], next_cursor: null });
+    const all = await cp.api('GET', '/telephony-configurations?limit=200');
+    expect(all.body.data.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(made));
+  });
+
+  it('400 on a bad limit or cursor', async () => {
+    for (const qs of ['limit=0', 'limit=201', 'limit=x', 'cursor=nonsense']) {
+      expect(await cp.api('GET', `/telephony-configurations?${qs}`), qs).toMatchObject({ status: 400, body: { error: { code: 'validation_failed' } } });
+    }
+  });
+});
+
 describe('api_base_url and account changes move stored credentials only when they are re-entered', () => {
   const row = (id: string) => strict.prisma.telephonyConfiguration.findUniqueOrThrow({ where: { id } });
   const create = async (ctx: TestControlPlane = strict) => {

@@ -8,10 +8,18 @@ import type { Prisma, TelephonyConfiguration } from '../generated/prisma/client.
 import { openCredentials, sealCredentials, type StoredCredentials } from '../providers/credentials.ts';
 import { checkBaseUrl, checkBaseUrlHost } from './base-url.ts';
 import { nextCredentials, normalizeAccountField, parseConfigurationBody, requireCredentialsToMove } from './telephony-body.ts';
+import { pageQuery, timeCursorAfter, timeCursorPosition } from './cursor.ts';
 import { principal, validate } from './middleware.ts';
 import { telephonyView } from './views.ts';
 
 const ProviderOnly = z.object({ provider: z.string().min(1) });
+
+/** Page size bounds of `GET /telephony-configurations`. */
+export const TELEPHONY_PAGE = { default: 50, max: 200 } as const;
+
+const ListQuery = pageQuery(TELEPHONY_PAGE.max).extend({
+  provider: z.string().trim().toLowerCase().min(1).max(64).optional(),
+});
 
 function conflictOnDuplicate(err: unknown): never {
   if ((err as { code?: unknown }).code === 'P2002') throw new ApiError('configuration_exists', 'a configuration for this provider and account already exists');
@@ -19,7 +27,7 @@ function conflictOnDuplicate(err: unknown): never {
 }
 
 /**
- * Telephony configurations: create, list, get, patch, delete. Each provider has its own account
+ * Telephony configurations: create, list (newest first, opaque cursor, `provider` filter), get, patch, delete. Each provider has its own account
  * field (`domain_id`, `account_sid`, `auth_id`) and write-only credential fields, sealed together
  * with AES-256-GCM; responses show only `has_credentials`. Unless `allowInsecureProviderUrls`, an
  * `api_base_url` other than the provider's default must be https and resolve to public addresses
@@ -70,12 +78,17 @@ export function telephonyRoutes(ctx: ControlPlaneContext): Router {
     res.status(201).json(telephonyView(config));
   });
 
-  router.get('/telephony-configurations', async (_req, res) => {
-    const configs = await ctx.prisma.telephonyConfiguration.findMany({
-      where: { organizationId: principal(res).organizationId },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    });
-    res.json({ data: configs.map(telephonyView) });
+  router.get('/telephony-configurations', async (req, res) => {
+    const query = validate(ListQuery, req.query);
+    const limit = query.limit ?? TELEPHONY_PAGE.default;
+    const where: Prisma.TelephonyConfigurationWhereInput = { organizationId: principal(res).organizationId };
+    if (query.provider !== undefined) where.provider = query.provider;
+    const after = timeCursorPosition(query.cursor);
+    if (after) where.OR = [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }];
+    const rows = await ctx.prisma.telephonyConfiguration.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit + 1 });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    res.json({ data: page.map(telephonyView), next_cursor: rows.length > limit && last ? timeCursorAfter(last) : null });
   });
 
   router.get('/telephony-configurations/:id', async (req, res) => {
@@ -115,3 +128,6 @@ export function telephonyRoutes(ctx: ControlPlaneContext): Router {
 
   return router;
 }
+
+/** The query schema, for the OpenAPI document. */
+export { ListQuery as ListTelephonyQuery };

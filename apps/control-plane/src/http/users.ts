@@ -88,3 +88,6 @@ export function userRoutes(ctx: ControlPlaneContext): Router {
 
   return router;
 }
+
+/** The request schemas, for the OpenAPI document. */
+export { InviteBody as InviteUserBody, ListQuery as ListUsersQuery, PatchBody as PatchUserBody };

@@ -1,6 +1,7 @@
 import { getProvider } from '@vr3/providers';
 import type { RunEvent, TelephonyConfiguration, WorkflowRun } from '../generated/prisma/client.ts';
 import { draftOf, publishedOf, type AgentWithVersions } from '../db/agents.ts';
+import { recordingView } from '../recordings/run-recordings.ts';
 import { agentProviderUrls } from './answer-urls.ts';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -9,6 +10,7 @@ const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
  * REST shape of an agent. `engine` is the draft's when there is one, else the published one's.
  * Engine secrets are write-only: `engine` / `published_engine` hold the configuration without them
  * and `engine_secrets_set` / `published_engine_secrets_set` name the secret paths that are set.
+ * The webhook's secret is write-only too: `webhook_secret_set` tells whether one is stored.
  * `answer_urls` / `stream_urls` are the ready-to-paste provider URLs on `publicUrl` (null when it is
  * unknown), for the version a new call runs (published, else the draft).
  */
@@ -27,6 +29,9 @@ export function agentView(agent: AgentWithVersions, publicUrl: string | null) {
     published_engine_secrets_set: published ? published.engineSecretPaths : null,
     archived: agent.archivedAt !== null,
     archived_at: iso(agent.archivedAt),
+    webhook_url: agent.webhookUrl,
+    webhook_secret_set: agent.webhookSecretCiphertext !== null,
+    recording: { enabled: agent.recordingEnabled },
     ...agentProviderUrls(publicUrl, agent.uuid, (published ?? draft)?.engine ?? null),
     created_at: agent.createdAt.toISOString(),
     updated_at: agent.updatedAt.toISOString(),
@@ -98,6 +103,7 @@ export function runView(run: WorkflowRun) {
     started_at: iso(run.startedAt),
     ended_at: iso(run.endedAt),
     duration_seconds: run.durationSeconds,
+    recording: recordingView(run),
   };
 }
 

@@ -6,22 +6,22 @@
  * quota slot back. The job data carries the stream token and callback secret in clear (they go
  * into the URLs given to the provider); only their hashes are on the run.
  */
-import { EndReason, RunState } from '@vr3/protocol';
+import { RunState } from '@vr3/protocol';
 import { getProvider } from '@vr3/providers';
 import { z } from 'zod';
 import type { ControlPlaneContext } from '../context.ts';
-import { appendRunLog, finalizeRun } from '../db/runs.ts';
+import { failBoundRun, logActionSucceeded, providerFailureOf, RETRYABLE_PROVIDER_CODES } from '../calls/bound-run-job.ts';
 import { execute, sql } from '../db/sql.ts';
+import { findStreamAgent } from '../db/stream-agent.ts';
+import { agentSampleRate } from '../http/agent-audio.ts';
 import { runUrls } from '../http/run-urls.ts';
+import { announceRun } from '../live/feed.ts';
 import { configuredClientOptions } from '../providers/run-target.ts';
 
 /** Job name of placing an outbound call. */
 export const PLACE_CALL_JOB = 'call.place';
 
 const PlaceCallData = z.object({ run_id: z.string(), stream_token: z.string(), callback_secret: z.string() });
-
-/** Error codes of a placement that may succeed if tried again (nothing was placed). */
-const RETRYABLE = new Set(['provider_unavailable', 'provider_network']);
 
 /** Queues placing the call of outbound run `runId` (one job per run). */
 export function enqueuePlaceCall(ctx: ControlPlaneContext, runId: string, streamToken: string, callbackSecret: string): Promise<boolean> {
@@ -44,19 +44,7 @@ export function registerPlaceCallJobs(ctx: ControlPlaneContext): void {
       log.info({ state: run?.state ?? null }, 'outbound call not placed: its run is no longer waiting');
       return;
     }
-    const fail = async (errorCode: string, status: number | undefined, error: string): Promise<void> => {
-      await appendRunLog(ctx.prisma, run.id, 'provider_actions', {
-        action: 'place',
-        source: 'api',
-        outcome: 'failed',
-        attempts: job.attempt,
-        error_code: errorCode,
-        ...(status === undefined ? {} : { status }),
-        at: new Date().toISOString(),
-      });
-      await execute(ctx.pool, sql`UPDATE "workflow_runs" SET "dial_status" = 'failed' WHERE "id" = ${run.id}`);
-      await finalizeRun(ctx.prisma, { runId: run.id, state: RunState.Failed, endReason: EndReason.ProviderFailed, error });
-    };
+    const action = { action: 'place', attempts: job.attempt } as const;
     const placeCall = getProvider(run.mode)?.placeCall;
     const configuration = run.telephonyConfiguration;
     const publicUrl = ctx.config.publicUrl;
@@ -64,16 +52,18 @@ export function registerPlaceCallJobs(ctx: ControlPlaneContext): void {
     const to = text(initial['called_number']);
     if (!placeCall || !configuration || publicUrl === null || to === undefined) {
       log.error({ provider: run.mode, configuration: configuration !== null, public_url: publicUrl !== null }, 'outbound call cannot be placed');
-      return fail('placement_unavailable', undefined, 'outbound call cannot be placed: provider, configuration or public URL unavailable');
+      return failBoundRun(ctx, run.id, action, 'placement_unavailable', undefined, 'outbound call cannot be placed: provider, configuration or public URL unavailable');
     }
     try {
       const urls = runUrls(publicUrl, { id: run.id, provider: run.mode, agentUuid: run.agentUuid }, data.stream_token, data.callback_secret);
+      const agent = await findStreamAgent(ctx.pool, run.agentUuid);
       const placed = await placeCall(configuredClientOptions(ctx, configuration), {
         to,
         from: text(initial['caller_number']),
         streamUrl: urls.streamUrl,
         answerUrl: urls.answerUrl,
         statusCallbackUrl: urls.statusCallbackUrl,
+        sampleRate: agent ? agentSampleRate(agent.version.engine) : undefined,
       });
       await execute(
         ctx.pool,
@@ -81,17 +71,17 @@ export function registerPlaceCallJobs(ctx: ControlPlaneContext): void {
           "dial_status" = CASE WHEN "dial_status" = 'queued' THEN 'dialing' ELSE "dial_status" END
         WHERE "id" = ${run.id}`,
       );
-      await appendRunLog(ctx.prisma, run.id, 'provider_actions', { action: 'place', source: 'api', outcome: 'succeeded', attempts: job.attempt, at: new Date().toISOString() });
+      await logActionSucceeded(ctx, run.id, action);
       log.info({ provider: run.mode, attempts: job.attempt }, 'outbound call placed');
+      announceRun(ctx, run.id);
     } catch (err) {
-      const e = err as { code?: unknown; status?: unknown };
-      const code = typeof e.code === 'string' ? e.code : 'internal';
-      if (RETRYABLE.has(code) && !job.isLastAttempt) {
+      const { code, status } = providerFailureOf(err);
+      if (RETRYABLE_PROVIDER_CODES.has(code) && !job.isLastAttempt) {
         log.warn({ err_code: code, attempt: job.attempt }, 'placing the outbound call failed, will retry');
         throw err;
       }
-      log.warn({ err_code: code, status: typeof e.status === 'number' ? e.status : undefined, attempts: job.attempt }, 'provider refused the outbound call');
-      await fail(code, typeof e.status === 'number' ? e.status : undefined, `provider refused the call: ${code}`);
+      log.warn({ err_code: code, status, attempts: job.attempt }, 'provider refused the outbound call');
+      await failBoundRun(ctx, run.id, action, code, status, `provider refused the call: ${code}`);
     }
   });
 }

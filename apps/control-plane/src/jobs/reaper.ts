@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ControlPlaneContext } from '../context.ts';
 import { findLostRuns, findStaleInitializedRuns, pruneEdges } from '../edges/heartbeats.ts';
 import { finalizeRun } from '../db/runs.ts';
+import { announceRun } from '../live/feed.ts';
 import { findUsageDrift, reconcileUsage } from '../db/usage.ts';
 import { enqueueProviderAction } from './provider-actions.ts';
 
@@ -104,6 +105,7 @@ export async function registerReaperJobs(ctx: ControlPlaneContext, liveness: Edg
     });
     if (!result.changed) return;
     log.warn({ run_id: data.run_id, end_reason: data.end_reason }, 'run ended by the reaper');
+    announceRun(ctx, data.run_id);
     // Its edge is gone: nobody else will tell the provider, and the caller may be on a dead line.
     if (data.hangup) await enqueueProviderAction(ctx, { runId: data.run_id, action: 'hangup', source: 'control-plane' });
   });

@@ -14,6 +14,7 @@ import { createPrisma, type Db } from '../db/prisma.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { EdgeLiveness } from '../jobs/reaper.ts';
 import type { ProviderClientFactory } from '../providers/registry.ts';
+import { checkApiResponse } from './api-contract.ts';
 
 /** Options of {@link startTestControlPlane}. */
 export interface TestControlPlaneOptions {
@@ -110,8 +111,15 @@ export async function startTestControlPlane(options: TestControlPlaneOptions): P
         payload = typeof body === 'string' ? body : JSON.stringify(body);
       }
       const res = await fetch(`${baseUrl}/api/v1${path}`, { method, headers, ...(payload === undefined ? {} : { body: payload }) });
+      // An event stream never ends by itself: its status and headers are the answer.
+      if (res.headers.get('content-type')?.startsWith('text/event-stream')) {
+        await res.body?.cancel();
+        return { status: res.status, body: undefined };
+      }
       const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+      const json = text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text || undefined;
+      checkApiResponse(method, path, res.status, json);
+      return { status: res.status, body: json };
     },
     close() {
       closing ??= (async () => {

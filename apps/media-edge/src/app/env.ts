@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { z } from 'zod';
 import { TrustedProxies } from '../admission/client-address.ts';
+import path from 'node:path';
 import { ConfigError, envInt, envUrl, parseEnv, type MetricsAccess } from '@vr3/env';
+import { RECORDINGS_ENV, recordingsSettings, type RecordingsSettings } from '@vr3/recordings';
 import { DEFAULT_MEDIA_EDGE_CONFIG } from '../config.ts';
 import { EDGE_ENDPOINT_ENV, edgeEndpointSettings, type EdgeEndpointSettings } from './endpoint-env.ts';
 import { DEFAULT_HTTP_LIMITS } from './http-limits.ts';
@@ -71,6 +73,13 @@ export const MEDIA_EDGE_DEFAULTS = {
   metrics: { kind: 'closed' } as MetricsAccess,
   /** VR3_PUBLIC_URL: the base URL providers reach the edge at (`wss://host`); unset, upgrade signatures are not checked. */
   publicUrl: DEFAULT_MEDIA_EDGE_CONFIG.publicUrl,
+  /**
+   * VR3_RECORDINGS_SPOOL_DIR: where call recordings are written while calls run and kept until
+   * stored (give it a persistent volume: what a restart finds there is stored then). Recordings are
+   * stored in the bucket of VR3_RECORDINGS_S3_* or under VR3_RECORDINGS_DIR; with neither, this edge
+   * records nothing.
+   */
+  recordingsSpoolDir: path.join(os.tmpdir(), 'vr3-recordings-spool'),
   /** LOG_LEVEL: pino level. */
   logLevel: 'info',
 } as const;
@@ -99,6 +108,7 @@ const EnvSchema = z.object({
     }),
   VR3_ENGINE_CLOSE_TIMEOUT_MS: envInt('VR3_ENGINE_CLOSE_TIMEOUT_MS', 0),
   ...EDGE_ENDPOINT_ENV,
+  ...RECORDINGS_ENV,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -116,6 +126,8 @@ export interface MediaEdgeEnv extends EdgeEndpointSettings {
   maxCalls: number;
   trustedProxies: string[];
   engineCloseTimeoutMs: number;
+  /** VR3_RECORDINGS_*: where recordings are stored (none: the edge records nothing) and spooled. */
+  recordings: RecordingsSettings;
   logLevel: string;
 }
 
@@ -150,6 +162,7 @@ export function loadMediaEdgeEnv(env: NodeJS.ProcessEnv = process.env): MediaEdg
     trustedProxies: e.VR3_TRUSTED_PROXIES === undefined ? d.trustedProxies : splitList(e.VR3_TRUSTED_PROXIES),
     engineCloseTimeoutMs: e.VR3_ENGINE_CLOSE_TIMEOUT_MS ?? d.engineCloseTimeoutMs,
     ...endpoint,
+    recordings: recordingsSettings(e, { dir: null, spoolDir: path.resolve(d.recordingsSpoolDir) }),
     logLevel: e.LOG_LEVEL ?? d.logLevel,
   };
 }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { hostOf, isConnectionFailure, METRICS_UNAUTHORIZED, metricsAuthorized, untilAvailable } from '@vr3/env';
 import { createNatsBus, watchConnection } from '@vr3/nats-bus';
+import { openRecordingStore } from '@vr3/recordings';
 import { createMediaEdge } from '../edge.ts';
 import { AGENT_STREAM_PATH_PREFIX } from '../routing.ts';
 import { addAcceptHandles } from '../transport/accept-handles.ts';
@@ -61,6 +62,9 @@ export async function startMediaEdgeService(env: MediaEdgeEnv, logger: Logger): 
     edgeId: env.edgeId,
     metrics: registry,
     engines: createProductEngines({ vendorTimeoutMs: env.vendorTimeoutMs }),
+    ...(env.recordings.storage && env.recordings.spoolDir
+      ? { recordings: { store: openRecordingStore(env.recordings.storage), spoolDir: env.recordings.spoolDir } }
+      : {}),
     config: {
       handshakeTimeoutMs: env.handshakeTimeoutMs,
       drainTimeoutMs: env.drainTimeoutMs,

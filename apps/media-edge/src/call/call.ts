@@ -21,6 +21,7 @@ import { playOutThenAct } from './agent-action.ts';
 import { RunFinalizer } from './finalizer.ts';
 import { HandshakeGate } from './handshake.ts';
 import { openMediaSession, type MediaSession } from './media-session.ts';
+import type { CallRecording } from '../recording/call-recording.ts';
 import { RunEventQueue } from './run-events.ts';
 import type { CallDeps, CallPhase } from './types.ts';
 
@@ -48,6 +49,8 @@ export class Call {
   private readonly finalizer: RunFinalizer;
   private run: AdmittedRun | null = null;
   private media: MediaSession | null = null;
+  /** The call's recording (the agent opted in and the edge stores recordings). */
+  private recording: CallRecording | null = null;
   /** Caller audio between `start` and `running`, handed to the engine when it starts. */
   private early: EarlyAudioBuffer | null = null;
   private events: RunEventQueue | null = null;
@@ -123,6 +126,8 @@ export class Call {
         const info = outcome.stopReason === undefined ? { endReason: outcome.endReason } : { endReason: outcome.endReason, stopReason: outcome.stopReason };
         engineClosed = this.media?.close(info);
       },
+      // After the media session stopped: the recording holds what crossed the socket until now.
+      () => this.recording && this.d.recordings?.complete(this.runId!, this.recording),
       () => outcome.close && this.socketOpen && this.d.transport.close(outcome.close.code, outcome.close.reason),
     ];
     for (const step of steps) {
@@ -224,6 +229,7 @@ export class Call {
       logger: this.log,
     });
     this.events = events;
+    this.recording = run.recording === true ? this.openRecording(run.id) : null;
     try {
       this.media = openMediaSession({
         run,
@@ -234,6 +240,7 @@ export class Call {
         config,
         stats: this.stats,
         logger: this.log,
+        recorder: this.recording,
         hooks: {
           send: (text) => this.d.transport.send(text),
           ...(this.d.transport.sendBytes ? { sendBytes: (bytes: Buffer) => this.d.transport.sendBytes!(bytes) } : {}),
@@ -259,6 +266,15 @@ export class Call {
     const early = this.early?.take() ?? [];
     this.early = null;
     this.media.start(early);
+  }
+
+  /** The agent opted in to recording: a recording in the spool dir, or none (logged) when this edge stores none. */
+  private openRecording(runId: string): CallRecording | null {
+    if (!this.d.recordings) {
+      this.log.warn('call recording requested but this edge has no recording storage (VR3_RECORDINGS_*)');
+      return null;
+    }
+    return this.d.recordings.open(runId, this.adapter.inboundFormat(), this.adapter.outboundFormat(), () => performance.now());
   }
 
   /**

@@ -6,6 +6,7 @@ import {
   RunActionResponseSchema,
   RunEventsResponseSchema,
   RunFinalizeResponseSchema,
+  RunRecordingResponseSchema,
   RunStartResponseSchema,
   StreamAdmitResponseSchema,
   StreamErrorCode,
@@ -18,6 +19,8 @@ import {
   type RunEventsRequest,
   type RunEventsResponse,
   type RunFinalizeRequest,
+  type RunRecordingRequest,
+  type RunRecordingResponse,
   type RunStartRequest,
   type RunStartResponse,
   type StartEvent,
@@ -116,6 +119,12 @@ export class ControlPlaneClient {
       await sleep(delay);
       delay *= 2;
     }
+  }
+
+  /** Records a stored call recording on its run (idempotent). Rejects on a bus failure. */
+  recorded(req: Omit<RunRecordingRequest, 'edge_id'>): Promise<RunRecordingResponse> {
+    const body: RunRecordingRequest = { ...req, edge_id: this.options.edgeId };
+    return this.request('recording', Subjects.RunRecording, body, RunRecordingResponseSchema);
   }
 
   private async request<S extends z.ZodType>(op: BusOp, subject: string, data: unknown, schema: S, timeoutMs = this.options.timeoutMs): Promise<z.infer<S>> {

@@ -9,6 +9,7 @@ import { EdgePlaybackClock } from '../media/playback-clock.ts';
 import { PlaybackTracker } from '../media/playback.ts';
 import type { CallStats } from '../media/stats.ts';
 import { InboundTranscoder, OutboundTranscoder } from '../media/transcoder.ts';
+import type { MediaRecorder } from '../recording/call-recording.ts';
 import { buildCallInfo, createEngineSession } from './engine-session.ts';
 
 /** What a {@link MediaSession} needs from its call. */
@@ -49,6 +50,8 @@ export interface MediaSessionOptions {
   engineCloseTimeoutMs: number;
   /** Monotonic milliseconds, shared by the pacer and the playback clock. */
   now?: () => number;
+  /** Records both directions as they cross the provider socket (the agent opted in to recording). */
+  recorder?: MediaRecorder | null;
 }
 
 /** What {@link openMediaSession} needs. */
@@ -63,6 +66,7 @@ export interface OpenMediaSessionOptions {
   stats: CallStats;
   logger: Logger;
   hooks: MediaSessionHooks;
+  recorder?: MediaRecorder | null;
 }
 
 /**
@@ -89,6 +93,7 @@ export function openMediaSession(o: OpenMediaSessionOptions): MediaSession {
       leadFrames: o.config.outboundLeadFrames,
       maxSocketBufferedBytes: o.config.maxSocketBufferedBytes,
       engineCloseTimeoutMs: o.config.engineCloseTimeoutMs,
+      recorder: o.recorder ?? null,
     });
   } catch (err) {
     controller.abort();
@@ -189,7 +194,10 @@ export class MediaSession implements PacerSink {
     } catch (err) {
       this.fail(asError(err));
     }
-    for (const payload of early) this.deliver(payload);
+    for (const payload of early) {
+      this.o.recorder?.caller(payload);
+      this.deliver(payload);
+    }
   }
 
   /** One inbound event while running (`stop` is the call's business; handshake repeats are ignored). */
@@ -264,6 +272,7 @@ export class MediaSession implements PacerSink {
     if (this.mediaAsBytes) this.o.hooks.sendBytes!(this.o.adapter.mediaBytes!(frame));
     else this.o.hooks.send(this.o.adapter.media(frame));
     this.o.stats.frameOut(this.chunkMs);
+    this.o.recorder?.agent(frame);
   }
 
   /** {@link PacerSink} */
@@ -316,6 +325,7 @@ export class MediaSession implements PacerSink {
   private onMedia(payload: Buffer): void {
     if (this.closed) return;
     this.o.stats.frameIn(this.inboundMsPerByte * payload.length);
+    this.o.recorder?.caller(payload);
     this.deliver(payload);
   }
 
@@ -361,6 +371,7 @@ export class MediaSession implements PacerSink {
     const result = this.clock.clear();
     this.outbound.reset();
     const unsent = this.pacer.clear();
+    this.o.recorder?.clear();
     this.o.hooks.send(this.o.adapter.clear());
     // Marks already sent settle when the provider confirms the clear (or after a timeout); marks
     // never sent count as played (cleared) right after them, never before the engine's clear() returns.

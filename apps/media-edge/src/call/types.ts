@@ -4,6 +4,7 @@ import type { ProviderDescriptor } from '@vr3/providers';
 import type { Logger } from 'pino';
 import type { MediaEdgeConfig } from '../config.ts';
 import type { EdgeMetrics } from '../metrics.ts';
+import type { EdgeRecordings } from '../recording/edge-recordings.ts';
 import type { ControlPlaneClient } from './control-plane.ts';
 
 /** Where a call is in its life. `ending`: outcome decided, socket or finalize still pending. */
@@ -47,4 +48,6 @@ export interface CallDeps {
   upgrade?: StreamUpgrade;
   /** The control-plane refused to admit the stream (counted and logged in aggregate by the edge). */
   admissionRefused?: (code: StreamErrorCode) => void;
+  /** Where recorded calls' recordings go; absent: the edge stores none. */
+  recordings?: EdgeRecordings;
 }

@@ -1,6 +1,12 @@
-import type { StandInRoutes } from '../testing/stand-in-routes.ts';
-import { decodeSegments, jsonField, methodOperation } from '../testing/stand-in-routes.ts';
+import { randomBytes } from 'node:crypto';
+import type { StandInDialing, StandInRoutes } from '../testing/stand-in-routes.ts';
+import { decodeSegments, jsonField, methodOperation, unescapeXml } from '../testing/stand-in-routes.ts';
 import { normalizeCloudonixDomain } from './domain.ts';
+
+const CALLS_PATH = /^\/calls\/([^/]+)\/application$/;
+const STREAM_URL = /<Stream\s[^>]*url="([^"]*)"/;
+/** The session status Cloudonix reports for each status the dial-back reports. */
+const SESSION_STATUS: Readonly<Record<string, string>> = Object.freeze({ 'in-progress': 'connected', 'no-answer': 'noanswer' });
 
 const SESSION_PATH = /^\/customers\/self\/domains\/([^/]+)\/sessions\/([^/]+)$/;
 const APPLICATION_PATH = /^\/calls\/([^/]+)\/sessions\/([^/]+)\/application$/;
@@ -17,6 +23,40 @@ const canonicalDomain = (domain: string): string => {
 };
 
 /**
+ * Cloudonix placing calls: `POST /calls/{domain}/application` JSON `{destination, "caller-id", cxml
+ * (or url/application), callback}` → 200 `{domainId, subscriberId, destination, direction:
+ * "outbound-api", token}` (400 without `destination`, `caller-id` or an application); the answered
+ * call streams to the CXML's `<Stream url>`. Session updates are JSON `{token, domain, status,
+ * callerId, destination, direction, duration}`.
+ */
+const cloudonixDialing: StandInDialing = Object.freeze<StandInDialing>({
+  match(req) {
+    const m = CALLS_PATH.exec(req.path);
+    if (m === null) return null;
+    if (req.method !== 'POST') return 'method';
+    const ids = decodeSegments(m[1], '');
+    return ids === 'bad-path' ? ids : { account: ids.account };
+  },
+  read(req) {
+    const to = jsonField(req.body, 'destination');
+    const from = jsonField(req.body, 'caller-id');
+    const cxml = jsonField(req.body, 'cxml');
+    if (to === null || from === null) return { refusal: { status: 400, body: { error: 'destination and caller-id are required' } } };
+    if (cxml === null && jsonField(req.body, 'url') === null && jsonField(req.body, 'application') === null) return { refusal: { status: 400, body: { error: 'cxml, url or application is required' } } };
+    const url = cxml === null ? undefined : STREAM_URL.exec(cxml)?.[1];
+    return { to, from, streamUrl: url === undefined ? undefined : unescapeXml(url), statusCallbackUrl: jsonField(req.body, 'callback') ?? undefined };
+  },
+  newCallId: () => randomBytes(16).toString('hex'),
+  accepted: (_account, callId, p) => ({ status: 200, body: { domainId: 1, subscriberId: 0, destination: p.to, direction: 'outbound-api', token: callId } }),
+  statusForm({ account, callId, placement, status, durationS }) {
+    const fields: Record<string, string> = { token: callId, domain: canonicalDomain(account), status: SESSION_STATUS[status] ?? status, callerId: placement.from, destination: placement.to, direction: 'outbound-api' };
+    if (durationS !== undefined) fields['duration'] = String(durationS);
+    return fields;
+  },
+  statusEncoding: 'json',
+});
+
+/**
  * Cloudonix in the stand-in (`Authorization: Bearer <domain API key>`; ids are domain + session):
  * `GET`/`DELETE /customers/self/domains/{domain}/sessions/{session}` (200 with the session / 204,
  * then forgotten), `POST /calls/{domain}/sessions/{session}/application` with `{"cxml"}` (200; 400
@@ -28,6 +68,7 @@ export const cloudonixStandInRoutes: StandInRoutes = Object.freeze<StandInRoutes
   testAccount: 'acme',
   testCredentials: Object.freeze({ bearer_token: 'test-cloudonix-token' }),
   endedStatus: null,
+  dialing: cloudonixDialing,
   match(req) {
     const session = SESSION_PATH.exec(req.path);
     const application = session === null ? APPLICATION_PATH.exec(req.path) : null;

@@ -7,6 +7,7 @@ import { TwilioStyleStreamAdapter } from '../twilio-style/stream-adapter.ts';
 import type { TwilioStyleProfile } from '../twilio-style/stream-adapter.ts';
 import type { ProviderDescriptor } from '../descriptor.ts';
 import { exotelTelephony } from './telephony.ts';
+import { exotelParseCallback, exotelPlaceCall } from './call-control.ts';
 
 /** Exotel's outbound chunk rules: at least 3200 bytes, a multiple of 320 bytes (and at most 100 KB). */
 export const EXOTEL_MIN_CHUNK_BYTES = 3200;
@@ -77,4 +78,6 @@ export const exotelProvider: ProviderDescriptor<'exotel'> = Object.freeze({
   settings: Object.freeze([EXOTEL_ID_KEY_SETTING]),
   createStreamAdapter: (options?: StreamAdapterOptions): TwilioStyleStreamAdapter => new TwilioStyleStreamAdapter(profile(options)),
   telephony: exotelTelephony,
+  placeCall: exotelPlaceCall,
+  parseCallback: exotelParseCallback,
 });

@@ -1,12 +1,54 @@
-import type { StandInRoutes } from '../testing/stand-in-routes.ts';
-import { decodeSegments } from '../testing/stand-in-routes.ts';
+import { randomBytes } from 'node:crypto';
+import type { StandInDialing, StandInRoutes } from '../testing/stand-in-routes.ts';
+import { decodeSegments, formField } from '../testing/stand-in-routes.ts';
 
 const CALL_PATH = /^\/v1\/Accounts\/([^/]+)\/Calls\/([^/]+?)(?:\.json)?$/;
+const CONNECT_PATH = /^\/v1\/accounts\/([^/]+)\/calls\/connect(?:\.json)?$/i;
+/** Exotel's `EventType` for each status the dial-back reports. */
+const EVENT_TYPE: Readonly<Record<string, string>> = Object.freeze({ ringing: 'ringing', 'in-progress': 'answered' });
+
+/** The first non-empty form field among `names` (Exotel's docs spell them lower-case and PascalCase). */
+const anyField = (body: string, ...names: string[]): string | null => names.map((n) => formField(body, n)).find((v) => v !== null) ?? null;
+
+/**
+ * Exotel Connect Voice AI: `POST /v1/accounts/{sid}/calls/connect` (form `from` = the number to
+ * dial, `callerid`, `streamurl`, `streamtype=bidirectional`, `statuscallback`; PascalCase too) →
+ * 200 `{"call":{sid, status:"in-progress", from, phonenumbersid, direction:"outbound-api"}}` (400
+ * without `from`, `callerid` or `streamurl`); the answered call streams to `streamurl`. Status
+ * callbacks are forms with `CallSid`, `Status`, `EventType` (`ringing`, `answered`, `terminal`),
+ * `ConversationDuration` on terminal events.
+ */
+const exotelDialing: StandInDialing = Object.freeze<StandInDialing>({
+  match(req) {
+    const m = CONNECT_PATH.exec(req.path);
+    if (m === null) return null;
+    if (req.method !== 'POST') return 'method';
+    const ids = decodeSegments(m[1], '');
+    return ids === 'bad-path' ? ids : { account: ids.account };
+  },
+  read(req) {
+    const to = anyField(req.body, 'from', 'From');
+    const from = anyField(req.body, 'callerid', 'CallerId');
+    const streamUrl = anyField(req.body, 'streamurl', 'StreamUrl');
+    if (to === null || from === null || streamUrl === null) return { refusal: { status: 400, body: { RestException: { Status: 400, Message: 'from, callerid and streamurl are required' } } } };
+    return { to, from, streamUrl, statusCallbackUrl: anyField(req.body, 'statuscallback', 'StatusCallback') ?? undefined };
+  },
+  newCallId: () => randomBytes(16).toString('hex'),
+  accepted: (_account, callId, p) => ({
+    status: 200,
+    body: { call: { sid: callId, status: 'in-progress', from: p.to, phonenumbersid: p.from, direction: 'outbound-api', datecreated: new Date().toISOString(), recordingurl: null } },
+  }),
+  statusForm({ callId, placement, status, durationS }) {
+    const form: Record<string, string> = { CallSid: callId, From: placement.to, To: placement.from, Direction: 'outbound-api', Status: status, EventType: EVENT_TYPE[status] ?? 'terminal' };
+    if (durationS !== undefined) form['ConversationDuration'] = String(durationS);
+    return form;
+  },
+});
 
 /**
  * Exotel in the stand-in (Basic `api_key:api_token`): call details `GET /v1/Accounts/{sid}/Calls/
- * {call}.json` → `{"Call":{Sid, AccountSid, Status}}`. No hangup or transfer route: Exotel does both
- * by the stream closing. Unknown calls 404.
+ * {call}.json` → `{"Call":{Sid, AccountSid, Status}}`, and Connect Voice AI (above). No hangup or
+ * transfer route: Exotel does both by the stream closing. Unknown calls 404.
  */
 export const exotelStandInRoutes: StandInRoutes = Object.freeze<StandInRoutes>({
   provider: 'exotel',
@@ -14,6 +56,7 @@ export const exotelStandInRoutes: StandInRoutes = Object.freeze<StandInRoutes>({
   testAccount: 'exotel-test-account',
   testCredentials: Object.freeze({ api_key: 'exotel-test-key', api_token: 'exotel-test-token' }),
   endedStatus: 'completed',
+  dialing: exotelDialing,
   match(req) {
     const m = CALL_PATH.exec(req.path);
     if (m === null) return null;

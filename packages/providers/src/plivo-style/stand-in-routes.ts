@@ -1,6 +1,6 @@
 import type { ProviderName } from '../provider-name.ts';
 import { randomUUID } from 'node:crypto';
-import type { StandInAuth, StandInDialing, StandInRoutes } from '../testing/stand-in-routes.ts';
+import type { StandInAuth, StandInDialing, StandInRoutes, StandInStreaming } from '../testing/stand-in-routes.ts';
 import { decodeSegments, formField, jsonField, methodOperation, unescapeXml } from '../testing/stand-in-routes.ts';
 
 /** What differs between the Plivo-style REST APIs in the stand-in. */
@@ -63,6 +63,53 @@ function plivoStyleDialing(prefix: string): StandInDialing {
 }
 
 /**
+ * Plivo-style streams on live calls: `POST {prefix}/Account/{id}/Call/{uuid}/Stream/` JSON (or form)
+ * `{service_url, bidirectional, audio_track, content_type, status_callback_url}` → 202 `{message:
+ * "audio streaming started", stream_id}` (400 without `service_url`; 404 unless the call is live);
+ * `DELETE …/Stream/{stream_id}/` → 204 (404 for an unknown or stopped stream). Status callbacks are
+ * forms with `Event` (`StartStream`, `StopStream`), `CallUUID`, `StreamID`, `ServiceURL`.
+ */
+function plivoStyleStreaming(prefix: string): StandInStreaming {
+  const streamsPath = new RegExp(`^${prefix}/Account/([^/]+)/Call/([^/]+)/Stream(?:/([^/]+))?/?$`);
+  const field = (body: string, key: string): string | null => jsonField(body, key) ?? formField(body, key);
+  const flag = (body: string, key: string): boolean => {
+    try {
+      const v = (JSON.parse(body) as Record<string, unknown> | null)?.[key];
+      if (typeof v === 'boolean') return v;
+    } catch {
+      // a form body
+    }
+    return formField(body, key) === 'true';
+  };
+  return Object.freeze<StandInStreaming>({
+    match(req) {
+      const m = streamsPath.exec(req.path);
+      if (m === null) return null;
+      const operation = m[3] === undefined ? (req.method === 'POST' ? 'attach' : undefined) : req.method === 'DELETE' ? 'detach' : undefined;
+      if (operation === undefined) return 'method';
+      const ids = decodeSegments(m[1], m[2]);
+      const stream = decodeSegments(m[3], '');
+      if (ids === 'bad-path' || stream === 'bad-path') return 'bad-path';
+      return { operation, account: ids.account, call: ids.call, streamId: stream.account };
+    },
+    read(req) {
+      const serviceUrl = field(req.body, 'service_url');
+      if (serviceUrl === null) return { refusal: { status: 400, body: { error: 'service_url is required' } } };
+      return {
+        serviceUrl,
+        bidirectional: flag(req.body, 'bidirectional'),
+        audioTrack: field(req.body, 'audio_track') ?? 'both',
+        contentType: field(req.body, 'content_type') ?? 'audio/x-l16;rate=8000',
+        statusCallbackUrl: field(req.body, 'status_callback_url') ?? undefined,
+      };
+    },
+    newStreamId: () => randomUUID(),
+    accepted: (streamId) => ({ status: 202, body: { message: 'audio streaming started', stream_id: streamId, api_id: randomUUID() } }),
+    statusForm: ({ callId, streamId, request, event }) => ({ Event: event, CallUUID: callId, StreamID: streamId, ServiceURL: request.serviceUrl }),
+  });
+}
+
+/**
  * A Plivo-style call API in the stand-in: `GET {prefix}/Account/{id}/Call/{uuid}/?status=live`
  * → 200 while the call is `in-progress` (404 otherwise), `DELETE` → 204 and the call is forgotten,
  * `POST {legs, aleg_url}` (JSON or form) → 202 (400 without `aleg_url`). Unknown calls 404.
@@ -76,6 +123,7 @@ export function plivoStyleStandInRoutes(api: PlivoStyleStandIn): StandInRoutes {
     testCredentials: Object.freeze({ auth_token: api.testToken }),
     endedStatus: null,
     dialing: plivoStyleDialing(api.prefix),
+    streaming: plivoStyleStreaming(api.prefix),
     match(req) {
       const m = callPath.exec(req.path);
       if (m === null) return null;

@@ -5,7 +5,7 @@ import type { ProviderDescriptor } from '../descriptor.ts';
 import { plivoTelephony } from './telephony.ts';
 import { plivoStyleParseCallback } from '../plivo-style/call-control.ts';
 import { plivoAnswerDocument } from './answer-document.ts';
-import { plivoPlaceCall } from './call-control.ts';
+import { plivoAttachStream, plivoPlaceCall, plivoStopStream } from './call-control.ts';
 
 /** Plivo's `<Stream contentType>` default: `audio/x-l16;rate=8000`. */
 export const PLIVO_DEFAULT_FORMAT: MediaFormat = Object.freeze({ encoding: AudioEncoding.Pcm16Be, sampleRate: 8000 });
@@ -27,6 +27,8 @@ export const plivoProvider: ProviderDescriptor<'plivo'> = Object.freeze({
   createStreamAdapter: (): PlivoStyleStreamAdapter => new PlivoStyleStreamAdapter('plivo', PLIVO_DEFAULT_FORMAT),
   telephony: plivoTelephony,
   placeCall: plivoPlaceCall,
+  attachStream: plivoAttachStream,
+  stopStream: plivoStopStream,
   answerDocument: plivoAnswerDocument,
   parseCallback: plivoStyleParseCallback,
 });

@@ -8,6 +8,7 @@
 import type { ProviderName } from '../provider-name.ts';
 import { connectMediaClient } from './connect-media-client.ts';
 import type { CloseInfo } from './media-client.ts';
+import { playTone } from './tone-party.ts';
 import type { StandInCallStatus, StandInDialing, StandInPlacement } from './stand-in-routes.ts';
 
 /** What the called party does. */
@@ -79,11 +80,12 @@ export interface DialBackContext {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function postForm(url: string, form: Record<string, string>): Promise<Response> {
+/** POSTs `fields` to `url` as a form (or a JSON object), with the request deadline. */
+export async function postFields(url: string, fields: Record<string, string>, encoding: 'form' | 'json' = 'form'): Promise<Response> {
   return fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(form).toString(),
+    headers: { 'content-type': encoding === 'json' ? 'application/json' : 'application/x-www-form-urlencoded' },
+    body: encoding === 'json' ? JSON.stringify(fields) : new URLSearchParams(fields).toString(),
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
 }
@@ -98,7 +100,7 @@ export function startDialBack(ctx: DialBackContext, account: string, callId: str
     const form = placement.statusCallbackUrl === undefined ? undefined : ctx.dialing.statusForm(call);
     if (form === undefined || placement.statusCallbackUrl === undefined) return;
     try {
-      const res = await postForm(placement.statusCallbackUrl, form);
+      const res = await postFields(placement.statusCallbackUrl, form, ctx.dialing.statusEncoding);
       await res.arrayBuffer();
       callbacks.push({ status: s, httpStatus: res.status });
     } catch {
@@ -132,7 +134,7 @@ export function startDialBack(ctx: DialBackContext, account: string, callId: str
 async function streamUrlOf(ctx: DialBackContext, account: string, callId: string, placement: StandInPlacement): Promise<string> {
   if (placement.streamUrl !== undefined) return placement.streamUrl;
   if (placement.answerUrl === undefined || ctx.dialing.streamUrlOf === undefined) throw new Error('the call has no stream URL and no answer URL');
-  const res = await postForm(placement.answerUrl, ctx.dialing.answerForm?.(account, callId, placement) ?? {});
+  const res = await postFields(placement.answerUrl, ctx.dialing.answerForm?.(account, callId, placement) ?? {});
   const document = (await res.text()).slice(0, MAX_ANSWER_CHARS);
   if (res.status !== 200) throw new Error(`answer URL answered ${res.status}`);
   const url = ctx.dialing.streamUrlOf(document);
@@ -147,21 +149,13 @@ async function answer(ctx: DialBackContext, record: { streamUrl?: string | undef
   const keepAudio = ctx.options.keepAudio ?? true;
   const client = await connectMediaClient(ctx.provider, streamUrl, { record: keepAudio });
   try {
-    client.begin({ accountId: account, callId, from: placement.from, to: placement.to });
-    const rate = client.format.sampleRate;
-    const frame = rate / 50;
-    const hz = ctx.options.toneHz ?? DIAL_BACK_DEFAULTS.toneHz;
-    const frames = Math.max(1, Math.round((ctx.options.holdMs ?? DIAL_BACK_DEFAULTS.holdMs) / 20));
-    const pcm = new Int16Array(frame);
-    for (let f = 0; f < frames && client.isOpen; f++) {
-      for (let i = 0; i < frame; i++) pcm[i] = Math.round(8000 * Math.sin((2 * Math.PI * hz * (f * frame + i)) / rate));
-      client.sendPcm(pcm);
-      await sleep(20);
-    }
+    // Cloudonix names the call by its session token, which its REST API validates.
+    client.begin({ accountId: account, callId, from: placement.from, to: placement.to, ...(ctx.provider === 'cloudonix' ? { session: callId } : {}) });
+    await playTone(client, { holdMs: ctx.options.holdMs ?? DIAL_BACK_DEFAULTS.holdMs, toneHz: ctx.options.toneHz ?? DIAL_BACK_DEFAULTS.toneHz });
     await sleep(ECHO_TAIL_MS);
     if (keepAudio) {
       record.heardPcm = client.receivedPcm();
-      record.heardRate = rate;
+      record.heardRate = client.format.sampleRate;
     }
     record.close = client.isOpen ? await client.hangup() : client.closeInfo;
   } finally {

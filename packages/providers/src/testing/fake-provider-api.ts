@@ -1,5 +1,6 @@
 import type { ProviderName } from '../provider-name.ts';
 import type { DialBackOptions, StandInDial } from './dial-back.ts';
+import type { StandInStream, StreamBackOptions } from './stream-back.ts';
 import type { FakeHttpServer } from './fake-http.ts';
 import { startProviderStandIn } from './provider-stand-in.ts';
 import { STAND_IN_ROUTES } from './stand-in-registry.ts';
@@ -18,6 +19,8 @@ export interface FakeProviderApi extends FakeHttpServer {
   readonly transfers: ReadonlyArray<{ callId: string; target: string }>;
   /** Calls placed through it (create-call requests accepted), with their dial-back. */
   readonly dials: readonly StandInDial[];
+  /** Streams opened on live calls through it (Vobiz/Plivo `…/Stream/`), with their stream-back. */
+  readonly streams: readonly StandInStream[];
   /** Makes a call known with `status` (default `in-progress`; `completed`, `ringing`… are not live). */
   addCall(callId: string, status?: string): void;
   /** Ends a call (as if the caller hung up): Twilio/Exotel keep it as `completed`, the others forget it. */
@@ -32,6 +35,8 @@ export interface FakeProviderApiOptions {
   credentials?: Record<string, string>;
   /** How placed calls are answered (outcome per number, ring and hold times). */
   dialBack?: DialBackOptions;
+  /** How streams opened on live calls play (longest stream, tone). */
+  streamBack?: StreamBackOptions;
 }
 
 /**
@@ -43,7 +48,7 @@ export async function startFakeProviderApi(provider: FakeApiProvider, options: F
   const routes = STAND_IN_ROUTES[provider];
   const accountId = options.accountId ?? routes.testAccount;
   const credentials = Object.freeze({ ...routes.testCredentials, ...options.credentials });
-  const standIn = await startProviderStandIn({ providers: [provider], auth: { accounts: { [provider]: { accountId, credentials } } }, dialBack: options.dialBack });
+  const standIn = await startProviderStandIn({ providers: [provider], auth: { accounts: { [provider]: { accountId, credentials } } }, dialBack: options.dialBack, streamBack: options.streamBack });
   return Object.create(standIn, Object.getOwnPropertyDescriptors({
     provider,
     accountId,

@@ -22,6 +22,7 @@ export {
 } from './provider-stand-in.ts';
 export { STAND_IN_ROUTES } from './stand-in-registry.ts';
 export { DIAL_BACK_DEFAULTS, type DialBackCallback, type DialBackOptions, type DialOutcome, type StandInDial } from './dial-back.ts';
+export { STREAM_BACK_DEFAULTS, type StandInStream, type StreamBackOptions } from './stream-back.ts';
 export type {
   StandInAuth,
   StandInCallStatus,
@@ -32,6 +33,9 @@ export type {
   StandInPlacement,
   StandInRequest,
   StandInRoutes,
+  StandInStreaming,
+  StandInStreamRequest,
+  StandInStreamStatus,
 } from './stand-in-routes.ts';
 export {
   MediaClientConnectError,

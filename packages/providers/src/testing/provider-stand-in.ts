@@ -9,6 +9,7 @@ import type { ProviderName } from '../provider-name.ts';
 import { startFakeHttpServer } from './fake-http.ts';
 import type { FakeAnswer, FakeHttpServer, RecordedRequest } from './fake-http.ts';
 import { startDialBack, type DialBackOptions, type StandInDial } from './dial-back.ts';
+import { startStreamBack, type StandInStream, type StreamBackOptions } from './stream-back.ts';
 import { STAND_IN_ROUTES } from './stand-in-registry.ts';
 import { presentedCredentials } from './stand-in-routes.ts';
 import type { StandInMatch, StandInOperation, StandInRequest, StandInRoutes } from './stand-in-routes.ts';
@@ -76,6 +77,8 @@ export interface ProviderStandInOptions {
   onRequest?: ((record: StandInRecord) => void) | undefined;
   /** How placed calls are answered (the dial-back): outcome per number, ring and hold times. */
   dialBack?: DialBackOptions | undefined;
+  /** How streams opened on live calls play (the stream-back): longest stream, tone. */
+  streamBack?: StreamBackOptions | undefined;
 }
 
 /** A running stand-in. */
@@ -86,6 +89,8 @@ export interface ProviderStandIn extends FakeHttpServer {
   readonly transfers: readonly StandInTransfer[];
   /** Calls placed through the stand-in (create-call requests accepted), in order, with their dial-back. */
   readonly dials: readonly StandInDial[];
+  /** Streams opened on live calls (Vobiz/Plivo `…/Stream/` requests accepted), in order, with their stream-back. */
+  readonly streams: readonly StandInStream[];
   /** The account and secrets `provider` accepts (`undefined` in token mode or for a provider not served). */
   accountOf(provider: ProviderName): StandInAccount | undefined;
   /** Makes a call known with `status` (default `in-progress`; `completed`, `ringing`… are not live). */
@@ -113,6 +118,7 @@ export async function startProviderStandIn(options: ProviderStandInOptions = {})
   const records: StandInRecord[] = [];
   const transfers: StandInTransfer[] = [];
   const dials: StandInDial[] = [];
+  const streams: StandInStream[] = [];
   /** provider \0 account \0 call → status; `null`: ended and forgotten. */
   const calls = new Map<string, string | null>();
   const pending = new WeakMap<RecordedRequest, StandInRecord>();
@@ -158,6 +164,8 @@ export async function startProviderStandIn(options: ProviderStandInOptions = {})
     for (const routes of served) {
       const placed = routes.dialing === undefined ? null : place(routes, routes.dialing, raw, req, record);
       if (placed !== null) return placed;
+      const streamed = routes.streaming === undefined ? null : stream(routes, routes.streaming, raw, req, record);
+      if (streamed !== null) return streamed;
       const m = routes.match(req);
       if (m === null) continue;
       record.provider = routes.provider;
@@ -208,6 +216,33 @@ export async function startProviderStandIn(options: ProviderStandInOptions = {})
     return dialing.accepted(m.account, callId, placement);
   }
 
+  /** A request to open or stop a stream on a call of `routes`' provider; `null` for another request. */
+  function stream(routes: StandInRoutes, streaming: NonNullable<StandInRoutes['streaming']>, raw: RecordedRequest, req: StandInRequest, record: StandInRecord): FakeAnswer | null {
+    const m = streaming.match(req);
+    if (m === null) return null;
+    record.provider = routes.provider;
+    if (m === 'method') return { status: 405, body: { error: 'method not allowed' } };
+    if (m === 'bad-path') return { status: 400, body: { error: 'bad path' } };
+    record.operation = m.operation;
+    record.account = m.account;
+    record.call = m.call;
+    record.authorized = authorized(routes, raw.headers, { operation: m.operation, account: m.account, call: m.call });
+    if (!record.authorized) return { status: 401, body: { error: 'unauthorized' } };
+    if (m.operation === 'detach') {
+      const open = streams.find((s) => s.provider === routes.provider && s.callId === m.call && s.streamId === m.streamId && !s.stopped);
+      if (open === undefined) return { status: 404, body: { error: 'stream not found' } };
+      open.stop();
+      return { status: 204 };
+    }
+    if (statusOf(key(routes, m.account, m.call)) !== LIVE) return { status: 404, body: { error: 'call not found' } };
+    const request = streaming.read(req);
+    if ('refusal' in request) return request.refusal;
+    const streamId = streaming.newStreamId();
+    streams.push(startStreamBack({ provider: routes.provider, streaming, options: options.streamBack ?? {} }, m.account, m.call, streamId, request));
+    if (streams.length > maxRecords) streams.splice(0, streams.length - maxRecords);
+    return streaming.accepted(streamId);
+  }
+
   const server = await startFakeHttpServer(route, {
     host: options.host,
     port: options.port,
@@ -229,9 +264,11 @@ export async function startProviderStandIn(options: ProviderStandInOptions = {})
     records,
     transfers,
     dials,
-    /** Waits for every dial-back to finish, then closes the server. */
+    streams,
+    /** Stops every stream, waits for every dial-back and stream-back to finish, then closes the server. */
     async close() {
-      await Promise.allSettled(dials.map((d) => d.done));
+      for (const s of streams) if (!s.stopped) s.stop();
+      await Promise.allSettled([...dials.map((d) => d.done), ...streams.map((s) => s.done)]);
       await close();
     },
     accountOf: (provider: ProviderName) => accounts.get(provider),

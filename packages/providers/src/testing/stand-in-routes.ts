@@ -8,7 +8,7 @@ import type { ProviderName } from '../provider-name.ts';
 import type { FakeAnswer } from './fake-http.ts';
 
 /** What a provider REST request asks for. */
-export type StandInOperation = 'validate' | 'hangup' | 'transfer' | 'place';
+export type StandInOperation = 'validate' | 'hangup' | 'transfer' | 'place' | 'attach' | 'detach';
 
 /** A request as the routes see it. */
 export interface StandInRequest {
@@ -82,8 +82,45 @@ export interface StandInDialing {
   answerForm?(account: string, callId: string, placement: StandInPlacement): Record<string, string>;
   /** The stream URL in an answer document (XML `<Stream>` element text). */
   streamUrlOf?(document: string): string | undefined;
-  /** The form posted to the status callback URL for `status`, `undefined` when the provider posts none for it. */
+  /** The fields posted to the status callback URL for `status`, `undefined` when the provider posts none for it. */
   statusForm(status: StandInCallStatus): Record<string, string> | undefined;
+  /** How the status callbacks are posted: a form (default) or a JSON object (Cloudonix). */
+  readonly statusEncoding?: 'form' | 'json' | undefined;
+}
+
+/** A request to open a stream on a live call, as the provider read it. */
+export interface StandInStreamRequest {
+  /** The WebSocket URL the provider opens. */
+  readonly serviceUrl: string;
+  readonly bidirectional: boolean;
+  readonly audioTrack: string;
+  readonly contentType: string;
+  /** Where the provider posts the stream's status events. */
+  readonly statusCallbackUrl?: string | undefined;
+}
+
+/** A stream status event the provider posts. */
+export interface StandInStreamStatus {
+  readonly account: string;
+  readonly callId: string;
+  readonly streamId: string;
+  readonly request: StandInStreamRequest;
+  /** `StartStream`, `StopStream`. */
+  readonly event: string;
+}
+
+/** How a provider opens and stops streams on live calls in the stand-in (Vobiz, Plivo `…/Stream/`). */
+export interface StandInStreaming {
+  /** `attach` (open) or `detach` (stop `streamId`) on a call; `'method'` for another method; `null` for another path. */
+  match(req: StandInRequest): { operation: 'attach' | 'detach'; account: string; call: string; streamId: string } | 'method' | 'bad-path' | null;
+  /** Reads an open request; the provider's refusal when it lacks what the provider needs. */
+  read(req: StandInRequest): StandInStreamRequest | { refusal: FakeAnswer };
+  /** A fresh stream id in the provider's format. */
+  newStreamId(): string;
+  /** The provider's answer to an accepted open request. */
+  accepted(streamId: string): FakeAnswer;
+  /** The form posted to the stream's status callback URL for `status`. */
+  statusForm(status: StandInStreamStatus): Record<string, string>;
 }
 
 /** One provider's REST surface as the stand-in serves it. */
@@ -110,6 +147,8 @@ export interface StandInRoutes {
   readonly endedStatus: string | null;
   /** Call placement and dial-back, for providers the product places calls through. */
   readonly dialing?: StandInDialing | undefined;
+  /** Streams opened on live calls (the stream-back), for providers that attach them. */
+  readonly streaming?: StandInStreaming | undefined;
 }
 
 /** `&amp;` `&lt;` `&gt;` `&quot;` `&apos;` decoded. */

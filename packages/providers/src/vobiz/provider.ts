@@ -5,7 +5,7 @@ import type { ProviderDescriptor } from '../descriptor.ts';
 import { vobizTelephony } from './telephony.ts';
 import { plivoStyleParseCallback } from '../plivo-style/call-control.ts';
 import { vobizAnswerDocument } from './answer-document.ts';
-import { vobizPlaceCall } from './call-control.ts';
+import { vobizAttachStream, vobizPlaceCall, vobizStopStream } from './call-control.ts';
 
 /** Vobiz's `<Stream contentType>` default: `audio/x-l16;rate=8000`. */
 export const VOBIZ_DEFAULT_FORMAT: MediaFormat = Object.freeze({ encoding: AudioEncoding.Pcm16Be, sampleRate: 8000 });
@@ -26,6 +26,8 @@ export const vobizProvider: ProviderDescriptor<'vobiz'> = Object.freeze({
   createStreamAdapter: (): PlivoStyleStreamAdapter => new PlivoStyleStreamAdapter('vobiz', VOBIZ_DEFAULT_FORMAT),
   telephony: vobizTelephony,
   placeCall: vobizPlaceCall,
+  attachStream: vobizAttachStream,
+  stopStream: vobizStopStream,
   answerDocument: vobizAnswerDocument,
   parseCallback: plivoStyleParseCallback,
 });

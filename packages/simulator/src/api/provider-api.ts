@@ -4,9 +4,12 @@
  * REST stand-in of `@vr3/providers/testing` (each provider's routes live in its folder there) with
  * one credential for every provider, plus the simulator's control routes.
  *
- * Calls placed through it (Twilio `Calls.json`, Vobiz/Plivo make-call) are dialled back: the
- * stand-in answers them on the stream URL it was given (or fetched from the answer URL), plays a
- * tone, hangs up after a while and posts the provider's status callbacks (see `dialBack`).
+ * Calls placed through it (Twilio `Calls.json`, Vobiz/Plivo make-call, Exotel `calls/connect`,
+ * Cloudonix `/calls/{domain}/application`) are dialled back: the stand-in answers them on the
+ * stream URL it was given (or fetched from the answer URL), plays a tone, hangs up after a while
+ * and posts the provider's status callbacks (see `dialBack`). Streams attached to a live call
+ * (Vobiz/Plivo `POST …/Call/{uuid}/Stream/`) are opened to their `service_url`, play a tone until
+ * stopped (`DELETE …/Stream/{id}/`) and post `StartStream`/`StopStream` (see `streamBack`).
  *
  * Calls are live unless ended (by a hangup, a transfer, or `DELETE /_sim/calls/…`); with
  * `strict`, only calls registered through `POST /_sim/calls` are live, as on a real provider where
@@ -22,6 +25,8 @@ import {
   type StandInDial,
   type StandInOperation,
   type StandInRecord,
+  type StandInStream,
+  type StreamBackOptions,
 } from '@vr3/providers/testing';
 
 /** One provider REST request as the stand-in saw it (credentials are never kept). */
@@ -51,6 +56,8 @@ export interface ProviderApiOptions {
   onRequest?: (record: ApiRequestRecord) => void;
   /** How placed calls are answered: outcome per number (default: answered), ring and hold times. */
   dialBack?: DialBackOptions;
+  /** How streams attached to live calls play: longest stream (default 60 s), tone. */
+  streamBack?: StreamBackOptions;
 }
 
 /** A running stand-in. */
@@ -62,6 +69,8 @@ export interface ProviderApi {
   readonly requests: readonly ApiRequestRecord[];
   /** Calls placed through it, with their dial-back, oldest first. */
   readonly dials: readonly StandInDial[];
+  /** Streams attached to live calls through it, with their stream-back, oldest first. */
+  readonly streams: readonly StandInStream[];
   /** Makes a call live. */
   addCall(provider: string, account: string, call: string): void;
   /** Ends a call as if the caller hung up (Twilio and Exotel report it `completed`, the others 404). */
@@ -141,6 +150,7 @@ export async function startProviderApi(options: ProviderApiOptions = {}): Promis
     onRequest: options.onRequest,
     // A long-running simulator keeps no audio of the calls it answered.
     dialBack: { keepAudio: false, ...options.dialBack },
+    streamBack: { keepAudio: false, ...options.streamBack },
   });
   server.setDelay(options.delayMs ?? PROVIDER_API_DEFAULTS.delayMs);
   return {
@@ -148,6 +158,7 @@ export async function startProviderApi(options: ProviderApiOptions = {}): Promis
     token,
     requests: server.records,
     dials: server.dials,
+    streams: server.streams,
     addCall(provider, account, call) {
       if (isProviderName(provider)) server.addCall(provider, account, call);
     },

@@ -14,6 +14,7 @@ export async function providerApiCommand(argv: string[]): Promise<number> {
       'delay-ms': { type: 'string' },
       'ring-ms': { type: 'string' },
       'hold-ms': { type: 'string' },
+      'max-stream-ms': { type: 'string' },
       busy: { type: 'string', multiple: true },
       'no-answer': { type: 'string', multiple: true },
       quiet: { type: 'boolean', default: false },
@@ -31,6 +32,7 @@ export async function providerApiCommand(argv: string[]): Promise<number> {
       ringMs: intOption('ring-ms', values['ring-ms']),
       holdMs: intOption('hold-ms', values['hold-ms']),
     },
+    streamBack: { maxStreamMs: intOption('max-stream-ms', values['max-stream-ms']) },
     onRequest: values.quiet
       ? undefined
       : (r) =>
@@ -43,7 +45,8 @@ export async function providerApiCommand(argv: string[]): Promise<number> {
       `  credential: ${api.token} (Bearer token / Basic password / X-Auth-Token)\n` +
       `  calls: ${values.strict ? 'only those registered with POST /_sim/calls' : 'every call is live until hung up'}\n` +
       `  requests: GET ${api.url}/_sim/requests\n` +
-      `  placed calls: answered on their stream, hung up after ${values['hold-ms'] ?? 1000} ms (--busy / --no-answer NUMBER script others)\n`,
+      `  placed calls: answered on their stream, hung up after ${values['hold-ms'] ?? 1000} ms (--busy / --no-answer NUMBER script others)\n` +
+      `  attached streams (vobiz, plivo): opened to their service_url, stopped by DELETE or after ${values['max-stream-ms'] ?? 60000} ms\n`,
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

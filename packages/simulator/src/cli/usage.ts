@@ -38,14 +38,17 @@ ${accounts()}
 `;
     case 'provider-api':
       return `  vr3-sim provider-api  [--port 9090] [--host ${PROVIDER_API_DEFAULTS.host}] [--token T] [--strict] [--delay-ms MS] [--quiet]
-                        [--ring-ms MS] [--hold-ms MS] [--busy NUMBER]... [--no-answer NUMBER]...
+                        [--ring-ms MS] [--hold-ms MS] [--busy NUMBER]... [--no-answer NUMBER]... [--max-stream-ms MS]
       A local stand-in for the providers' REST APIs (call validation, hangup, transfer) that records
       every request. Point a telephony configuration's api_base_url at it (the product needs
       VR3_ALLOW_INSECURE_PROVIDER_URLS=true for http://). GET /_sim/requests lists what it received.
-      Calls the product places (Twilio, Vobiz, Plivo) are dialled back: after --ring-ms (default 50)
-      the stand-in answers on the call's stream URL (Vobiz/Plivo: from the answer URL), plays a
-      440 Hz tone for --hold-ms (default 1000), hangs up and posts the status callbacks; calls to a
-      --busy or --no-answer number end that way instead.
+      Calls the product places (Twilio, Vobiz, Plivo, Exotel, Cloudonix) are dialled back: after
+      --ring-ms (default 50) the stand-in answers on the call's stream URL (Vobiz/Plivo: from the
+      answer URL), plays a 440 Hz tone for --hold-ms (default 1000), hangs up and posts the status
+      callbacks; calls to a --busy or --no-answer number end that way instead. Streams the product
+      attaches to a live Vobiz or Plivo call are opened to their service_url and play the tone
+      until stopped (DELETE …/Stream/{id}/) or --max-stream-ms (default 60000), with StartStream
+      and StopStream callbacks.
 `;
     case 'setup':
       return `  vr3-sim setup         --product URL --api-key KEY --provider-api URL [--provider NAME] [--account ID] [--token T]
