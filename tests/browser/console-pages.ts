@@ -3,7 +3,8 @@
  * engine's form (the server's error beside the field, then fixed), its UUID and URLs copied, a
  * telephony configuration whose secret never comes back, runs filtered and one run's page (a call
  * through the fake Twilio API to a bridge bot that emits run events), and a member refused an
- * admin page with the server's own error.
+ * admin page with the server's own error; a call followed live, hung up from the console, and its
+ * recording played on its run page.
  */
 import { startTestBot, type TestBot } from '@vr3/engine-bridge/testing';
 import { startFakeProviderApi, type FakeProviderApi } from '@vr3/providers/testing';
@@ -177,6 +178,53 @@ export function consolePagesSuite(rig: () => ConsoleRig): void {
       expect(await page.getByTestId('timeline').textContent()).toContain('booking');
       expect(await page.getByTestId('media-stats').textContent()).toMatch(/Frames in \/ out\d+ \/ \d+/);
       await chrome.shot('run');
+    });
+
+    it('shows a call live, hangs it up from the console, then plays its recording on the run page', async () => {
+      const provider = await startFakeProviderApi('twilio', { accountId: 'AC0123456789abcdef0123456789abcd02' });
+      const setup = await setupProvider(product, provider);
+      expect((await product.api('PATCH', `/agents/${setup.agentUuid}`, { recording: { enabled: true } })).status).toBe(200);
+      await go('#/live-calls');
+      await expect.poll(() => page.getByTestId('live-status').getAttribute('class')).toContain('live');
+
+      const call = await startProviderCall(product, setup);
+      const row = page.locator(`[data-testid="live-calls"] tr[data-run-id="${call.runId}"]`);
+      await row.waitFor();
+      // A second of 440 Hz from the caller, echoed by the agent: both channels of the recording carry it.
+      const frame = call.client.format.sampleRate / 50;
+      for (let f = 0; f < 50; f++) {
+        call.client.sendPcm(Int16Array.from({ length: frame }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 440 * (f * frame + i)) / call.client.format.sampleRate))));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(await row.textContent()).toContain('twilio');
+      await chrome.shot('live-calls');
+
+      await row.getByRole('button', { name: 'Hang up' }).click();
+      await row.getByRole('button', { name: 'Yes' }).click();
+      const ended = await finalRun(product, call.runId, 15_000);
+      expect(ended).toMatchObject({ state: 'completed', end_reason: 'api_hangup' });
+      await page.locator(`[data-testid="ended-calls"] tr[data-run-id="${call.runId}"]`).waitFor();
+      expect(await row.count()).toBe(0);
+      await call.client.close().catch(() => undefined);
+
+      const recorded = await eventually(async () => {
+        const run = (await product.api('GET', `/runs/${call.runId}`)).body;
+        return run.recording ? run.recording : undefined;
+      }, 15_000);
+      expect(recorded).toMatchObject({ channels: 2 });
+      await go(`#/runs/${call.runId}`);
+      await page.locator('canvas.waveform').waitFor();
+      const played = await page.evaluate<number>(`(async () => {
+        const audio = document.querySelector('.recording audio');
+        audio.muted = true;
+        await audio.play();
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        audio.pause();
+        return audio.currentTime;
+      })()`);
+      expect(played).toBeGreaterThan(0.1);
+      await chrome.shot('run-recording');
+      await provider.close();
     });
 
     it('creates an API key shown once, revokes it, and lists the users and service credentials', async () => {

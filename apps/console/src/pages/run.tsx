@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { ApiClient, Run, RunEvent, WebhookDelivery } from '../api.ts';
 import { ErrorMessage } from '../error-message.tsx';
+import { RecordingPlayer } from '../runs/recording-player.tsx';
 import { hrefOf } from '../route.ts';
 import { metricNames, transcriptOf, turnLatencies } from '../runs/turns.ts';
 import { ListFooter } from '../ui/list-footer.tsx';
@@ -249,7 +250,7 @@ function WebhookDeliveries({ api, runId }: { api: ApiClient; runId: string }) {
   );
 }
 
-/** `#/runs/{id}`: one run — its facts, media statistics, transcript, per-turn latency, events, provider callbacks and webhook deliveries. */
+/** `#/runs/{id}`: one run — its facts, recording, media statistics, transcript, per-turn latency, events, provider callbacks and webhook deliveries. */
 export function RunPage({ api, runId }: { api: ApiClient; runId: string }) {
   const [run, setRun] = useState<Run | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -271,6 +272,8 @@ export function RunPage({ api, runId }: { api: ApiClient; runId: string }) {
         <h1>{run.name}</h1>
       </header>
       <Facts run={run} />
+      <h2>Recording</h2>
+      <RecordingPlayer run={run} />
       <h2>Media</h2>
       <MediaStats run={run} />
       <h2>Transcript</h2>
