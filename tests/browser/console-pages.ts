@@ -180,10 +180,22 @@ export function consolePagesSuite(rig: () => ConsoleRig): void {
       await chrome.shot('run');
     });
 
-    it('shows a call live, hangs it up from the console, then plays its recording on the run page', async () => {
+    it('turns recording on in the agent settings, shows a call live, hangs it up from the console, then plays its recording', async () => {
       const provider = await startFakeProviderApi('twilio', { accountId: 'AC0123456789abcdef0123456789abcd02' });
       const setup = await setupProvider(product, provider);
-      expect((await product.api('PATCH', `/agents/${setup.agentUuid}`, { recording: { enabled: true } })).status).toBe(200);
+      // Recording on through the agent's settings form (a bad webhook URL first: the server's error beside it).
+      await go(`#/agents/${setup.agentUuid}`);
+      const settings = page.getByTestId('agent-settings');
+      await settings.waitFor();
+      await settings.locator('[name="recording"]').check();
+      await settings.locator('[name="webhook_url"]').fill('not a url');
+      await settings.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByTestId('field-error-webhook_url').waitFor();
+      expect((await product.api('GET', `/agents/${setup.agentUuid}`)).body.recording).toEqual({ enabled: false });
+      await settings.locator('[name="webhook_url"]').fill('');
+      await settings.getByRole('button', { name: 'Save settings' }).click();
+      await settings.getByRole('status').waitFor();
+      expect((await product.api('GET', `/agents/${setup.agentUuid}`)).body).toMatchObject({ recording: { enabled: true }, webhook_url: null });
       await go('#/live-calls');
       await expect.poll(() => page.getByTestId('live-status').getAttribute('class')).toContain('live');
 

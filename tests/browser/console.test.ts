@@ -79,7 +79,7 @@ describe('the console in a browser', () => {
 
   it('logged no error and broke no Content-Security-Policy rule', () => {
     // The browser reports each 4xx answer as an error line: the wrong password (401), the refused
-    // field (400), the member's refusals (403), absent webhook deliveries (404).
-    expect(pageErrors.filter((e) => !/status of (400|401|403|404)/.test(e))).toEqual([]);
+    // field (400), the member's refusals (403), absent webhook deliveries (404), the refused webhook URL (422).
+    expect(pageErrors.filter((e) => !/status of (400|401|403|404|422)/.test(e))).toEqual([]);
   });
 });

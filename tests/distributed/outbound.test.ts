@@ -3,8 +3,9 @@
  * BullMQ, on whichever replica takes it) and one media-edge behind a front door that routes stream
  * upgrades to the edge and everything else to the control-planes in turn, as the deployment's
  * load balancer does. The stand-in provider dials back through the public URL: the run-bound
- * stream lands on the edge, the status callbacks on either replica, and the run ends completed
- * with every callback merged; a busy call ends failed/busy and gives its quota slot back.
+ * stream (its upgrade signed as Twilio signs it, and checked) lands on the edge, the status
+ * callbacks on either replica, and the run ends completed with every callback merged; a busy call
+ * ends failed/busy and gives its quota slot back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dominantFrequency } from '@vr3/codec/testing';
@@ -29,7 +30,9 @@ beforeAll(async () => {
     controlPlanePort: () => stack.controlPlanes[turn++ % stack.controlPlanes.length]!.port,
     edgePort: () => stack.edges[0]!.port,
   });
-  stack = await DistributedStack.start({ controlPlanes: 2, edges: 1, controlPlaneEnv: { VR3_PUBLIC_URL: frontDoor.url } });
+  // The edge knows the public URL too, so it has the Twilio signature of each stream's upgrade checked.
+  const publicUrl = { VR3_PUBLIC_URL: frontDoor.url };
+  stack = await DistributedStack.start({ controlPlanes: 2, edges: 1, controlPlaneEnv: publicUrl, edgeEnv: publicUrl });
   setup = await setupProvider(stack.via(stack.edges[0]!), twilio);
 });
 

@@ -1,7 +1,7 @@
 /**
  * Outbound calls end to end on the embedded product with the provider stand-in dialling back: the
  * product asks the provider to place the call, the stand-in "answers" (Twilio: the TwiML's
- * `<Stream url>`; Vobiz: the `<Stream>` of the run-bound answer URL), streams a tone on the
+ * `<Stream url>`; Vobiz and Plivo: the `<Stream>` of the run-bound answer URL), streams a tone on the
  * run-bound stream URL, hears the echo agent, hangs up and posts the provider's status callbacks.
  * Busy and unanswered calls end their run `failed` and give the quota slot back; a stream token
  * works once.
@@ -19,21 +19,23 @@ const FROM = '+15550000100';
 let product: ProductProcess;
 let twilio: FakeProviderApi;
 let vobiz: FakeProviderApi;
+let plivo: FakeProviderApi;
 let twilioSetup: ProviderSetup;
 let vobizSetup: ProviderSetup;
+let plivoSetup: ProviderSetup;
 let userId: string;
 
 const dialBack = { outcome: (to: string) => (to === BUSY ? 'busy' : to === NO_ANSWER ? 'no-answer' : 'answer') as 'busy' | 'no-answer' | 'answer', holdMs: 800 };
 
 beforeAll(async () => {
-  [twilio, vobiz] = await Promise.all([startFakeProviderApi('twilio', { dialBack }), startFakeProviderApi('vobiz', { dialBack })]);
+  [twilio, vobiz, plivo] = await Promise.all([startFakeProviderApi('twilio', { dialBack }), startFakeProviderApi('vobiz', { dialBack }), startFakeProviderApi('plivo', { dialBack })]);
   product = await ProductProcess.start();
-  [twilioSetup, vobizSetup] = await Promise.all([setupProvider(product, twilio), setupProvider(product, vobiz)]);
+  [twilioSetup, vobizSetup, plivoSetup] = await Promise.all([setupProvider(product, twilio), setupProvider(product, vobiz), setupProvider(product, plivo)]);
   userId = (await product.api('GET', '/me')).body.user_id;
 });
 afterAll(async () => {
   await product?.stop();
-  await Promise.all([twilio?.close(), vobiz?.close()]);
+  await Promise.all([twilio?.close(), vobiz?.close(), plivo?.close()]);
 });
 
 /** Places a call to `to` through `setup`'s configuration; the 201 body. */
@@ -85,13 +87,13 @@ describe('outbound calls on the embedded product', () => {
     expect((await product.api('GET', `/runs?agent_uuid=${twilioSetup.agentUuid}&limit=100`)).body.data.length).toBe(runsBefore);
   });
 
-  it('vobiz: placed with a run-bound answer URL whose <Stream> carries the call, completed with its hangup callback', async () => {
-    const to = '+15550001002';
-    const placed = await placeCall(vobizSetup, to);
-    const dial = await dialOf(vobiz, to, 1);
+  it.each(['vobiz', 'plivo'] as const)('%s: placed with a run-bound answer URL whose <Stream> carries the call, completed with its hangup callback', async (provider) => {
+    const [api, setup, to] = provider === 'vobiz' ? [vobiz, vobizSetup, '+15550001002'] : [plivo, plivoSetup, '+15550001004'];
+    const placed = await placeCall(setup, to);
+    const dial = await dialOf(api, to, 1);
     expect(dial.error).toBeUndefined();
     expect(dial.placement.answerUrl).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${product.port}/api/v1/calls/${placed.id}/answer\\?stream_token=`));
-    expect(dial.streamUrl).toMatch(new RegExp(`/api/v1/agent-stream/vobiz/${vobizSetup.agentUuid}/[A-Za-z0-9_-]{43}$`));
+    expect(dial.streamUrl).toMatch(new RegExp(`/api/v1/agent-stream/${provider}/${setup.agentUuid}/[A-Za-z0-9_-]{43}$`));
     expect(dial.close?.code).toBe(1000);
     expect(Math.abs(dominantFrequency(dial.heardPcm!.subarray(800), dial.heardRate!) - 440)).toBeLessThan(10);
     expect(dial.callbacks).toEqual([{ status: 'completed', httpStatus: 204 }]);

@@ -132,7 +132,10 @@ export class ApiClient {
   }
 
   /** Edits the draft: `engine` replaces the configuration except secret fields left out (kept). */
-  updateAgent(uuid: string, body: { name?: string; engine?: EngineConfig }): Promise<Agent> {
+  updateAgent(
+    uuid: string,
+    body: { name?: string; engine?: EngineConfig; recording?: { enabled: boolean }; webhook_url?: string | null; webhook_secret?: string },
+  ): Promise<Agent> {
     return this.request('PATCH', `/agents/${id(uuid)}`, body);
   }
 

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Agent, ApiClient, Role } from '../api.ts';
 import { AgentEditor } from '../engines/agent-editor.tsx';
+import { AgentSettings } from '../engines/agent-settings.tsx';
 import { ErrorMessage } from '../error-message.tsx';
 import { hrefOf, navigate } from '../route.ts';
 import { adminOnly } from '../ui/admin.ts';
@@ -125,6 +126,7 @@ export function AgentPage({ api, role, uuid }: { api: ApiClient; role: Role; uui
           </tbody>
         </table>
       )}
+      {agent.archived ? null : <AgentSettings api={api} role={role} agent={agent} onSaved={setAgent} />}
       {agent.archived ? null : <AgentEditor api={api} role={role} agent={agent} onSaved={setAgent} />}
     </section>
   );

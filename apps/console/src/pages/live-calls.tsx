@@ -163,7 +163,7 @@ export function LiveCallsPage({ api }: { api: LiveCallsApi }) {
                 <td>
                   <Duration call={call} now={now} />
                 </td>
-                <td class="actions">
+                <td class="row-actions">
                   <button type="button" class="small" aria-pressed={call.id === selected} onClick={() => setSelected(call.id === selected ? null : call.id)}>
                     Transcript
                   </button>{' '}

@@ -76,6 +76,8 @@ export interface DialBackContext {
   setStatus(status: string): void;
   /** The status an ended call keeps (`null`: forgotten). */
   readonly endedStatus: string | null;
+  /** The account's credentials, for what the provider signs (the stream's upgrade). */
+  readonly credentials: Readonly<Record<string, string>>;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -147,7 +149,7 @@ async function answer(ctx: DialBackContext, record: { streamUrl?: string | undef
   const streamUrl = await streamUrlOf(ctx, account, callId, placement);
   record.streamUrl = streamUrl;
   const keepAudio = ctx.options.keepAudio ?? true;
-  const client = await connectMediaClient(ctx.provider, streamUrl, { record: keepAudio });
+  const client = await connectMediaClient(ctx.provider, streamUrl, { record: keepAudio, headers: ctx.dialing.upgradeHeaders?.(streamUrl, ctx.credentials) ?? {} });
   try {
     // Cloudonix names the call by its session token, which its REST API validates.
     client.begin({ accountId: account, callId, from: placement.from, to: placement.to, ...(ctx.provider === 'cloudonix' ? { session: callId } : {}) });

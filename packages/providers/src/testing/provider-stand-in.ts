@@ -206,7 +206,14 @@ export async function startProviderStandIn(options: ProviderStandInOptions = {})
     const k = key(routes, m.account, callId);
     calls.set(k, 'queued');
     const dial = startDialBack(
-      { provider: routes.provider, dialing, options: options.dialBack ?? {}, endedStatus: routes.endedStatus, setStatus: (status) => calls.set(k, status) },
+      {
+        provider: routes.provider,
+        dialing,
+        options: options.dialBack ?? {},
+        endedStatus: routes.endedStatus,
+        setStatus: (status) => calls.set(k, status),
+        credentials: accounts.get(routes.provider)?.credentials ?? {},
+      },
       m.account,
       callId,
       placement,

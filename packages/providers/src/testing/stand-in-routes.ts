@@ -86,6 +86,8 @@ export interface StandInDialing {
   statusForm(status: StandInCallStatus): Record<string, string> | undefined;
   /** How the status callbacks are posted: a form (default) or a JSON object (Cloudonix). */
   readonly statusEncoding?: 'form' | 'json' | undefined;
+  /** Headers the provider sends on the stream's WebSocket upgrade, made with the account's credentials (Twilio signs it). */
+  upgradeHeaders?(streamUrl: string, credentials: Readonly<Record<string, string>>): Record<string, string>;
 }
 
 /** A request to open a stream on a live call, as the provider read it. */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { twilioSignature } from './signature.ts';
 import type { StandInDialing, StandInRoutes } from '../testing/stand-in-routes.ts';
 import { decodeSegments, formField, unescapeXml } from '../testing/stand-in-routes.ts';
 
@@ -41,6 +42,11 @@ const twilioDialing: StandInDialing = Object.freeze<StandInDialing>({
     const form: Record<string, string> = { CallSid: callId, AccountSid: account, From: placement.from, To: placement.to, Direction: 'outbound-api', CallStatus: status };
     if (durationS !== undefined) form['CallDuration'] = String(durationS);
     return form;
+  },
+  // Twilio signs the WebSocket upgrade of a `<Stream>` like its webhooks: the URL it opens, no parameters.
+  upgradeHeaders(streamUrl, credentials): Record<string, string> {
+    const authToken = credentials['auth_token'];
+    return authToken ? { 'X-Twilio-Signature': twilioSignature(authToken, streamUrl) } : {};
   },
 });
 
