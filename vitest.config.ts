@@ -39,6 +39,10 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
+          // Unit files reuse their worker's module cache instead of importing every module again
+          // per file (halves the unit project's time: import was ~130 s of it). They keep no state
+          // between files: each starts its own servers and databases, and restores real timers.
+          isolate: false,
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
