@@ -180,6 +180,40 @@ export function consolePagesSuite(rig: () => ConsoleRig): void {
       await chrome.shot('run');
     });
 
+    describe('the overview', () => {
+      it('charts calls per hour and failure reasons as GET /stats/overview counts them', async () => {
+        await go('#/overview');
+        const calls = page.getByTestId('chart-calls-per-hour');
+        await calls.waitFor();
+        await Promise.all(['chart-minutes', 'chart-failure-reasons', 'chart-handshake', 'chart-turn-latency'].map((id) => page.getByTestId(id).waitFor()));
+        // The page asked for the last 24 h; the API's count over the same hours (runs were made just now).
+        const to = new Date(Date.now() + 60_000);
+        const stats = (await product.api('GET', `/stats/overview?from=${new Date(to.getTime() - 24 * 3_600_000).toISOString()}&to=${to.toISOString()}`)).body;
+        const perHour: Array<{ inbound: number; outbound: number; failed: number }> = stats.calls_per_hour;
+        const apiTotal = perHour.reduce((sum, h) => sum + h.inbound + h.outbound, 0);
+        expect(apiTotal).toBeGreaterThan(0);
+        const totals = (await calls.locator('.chart-bar').evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('data-total'))))) as number[];
+        expect(totals.filter((t) => t > 0).length).toBeGreaterThan(0);
+        expect(totals.reduce((sum, t) => sum + t, 0)).toBe(apiTotal);
+        // Every bar names its hour and counts in its tooltip.
+        expect(await calls.locator('.chart-bar title').first().textContent()).toMatch(/\d+ inbound, \d+ outbound, \d+ failed$/);
+        const reasons: Array<{ end_reason: string; count: number }> = stats.end_reasons;
+        const rows = page.locator('[data-testid="chart-failure-reasons"] .chart-row');
+        if (reasons.length > 0) {
+          expect(await rows.evaluateAll((els) => els.map((el) => [el.getAttribute('data-label'), Number(el.getAttribute('data-value'))]))).toEqual(reasons.map((r) => [r.end_reason, r.count]));
+        } else {
+          expect(await page.getByTestId('chart-failure-reasons').textContent()).toBe('No failed calls in this range.');
+        }
+        // Another range asks again.
+        await page.getByRole('button', { name: '7 d' }).click();
+        await expect.poll(() => page.getByRole('button', { name: '7 d' }).getAttribute('aria-pressed')).toBe('true');
+        await expect.poll(() => calls.locator('.chart-bar').count()).toBeGreaterThanOrEqual(24 * 7);
+        await page.getByRole('button', { name: '24 h' }).click();
+        await expect.poll(() => calls.locator('.chart-bar').count()).toBeLessThanOrEqual(25);
+        await chrome.shot('overview');
+      });
+    });
+
     it('turns recording on in the agent settings, shows a call live, hangs it up from the console, then plays its recording', async () => {
       const provider = await startFakeProviderApi('twilio', { accountId: 'AC0123456789abcdef0123456789abcd02' });
       const setup = await setupProvider(product, provider);

@@ -55,6 +55,10 @@ describe('the console in a browser', () => {
     const uuid: string = created.body.uuid;
 
     await signIn(PASSWORD);
+    // The overview is the first page; the agents are one click away.
+    await page.getByTestId('chart-calls-per-hour').waitFor();
+    expect(new URL(page.url()).hash).toBe('');
+    await page.getByRole('link', { name: 'Agents', exact: true }).click();
     const row = page.locator(`tr[data-uuid="${uuid}"]`);
     await row.waitFor();
     expect(await page.getByTestId('who').textContent()).toBe(`${EMAIL} · admin`);
@@ -62,7 +66,7 @@ describe('the console in a browser', () => {
     expect(cells.slice(0, 3)).toEqual(['Front desk', 'echo', 'draft']);
     expect(await row.locator('code').textContent()).toBe(uuid);
     expect(await row.getByRole('button', { name: 'Copy the UUID of Front desk' }).isVisible()).toBe(true);
-    expect(new URL(page.url()).hash).toBe('');
+    expect(new URL(page.url()).hash).toBe('#/agents');
     await shot('agents');
   });
 

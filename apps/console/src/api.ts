@@ -10,6 +10,7 @@ import type {
   CreatedApiKey,
   EngineConfig,
   Invitation,
+  OverviewStats,
   Page,
   Quota,
   Role,
@@ -181,6 +182,11 @@ export class ApiClient {
 
   listRuns(filters: RunFilters & { cursor?: string } = {}): Promise<Page<Run>> {
     return this.request('GET', `/runs${queryString({ ...filters })}`);
+  }
+
+  /** `GET /stats/overview` for runs created in `[from, to)`. */
+  overviewStats(from: string, to: string): Promise<OverviewStats> {
+    return this.request('GET', `/stats/overview${queryString({ from, to })}`);
   }
 
   getRun(runId: string): Promise<Run> {

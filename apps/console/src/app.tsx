@@ -6,6 +6,7 @@ import { AgentsPage } from './pages/agents.tsx';
 import { ApiKeysPage } from './pages/api-keys.tsx';
 import { CredentialsPage } from './pages/credentials.tsx';
 import { LiveCallsPage } from './pages/live-calls.tsx';
+import { OverviewPage } from './pages/overview.tsx';
 import { RunPage } from './pages/run.tsx';
 import { RunsPage } from './pages/runs.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
@@ -19,6 +20,8 @@ type Auth = { kind: 'checking' } | { kind: 'signed-out' } | { kind: 'signed-in';
 function Page({ route, api, session }: { route: Route; api: ApiClient; session: Session }) {
   const { id } = route;
   switch (route.page) {
+    case 'overview':
+      return <OverviewPage api={api} />;
     case 'live-calls':
       return <LiveCallsPage api={api} />;
     case 'agents':

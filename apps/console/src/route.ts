@@ -3,9 +3,9 @@ import { useEffect, useState } from 'preact/hooks';
 /**
  * The console's pages, addressed by the URL's hash (`/#/agents`, `/#/runs/{id}`): the server only
  * ever serves `/`. In navigation order; `adminOnly` pages are the ones the API refuses members.
- * The overview (charts) takes the first place when it comes.
  */
 export const PAGES = {
+  overview: { title: 'Overview', adminOnly: false },
   'live-calls': { title: 'Live calls', adminOnly: false },
   agents: { title: 'Agents', adminOnly: false },
   runs: { title: 'Runs', adminOnly: false },
@@ -19,7 +19,7 @@ export const PAGES = {
 export type PageName = keyof typeof PAGES;
 
 /** The page the first page-less URL shows. */
-export const DEFAULT_PAGE: PageName = 'agents';
+export const DEFAULT_PAGE: PageName = 'overview';
 
 /** Where the location points: a page, for one item's page (`#/agents/{uuid}`) its id, and its query (`#/runs?state=failed`). */
 export interface Route {

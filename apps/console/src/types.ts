@@ -55,6 +55,12 @@ export type Invitation = Schemas['CreatedInvitation'];
 /** A user's quota and usage (`null` limits: unlimited). */
 export type Quota = Schemas['Quota'];
 
+/** `GET /stats/overview`: calls per hour, failure reasons, minutes against quota, latency distributions. */
+export type OverviewStats = Schemas['OverviewStats'];
+
+/** A latency distribution of {@link OverviewStats}. */
+export type LatencyHistogram = Schemas['LatencyHistogram'];
+
 /** An API key as listed (never its clear text). */
 export type ApiKey = Schemas['ApiKey'];
 

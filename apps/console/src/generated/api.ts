@@ -574,6 +574,23 @@ export type paths = {
         patch: operations["updateServiceCredential"];
         trace?: never;
     };
+    "/stats/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's calls per hour, failure reasons, minutes against quota and latency distributions over a range */
+        get: operations["getOverviewStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/telephony-configurations": {
         parameters: {
             query?: never;
@@ -859,6 +876,17 @@ export type components = {
             role: "admin" | "member";
             user_id: string;
         };
+        LatencyHistogram: {
+            buckets: {
+                count: number;
+                from_ms: number;
+                /** @description exclusive; null for the last bucket */
+                to_ms: number | null;
+            }[];
+            count: number;
+            p50: number | null;
+            p95: number | null;
+        };
         Me: components["schemas"]["Session"] | components["schemas"]["KeyPrincipal"];
         MediaStats: {
             audio_in_ms: number;
@@ -872,6 +900,35 @@ export type components = {
         };
         OpenApiDocument: {
             [key: string]: unknown;
+        };
+        OverviewStats: {
+            call_seconds: {
+                /** @description the sum of their monthly call-seconds quotas; null when any user is unlimited */
+                monthly_quota: number | null;
+                /** @description seconds of calls this calendar month (UTC), summed over the organization's users */
+                used_this_month: number;
+            };
+            /** @description runs created per hour (UTC), every hour of the range, zero-filled; failed counts runs of either direction that ended failed */
+            calls_per_hour: {
+                failed: number;
+                /** Format: date-time */
+                hour: string;
+                inbound: number;
+                outbound: number;
+            }[];
+            /** @description end reasons of the failed runs, most frequent first */
+            end_reasons: {
+                count: number;
+                end_reason: string;
+            }[];
+            /** Format: date-time */
+            from: string;
+            /** @description admission to start of the runs that started */
+            handshake_ms: components["schemas"]["LatencyHistogram"];
+            /** Format: date-time */
+            to: string;
+            /** @description end of the caller's speech to the agent's first audio (`first_audio_sent_ms` metric run events) */
+            turn_latency_ms: components["schemas"]["LatencyHistogram"];
         };
         Quota: {
             max_concurrent_calls: number | null;
@@ -2525,6 +2582,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ServiceCredential"];
+                };
+            };
+            /** @description an error: `error.code` is one of the documented codes */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOverviewStats: {
+        parameters: {
+            query?: {
+                /** @description start of the range (inclusive); default: `to` minus 24 hours */
+                from?: string;
+                /** @description end of the range (exclusive); default: now */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverviewStats"];
                 };
             };
             /** @description an error: `error.code` is one of the documented codes */

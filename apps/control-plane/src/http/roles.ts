@@ -67,6 +67,7 @@ export const ROUTE_ROLES = [
   { method: 'POST', path: '/runs/:id/hangup', role: 'member' },
   { method: 'DELETE', path: '/runs/:id/stream', role: 'member' },
   { method: 'GET', path: '/live-calls/events', role: 'member' },
+  { method: 'GET', path: '/stats/overview', role: 'member' },
   { method: 'POST', path: '/campaigns', role: 'admin' },
   { method: 'GET', path: '/campaigns', role: 'member' },
   { method: 'GET', path: '/campaigns/:campaign_id', role: 'member' },

@@ -17,6 +17,7 @@ import { ROUTE_ROLES } from './roles.ts';
 import { runEventRoutes } from './run-events.ts';
 import { runRoutes } from './runs.ts';
 import { serviceCredentialRoutes } from './service-credentials.ts';
+import { statsRoutes } from './stats.ts';
 import { telephonyRoutes } from './telephony.ts';
 import { openApiRoutes } from './openapi/route.ts';
 import { textGuard } from './text-guard.ts';
@@ -57,6 +58,7 @@ export function createApiRouter(ctx: ControlPlaneContext): Router {
   router.use(recordingRoutes(ctx));
   router.use(webhookDeliveryRoutes(ctx));
   router.use(liveCallRoutes(ctx));
+  router.use(statsRoutes(ctx));
   router.use(quotaRoutes(ctx));
   router.use(apiKeyRoutes(ctx));
   router.use(userRoutes(ctx));

@@ -17,6 +17,7 @@ import { PutQuotaBody } from '../quota.ts';
 import { RunEventsQuery } from '../run-events.ts';
 import { ListRunsQuery } from '../runs.ts';
 import { CreateServiceCredentialBody, ListServiceCredentialsQuery, UpdateServiceCredentialBody } from '../service-credentials.ts';
+import { OverviewQuery } from '../stats.ts';
 import { ListTelephonyQuery } from '../telephony.ts';
 import { configurationBodySchema } from '../telephony-body.ts';
 import { InviteUserBody, ListUsersQuery, PatchUserBody } from '../users.ts';
@@ -141,6 +142,7 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'runs',
     responses: { 200: { mediaType: 'text/event-stream', description: 'snapshot, then call.started / call.updated / call.transcript / call.ended events' } },
   },
+  { method: 'GET', path: '/stats/overview', operationId: 'getOverviewStats', summary: "The organization's calls per hour, failure reasons, minutes against quota and latency distributions over a range", tag: 'runs', query: OverviewQuery, responses: { 200: R.OverviewStats } },
 
   // Organization administration.
   { method: 'GET', path: '/users', operationId: 'listUsers', summary: "The organization's users, oldest first", tag: 'users', query: ListUsersQuery, responses: { 200: R.UserPage } },

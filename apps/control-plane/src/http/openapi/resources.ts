@@ -186,6 +186,34 @@ export const Quota = z
   })
   .meta({ id: 'Quota' });
 
+const LatencyHistogram = z
+  .strictObject({
+    buckets: z.array(z.strictObject({ from_ms: z.number().int(), to_ms: z.number().int().nullable().describe('exclusive; null for the last bucket'), count: z.number().int() })),
+    count: z.number().int(),
+    p50: z.number().int().nullable(),
+    p95: z.number().int().nullable(),
+  })
+  .meta({ id: 'LatencyHistogram' });
+
+/** `GET /stats/overview`: the console's Overview of the organization's runs created in `[from, to)`. */
+export const OverviewStats = z
+  .strictObject({
+    from: Instant,
+    to: Instant,
+    calls_per_hour: z
+      .array(z.strictObject({ hour: Instant, inbound: z.number().int(), outbound: z.number().int(), failed: z.number().int() }))
+      .describe('runs created per hour (UTC), every hour of the range, zero-filled; failed counts runs of either direction that ended failed'),
+    end_reasons: z.array(z.strictObject({ end_reason: z.string(), count: z.number().int() })).describe('end reasons of the failed runs, most frequent first'),
+    call_seconds: z
+      .strictObject({
+        used_this_month: z.number().int().describe("seconds of calls this calendar month (UTC), summed over the organization's users"),
+        monthly_quota: z.number().int().nullable().describe('the sum of their monthly call-seconds quotas; null when any user is unlimited'),
+      }),
+    handshake_ms: LatencyHistogram.describe('admission to start of the runs that started'),
+    turn_latency_ms: LatencyHistogram.describe("end of the caller's speech to the agent's first audio (`first_audio_sent_ms` metric run events)"),
+  })
+  .meta({ id: 'OverviewStats' });
+
 /** A signed-in person's session (sign-in, invitation acceptance, `GET /me` with a session cookie). */
 export const Session = z
   .strictObject({
