@@ -21,6 +21,9 @@ const SERIAL_E2E = [
   'tests/distributed/stack.test.ts',
 ];
 
+/** Unit files that signal their own process (a real SIGHUP): each gets a worker of its own. */
+const OWN_PROCESS_UNIT = ['apps/media-edge/src/app/http-limits-tls.test.ts'];
+
 /**
  * Test files run at the same time in the unit + `e2e` group. At least 2: vitest's own default
  * (one less than the cores) would run a single file at a time on a 2-core machine, although most
@@ -39,10 +42,19 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
+          exclude: OWN_PROCESS_UNIT,
           // Unit files reuse their worker's module cache instead of importing every module again
           // per file (halves the unit project's time: import was ~130 s of it). They keep no state
           // between files: each starts its own servers and databases, and restores real timers.
           isolate: false,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'unit-own-process',
+          include: OWN_PROCESS_UNIT,
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
