@@ -264,11 +264,12 @@ export function consolePagesSuite(rig: () => ConsoleRig): void {
         const audio = document.querySelector('.recording audio');
         audio.muted = true;
         await audio.play();
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        // Playback advances at its own pace on a busy machine: wait for it, up to 5 s.
+        for (let i = 0; i < 100 && audio.currentTime < 0.2; i++) await new Promise((resolve) => setTimeout(resolve, 50));
         audio.pause();
         return audio.currentTime;
       })()`);
-      expect(played).toBeGreaterThan(0.1);
+      expect(played).toBeGreaterThanOrEqual(0.2);
       await chrome.shot('run-recording');
       await provider.close();
     });
