@@ -35,9 +35,21 @@ try {
   passed = r.numPassedTests;
   failed = r.numFailedTests;
   skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  printSlowestFiles(r.testResults ?? []);
 } catch {
   failed = Math.max(failed, 1);
 }
 if (status !== 0 && failed === 0) failed = 1;
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(status === 0 && failed === 0 ? 0 : 1);
+
+/** The slowest test files (wall time from their first to their last test): where the suite's time goes. */
+function printSlowestFiles(files) {
+  const timed = files
+    .filter((f) => f.startTime && f.endTime)
+    .map((f) => ({ file: path.relative(process.cwd(), f.name), seconds: (f.endTime - f.startTime) / 1000 }))
+    .sort((a, b) => b.seconds - a.seconds);
+  if (timed.length === 0) return;
+  console.log('\nslowest test files (s):');
+  for (const { file, seconds } of timed.slice(0, 15)) console.log(`${seconds.toFixed(1).padStart(8)}  ${file}`);
+}
