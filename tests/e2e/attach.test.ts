@@ -8,9 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dominantFrequency } from '@vr3/codec/testing';
 import { startFakeProviderApi, type FakeProviderApi } from '@vr3/providers/testing';
-import { eventually, ProductProcess } from '../harness/product.ts';
+import { startOutboundRig, type OutboundRig } from '../harness/outbound.ts';
+import { eventually, type ProductProcess } from '../harness/product.ts';
 import { finalRun, setupProvider, type ProviderSetup } from '../harness/providers.ts';
 
+let rig: OutboundRig<'vobiz' | 'plivo'>;
 let product: ProductProcess;
 let vobiz: FakeProviderApi;
 let plivo: FakeProviderApi;
@@ -18,13 +20,13 @@ let vobizSetup: ProviderSetup;
 let plivoSetup: ProviderSetup;
 
 beforeAll(async () => {
-  [vobiz, plivo] = await Promise.all([startFakeProviderApi('vobiz', { streamBack: { maxStreamMs: 20_000 } }), startFakeProviderApi('plivo', { streamBack: { maxStreamMs: 20_000 } })]);
-  product = await ProductProcess.start();
-  [vobizSetup, plivoSetup] = await Promise.all([setupProvider(product, vobiz), setupProvider(product, plivo)]);
+  rig = await startOutboundRig(['vobiz', 'plivo'], { standIn: { streamBack: { maxStreamMs: 20_000 } } });
+  ({ product } = rig);
+  ({ vobiz: vobizSetup, plivo: plivoSetup } = rig.setups);
+  [vobiz, plivo] = [vobizSetup.api, plivoSetup.api];
 });
 afterAll(async () => {
-  await product?.stop();
-  await Promise.all([vobiz?.close(), plivo?.close()]);
+  await rig?.close();
 });
 
 describe('attach to a live call on the embedded product', () => {

@@ -8,14 +8,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dominantFrequency } from '@vr3/codec/testing';
-import { connectMediaClient, startFakeProviderApi, type FakeProviderApi, type StandInDial } from '@vr3/providers/testing';
-import { eventually, ProductProcess } from '../harness/product.ts';
-import { finalRun, setupProvider, type ProviderSetup } from '../harness/providers.ts';
+import { connectMediaClient, type FakeProviderApi } from '@vr3/providers/testing';
+import { BUSY_NUMBER, CALLER_ID, dialOf, NO_ANSWER_NUMBER, placeCall, scriptedDialBack, startOutboundRig, type OutboundRig } from '../harness/outbound.ts';
+import { eventually, type ProductProcess } from '../harness/product.ts';
+import { finalRun, type ProviderSetup } from '../harness/providers.ts';
 
-const BUSY = '+15550000486';
-const NO_ANSWER = '+15550000404';
-const FROM = '+15550000100';
-
+let rig: OutboundRig<'twilio' | 'vobiz' | 'plivo'>;
 let product: ProductProcess;
 let twilio: FakeProviderApi;
 let vobiz: FakeProviderApi;
@@ -25,41 +23,25 @@ let vobizSetup: ProviderSetup;
 let plivoSetup: ProviderSetup;
 let userId: string;
 
-const dialBack = { outcome: (to: string) => (to === BUSY ? 'busy' : to === NO_ANSWER ? 'no-answer' : 'answer') as 'busy' | 'no-answer' | 'answer', holdMs: 800 };
-
 beforeAll(async () => {
-  [twilio, vobiz, plivo] = await Promise.all([startFakeProviderApi('twilio', { dialBack }), startFakeProviderApi('vobiz', { dialBack }), startFakeProviderApi('plivo', { dialBack })]);
-  product = await ProductProcess.start();
-  [twilioSetup, vobizSetup, plivoSetup] = await Promise.all([setupProvider(product, twilio), setupProvider(product, vobiz), setupProvider(product, plivo)]);
+  rig = await startOutboundRig(['twilio', 'vobiz', 'plivo'], { standIn: { dialBack: scriptedDialBack({ holdMs: 800 }) } });
+  ({ product } = rig);
+  ({ twilio: twilioSetup, vobiz: vobizSetup, plivo: plivoSetup } = rig.setups);
+  [twilio, vobiz, plivo] = [twilioSetup.api, vobizSetup.api, plivoSetup.api];
   userId = (await product.api('GET', '/me')).body.user_id;
 });
 afterAll(async () => {
-  await product?.stop();
-  await Promise.all([twilio?.close(), vobiz?.close(), plivo?.close()]);
+  await rig?.close();
 });
-
-/** Places a call to `to` through `setup`'s configuration; the 201 body. */
-async function placeCall(setup: ProviderSetup, to: string): Promise<any> {
-  const res = await product.api('POST', `/agents/${setup.agentUuid}/calls`, { telephony_configuration_id: setup.configId, to, from: FROM, initial_context: { campaign: 'e2e' } });
-  expect(res.status).toBe(201);
-  return res.body;
-}
-
-/** The stand-in's dial of the call to `to`, once it is over. */
-async function dialOf(api: FakeProviderApi, to: string, count: number): Promise<StandInDial> {
-  const dial = await eventually(async () => api.dials.filter((d) => d.placement.to === to)[count - 1], 5000);
-  await dial.done;
-  return dial;
-}
 
 const activeCalls = async (): Promise<number> => (await product.api('GET', `/users/${userId}/quota`)).body.usage.active_calls;
 
 describe('outbound calls on the embedded product', () => {
   it('twilio: placed with TwiML, answered on the run-bound stream, echoed, completed, callbacks on the run', async () => {
     const to = '+15550001001';
-    const placed = await placeCall(twilioSetup, to);
+    const placed = await placeCall(product, twilioSetup, to, { initial_context: { campaign: 'e2e' } });
     expect(placed).toMatchObject({ call_type: 'outbound', state: 'initialized', dial_status: 'queued', mode: 'twilio', telephony_configuration_id: twilioSetup.configId });
-    expect(placed.initial_context).toEqual({ campaign: 'e2e', caller_number: FROM, called_number: to });
+    expect(placed.initial_context).toEqual({ campaign: 'e2e', caller_number: CALLER_ID, called_number: to });
 
     const dial = await dialOf(twilio, to, 1);
     expect(dial.error).toBeUndefined();
@@ -89,7 +71,7 @@ describe('outbound calls on the embedded product', () => {
 
   it.each(['vobiz', 'plivo'] as const)('%s: placed with a run-bound answer URL whose <Stream> carries the call, completed with its hangup callback', async (provider) => {
     const [api, setup, to] = provider === 'vobiz' ? [vobiz, vobizSetup, '+15550001002'] : [plivo, plivoSetup, '+15550001004'];
-    const placed = await placeCall(setup, to);
+    const placed = await placeCall(product, setup, to);
     const dial = await dialOf(api, to, 1);
     expect(dial.error).toBeUndefined();
     expect(dial.placement.answerUrl).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${product.port}/api/v1/calls/${placed.id}/answer\\?stream_token=`));
@@ -107,14 +89,14 @@ describe('outbound calls on the embedded product', () => {
   });
 
   it.each([
-    ['twilio', BUSY, 'busy'],
-    ['twilio', NO_ANSWER, 'no_answer'],
-    ['vobiz', BUSY, 'busy'],
-    ['vobiz', NO_ANSWER, 'no_answer'],
+    ['twilio', BUSY_NUMBER, 'busy'],
+    ['twilio', NO_ANSWER_NUMBER, 'no_answer'],
+    ['vobiz', BUSY_NUMBER, 'busy'],
+    ['vobiz', NO_ANSWER_NUMBER, 'no_answer'],
   ] as const)('%s: a call to %s ends the run failed/%s and gives the quota slot back', async (provider, to, reason) => {
     const [api, setup] = provider === 'twilio' ? [twilio, twilioSetup] : [vobiz, vobizSetup];
     const before = api.dials.filter((d) => d.placement.to === to).length;
-    const placed = await placeCall(setup, to);
+    const placed = await placeCall(product, setup, to);
     const dial = await dialOf(api, to, before + 1);
     expect(dial.streamUrl).toBeUndefined();
     const run = await finalRun(product, placed.id);
@@ -123,10 +105,10 @@ describe('outbound calls on the embedded product', () => {
   });
 
   it('refuses bad numbers and unknown configurations precisely', async () => {
-    const bad = await product.api('POST', `/agents/${twilioSetup.agentUuid}/calls`, { telephony_configuration_id: twilioSetup.configId, to: '555 0100', from: FROM });
+    const bad = await product.api('POST', `/agents/${twilioSetup.agentUuid}/calls`, { telephony_configuration_id: twilioSetup.configId, to: '555 0100', from: CALLER_ID });
     expect(bad).toMatchObject({ status: 422, body: { error: { code: 'invalid_phone_number' } } });
     expect(bad.body.error.message).toMatch(/^to: /);
-    const missing = await product.api('POST', `/agents/${twilioSetup.agentUuid}/calls`, { telephony_configuration_id: 'nope', to: '+15550001003', from: FROM });
+    const missing = await product.api('POST', `/agents/${twilioSetup.agentUuid}/calls`, { telephony_configuration_id: 'nope', to: '+15550001003', from: CALLER_ID });
     expect(missing).toMatchObject({ status: 404, body: { error: { code: 'telephony_configuration_not_found' } } });
   });
 });

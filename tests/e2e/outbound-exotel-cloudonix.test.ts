@@ -7,45 +7,23 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dominantFrequency } from '@vr3/codec/testing';
-import { startFakeProviderApi, type FakeProviderApi, type StandInDial } from '@vr3/providers/testing';
-import { eventually, ProductProcess } from '../harness/product.ts';
-import { finalRun, setupProvider, type ProviderSetup } from '../harness/providers.ts';
+import type { FakeProviderApi } from '@vr3/providers/testing';
+import { BUSY_NUMBER, dialOf, NO_ANSWER_NUMBER, placeCall, scriptedDialBack, startOutboundRig, type OutboundRig } from '../harness/outbound.ts';
+import type { ProductProcess } from '../harness/product.ts';
+import { finalRun, type ProviderSetup } from '../harness/providers.ts';
 
-const BUSY = '+15550000486';
-const NO_ANSWER = '+15550000404';
-const FROM = '+15550000100';
-
+let rig: OutboundRig<'exotel' | 'cloudonix'>;
 let product: ProductProcess;
-let exotel: FakeProviderApi;
-let cloudonix: FakeProviderApi;
-let exotelSetup: ProviderSetup;
-let cloudonixSetup: ProviderSetup;
-
-const dialBack = { outcome: (to: string) => (to === BUSY ? 'busy' : to === NO_ANSWER ? 'no-answer' : 'answer') as 'busy' | 'no-answer' | 'answer', holdMs: 800 };
 
 beforeAll(async () => {
-  [exotel, cloudonix] = await Promise.all([startFakeProviderApi('exotel', { dialBack }), startFakeProviderApi('cloudonix', { dialBack })]);
-  product = await ProductProcess.start();
-  [exotelSetup, cloudonixSetup] = await Promise.all([setupProvider(product, exotel), setupProvider(product, cloudonix)]);
+  rig = await startOutboundRig(['exotel', 'cloudonix'], { standIn: { dialBack: scriptedDialBack({ holdMs: 800 }) } });
+  ({ product } = rig);
 });
 afterAll(async () => {
-  await product?.stop();
-  await Promise.all([exotel?.close(), cloudonix?.close()]);
+  await rig?.close();
 });
 
-const setupOf = (provider: 'exotel' | 'cloudonix'): [FakeProviderApi, ProviderSetup] => (provider === 'exotel' ? [exotel, exotelSetup] : [cloudonix, cloudonixSetup]);
-
-async function placeCall(setup: ProviderSetup, to: string): Promise<any> {
-  const res = await product.api('POST', `/agents/${setup.agentUuid}/calls`, { telephony_configuration_id: setup.configId, to, from: FROM });
-  expect(res.status).toBe(201);
-  return res.body;
-}
-
-async function dialOf(api: FakeProviderApi, to: string, count: number): Promise<StandInDial> {
-  const dial = await eventually(async () => api.dials.filter((d) => d.placement.to === to)[count - 1], 5000);
-  await dial.done;
-  return dial;
-}
+const setupOf = (provider: 'exotel' | 'cloudonix'): [FakeProviderApi, ProviderSetup] => [rig.setups[provider].api, rig.setups[provider]];
 
 describe('outbound calls through exotel and cloudonix on the embedded product', () => {
   it.each([
@@ -53,7 +31,7 @@ describe('outbound calls through exotel and cloudonix on the embedded product', 
     ['cloudonix', '+15550002002', /\/api\/v1\/agent-stream\/cloudonix\/[0-9a-f-]{36}\/[A-Za-z0-9_-]{43}$/],
   ] as const)('%s: placed with the run-bound stream URL in the request, answered, echoed, completed, callbacks on the run', async (provider, to, streamPath) => {
     const [api, setup] = setupOf(provider);
-    const placed = await placeCall(setup, to);
+    const placed = await placeCall(product, setup, to);
     expect(placed).toMatchObject({ call_type: 'outbound', state: 'initialized', dial_status: 'queued', mode: provider });
 
     const dial = await dialOf(api, to, 1);
@@ -75,14 +53,14 @@ describe('outbound calls through exotel and cloudonix on the embedded product', 
   });
 
   it.each([
-    ['exotel', BUSY, 'busy'],
-    ['exotel', NO_ANSWER, 'no_answer'],
-    ['cloudonix', BUSY, 'busy'],
-    ['cloudonix', NO_ANSWER, 'no_answer'],
+    ['exotel', BUSY_NUMBER, 'busy'],
+    ['exotel', NO_ANSWER_NUMBER, 'no_answer'],
+    ['cloudonix', BUSY_NUMBER, 'busy'],
+    ['cloudonix', NO_ANSWER_NUMBER, 'no_answer'],
   ] as const)('%s: a call to %s ends the run failed/%s', async (provider, to, reason) => {
     const [api, setup] = setupOf(provider);
     const before = api.dials.filter((d) => d.placement.to === to).length;
-    const placed = await placeCall(setup, to);
+    const placed = await placeCall(product, setup, to);
     const dial = await dialOf(api, to, before + 1);
     expect(dial.streamUrl).toBeUndefined();
     const run = await finalRun(product, placed.id);
@@ -91,7 +69,8 @@ describe('outbound calls through exotel and cloudonix on the embedded product', 
 
   it('exotel: a forged callback is 403 and changes nothing; the Passthru applet\'s GET merges into the ended run without reopening it', async () => {
     const to = '+15550002003';
-    const placed = await placeCall(exotelSetup, to);
+    const [exotel, exotelSetup] = setupOf('exotel');
+    const placed = await placeCall(product, exotelSetup, to);
     const dial = await dialOf(exotel, to, 1);
     const ended = await finalRun(product, placed.id);
     expect(ended.state).toBe('completed');

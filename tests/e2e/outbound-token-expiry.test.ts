@@ -5,39 +5,39 @@
  * `completed` callback then ends it `failed`, the call having ended before its stream connected).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeProviderApi, type FakeProviderApi } from '@vr3/providers/testing';
-import { eventually, ProductProcess } from '../harness/product.ts';
-import { finalRun, setupProvider, type ProviderSetup } from '../harness/providers.ts';
+import type { FakeProviderApi } from '@vr3/providers/testing';
+import { dialOf, placeCall, startOutboundRig, type OutboundRig } from '../harness/outbound.ts';
+import type { ProductProcess } from '../harness/product.ts';
+import { finalRun, type ProviderSetup } from '../harness/providers.ts';
 
 const TTL_MS = 1000;
 
+let rig: OutboundRig<'twilio'>;
 let product: ProductProcess;
 let twilio: FakeProviderApi;
 let setup: ProviderSetup;
 
 beforeAll(async () => {
   // The called party rings well past the token's lifetime before answering.
-  twilio = await startFakeProviderApi('twilio', { dialBack: { ringMs: TTL_MS + 1500, holdMs: 200 } });
-  product = await ProductProcess.start({ env: { VR3_OUTBOUND_STREAM_TOKEN_TTL_MS: String(TTL_MS) } });
-  setup = await setupProvider(product, twilio);
+  rig = await startOutboundRig(['twilio'], { standIn: { dialBack: { ringMs: TTL_MS + 1500, holdMs: 200 } }, product: { env: { VR3_OUTBOUND_STREAM_TOKEN_TTL_MS: String(TTL_MS) } } });
+  ({ product } = rig);
+  setup = rig.setups.twilio;
+  twilio = setup.api;
 });
 afterAll(async () => {
-  await product?.stop();
-  await twilio?.close();
+  await rig?.close();
 });
 
 describe('an expired stream token', () => {
   it('closes the stream 4400 and touches no run', async () => {
-    const placed = await product.api('POST', `/agents/${setup.agentUuid}/calls`, { telephony_configuration_id: setup.configId, to: '+15550003001', from: '+15550000100' });
-    expect(placed.status).toBe(201);
-    const dial = await eventually(async () => twilio.dials[0], 5000);
-    await dial.done;
+    const placed = await placeCall(product, setup, '+15550003001');
+    const dial = await dialOf(twilio, '+15550003001');
     expect(dial.streamUrl).toMatch(new RegExp(`/api/v1/agent-stream/twilio/${setup.agentUuid}/[A-Za-z0-9_-]{43}$`));
     expect(dial.close).toEqual({ code: 4400, reason: 'invalid stream token' });
 
     const runs = (await product.api('GET', `/runs?agent_uuid=${setup.agentUuid}&limit=100`)).body.data as any[];
-    expect(runs.map((r) => r.id)).toEqual([placed.body.id]);
-    const run = await finalRun(product, placed.body.id);
+    expect(runs.map((r) => r.id)).toEqual([placed.id]);
+    const run = await finalRun(product, placed.id);
     expect(run).toMatchObject({ state: 'failed', end_reason: 'provider_failed', started_at: null, dial_status: 'completed' });
   });
 });
