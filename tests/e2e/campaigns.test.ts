@@ -1,31 +1,32 @@
 /**
  * Campaigns end to end on the embedded product with the provider stand-in answering every call
- * (held 0.8 s, a busy number refused): the dialer holds its rate and `max_concurrent` (measured on
- * the runs it minted), retries a busy contact per its policy, pauses, resumes and cancels, dials
- * nothing outside its calling window, and its progress counts match its contacts and runs.
+ * (held 0.8 s; the harness's busy number refused, see `scriptedDialBack`): the dialer holds its rate
+ * and `max_concurrent` (measured on the runs it minted), retries a busy contact per its policy,
+ * pauses, resumes and cancels, dials nothing outside its calling window, and its progress counts
+ * match its contacts and runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeProviderApi, type FakeProviderApi } from '@vr3/providers/testing';
-import { eventually, ProductProcess } from '../harness/product.ts';
-import { setupProvider, type ProviderSetup } from '../harness/providers.ts';
+import type { FakeProviderApi } from '@vr3/providers/testing';
+import { BUSY_NUMBER, CALLER_ID, scriptedDialBack, startOutboundRig, type OutboundRig } from '../harness/outbound.ts';
+import { eventually, type ProductProcess } from '../harness/product.ts';
+import type { ProviderSetup } from '../harness/providers.ts';
 
-const BUSY = '+15550000486';
-const FROM = '+15550000100';
 /** How long the called party keeps an answered call. */
 const HOLD_MS = 800;
 
+let rig: OutboundRig<'twilio'>;
 let product: ProductProcess;
 let twilio: FakeProviderApi;
 let setup: ProviderSetup;
 
 beforeAll(async () => {
-  twilio = await startFakeProviderApi('twilio', { dialBack: { outcome: (to) => (to === BUSY ? 'busy' : 'answer'), holdMs: HOLD_MS } });
-  product = await ProductProcess.start();
-  setup = await setupProvider(product, twilio);
+  rig = await startOutboundRig(['twilio'], { standIn: { dialBack: scriptedDialBack({ holdMs: HOLD_MS }) } });
+  ({ product } = rig);
+  setup = rig.setups.twilio;
+  twilio = setup.api;
 });
 afterAll(async () => {
-  await product?.stop();
-  await twilio?.close();
+  await rig?.close();
 });
 
 /** `n` distinct numbers starting at `base`. */
@@ -35,7 +36,7 @@ async function createCampaign(settings: Record<string, unknown>, to: string[]): 
   const res = await product.api('POST', '/campaigns', {
     agent_uuid: setup.agentUuid,
     telephony_configuration_id: setup.configId,
-    from: FROM,
+    from: CALLER_ID,
     contacts: to.map((t, i) => ({ to: t, initial_context: { row: i + 1 } })),
     ...settings,
   });
@@ -83,7 +84,7 @@ function maxOverlap(runs: any[]): number {
 describe.concurrent('campaigns on the embedded product', () => {
   it('dials 20 contacts at 5 calls/s with at most 3 at once, retries the busy one, and counts its progress', async () => {
     const to = numbers(2000, 20);
-    to[4] = BUSY;
+    to[4] = BUSY_NUMBER;
     const created = await createCampaign({ name: 'rate', calls_per_second: 5, max_concurrent: 3, retry: { on: ['busy'], attempts: 2, delay_s: 1 } }, to);
     expect(created).toMatchObject({ state: 'running', calls_per_second: 5, max_concurrent: 3, retry: { on: ['busy'], attempts: 2, delay_s: 1 }, window: null });
     expect(created.progress).toMatchObject({ total: 20, queued: 20, dialling: 0, completed: 0, failed: 0, dials: 0 });
@@ -97,17 +98,17 @@ describe.concurrent('campaigns on the embedded product', () => {
 
     const contacts = await contactsOf(created.id);
     expect(contacts.map((c) => c.position)).toEqual(to.map((_, i) => i + 1));
-    const busy = contacts.find((c) => c.to === BUSY);
+    const busy = contacts.find((c) => c.to === BUSY_NUMBER);
     expect(busy).toMatchObject({ state: 'failed', attempts: 2, last_end_reason: 'busy', current_run_id: null });
     expect(busy.run_ids).toHaveLength(2);
-    for (const c of contacts.filter((c) => c.to !== BUSY)) expect(c).toMatchObject({ state: 'completed', attempts: 1, last_end_reason: 'caller_hangup' });
-    expect((await contactsOf(created.id, 'failed')).map((c) => c.to)).toEqual([BUSY]);
+    for (const c of contacts.filter((c) => c.to !== BUSY_NUMBER)) expect(c).toMatchObject({ state: 'completed', attempts: 1, last_end_reason: 'caller_hangup' });
+    expect((await contactsOf(created.id, 'failed')).map((c) => c.to)).toEqual([BUSY_NUMBER]);
 
     const runs = await runsOf(created.id);
     expect(runs).toHaveLength(21);
     for (const run of runs) {
       expect(run.logs.outbound).toMatchObject({ campaign_id: created.id, contact_id: expect.any(String), attempt: expect.any(Number), dialled_at: expect.any(String) });
-      expect(run.initial_context).toMatchObject({ row: expect.any(Number), caller_number: FROM });
+      expect(run.initial_context).toMatchObject({ row: expect.any(Number), caller_number: CALLER_ID });
     }
     expect(twilio.dials.filter((d) => to.includes(d.placement.to))).toHaveLength(21);
 
@@ -179,7 +180,7 @@ describe.concurrent('campaigns on the embedded product', () => {
     const query = new URLSearchParams({
       agent_uuid: setup.agentUuid,
       telephony_configuration_id: setup.configId,
-      from: FROM,
+      from: CALLER_ID,
       calls_per_second: '2',
       max_concurrent: '2',
       window_start: `${hh}:00`,

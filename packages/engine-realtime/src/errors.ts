@@ -36,6 +36,12 @@ export function realtimeFailure(err: unknown): EngineError {
   return new EngineError(EngineErrorCode.AgentError, 'realtime: session failed', { cause: err });
 }
 
+/** What a failure is logged and kept on the run with: the vendor, its code and the HTTP status (never a key, a URL or a body). */
+export function failureFields(failure: EngineError) {
+  const cause = failure.cause instanceof VendorError ? failure.cause : undefined;
+  return { vendor: cause?.vendor, vendor_code: cause?.vendorCode ?? cause?.code, status: cause?.status ?? cause?.httpStatus };
+}
+
 /** Server events a session waits for after a command of its own, each within the reply deadline. */
 export type RealtimeAwaitedEvent = 'session.updated' | 'response.created';
 

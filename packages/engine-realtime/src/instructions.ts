@@ -1,8 +1,17 @@
 /**
  * What a response VR3 asks for itself is told to say (`response.create {instructions}`): a fixed
  * text (the greeting, a tool's goodbye or announcement, a configured reprompt or silence goodbye),
- * last words of the model's own, or a check that a silent caller is still there.
+ * last words of the model's own, or a check that a silent caller is still there. The agent's
+ * prompt and greeting are rendered with the call's variables first.
  */
+import { callVariables, renderTemplate, type CallInfo, type EngineLogger } from '@vr3/agent';
+
+/** `template` (the agent's `prompt` or `greeting`) with the call's variables; placeholders without a value are logged. */
+export function renderForCall(template: string, call: CallInfo, field: 'prompt' | 'greeting', log: EngineLogger): string {
+  const rendered = renderTemplate(template, callVariables(call));
+  if (rendered.missing.length > 0) log.warn({ missing: rendered.missing, field }, 'placeholders without a value');
+  return rendered.text;
+}
 
 /** How a response that says a fixed text is asked for. */
 export const sayInstructions = (text: string): string => `Say exactly this to the caller, and nothing else: "${text}"`;
