@@ -2,14 +2,16 @@
  * The console's pages in a real browser against the embedded product: an agent made with its
  * engine's form (the server's error beside the field, then fixed), its UUID and URLs copied, a
  * telephony configuration whose secret never comes back, runs filtered and one run's page (a call
- * through the fake Twilio API to a bridge bot that emits run events), and a member refused an
- * admin page with the server's own error; a call followed live, hung up from the console, and its
- * recording played on its run page.
+ * through the fake Twilio API to a bridge bot that emits run events), invitations made and one
+ * revoked from the Users page (its token then refused), and a member refused an admin page with the
+ * server's own error; a call placed from the agent page (the provider's stand-in
+ * dials back), followed live, hung up from the console, and its recording played on its run page.
  */
 import { startTestBot, type TestBot } from '@vr3/engine-bridge/testing';
 import { startFakeProviderApi, type FakeProviderApi } from '@vr3/providers/testing';
 import type { Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CALLER_ID } from '../harness/outbound.ts';
 import { eventually, type ProductProcess } from '../harness/product.ts';
 import { finalRun, setupProvider, startProviderCall, type ProviderSetup } from '../harness/providers.ts';
 import { signIn, type ConsoleBrowser } from './browser.ts';
@@ -21,7 +23,11 @@ export interface ConsoleRig {
 }
 
 const MEMBER = { email: 'member@acme.example', password: 'member-password-123' };
+/** Invited from the Users page, then revoked there. */
+const REVOKED_INVITEE = 'temp@acme.example';
 const TWILIO_SECRET = 'twilio-auth-token-s3cr3t-42';
+/** The number the call placed from the console dials (from the harness's caller id). */
+const CALL_TO = '+15550001001';
 
 /**
  * The page tests, on `rig()` (read when they run: the caller starts the product and the browser,
@@ -37,6 +43,8 @@ export function consolePagesSuite(rig: () => ConsoleRig): void {
     let bot: TestBot;
     let credentialId: string;
     let agentUuid: string;
+    /** The member's invitation token, as the Users page showed it once. */
+    let memberToken: string;
 
     beforeAll(async () => {
       ({ product, chrome } = rig());
@@ -55,6 +63,19 @@ export function consolePagesSuite(rig: () => ConsoleRig): void {
     const go = (hash: string) => page.evaluate(`window.location.hash = ${JSON.stringify(hash)}`);
     const field = (name: string) => page.locator(`[name="${name}"]`);
     const clipboard = () => page.evaluate<string>('navigator.clipboard.readText()');
+    /** Accepts an invitation through the API, as its link's page does (no API key). */
+    const acceptInvitation = (token: string, name: string, password: string) =>
+      fetch(`${product.baseUrl}/api/v1/auth/accept-invitation`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, name, password }) });
+    /** Invites `email` as a member from the Users page; returns the token it shows this once. */
+    const invite = async (email: string) => {
+      await field('email').fill(email);
+      await page.getByRole('button', { name: 'Invite', exact: true }).click();
+      const shown = page.getByRole('status').filter({ hasText: `Send this to ${email} now` }).locator('code');
+      await shown.waitFor();
+      // The invitation URL carries the token after `#token=` (the bare token where no public URL is set).
+      const text = (await shown.textContent())!;
+      return text.includes('#token=') ? decodeURIComponent(text.slice(text.indexOf('#token=') + '#token='.length)) : text;
+    };
 
     it('creates a voice agent with its form: the server names the bad field, then takes the fix', async () => {
       await go('#/agents');
@@ -214,8 +235,10 @@ export function consolePagesSuite(rig: () => ConsoleRig): void {
       });
     });
 
-    it('turns recording on in the agent settings, shows a call live, hangs it up from the console, then plays its recording', async () => {
-      const provider = await startFakeProviderApi('twilio', { accountId: 'AC0123456789abcdef0123456789abcd02' });
+    it('turns recording on in the agent settings, places a call from the agent page, shows it live, hangs it up from the console, then plays its recording', async () => {
+      // The provider's stand-in dials back: it answers on the run-bound stream URL the product gives
+      // it and plays a 440 Hz tone as the called party until the call is hung up (a minute at most).
+      const provider = await startFakeProviderApi('twilio', { accountId: 'AC0123456789abcdef0123456789abcd02', dialBack: { holdMs: 60_000 } });
       const setup = await setupProvider(product, provider);
       // Recording on through the agent's settings form (a bad webhook URL first: the server's error beside it).
       await go(`#/agents/${setup.agentUuid}`);
@@ -230,35 +253,69 @@ export function consolePagesSuite(rig: () => ConsoleRig): void {
       await settings.getByRole('button', { name: 'Save settings' }).click();
       await settings.getByRole('status').waitFor();
       expect((await product.api('GET', `/agents/${setup.agentUuid}`)).body).toMatchObject({ recording: { enabled: true }, webhook_url: null });
-      await go('#/live-calls');
-      await expect.poll(() => page.getByTestId('live-status').getAttribute('class')).toContain('live');
 
-      const call = await startProviderCall(product, setup);
-      const row = page.locator(`[data-testid="live-calls"] tr[data-run-id="${call.runId}"]`);
+      // The call is placed from the agent's form: a number that is not E.164 first (the server's error beside it).
+      const form = page.getByTestId('place-call');
+      const configuration = form.locator('[name="telephony_configuration_id"]');
+      await expect.poll(() => configuration.locator(`option[value="${setup.configId}"]`).count()).toBe(1);
+      await configuration.selectOption(setup.configId);
+      await form.locator('[name="to"]').fill('555 0100');
+      await form.locator('[name="from"]').fill(CALLER_ID);
+      await form.getByRole('button', { name: 'Place call' }).click();
+      const toError = page.getByTestId('field-error-to');
+      await toError.waitFor();
+      expect(await toError.textContent()).toMatch(/^to: must be an E\.164 number .+ \(invalid_phone_number\)$/);
+      expect(provider.dials).toEqual([]);
+      await form.locator('[name="to"]').fill(CALL_TO);
+      await form.locator('[name="initial_context"]').fill('{"ticket": "T-9"}');
+      await form.getByRole('button', { name: 'Place call' }).click();
+      const placed = page.getByTestId('placed-call');
+      await placed.waitFor();
+      expect(await toError.count()).toBe(0);
+      const runId = (await placed.locator('code').textContent())!;
+      expect((await product.api('GET', `/runs/${runId}`)).body).toMatchObject({
+        call_type: 'outbound',
+        mode: 'twilio',
+        telephony_configuration_id: setup.configId,
+        initial_context: { ticket: 'T-9', caller_number: CALLER_ID, called_number: CALL_TO },
+      });
+      expect(await placed.getByRole('link', { name: 'Open the run' }).getAttribute('href')).toBe(`#/runs/${runId}`);
+      await chrome.shot('place-call');
+
+      // The stand-in answers on the run-bound stream URL; the call shows on Live calls, in call.
+      await placed.getByRole('link', { name: 'Live calls' }).click();
+      await expect.poll(() => page.getByTestId('live-status').getAttribute('class')).toContain('live');
+      const row = page.locator(`[data-testid="live-calls"] tr[data-run-id="${runId}"]`);
       await row.waitFor();
-      // A second of 440 Hz from the caller, echoed by the agent: both channels of the recording carry it.
-      const frame = call.client.format.sampleRate / 50;
-      for (let f = 0; f < 50; f++) {
-        call.client.sendPcm(Int16Array.from({ length: frame }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 440 * (f * frame + i)) / call.client.format.sampleRate))));
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      expect(await row.textContent()).toContain('twilio');
+      const dial = await eventually(async () => provider.dials.find((d) => d.placement.to === CALL_TO && d.streamUrl !== undefined), 10_000);
+      expect(dial.streamUrl).toMatch(new RegExp(`/api/v1/agent-stream/twilio/${setup.agentUuid}/[A-Za-z0-9_-]{43}$`));
+      await expect.poll(() => row.locator('td').allTextContents(), { timeout: 10_000 }).toEqual(expect.arrayContaining(['outbound', CALLER_ID, CALL_TO, 'twilio', 'in call']));
+      // A second of the called party's tone, echoed by the agent: both channels of the recording carry it.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
       await chrome.shot('live-calls');
 
       await row.getByRole('button', { name: 'Hang up' }).click();
       await row.getByRole('button', { name: 'Yes' }).click();
-      const ended = await finalRun(product, call.runId, 15_000);
-      expect(ended).toMatchObject({ state: 'completed', end_reason: 'api_hangup' });
-      await page.locator(`[data-testid="ended-calls"] tr[data-run-id="${call.runId}"]`).waitFor();
+      const ended = await finalRun(product, runId, 15_000);
+      expect(ended).toMatchObject({ state: 'completed', end_reason: 'api_hangup', call_type: 'outbound' });
+      await page.locator(`[data-testid="ended-calls"] tr[data-run-id="${runId}"]`).waitFor();
       expect(await row.count()).toBe(0);
-      await call.client.close().catch(() => undefined);
+      // The hang-up ended the stand-in's call well before its minute was up.
+      await dial.done;
+      expect(dial.error).toBeUndefined();
+      expect(dial.callbacks.map((c) => c.status)).toEqual(['ringing', 'in-progress', 'completed']);
+      // The console's hang-up is also asked of the provider: the placed call has a provider call id.
+      await eventually(async () => {
+        const actions = (await product.api('GET', `/runs/${runId}`)).body.logs.provider_actions as Array<Record<string, unknown>>;
+        return actions.some((a) => a['action'] === 'hangup' && a['source'] === 'api' && a['outcome'] === 'succeeded') ? true : undefined;
+      }, 10_000);
 
       const recorded = await eventually(async () => {
-        const run = (await product.api('GET', `/runs/${call.runId}`)).body;
+        const run = (await product.api('GET', `/runs/${runId}`)).body;
         return run.recording ? run.recording : undefined;
       }, 15_000);
       expect(recorded).toMatchObject({ channels: 2 });
-      await go(`#/runs/${call.runId}`);
+      await go(`#/runs/${runId}`);
       await page.locator('canvas.waveform').waitFor();
       const played = await page.evaluate<number>(`(async () => {
         const audio = document.querySelector('.recording audio');
@@ -272,6 +329,38 @@ export function consolePagesSuite(rig: () => ConsoleRig): void {
       expect(played).toBeGreaterThanOrEqual(0.2);
       await chrome.shot('run-recording');
       await provider.close();
+    });
+
+    it('invites from the Users page, lists the invitation pending, and revokes another whose token then gets 410', async () => {
+      await go('#/users');
+      const rows = page.locator('[data-testid="invitations"] tr[data-id]');
+      const rowOf = (email: string) => rows.filter({ hasText: email });
+      memberToken = await invite(MEMBER.email);
+      // Inviting reloads the panel: the invitation is there, pending.
+      await rowOf(MEMBER.email).waitFor();
+      expect(await rowOf(MEMBER.email).getAttribute('data-state')).toBe('pending');
+      expect(await rowOf(MEMBER.email).locator('td').allTextContents()).toEqual(expect.arrayContaining([MEMBER.email, 'member', 'pending']));
+
+      const revokedToken = await invite(REVOKED_INVITEE);
+      const revoked = rowOf(REVOKED_INVITEE);
+      await revoked.waitFor();
+      const revokedId = (await revoked.getAttribute('data-id'))!;
+      await revoked.getByRole('button', { name: 'Revoke' }).click();
+      await revoked.getByRole('button', { name: 'Yes' }).click();
+      await expect.poll(() => revoked.getAttribute('data-state')).toBe('revoked');
+      expect(await revoked.getByRole('button', { name: 'Revoke' }).count()).toBe(0);
+      const listed = (await product.api('GET', '/users/invitations')).body.data as Array<{ id: string; email: string; state: string }>;
+      expect(listed.find((i) => i.id === revokedId)).toMatchObject({ email: REVOKED_INVITEE, state: 'revoked' });
+      expect(listed.find((i) => i.email === MEMBER.email)).toMatchObject({ state: 'pending' });
+      const refused = await acceptInvitation(revokedToken, 'Tom', 'temp-password-123');
+      expect(refused.status).toBe(410);
+      expect(await refused.json()).toMatchObject({ error: { code: 'invitation_revoked' } });
+
+      // The state filter asks the server for one state.
+      await field('invitation-state').selectOption('revoked');
+      await expect.poll(() => rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-id')))).toEqual([revokedId]);
+      await field('invitation-state').selectOption('');
+      await expect.poll(() => rows.count()).toBe(2);
     });
 
     it('creates an API key shown once, revokes it, and lists the users and service credentials', async () => {
@@ -314,13 +403,8 @@ export function consolePagesSuite(rig: () => ConsoleRig): void {
     });
 
     it("refuses a member the admin pages with the server's error and disables admin actions", async () => {
-      const invitation = await product.api('POST', '/users/invitations', { email: MEMBER.email, role: 'member' });
-      expect(invitation.status).toBe(201);
-      const accepted = await fetch(`${product.baseUrl}/api/v1/auth/accept-invitation`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token: invitation.body.token, name: 'Mia', password: MEMBER.password }),
-      });
+      // The invitation the admin made from the Users page.
+      const accepted = await acceptInvitation(memberToken, 'Mia', MEMBER.password);
       expect(accepted.status).toBe(201);
 
       await page.getByRole('button', { name: 'Sign out' }).click();
@@ -339,6 +423,16 @@ export function consolePagesSuite(rig: () => ConsoleRig): void {
       expect(await publish.isDisabled()).toBe(true);
       expect(await publish.getAttribute('title')).toBe('Only admins may do this');
       expect(await page.getByRole('button', { name: 'Save draft' }).isDisabled()).toBe(true);
+      const placeCall = page.getByTestId('place-call').getByRole('button', { name: 'Place call' });
+      expect(await placeCall.isDisabled()).toBe(true);
+      expect(await placeCall.getAttribute('title')).toBe('Only admins may do this');
+
+      // The invitations are the admins' alone: the panel shows the server's refusal and no Revoke to press.
+      await go('#/users');
+      const invitations = page.getByTestId('invitations');
+      await invitations.getByRole('alert').waitFor();
+      expect(await invitations.getByRole('alert').textContent()).toBe('this route needs the admin role (forbidden)');
+      expect(await invitations.getByRole('button', { name: 'Revoke' }).count()).toBe(0);
     });
   });
 }

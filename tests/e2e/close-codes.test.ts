@@ -114,7 +114,7 @@ describe('provider handshake errors close 4400', () => {
     expect(validation?.path).toBe(`/customers/self/domains/${DOMAIN}/sessions/no-such-session`);
     expect(validation?.headers.authorization).toBe(`Bearer ${TOKEN}`);
     const run = await finalRun(product, (await newestRun(product, setup.agentUuid)).id);
-    expect(run).toMatchObject({ state: 'failed', end_reason: 'session_validation_failed' });
+    expect(run).toMatchObject({ state: 'failed', end_reason: 'session_validation_failed', close: { code: 4400, reason: 'session validation failed', initiator: 'edge' } });
   });
 
   it('validation uses start.callSid when start has no session', async () => {
@@ -168,7 +168,14 @@ describe('normal end closes 1000', () => {
     const call = await startCall(product, api, setup);
     call.client.sendStop();
     expect((await call.client.waitForClose(5000)).code).toBe(1000);
-    expect(await finalRun(product, call.runId)).toMatchObject({ state: 'completed', end_reason: 'caller_hangup' });
+    expect(await finalRun(product, call.runId)).toMatchObject({ state: 'completed', end_reason: 'caller_hangup', close: { code: 1000, reason: 'call ended', initiator: 'edge' } });
+  });
+
+  it('the provider closing the socket: the run records its code and reason, closed by the peer', async () => {
+    const call = await startCall(product, api, setup);
+    await call.client.close(1000, 'bye');
+    const run = await finalRun(product, call.runId);
+    expect(run).toMatchObject({ state: 'completed', end_reason: 'stream_closed', close: { code: 1000, reason: 'bye', initiator: 'peer' } });
   });
 });
 

@@ -8,8 +8,11 @@ import type {
   Agent,
   ApiKey,
   CreatedApiKey,
+  CredentialTestResult,
+  CreatedInvitation,
   EngineConfig,
   Invitation,
+  InvitationState,
   OverviewStats,
   Page,
   Quota,
@@ -164,6 +167,11 @@ export class ApiClient {
     return this.request('DELETE', `/telephony-configurations/${id(configId)}`);
   }
 
+  /** Checks a configuration's stored credentials against its provider. */
+  testTelephony(configId: string): Promise<CredentialTestResult> {
+    return this.request('POST', `/telephony-configurations/${id(configId)}/test`);
+  }
+
   listServiceCredentials(options: { cursor?: string; vendor?: string } = {}): Promise<Page<ServiceCredential>> {
     return this.request('GET', `/service-credentials${queryString({ ...options, limit: 100 })}`);
   }
@@ -178,6 +186,11 @@ export class ApiClient {
 
   deleteServiceCredential(credentialId: string): Promise<void> {
     return this.request('DELETE', `/service-credentials/${id(credentialId)}`);
+  }
+
+  /** Checks a credential's stored key against its vendor. */
+  testServiceCredential(credentialId: string): Promise<CredentialTestResult> {
+    return this.request('POST', `/service-credentials/${id(credentialId)}/test`);
   }
 
   listRuns(filters: RunFilters & { cursor?: string } = {}): Promise<Page<Run>> {
@@ -211,8 +224,16 @@ export class ApiClient {
     return this.request('GET', `/users${queryString(options)}`);
   }
 
-  inviteUser(body: { email: string; role: Role }): Promise<Invitation> {
+  inviteUser(body: { email: string; role: Role }): Promise<CreatedInvitation> {
     return this.request('POST', '/users/invitations', body);
+  }
+
+  listInvitations(options: { state?: InvitationState; cursor?: string } = {}): Promise<Page<Invitation>> {
+    return this.request('GET', `/users/invitations${queryString(options)}`);
+  }
+
+  revokeInvitation(invitationId: string): Promise<void> {
+    return this.request('DELETE', `/users/invitations/${id(invitationId)}`);
   }
 
   setUserRole(userId: string, role: Role): Promise<User> {

@@ -31,6 +31,9 @@ export type TelephonyConfiguration = Schemas['TelephonyConfiguration'];
 /** A service credential (a voice vendor's API key, write-only). */
 export type ServiceCredential = Schemas['ServiceCredential'];
 
+/** What a credentials test found (`POST /telephony-configurations/{id}/test`, `POST /service-credentials/{id}/test`). */
+export type CredentialTestResult = Schemas['CredentialTestResult'];
+
 /** What a run's stream moved (absent until the run ends). */
 export type MediaStats = Schemas['MediaStats'];
 
@@ -49,8 +52,14 @@ export type WebhookDelivery = Schemas['WebhookDelivery'];
 /** A person of the organization. */
 export type User = Schemas['User'];
 
+/** An invitation as listed (never its token). */
+export type Invitation = Schemas['Invitation'];
+
+/** Where an invitation stands: `pending` until accepted, revoked or expired. */
+export type InvitationState = Invitation['state'];
+
 /** An invitation just made: its token and URL are in this answer only. */
-export type Invitation = Schemas['CreatedInvitation'];
+export type CreatedInvitation = Schemas['CreatedInvitation'];
 
 /** A user's quota and usage (`null` limits: unlimited). */
 export type Quota = Schemas['Quota'];

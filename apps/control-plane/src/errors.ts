@@ -37,6 +37,8 @@ export const API_ERRORS = {
   invitation_not_found: 404,
   invitation_used: 410,
   invitation_expired: 410,
+  invitation_revoked: 410,
+  invitation_accepted: 409,
   password_too_short: 422,
   password_too_long: 422,
   password_unchanged: 422,

@@ -171,7 +171,7 @@ describe('provider handshake', () => {
     client.sendStart();
     expect(await client.waitForClose()).toEqual({ code: 4400, reason: 'session validation failed' });
     await waitUntil(() => cp.finalizes.length === 1);
-    expect(cp.finalizes[0]).toMatchObject({ state: 'failed', end_reason: 'session_validation_failed' });
+    expect(cp.finalizes[0]).toMatchObject({ state: 'failed', end_reason: 'session_validation_failed', close: { code: 4400, reason: 'session validation failed', initiator: 'edge' } });
   });
 
   it('a RunStart bus failure closes 1011 and finalizes server_error', async () => {
@@ -216,6 +216,27 @@ describe('provider handshake', () => {
   });
 });
 
+describe("the socket's close, sent with the finalize", () => {
+  it('the edge closing after stop: its 1000', async () => {
+    const { startCall, cp } = await harness();
+    const client = await startCall();
+    client.sendStop();
+    expect((await client.waitForClose()).code).toBe(1000);
+    await waitUntil(() => cp.finalizes.length === 1);
+    expect(cp.finalizes[0]).toMatchObject({ end_reason: 'caller_hangup', close: { code: 1000, reason: 'call ended', initiator: 'edge' } });
+  });
+
+  it("the peer closing: its code and reason, with NUL made safe", async () => {
+    const { startCall, cp } = await harness();
+    await (await startCall()).close(1000, 'bye');
+    await waitUntil(() => cp.finalizes.length === 1);
+    expect(cp.finalizes[0]).toMatchObject({ state: 'completed', end_reason: 'stream_closed', close: { code: 1000, reason: 'bye', initiator: 'peer' } });
+    await (await startCall()).close(4001, 'a\u0000b');
+    await waitUntil(() => cp.finalizes.length === 2);
+    expect(cp.finalizes[1]!.close).toEqual({ code: 4001, reason: 'a\uFFFDb', initiator: 'peer' });
+  });
+});
+
 describe('limits', () => {
   it('a frame over maxPayloadBytes is closed 1009 by ws and the run is finalized once', async () => {
     const { startCall, cp } = await harness({ config: { maxPayloadBytes: 4096 } });
@@ -223,7 +244,8 @@ describe('limits', () => {
     client.sendRaw('x'.repeat(5000));
     expect((await client.waitForClose()).code).toBe(1009);
     await waitUntil(() => cp.finalizes.length === 1 && h!.edge.activeCalls === 0);
-    expect(cp.finalizes[0]).toMatchObject({ state: 'failed', end_reason: 'stream_closed' });
+    // `ws` closed it, not the peer: the edge's 1009 is recorded, whatever the peer answered.
+    expect(cp.finalizes[0]).toMatchObject({ state: 'failed', end_reason: 'stream_closed', close: { code: 1009, reason: '', initiator: 'edge' } });
   });
 
   it('beyond maxCalls new streams get 1013', async () => {

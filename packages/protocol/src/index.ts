@@ -1,4 +1,4 @@
-export { CloseCode } from './close-codes.ts';
+export { CloseCode, CloseInitiator, MAX_CLOSE_REASON_BYTES, toCloseReason } from './close-codes.ts';
 export { LOG_REDACT_PATHS } from './logging.ts';
 export { UNSUPPORTED_PROVIDERS, isUnsupportedProvider, type UnsupportedProviderName } from './providers.ts';
 export { RunState, EndReason, TERMINAL_RUN_STATES, ACTIVE_RUN_STATES, AGENT_STREAM_RUN_PREFIX } from './runs.ts';
@@ -47,6 +47,7 @@ export {
   FrameDropReason,
   FRAME_DROP_REASONS,
   StreamSettingsSchema,
+  RunCloseSchema,
   RunFinalizeRequestSchema,
   RunFinalizeResponseSchema,
   RunActionRequestSchema,
@@ -75,6 +76,7 @@ export {
   type RunStartResponse,
   type MediaStats,
   type StreamSettings,
+  type RunClose,
   type RunFinalizeRequest,
   type RunFinalizeResponse,
   type RunActionRequest,

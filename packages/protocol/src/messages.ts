@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CloseInitiator, MAX_CLOSE_REASON_BYTES } from './close-codes.ts';
 import { BusError, BusErrorCode, StreamError, StreamErrorCode } from './errors.ts';
 import { AudioEncoding } from './media.ts';
 import { EndReason, RunState } from './runs.ts';
@@ -184,6 +185,20 @@ export const MediaStatsSchema = z.object({
 });
 export type MediaStats = z.infer<typeof MediaStatsSchema>;
 
+const utf8 = new TextEncoder();
+
+/**
+ * How the provider's socket closed, recorded on the run: the close code and reason (at most
+ * {@link MAX_CLOSE_REASON_BYTES} bytes of UTF-8, {@link SafeTextSchema safe text}) of the first close
+ * frame, and which side sent it. A connection that dropped without one has the peer's 1005/1006.
+ */
+export const RunCloseSchema = z.object({
+  code: z.number().int().min(1000).max(4999),
+  reason: SafeTextSchema.refine((text) => utf8.encode(text).length <= MAX_CLOSE_REASON_BYTES, `at most ${MAX_CLOSE_REASON_BYTES} bytes`),
+  initiator: z.enum([CloseInitiator.Edge, CloseInitiator.Peer]),
+});
+export type RunClose = z.infer<typeof RunCloseSchema>;
+
 export const RunFinalizeRequestSchema = z.object({
   run_id: z.string(),
   edge_id: z.string(),
@@ -194,6 +209,8 @@ export const RunFinalizeRequestSchema = z.object({
   /** The provider's own reason for ending the stream (Exotel `stop.reason`), recorded on the run. */
   stop_reason: z.string().max(64).optional(),
   stats: MediaStatsSchema.optional(),
+  /** How the provider's socket closed; absent when no socket was involved or from older edges. */
+  close: RunCloseSchema.optional(),
 });
 export type RunFinalizeRequest = z.infer<typeof RunFinalizeRequestSchema>;
 

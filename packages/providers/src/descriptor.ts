@@ -6,6 +6,7 @@
  */
 import type { AccountSource, HandshakeOrder, ProviderSettingSpec, StreamAdapter, StreamAdapterOptions, StreamEndSignal } from './adapter.ts';
 import type { ProviderApiClient } from './api-client.ts';
+import type { CheckCredentials } from './credential-check.ts';
 import type { AttachStream, BuildAnswerDocument, CallbackSignatureSpec, ParseCallback, PlaceCall, StopStream } from './call-control.ts';
 import type { TransportOptions } from './http-transport.ts';
 
@@ -53,6 +54,11 @@ export interface TelephonySpec {
    * unusable base URL, an empty secret or a bad timeout.
    */
   createApiClient(options: ConfiguredClientOptions): ProviderApiClient;
+  /**
+   * Checks a configuration's credentials with one cheap authenticated read of the provider's
+   * account at the configuration's base URL (the "test" of a stored configuration).
+   */
+  readonly checkCredentials: CheckCredentials;
   /** The provider's signature of stream upgrade requests, when it signs them. */
   readonly upgradeSignature?: UpgradeSignatureSpec | undefined;
   /** An older view field mirroring `has_credentials` (Cloudonix `has_bearer_token`). */

@@ -36,6 +36,14 @@ export type { ProviderName } from './provider-name.ts';
 export type { CallRef, ProviderApiClient } from './api-client.ts';
 export { DEFAULT_PROVIDER_API_TIMEOUT_MS } from './api-client.ts';
 export {
+  CredentialCheckCode,
+  runCredentialProbe,
+  type CheckCredentials,
+  type CredentialCheckResult,
+  type CredentialProbe,
+  type CredentialProbeOptions,
+} from './credential-check.ts';
+export {
   ProviderFrameError,
   ProviderFrameErrorCode,
   ProviderConfigError,

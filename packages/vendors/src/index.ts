@@ -73,3 +73,9 @@ export {
 } from './elevenlabs/options.ts';
 export { connectCartesiaTts } from './cartesia/tts-client.ts';
 export { CARTESIA_BASE_URL, CARTESIA_DEFAULT_VERSION, CARTESIA_TTS_DEFAULTS, type CartesiaTtsOptions } from './cartesia/options.ts';
+export { httpBaseUrlOf, type VendorCredentialCheck, type VendorCredentialCheckOptions } from './credential-check.ts';
+export { VENDOR_CREDENTIAL_CHECKS, type CheckableVendor } from './credential-checks.ts';
+export { checkOpenAiCredentials, OPENAI_API_BASE_URL } from './openai-compatible/credential-check.ts';
+export { checkDeepgramCredentials } from './deepgram/credential-check.ts';
+export { checkElevenLabsCredentials } from './elevenlabs/credential-check.ts';
+export { checkCartesiaCredentials } from './cartesia/credential-check.ts';

@@ -574,6 +574,23 @@ export type paths = {
         patch: operations["updateServiceCredential"];
         trace?: never;
     };
+    "/service-credentials/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check the stored key with one read of the vendor's API */
+        post: operations["testServiceCredential"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/stats/overview": {
         parameters: {
             query?: never;
@@ -626,6 +643,23 @@ export type paths = {
         head?: never;
         /** Change a telephony configuration */
         patch: operations["updateTelephonyConfiguration"];
+        trace?: never;
+    };
+    "/telephony-configurations/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check the stored credentials with one read of the provider's account */
+        post: operations["testTelephonyConfiguration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/users": {
@@ -688,11 +722,29 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The organization's invitations, newest first (never their tokens) */
+        get: operations["listInvitations"];
         put?: never;
         /** Invite a person (the single-use token is in this response only) */
         post: operations["inviteUser"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/invitations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an invitation not yet accepted: its token no longer accepts */
+        delete: operations["revokeInvitation"];
         options?: never;
         head?: never;
         patch?: never;
@@ -851,6 +903,7 @@ export type components = {
             user_id: string;
         };
         CreatedInvitation: {
+            accepted_at: string | null;
             /** Format: date-time */
             created_at: string;
             email: string;
@@ -858,16 +911,64 @@ export type components = {
             expires_at: string;
             id: string;
             invitation_url: string | null;
+            invited_by_email: string | null;
+            /** @description the user who invited; null once that user is removed */
+            invited_by_id: string | null;
+            revoked_at: string | null;
             /** @enum {string} */
             role: "admin" | "member";
+            /**
+             * @description pending until accepted, revoked or past expires_at
+             * @enum {string}
+             */
+            state: "pending" | "accepted" | "expired" | "revoked";
             /** @description single-use, shown in this response only */
             token: string;
+        };
+        CredentialTestResult: {
+            /** Format: date-time */
+            checked_at: string;
+            error?: {
+                /** @enum {string} */
+                code: "invalid_credentials" | "unreachable" | "unexpected_response" | "address_not_allowed" | "invalid_configuration";
+                message: string;
+            };
+            /** @description from sending the request to its answer or failure */
+            latency_ms: number;
+            /** @description true when the provider or vendor accepted the credentials */
+            ok: boolean;
+            /** @description the provider's or vendor's HTTP status, when it answered */
+            status?: number;
         };
         Error: {
             error: {
                 code: string;
                 message: string;
             };
+        };
+        Invitation: {
+            accepted_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            email: string;
+            /** Format: date-time */
+            expires_at: string;
+            id: string;
+            invited_by_email: string | null;
+            /** @description the user who invited; null once that user is removed */
+            invited_by_id: string | null;
+            revoked_at: string | null;
+            /** @enum {string} */
+            role: "admin" | "member";
+            /**
+             * @description pending until accepted, revoked or past expires_at
+             * @enum {string}
+             */
+            state: "pending" | "accepted" | "expired" | "revoked";
+        };
+        InvitationPage: {
+            data: components["schemas"]["Invitation"][];
+            next_cursor: string | null;
         };
         KeyPrincipal: {
             api_key_id: string;
@@ -886,6 +987,59 @@ export type components = {
             count: number;
             p50: number | null;
             p95: number | null;
+        };
+        LiveCall: {
+            agent: {
+                name: string;
+                uuid: string;
+            };
+            /** @enum {string} */
+            call_type: "inbound" | "outbound";
+            called_number: string | null;
+            caller_number: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** @description outbound calls: the provider's last dial status */
+            dial_status: string | null;
+            duration_seconds: number | null;
+            /** @description the media-edge holding the call; null while an outbound call is still dialling */
+            edge_id: string | null;
+            end_reason: string | null;
+            ended_at: string | null;
+            id: string;
+            name: string;
+            /** @description the telephony provider */
+            provider: string;
+            /** @description when the provider's start was accepted: the duration counts from here */
+            started_at: string | null;
+            /** @enum {string} */
+            state: "initialized" | "running" | "completed" | "failed";
+        };
+        LiveCallChange: {
+            call: components["schemas"]["LiveCall"];
+        };
+        LiveCallsSnapshot: {
+            /** @description the live calls (initialized or running), oldest first */
+            calls: components["schemas"]["LiveCall"][];
+            /**
+             * Format: date-time
+             * @description the server's clock when it sent the snapshot
+             */
+            server_time: string;
+            /** @description this principal receives call.transcript events */
+            transcripts: boolean;
+            /** @description more calls are live than the snapshot lists (1000) */
+            truncated: boolean;
+        };
+        LiveTranscriptLine: {
+            /** Format: date-time */
+            at: string;
+            /** @description role (caller or agent), text, interrupted, … */
+            data: {
+                [key: string]: unknown;
+            };
+            run_id: string;
+            seq: number;
         };
         Me: components["schemas"]["Session"] | components["schemas"]["KeyPrincipal"];
         MediaStats: {
@@ -957,6 +1111,8 @@ export type components = {
             agent_version_id: string | null;
             /** @enum {string} */
             call_type: "inbound" | "outbound";
+            /** @description how the provider socket closed; null when the run ended without one (edge_lost, an outbound call never connected) or is live */
+            close: components["schemas"]["RunClose"] | null;
             /** Format: date-time */
             created_at: string;
             /** @description outbound calls: queued, dialing, ringing, answered, completed, busy, no_answer, failed */
@@ -987,6 +1143,17 @@ export type components = {
             state: "initialized" | "running" | "completed" | "failed";
             telephony_configuration_id: string | null;
             user_id: string;
+        };
+        RunClose: {
+            /** @description the WebSocket close code (1000, 1008, 1011, 1013, 4400, 4408, 4409; a peer may send others, 1005: no code, 1006: no close frame) */
+            code: number;
+            /**
+             * @description who closed first: the media-edge, or the provider (its close frame, or the connection dropping)
+             * @enum {string}
+             */
+            initiator: "edge" | "peer";
+            /** @description the close frame's reason, at most 123 bytes; empty when none */
+            reason: string;
         };
         RunEvent: {
             /** Format: date-time */
@@ -2595,6 +2762,37 @@ export interface operations {
             };
         };
     };
+    testServiceCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialTestResult"];
+                };
+            };
+            /** @description an error: `error.code` is one of the documented codes */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getOverviewStats: {
         parameters: {
             query?: {
@@ -2882,6 +3080,37 @@ export interface operations {
             };
         };
     };
+    testTelephonyConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialTestResult"];
+                };
+            };
+            /** @description an error: `error.code` is one of the documented codes */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listUsers: {
         parameters: {
             query?: {
@@ -3050,6 +3279,39 @@ export interface operations {
             };
         };
     };
+    listInvitations: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: string;
+                state?: "pending" | "accepted" | "expired" | "revoked";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationPage"];
+                };
+            };
+            /** @description an error: `error.code` is one of the documented codes */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     inviteUser: {
         parameters: {
             query?: never;
@@ -3076,6 +3338,35 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["CreatedInvitation"];
                 };
+            };
+            /** @description an error: `error.code` is one of the documented codes */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description an error: `error.code` is one of the documented codes */
             default: {

@@ -1,61 +1,33 @@
 /**
  * The shapes of the live-calls event stream (`GET /api/v1/live-calls/events`, docs/live-calls.md)
- * as the console reads them.
+ * as the console reads them: named views of the types generated from the API's OpenAPI document
+ * (generated/api.ts, `npm run openapi:types`), whose `x-vr3-events` the server's tests check every
+ * event against.
  */
+import type { components } from '../generated/api.ts';
 
-/** Where a run is in its life. */
-export type CallState = 'initialized' | 'running' | 'completed' | 'failed';
+type Schemas = components['schemas'];
 
 /** A call as the stream shows it. */
-export interface LiveCall {
-  id: string;
-  name: string;
-  state: CallState;
-  /** `inbound` or `outbound`. */
-  call_type: string;
-  provider: string;
-  agent: { uuid: string; name: string };
-  caller_number: string | null;
-  called_number: string | null;
-  edge_id: string | null;
-  dial_status: string | null;
-  created_at: string;
-  /** When the call was answered and validated: its duration counts from here. */
-  started_at: string | null;
-  ended_at: string | null;
-  end_reason: string | null;
-  duration_seconds: number | null;
-}
+export type LiveCall = Schemas['LiveCall'];
 
-/** The first event of every connection: the live calls now. */
-export interface Snapshot {
-  calls: LiveCall[];
-  /** More calls are live than the snapshot lists. */
-  truncated: boolean;
-  /** This principal receives `call.transcript` events. */
-  transcripts: boolean;
-  /** The server's clock when it sent the snapshot: durations tick on it, whatever the browser's clock says. */
-  server_time: string;
-}
+/** Where a run is in its life. */
+export type CallState = LiveCall['state'];
 
-/** `call.started`, `call.updated`, `call.ended`. */
+/** The first event of every connection: the live calls now, and the server's clock (durations tick on it). */
+export type Snapshot = Schemas['LiveCallsSnapshot'];
+
+/** `call.started`, `call.updated`, `call.ended`: each carries `{call}` (the `LiveCallChange` schema). */
 export type CallEventName = 'call.started' | 'call.updated' | 'call.ended';
 
+/** What the console reads of a transcript run event's `data` (the engine's own object). */
+export type TranscriptData = { role?: string; text?: string; interrupted?: boolean; [key: string]: unknown };
+
 /** A transcript line of a voice or realtime agent's call (`call.transcript`; a run event of type `transcript`). */
-export interface TranscriptLine {
-  run_id: string;
-  seq: number;
-  at: string;
-  data: { role?: string; text?: string; interrupted?: boolean; [key: string]: unknown };
-}
+export type TranscriptLine = Omit<Schemas['LiveTranscriptLine'], 'data'> & { data: TranscriptData };
 
 /** A run event as `GET /runs/{id}/events` lists it. */
-export interface RunEventRow {
-  seq: number;
-  type: string;
-  at: string;
-  data: TranscriptLine['data'];
-}
+export type RunEventRow = Omit<Schemas['RunEvent'], 'data'> & { data: TranscriptData };
 
 /** What the live-calls page needs of the API client (`ApiClient` has it). */
 export interface LiveCallsApi {

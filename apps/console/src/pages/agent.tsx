@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Agent, ApiClient, Role } from '../api.ts';
+import { PlaceCallForm } from '../agents/place-call-form.tsx';
 import { AgentEditor } from '../engines/agent-editor.tsx';
 import { AgentSettings } from '../engines/agent-settings.tsx';
 import { ErrorMessage } from '../error-message.tsx';
@@ -53,7 +54,7 @@ function ProviderRow({ api, provider, agent }: { api: ApiClient; provider: strin
   );
 }
 
-/** `#/agents/{uuid}`: the agent's identity and URLs, publish / archive, and its draft in its engine's form. */
+/** `#/agents/{uuid}`: the agent's identity and URLs, publish / archive, placing calls with it, and its draft in its engine's form. */
 export function AgentPage({ api, role, uuid }: { api: ApiClient; role: Role; uuid: string }) {
   const [agent, setAgent] = useState<Agent | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -126,6 +127,7 @@ export function AgentPage({ api, role, uuid }: { api: ApiClient; role: Role; uui
           </tbody>
         </table>
       )}
+      {agent.archived ? null : <PlaceCallForm api={api} role={role} agent={agent} />}
       {agent.archived ? null : <AgentSettings api={api} role={role} agent={agent} onSaved={setAgent} />}
       {agent.archived ? null : <AgentEditor api={api} role={role} agent={agent} onSaved={setAgent} />}
     </section>

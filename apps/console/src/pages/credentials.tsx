@@ -1,11 +1,9 @@
 import { useCallback, useState } from 'preact/hooks';
 import type { ApiClient, ServiceCredential } from '../api.ts';
-import { ErrorMessage } from '../error-message.tsx';
-import { ConfirmButton } from '../ui/confirm-button.tsx';
 import { fieldOfError } from '../ui/field-error.ts';
 import { Field, FormErrorLine, type FormError } from '../ui/form.tsx';
-import { ListFooter } from '../ui/list-footer.tsx';
-import { usePagedList } from '../ui/use-paged-list.ts';
+import { ResourceList, type Column } from '../ui/resource-list.tsx';
+import { SecretField } from '../ui/secret-field.tsx';
 
 /** Vendors a service credential may be for (`POST /service-credentials`, docs/agent-stream.md). */
 const VENDORS = ['openai', 'deepgram', 'elevenlabs', 'cartesia'] as const;
@@ -55,9 +53,7 @@ function CredentialForm({ api, credential, onSaved, onCancel }: { api: ApiClient
         <Field label="Name" name="name" formError={formError}>
           <input name="name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
         </Field>
-        <Field label="API key" name="api_key" formError={formError} hint="write-only">
-          <input name="api_key" type="password" autocomplete="off" value={apiKey} placeholder={credential ? 'set: leave empty to keep' : ''} onInput={(e) => setApiKey(e.currentTarget.value)} />
-        </Field>
+        <SecretField label="API key" name="api_key" value={apiKey} isSet={credential !== null} formError={formError} onInput={setApiKey} />
         <Field label="Base URL" name="base_url" formError={formError} hint="an OpenAI-compatible server; empty: the vendor's own">
           <input name="base_url" value={baseUrl} onInput={(e) => setBaseUrl(e.currentTarget.value)} />
         </Field>
@@ -75,90 +71,31 @@ function CredentialForm({ api, credential, onSaved, onCancel }: { api: ApiClient
   );
 }
 
-/** `#/credentials`: the organization's voice-vendor API keys (admins), filtered by vendor; create, edit, delete. */
+const COLUMNS: readonly Column<ServiceCredential>[] = [
+  { header: 'Name', cell: (c) => c.name },
+  { header: 'Vendor', cell: (c) => c.vendor },
+  { header: 'Base URL', cell: (c) => c.base_url ?? '—' },
+  { header: 'ID', cell: (c) => <code>{c.id}</code> },
+];
+
+/**
+ * `#/credentials`: the organization's voice-vendor API keys (admins), filtered by vendor; create,
+ * edit, delete, and test a stored key against the vendor.
+ */
 export function CredentialsPage({ api }: { api: ApiClient }) {
-  const [vendor, setVendor] = useState('');
-  const [editing, setEditing] = useState<ServiceCredential | 'new' | null>(null);
-  const [actionError, setActionError] = useState<unknown>(null);
-  const fetchPage = useCallback((cursor: string | undefined) => api.listServiceCredentials({ ...(cursor ? { cursor } : {}), ...(vendor ? { vendor } : {}) }), [api, vendor]);
-  const list = usePagedList(fetchPage);
-
-  const remove = async (credential: ServiceCredential) => {
-    setActionError(null);
-    try {
-      await api.deleteServiceCredential(credential.id);
-      list.reload();
-    } catch (err) {
-      setActionError(err);
-    }
-  };
-
+  const fetchPage = useCallback((cursor: string | undefined, vendor: string) => api.listServiceCredentials({ ...(cursor ? { cursor } : {}), ...(vendor ? { vendor } : {}) }), [api]);
   return (
-    <section>
-      <header class="page-header">
-        <h1>Service credentials</h1>
-        <button type="button" onClick={() => setEditing('new')}>
-          New credential
-        </button>
-      </header>
-      {editing !== null ? (
-        <CredentialForm
-          key={editing === 'new' ? 'new' : editing.id}
-          api={api}
-          credential={editing === 'new' ? null : editing}
-          onSaved={() => {
-            setEditing(null);
-            list.reload();
-          }}
-          onCancel={() => setEditing(null)}
-        />
-      ) : null}
-      <div class="filters">
-        <label class="inline">
-          Vendor{' '}
-          <select name="vendor-filter" value={vendor} onChange={(e) => setVendor(e.currentTarget.value)}>
-            <option value="">all</option>
-            {VENDORS.map((v) => (
-              <option key={v} value={v}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
-      <ErrorMessage error={actionError} />
-      {list.items.length > 0 ? (
-        <table class="list" data-testid="credentials">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Vendor</th>
-              <th>Base URL</th>
-              <th>ID</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((c) => (
-              <tr key={c.id} data-id={c.id}>
-                <td>{c.name}</td>
-                <td>{c.vendor}</td>
-                <td>{c.base_url ?? '—'}</td>
-                <td>
-                  <code>{c.id}</code>
-                </td>
-                <td class="row-actions">
-                  <button type="button" class="small" onClick={() => setEditing(c)}>
-                    Edit
-                  </button>{' '}
-                  <ConfirmButton label="Delete" question="Delete it?" onConfirm={() => void remove(c)} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      <ListFooter list={list} empty="No service credentials." />
-    </section>
+    <ResourceList<ServiceCredential>
+      title="Service credentials"
+      newLabel="New credential"
+      testId="credentials"
+      empty="No service credentials."
+      filter={{ label: 'Vendor', name: 'vendor-filter', options: VENDORS }}
+      fetchPage={fetchPage}
+      columns={COLUMNS}
+      form={({ item, onSaved, onCancel }) => <CredentialForm api={api} credential={item} onSaved={onSaved} onCancel={onCancel} />}
+      remove={(c) => api.deleteServiceCredential(c.id)}
+      test={(c) => api.testServiceCredential(c.id)}
+    />
   );
 }

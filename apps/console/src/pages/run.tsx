@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { ApiClient, Run, RunEvent, WebhookDelivery } from '../api.ts';
 import { ErrorMessage } from '../error-message.tsx';
+import { closeText } from '../runs/close-text.ts';
 import { RecordingPlayer } from '../runs/recording-player.tsx';
 import { hrefOf } from '../route.ts';
 import { metricNames, transcriptOf, turnLatencies } from '../runs/turns.ts';
@@ -24,6 +25,7 @@ function Facts({ run }: { run: Run }) {
     ['State', <span data-testid="run-state">{run.state}</span>],
     ['End reason', run.end_reason ?? '—'],
     ['Error', run.error ?? '—'],
+    ['Close code', <span data-testid="run-close">{closeText(run.close)}</span>],
     ['Provider', run.mode],
     ['Call type', run.call_type],
     ['Agent', <a href={hrefOf('agents', run.agent_uuid)}>{run.agent_uuid}</a>],

@@ -1,21 +1,24 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { ApiClient, Invitation, Quota, Role, Session, User } from '../api.ts';
+import type { ApiClient, CreatedInvitation, Invitation, InvitationState, Quota, Role, Session, User } from '../api.ts';
 import { ErrorMessage } from '../error-message.tsx';
+import { adminOnly } from '../ui/admin.ts';
 import { ConfirmButton } from '../ui/confirm-button.tsx';
 import { CopyValue } from '../ui/copy-button.tsx';
 import { fieldOfError } from '../ui/field-error.ts';
 import { Field, FormErrorLine, type FormError } from '../ui/form.tsx';
 import { ListFooter } from '../ui/list-footer.tsx';
-import { usePagedList } from '../ui/use-paged-list.ts';
+import { usePagedList, type PagedList } from '../ui/use-paged-list.ts';
+import { timeText } from './runs.tsx';
 
 const ROLES: Role[] = ['admin', 'member'];
+const INVITATION_STATES: InvitationState[] = ['pending', 'accepted', 'expired', 'revoked'];
 
 /** Invites a person; the invitation's token and URL are shown this once. */
 function InviteForm({ api, onInvited }: { api: ApiClient; onInvited: () => void }) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('member');
   const [formError, setFormError] = useState<FormError | null>(null);
-  const [made, setMade] = useState<Invitation | null>(null);
+  const [made, setMade] = useState<CreatedInvitation | null>(null);
   const submit = async (event: Event) => {
     event.preventDefault();
     setFormError(null);
@@ -108,13 +111,77 @@ function QuotaEditor({ api, user }: { api: ApiClient; user: User }) {
   );
 }
 
-/** `#/users`: the organization's people (admins): invite, change role, remove, and each one's quota. */
+/** The organization's invitations, newest first, filtered by state; pending ones can be revoked. */
+function InvitationsList({ api, role, list, state, onState }: { api: ApiClient; role: Role; list: PagedList<Invitation>; state: InvitationState | ''; onState: (state: InvitationState | '') => void }) {
+  const [actionError, setActionError] = useState<unknown>(null);
+  const revoke = async (id: string) => {
+    setActionError(null);
+    try {
+      await api.revokeInvitation(id);
+      list.reload();
+    } catch (err) {
+      setActionError(err);
+    }
+  };
+  return (
+    <section class="panel" data-testid="invitations">
+      <h2>Invitations</h2>
+      <div class="filters">
+        <label class="inline">
+          State{' '}
+          <select name="invitation-state" value={state} onChange={(e) => onState(e.currentTarget.value as InvitationState | '')}>
+            <option value="">all</option>
+            {INVITATION_STATES.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <ErrorMessage error={actionError} />
+      {list.items.length > 0 ? (
+        <table class="list">
+          <thead>
+            <tr>
+              <th>Email</th>
+              <th>Role</th>
+              <th>State</th>
+              <th>Expires</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((i) => (
+              <tr key={i.id} data-id={i.id} data-state={i.state}>
+                <td>{i.email}</td>
+                <td>{i.role}</td>
+                <td>{i.state}</td>
+                <td>{timeText(i.expires_at)}</td>
+                <td class="row-actions">
+                  {i.state === 'pending' ? <ConfirmButton label="Revoke" question="Revoke this invitation? Its link stops working." onConfirm={() => void revoke(i.id)} {...adminOnly(role)} /> : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <ListFooter list={list} empty="No invitations." />
+    </section>
+  );
+}
+
+/** `#/users`: the organization's people (admins): invite, change role, remove, and each one's quota; then the invitations. */
 export function UsersPage({ api, session }: { api: ApiClient; session: Session }) {
   const [filter, setFilter] = useState('');
   const [quotaOf, setQuotaOf] = useState<User | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const fetchPage = useCallback((cursor: string | undefined) => api.listUsers(cursor ? { cursor } : {}), [api]);
   const list = usePagedList(fetchPage);
+  const [invitationState, setInvitationState] = useState<InvitationState | ''>('');
+  const fetchInvitations = useCallback(
+    (cursor: string | undefined) => api.listInvitations({ ...(invitationState ? { state: invitationState } : {}), ...(cursor ? { cursor } : {}) }),
+    [api, invitationState],
+  );
+  const invitations = usePagedList(fetchInvitations);
   const act = async (action: () => Promise<unknown>) => {
     setActionError(null);
     try {
@@ -132,7 +199,13 @@ export function UsersPage({ api, session }: { api: ApiClient; session: Session }
       <header class="page-header">
         <h1>Users & quotas</h1>
       </header>
-      <InviteForm api={api} onInvited={list.reload} />
+      <InviteForm
+        api={api}
+        onInvited={() => {
+          list.reload();
+          invitations.reload();
+        }}
+      />
       {quotaOf ? <QuotaEditor key={quotaOf.id} api={api} user={quotaOf} /> : null}
       <div class="filters">
         <label class="inline">
@@ -176,6 +249,7 @@ export function UsersPage({ api, session }: { api: ApiClient; session: Session }
         </table>
       ) : null}
       <ListFooter list={list} empty="No users." />
+      <InvitationsList api={api} role={session.role} list={invitations} state={invitationState} onState={setInvitationState} />
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { ApiClient, TelephonyConfiguration } from '../api.ts';
 import { fieldOfError } from '../ui/field-error.ts';
 import { Field, FormErrorLine, type FormError } from '../ui/form.tsx';
+import { SecretField } from '../ui/secret-field.tsx';
 import { PROVIDERS, PROVIDER_FORMS } from './providers.ts';
 
 const OTHER_FIELDS = ['provider', 'name', 'api_base_url', 'settings'];
@@ -68,16 +69,15 @@ export function TelephonyForm({ api, config, onSaved, onCancel }: { api: ApiClie
           <input name={form.accountField} value={account} onInput={(e) => setAccount(e.currentTarget.value)} />
         </Field>
         {form.credentialFields.map((field) => (
-          <Field key={field} label={field} name={field} formError={formError} hint="write-only">
-            <input
-              name={field}
-              type="password"
-              autocomplete="off"
-              value={secrets[field] ?? ''}
-              placeholder={config?.has_credentials ? 'set: leave empty to keep' : ''}
-              onInput={(e) => setSecrets((all) => ({ ...all, [field]: e.currentTarget.value }))}
-            />
-          </Field>
+          <SecretField
+            key={field}
+            label={field}
+            name={field}
+            value={secrets[field] ?? ''}
+            isSet={config?.has_credentials === true}
+            formError={formError}
+            onInput={(value) => setSecrets((all) => ({ ...all, [field]: value }))}
+          />
         ))}
         <Field label="API base URL" name="api_base_url" formError={formError} hint="empty: the provider's own">
           <input name="api_base_url" value={apiBaseUrl} onInput={(e) => setApiBaseUrl(e.currentTarget.value)} />

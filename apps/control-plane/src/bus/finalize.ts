@@ -12,6 +12,7 @@ export async function handleRunFinalize(ctx: ControlPlaneContext, data: unknown)
     endReason: req.end_reason,
     error: req.error,
     stats: req.stats,
+    close: req.close,
     // The provider's own reason for ending the stream (Exotel `stop.reason`), kept beside the end reason.
     logEntry: req.stop_reason === undefined ? undefined : { key: 'stream_events', entry: { event: 'stop', reason: req.stop_reason, at: new Date().toISOString() } },
   });

@@ -134,6 +134,44 @@ describe('RunFinalize', () => {
     expect(await finalize({ run_id: crypto.randomUUID(), state: 'completed', end_reason: 'caller_hangup' })).toEqual({ ok: true, already_final: true });
   });
 
+  it('records how the socket closed with the first terminal write, and shows it on the run', async () => {
+    const byEdge = (await admit()).runId;
+    expect(await finalize({ run_id: byEdge, state: 'failed', end_reason: 'session_validation_failed', close: { code: 4400, reason: 'session validation failed', initiator: 'edge' } })).toEqual({ ok: true, already_final: false });
+    await finalize({ run_id: byEdge, state: 'completed', end_reason: 'caller_hangup', close: { code: 1000, reason: '', initiator: 'peer' } });
+    expect(await run(byEdge)).toMatchObject({ closeCode: 4400, closeReason: 'session validation failed', closeInitiator: 'edge' });
+    expect((await cp.api('GET', `/runs/${byEdge}`)).body.close).toEqual({ code: 4400, reason: 'session validation failed', initiator: 'edge' });
+
+    const byPeer = (await admit()).runId;
+    await finalize({ run_id: byPeer, state: 'completed', end_reason: 'stream_closed', close: { code: 1000, reason: 'bye', initiator: 'peer' } });
+    const listed = (await cp.api('GET', `/runs?agent_uuid=${fx.agentUuid}&end_reason=stream_closed`)).body.data as Array<{ id: string; close: unknown }>;
+    expect(listed.find((r) => r.id === byPeer)?.close).toEqual({ code: 1000, reason: 'bye', initiator: 'peer' });
+
+    // A run the control-plane ended first (a refused start): the edge's finalize still records the close, once.
+    const refused = (await admit()).runId;
+    expect((await start(startRequest(refused, { session_id: 'unknown-session' }))).ok).toBe(false);
+    expect(await finalize({ run_id: refused, state: 'failed', end_reason: 'session_validation_failed', close: { code: 4400, reason: 'session validation failed', initiator: 'edge' } })).toEqual({ ok: true, already_final: true });
+    await finalize({ run_id: refused, state: 'failed', end_reason: 'session_validation_failed', close: { code: 1011, reason: 'late', initiator: 'edge' } });
+    expect(await run(refused)).toMatchObject({ state: 'failed', endReason: 'session_validation_failed', closeCode: 4400, closeInitiator: 'edge' });
+
+    // An edge that sends no close (an older edge, or none was known): the run keeps null.
+    const none = (await admit()).runId;
+    await finalize({ run_id: none, state: 'completed', end_reason: 'caller_hangup' });
+    expect((await cp.api('GET', `/runs/${none}`)).body.close).toBeNull();
+  });
+
+  it('refuses a close it cannot store: a reason over 123 bytes, NUL, a code outside 1000-4999, an unknown initiator', async () => {
+    const { runId } = await admit();
+    for (const close of [
+      { code: 1000, reason: 'é'.repeat(62), initiator: 'peer' },
+      { code: 1000, reason: 'a\u0000b', initiator: 'peer' },
+      { code: 999, reason: '', initiator: 'peer' },
+      { code: 1000, reason: '', initiator: 'provider' },
+    ]) {
+      await expect(finalize({ run_id: runId, state: 'completed', end_reason: 'caller_hangup', close })).rejects.toThrow();
+    }
+    expect((await run(runId)).state).toBe('initialized');
+  });
+
   it('lets only one of many concurrent finalizers win', async () => {
     const { runId } = await admit();
     const answers = await Promise.all(

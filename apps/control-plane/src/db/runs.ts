@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { AGENT_STREAM_RUN_PREFIX, type RunState, type EndReason, type MediaStats } from '@vr3/protocol';
+import { AGENT_STREAM_RUN_PREFIX, type RunState, type EndReason, type MediaStats, type RunClose } from '@vr3/protocol';
 import { poolOf, type Db } from './prisma.ts';
 import { query, sql } from './sql.ts';
 
@@ -36,6 +36,12 @@ export interface FinalizeRunInput {
   /** Short, non-sensitive failure description. */
   error?: string | undefined;
   stats?: MediaStats | undefined;
+  /**
+   * How the provider's socket closed (the edge's finalize); the run keeps null without it. Recorded
+   * on a run another path already ended (a start the control-plane refused, an API hangup no edge
+   * answered) too, once: the first close recorded stays.
+   */
+  close?: RunClose | undefined;
   /**
    * A log entry appended to `logs[key]` in the same write (the provider's own stop reason), so a
    * reader never sees the terminal state without it.
@@ -82,7 +88,10 @@ export async function finalizeRun(prisma: Db, input: FinalizeRunInput): Promise<
         "frames_in" = COALESCE(${s?.frames_in ?? null}::int, "frames_in"),
         "frames_out" = COALESCE(${s?.frames_out ?? null}::int, "frames_out"),
         "frames_dropped" = COALESCE(${s?.frames_dropped ?? null}::int, "frames_dropped"),
-        "frames_dropped_by_reason" = COALESCE(${byReason}::jsonb, "frames_dropped_by_reason")
+        "frames_dropped_by_reason" = COALESCE(${byReason}::jsonb, "frames_dropped_by_reason"),
+        "close_code" = ${input.close?.code ?? null}::int,
+        "close_reason" = ${input.close?.reason ?? null}::text,
+        "close_initiator" = ${input.close?.initiator ?? null}::text
       WHERE "id" = ${input.runId} AND "state" IN ('initialized', 'running')
       RETURNING "user_id", "quota_held", "created_at", "duration_seconds"
     ), released AS (
@@ -92,6 +101,13 @@ export async function finalizeRun(prisma: Db, input: FinalizeRunInput): Promise<
   );
   const changed = rows[0]?.changed ?? 0;
   if (changed > 0) return { found: true, changed: true };
+  if (input.close) {
+    await query(
+      poolOf(prisma),
+      sql`UPDATE "workflow_runs" SET "close_code" = ${input.close.code}::int, "close_reason" = ${input.close.reason}::text, "close_initiator" = ${input.close.initiator}::text
+          WHERE "id" = ${input.runId} AND "state" IN ('completed', 'failed') AND "close_code" IS NULL`,
+    );
+  }
   const exists = await query(poolOf(prisma), sql`SELECT 1 FROM "workflow_runs" WHERE "id" = ${input.runId}`);
   return { found: exists.length > 0, changed: false };
 }

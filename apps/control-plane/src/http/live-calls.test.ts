@@ -2,13 +2,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Subjects, type RunEventsResponse, type RunStartResponse } from '@vr3/protocol';
 import { startFakeCloudonixApi, type FakeCloudonixApi } from '@vr3/providers/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ControlPlaneContext } from '../context.ts';
 import { createApiKey } from '../db/api-keys.ts';
 import { poolOf } from '../db/prisma.ts';
 import { liveCallsSubject } from '../live/feed.ts';
 import { LiveStream } from '../live/live-stream.ts';
 import { createOrganization } from '../operator/organizations.ts';
+import { checkApiEvent } from '../testing/api-contract.ts';
 import { startTestControlPlane, type TestControlPlane } from '../testing/control-plane.ts';
 import { admitStream, createAgentStreamFixture, type AgentStreamFixture } from '../testing/fixtures.ts';
 import { startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
@@ -24,6 +25,8 @@ let fx: AgentStreamFixture;
 /** A second organization, its admin key and agent. */
 let other: { apiKey: string; agentUuid: string; domain: string };
 const open: EventStreamClient[] = [];
+/** The API's streams a test opened: every event they received is checked against the contract after it. */
+const toCheck: EventStreamClient[] = [];
 
 beforeAll(async () => {
   server = await startTestPostgres();
@@ -45,9 +48,14 @@ afterAll(async () => {
 
 const URL_PATH = '/api/v1/live-calls/events';
 
+afterEach(() => {
+  for (const s of toCheck.splice(0)) for (const e of s.events) checkApiEvent('GET', '/live-calls/events', e.event, e.data);
+});
+
 async function stream(headers: Record<string, string> = { authorization: `Bearer ${cp.apiKey}` }): Promise<EventStreamClient & { body?: unknown }> {
   const s = await openEventStream(`${cp.baseUrl}${URL_PATH}`, headers);
   open.push(s);
+  toCheck.push(s);
   return s;
 }
 

@@ -3,10 +3,12 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { ControlPlaneContext } from '../context.ts';
 import { deleteServiceCredentialUnlessUsed, findServiceCredentialRecord, listServiceCredentials } from '../db/service-credentials.ts';
-import { SERVICE_VENDORS, isServiceVendor, sealServiceApiKey } from '../engines/service-credentials.ts';
+import { VENDOR_CREDENTIAL_CHECKS } from '@vr3/vendors';
+import { SERVICE_VENDORS, isServiceVendor, openServiceApiKey, sealServiceApiKey } from '../engines/service-credentials.ts';
 import { ApiError } from '../errors.ts';
 import type { Prisma, ServiceCredential } from '../generated/prisma/client.ts';
 import { checkBaseUrl, checkBaseUrlHost } from './base-url.ts';
+import { credentialTestView, UNREADABLE_SECRET } from './credential-test.ts';
 import { pageQuery, timeCursorAfter, timeCursorPosition } from './cursor.ts';
 import { principal, validate } from './middleware.ts';
 
@@ -51,6 +53,8 @@ const notFound = () => new ApiError('service_credential_not_found', 'service cre
  * as AAD) and never returned. Unless `allowInsecureProviderUrls`, `base_url` must be https and resolve
  * to public addresses only; changing it needs `api_key` in the same request. DELETE is 409 while an
  * agent may still run with the credential. Other organizations' credentials are 404.
+ * `POST /service-credentials/{id}/test` checks the stored key with one authenticated read of the
+ * vendor's API at the credential's `base_url` (or the vendor's own), within the provider timeout.
  */
 export function serviceCredentialRoutes(ctx: ControlPlaneContext): Router {
   const router = Router();
@@ -117,6 +121,30 @@ export function serviceCredentialRoutes(ctx: ControlPlaneContext): Router {
     const { count } = await ctx.prisma.serviceCredential.updateMany({ where: { id: existing.id, organizationId: existing.organizationId }, data });
     if (count === 0) throw notFound();
     res.json(serviceCredentialView(await find(existing.organizationId, existing.id)));
+  });
+
+  router.post('/service-credentials/:id/test', async (req, res) => {
+    const row = await find(principal(res).organizationId, req.params.id);
+    if (!isServiceVendor(row.vendor)) throw new ApiError('unknown_vendor', 'vendor is no longer supported');
+    let apiKey: string | undefined;
+    try {
+      apiKey = openServiceApiKey(ctx.secretKey, row.id, row.apiKeyCiphertext);
+    } catch (err) {
+      ctx.logger.warn({ service_credential_id: row.id, err }, 'service credential unreadable');
+    }
+    const checkedAt = new Date();
+    const result =
+      apiKey === undefined
+        ? UNREADABLE_SECRET
+        : await VENDOR_CREDENTIAL_CHECKS[row.vendor]({
+            apiKey,
+            baseUrl: row.baseUrl,
+            timeoutMs: ctx.config.providerTimeoutMs,
+            addressPolicy: allowInsecure ? 'any' : 'public',
+            resolveHost: ctx.resolveProviderHost,
+          });
+    ctx.logger.info({ service_credential_id: row.id, vendor: row.vendor, ok: result.ok, code: result.error?.code, status: result.status }, 'service credential tested');
+    res.json(credentialTestView(result, checkedAt));
   });
 
   router.delete('/service-credentials/:id', async (req, res) => {

@@ -6,7 +6,9 @@ import type { ControlPlaneContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import type { Prisma, TelephonyConfiguration } from '../generated/prisma/client.ts';
 import { openCredentials, sealCredentials, type StoredCredentials } from '../providers/credentials.ts';
+import { configuredClientOptions } from '../providers/run-target.ts';
 import { checkBaseUrl, checkBaseUrlHost } from './base-url.ts';
+import { credentialTestView, UNREADABLE_SECRET } from './credential-test.ts';
 import { nextCredentials, normalizeAccountField, parseConfigurationBody, requireCredentialsToMove } from './telephony-body.ts';
 import { pageQuery, timeCursorAfter, timeCursorPosition } from './cursor.ts';
 import { principal, validate } from './middleware.ts';
@@ -32,6 +34,8 @@ function conflictOnDuplicate(err: unknown): never {
  * with AES-256-GCM; responses show only `has_credentials`. Unless `allowInsecureProviderUrls`, an
  * `api_base_url` other than the provider's default must be https and resolve to public addresses
  * only; moving stored credentials to another URL or account needs them in the same request.
+ * `POST /telephony-configurations/{id}/test` checks the stored credentials with one authenticated read
+ * of the provider's account at the configuration's base URL (the provider timeout bounds it).
  */
 export function telephonyRoutes(ctx: ControlPlaneContext): Router {
   const router = Router();
@@ -118,6 +122,23 @@ export function telephonyRoutes(ctx: ControlPlaneContext): Router {
     }
     const config = await ctx.prisma.telephonyConfiguration.update({ where: { id: existing.id }, data }).catch(conflictOnDuplicate);
     res.json(telephonyView(config));
+  });
+
+  router.post('/telephony-configurations/:id/test', async (req, res) => {
+    const config = await find(principal(res).organizationId, req.params.id);
+    const descriptor = getProvider(config.provider);
+    if (!descriptor) throw new ApiError('unknown_provider', 'provider is no longer supported');
+    if (!config.credentialsCiphertext) throw new ApiError('credentials_required', 'the configuration has no stored credentials to test');
+    let client: ReturnType<typeof configuredClientOptions> | undefined;
+    try {
+      client = configuredClientOptions(ctx, config);
+    } catch (err) {
+      ctx.logger.warn({ telephony_configuration_id: config.id, err }, 'telephony credentials unreadable');
+    }
+    const checkedAt = new Date();
+    const result = client === undefined ? UNREADABLE_SECRET : await descriptor.telephony.checkCredentials(client);
+    ctx.logger.info({ telephony_configuration_id: config.id, provider: config.provider, ok: result.ok, code: result.error?.code, status: result.status }, 'telephony credentials tested');
+    res.json(credentialTestView(result, checkedAt));
   });
 
   router.delete('/telephony-configurations/:id', async (req, res) => {

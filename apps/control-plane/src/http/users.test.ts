@@ -38,8 +38,13 @@ describe('invitations', () => {
       id: expect.any(String),
       email: 'new.person@example.com',
       role: 'member',
+      state: 'pending',
+      invited_by_id: cp.userId,
+      invited_by_email: DEFAULT_BOOTSTRAP_EMAIL,
       created_at: expect.any(String),
       expires_at: expect.any(String),
+      accepted_at: null,
+      revoked_at: null,
       token: expect.stringMatching(/^vr3i_[\w-]{43}$/),
       invitation_url: `https://voice.example.com/accept-invitation#token=${invited.token}`,
     });

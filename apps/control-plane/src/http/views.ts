@@ -104,7 +104,14 @@ export function runView(run: WorkflowRun) {
     ended_at: iso(run.endedAt),
     duration_seconds: run.durationSeconds,
     recording: recordingView(run),
+    close: closeView(run),
   };
+}
+
+/** How the run's socket closed; null when it ended without a socket close (or before this was recorded). */
+function closeView(run: Pick<WorkflowRun, 'closeCode' | 'closeReason' | 'closeInitiator'>) {
+  if (run.closeCode === null) return null;
+  return { code: run.closeCode, reason: run.closeReason ?? '', initiator: run.closeInitiator === 'edge' ? ('edge' as const) : ('peer' as const) };
 }
 
 /** REST shape of a run event: `at` is when the engine emitted it. */

@@ -54,6 +54,8 @@ describe('stale-run reaper', () => {
       await expect.poll(async () => (await run(ghost)).state, { timeout: 3_000 }).toBe('failed');
       expect(await run(silent)).toMatchObject({ endReason: 'edge_lost', error: 'edge lost: silent', durationSeconds: 0 });
       expect(await run(ghost)).toMatchObject({ endReason: 'edge_lost', error: 'edge lost: never_seen' });
+      // No socket close was seen: the run shows none.
+      expect((await cp.api('GET', `/runs/${silent}`)).body.close).toBeNull();
       expect(Date.now() - started).toBeLessThan(LOST_AFTER_MS * 1.5 + 3_000);
       expect((await run(alive)).state).toBe('initialized');
       // The freed slots admit new streams again.

@@ -32,3 +32,14 @@ export function checkApiResponse(method: string, path: string, status: number, b
   const parsed = (documented as z.ZodType).safeParse(body);
   if (!parsed.success) throw new Error(`API contract: ${where}: body does not match its schema: ${parsed.error.message}`);
 }
+
+/** Throws, naming the operation and the event, when an event `event` of the stream `method path` breaks its documented `data` schema. */
+export function checkApiEvent(method: string, path: string, event: string, data: unknown): void {
+  const op = operationOf(method, path.split('?')[0]!);
+  if (op === undefined) throw new Error(`API contract: ${method} ${path}: not an operation`);
+  const stream = Object.values(op.responses).find((r) => r !== null && 'mediaType' in r && r.events !== undefined);
+  const schema = stream && 'events' in stream ? stream.events?.[event] : undefined;
+  if (schema === undefined) throw new Error(`API contract: ${op.method} ${op.path}: event ${event} not documented`);
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw new Error(`API contract: ${op.method} ${op.path}: event ${event} does not match its schema: ${parsed.error.message}`);
+}

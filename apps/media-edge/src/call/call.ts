@@ -1,10 +1,13 @@
 import {
+  CloseInitiator,
   parseMessage,
   RunControlRequestSchema,
   StreamErrorCode,
   Subjects,
+  toCloseReason,
   type AdmittedRun,
   type CallEvent,
+  type RunClose,
   type RunControlResponse,
   type StartEvent,
   type Subscription,
@@ -44,6 +47,8 @@ export class Call {
   /** Set while an agent hangup/transfer plays out: a `stop` or close meanwhile ends the call this way. */
   private pendingEnd: CallOutcome | null = null;
   private socketOpen = true;
+  /** How the socket closed, when it closed before the call decided its outcome (the peer, or `ws`, closed it). */
+  private socketClose: RunClose | null = null;
   private readonly socketClosed: Promise<void>;
   private resolveSocketClosed!: () => void;
   private readonly finalizer: RunFinalizer;
@@ -96,10 +101,11 @@ export class Call {
     if (event?.type === 'media') this.keepEarly(event.payload);
   }
 
-  /** The socket is gone (peer close, close handshake done, or terminated). */
-  onSocketClosed(protocolError: boolean): void {
+  /** The socket is gone (peer close, close handshake done, or terminated); `close`: its first close. */
+  onSocketClosed(protocolError: boolean, close: RunClose): void {
     this.socketOpen = false;
     if (!this.outcome) {
+      this.socketClose = close;
       const end: CallEnd = protocolError ? 'protocol_error' : this.phase === 'running' ? 'stream_closed' : 'stream_abandoned';
       this.end(this.pendingEnd ? { ...this.pendingEnd, close: null } : callOutcome(end, { socketClosed: true }));
     }
@@ -139,9 +145,16 @@ export class Call {
     }
     // A stream that never got a run (refused, or gone during admission) is counted, not logged, at info.
     const level = this.runId === null ? 'debug' : 'info';
-    this.log[level]({ state: outcome.state, end_reason: outcome.endReason, close_code: outcome.close?.code, stats: this.stats.snapshot() }, 'call ended');
-    if (engineClosed === undefined && this.events === null) this.finalizer.decide(outcome);
+    const close = this.runClose(outcome);
+    this.log[level]({ state: outcome.state, end_reason: outcome.endReason, close_code: close?.code, close_initiator: close?.initiator, stats: this.stats.snapshot() }, 'call ended');
+    if (engineClosed === undefined && this.events === null) this.finalizer.decide(outcome, close);
     else void this.finalizeAfter(outcome, engineClosed);
+  }
+
+  /** What the run records of the socket's close: the close frame this outcome sends, else the one the socket closed with. */
+  private runClose(outcome: CallOutcome): RunClose | null {
+    if (outcome.close) return { code: outcome.close.code, reason: toCloseReason(outcome.close.reason), initiator: CloseInitiator.Edge };
+    return this.socketClose;
   }
 
   /**
@@ -155,7 +168,7 @@ export class Call {
     } catch (err) {
       this.log.warn({ err }, 'call cleanup step failed');
     }
-    this.finalizer.decide(outcome);
+    this.finalizer.decide(outcome, this.runClose(outcome));
   }
 
   private async admit(): Promise<void> {

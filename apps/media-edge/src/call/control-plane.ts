@@ -15,6 +15,7 @@ import {
   type MediaStats,
   type RunActionRequest,
   type RunActionResponse,
+  type RunClose,
   type RunEvent,
   type RunEventsRequest,
   type RunEventsResponse,
@@ -101,12 +102,14 @@ export class ControlPlaneClient {
   /**
    * Finalizes a run, retrying with doubling backoff on bus failures. Resolves true once the
    * control-plane acknowledged, false when every attempt failed or the bus is closed (the
-   * control-plane's reaper ends the run then). Never rejects.
+   * control-plane's reaper ends the run then). Never rejects. `close`: how the provider's socket
+   * closed, recorded on the run (null: not known).
    */
-  async finalize(runId: string, outcome: CallOutcome, stats: MediaStats): Promise<boolean> {
+  async finalize(runId: string, outcome: CallOutcome, stats: MediaStats, close: RunClose | null = null): Promise<boolean> {
     const req: RunFinalizeRequest = { run_id: runId, edge_id: this.options.edgeId, state: outcome.state, end_reason: outcome.endReason, stats };
     if (outcome.error !== undefined) req.error = outcome.error;
     if (outcome.stopReason !== undefined) req.stop_reason = outcome.stopReason;
+    if (close !== null) req.close = close;
     let delay = this.options.finalizeBackoffMs;
     for (let attempt = 1; ; attempt++) {
       try {

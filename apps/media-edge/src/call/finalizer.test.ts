@@ -39,6 +39,14 @@ describe('RunFinalizer', () => {
     expect(seen).toEqual([expect.objectContaining({ state: 'failed', end_reason: 'agent_error', error: 'agent_error' })]);
   });
 
+  it("carries how the socket closed, when the call knows it", async () => {
+    const { seen, finalizer } = setup();
+    finalizer.decide(callOutcome('stream_closed', { socketClosed: true }), { code: 1000, reason: 'bye', initiator: 'peer' });
+    finalizer.admissionSettled('run-1');
+    await finalizer.done;
+    expect(seen[0]?.close).toEqual({ code: 1000, reason: 'bye', initiator: 'peer' });
+  });
+
   it('sends nothing without a run', async () => {
     const { seen, finalizer } = setup();
     finalizer.admissionSettled(null);

@@ -1,4 +1,4 @@
-import type { MediaStats } from '@vr3/protocol';
+import type { MediaStats, RunClose } from '@vr3/protocol';
 import type { Logger } from 'pino';
 import type { CallOutcome } from '../errors.ts';
 import type { ControlPlaneClient } from './control-plane.ts';
@@ -13,7 +13,7 @@ export class RunFinalizer {
   /** Resolves once the finalize was acknowledged, given up on, or not needed. Never rejects. */
   readonly done: Promise<void>;
   private resolveDone!: () => void;
-  private outcome: CallOutcome | null = null;
+  private outcome: { outcome: CallOutcome; close: RunClose | null } | null = null;
   private admission: { runId: string | null } | null = null;
   private sent = false;
 
@@ -31,9 +31,9 @@ export class RunFinalizer {
     this.maybeSend();
   }
 
-  /** The call's outcome. First call wins. */
-  decide(outcome: CallOutcome): void {
-    this.outcome ??= outcome;
+  /** The call's outcome, and how its socket closed (null: unknown). First call wins. */
+  decide(outcome: CallOutcome, close: RunClose | null = null): void {
+    this.outcome ??= { outcome, close };
     this.maybeSend();
   }
 
@@ -42,7 +42,7 @@ export class RunFinalizer {
     if (this.sent || !outcome || !admission) return;
     this.sent = true;
     if (admission.runId === null) return this.resolveDone();
-    void this.controlPlane.finalize(admission.runId, outcome, this.stats()).then((ok) => {
+    void this.controlPlane.finalize(admission.runId, outcome.outcome, this.stats(), outcome.close).then((ok) => {
       if (!ok) this.log().error('run finalize failed; the control-plane reaper will end the run');
       this.resolveDone();
     });

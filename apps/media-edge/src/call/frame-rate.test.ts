@@ -30,6 +30,7 @@ describe('inbound frame-rate cap per call', () => {
     expect(await client.waitForClose(3_000)).toEqual({ code: 1008, reason: 'frame rate exceeded' });
     await waitUntil(() => hn.cp.finalizes.length === 1 && hn.edge.activeCalls === 0);
     expect(hn.cp.finalizes[0]).toMatchObject({ run_id: 'run-1', state: 'failed', end_reason: 'frame_rate_exceeded', error: 'frame_rate_exceeded' });
+    expect(hn.cp.finalizes[0]!.close).toEqual({ code: 1008, reason: 'frame rate exceeded', initiator: 'edge' });
     expect(hn.cp.events).toContainEqual(
       expect.objectContaining({ type: 'log', data: expect.objectContaining({ level: 'error', reason: 'frame_rate_exceeded', limit_per_s: 100, burst: 50 }) }),
     );

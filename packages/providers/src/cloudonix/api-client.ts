@@ -1,5 +1,6 @@
 import { DEFAULT_PROVIDER_API_TIMEOUT_MS } from '../api-client.ts';
 import type { CallRef, ProviderApiClient } from '../api-client.ts';
+import { checkConfiguredCredentials, type CheckCredentials } from '../credential-check.ts';
 import { ProviderConfigError } from '../errors.ts';
 import { checkBaseUrl, checkTimeoutMs, providerRequest } from '../http-request.ts';
 import type { ProviderHttpRequest } from '../http-request.ts';
@@ -96,3 +97,18 @@ export function createCloudonixApiClient(opts: CloudonixApiClientOptions): Provi
     },
   };
 }
+
+/**
+ * Checks a Cloudonix configuration's domain API key: `GET /customers/self/domains/{domain}` (the
+ * domain's details), `Authorization: Bearer <domain API key>`. 200 = valid; 401/403 = wrong key or
+ * a key of another domain.
+ */
+export const cloudonixCheckCredentials: CheckCredentials = (client, signal) =>
+  checkConfiguredCredentials('cloudonix', client, signal, () => {
+    const token = client.credentials['bearer_token'];
+    if (typeof token !== 'string' || token.trim() === '') throw new ProviderConfigError('missing_credentials', 'Cloudonix bearer token is empty');
+    return {
+      path: `/customers/self/domains/${encodeURIComponent(normalizeCloudonixDomain(client.accountId))}`,
+      headers: { authorization: `Bearer ${token}` },
+    };
+  });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { StandInDialing, StandInRoutes } from '../testing/stand-in-routes.ts';
+import type { StandInAccountRead, StandInDialing, StandInRoutes } from '../testing/stand-in-routes.ts';
 import { decodeSegments, jsonField, methodOperation, unescapeXml } from '../testing/stand-in-routes.ts';
 import { normalizeCloudonixDomain } from './domain.ts';
 
@@ -8,6 +8,7 @@ const STREAM_URL = /<Stream\s[^>]*url="([^"]*)"/;
 /** The session status Cloudonix reports for each status the dial-back reports. */
 const SESSION_STATUS: Readonly<Record<string, string>> = Object.freeze({ 'in-progress': 'connected', 'no-answer': 'noanswer' });
 
+const DOMAIN_PATH = /^\/customers\/self\/domains\/([^/]+)$/;
 const SESSION_PATH = /^\/customers\/self\/domains\/([^/]+)\/sessions\/([^/]+)$/;
 const APPLICATION_PATH = /^\/calls\/([^/]+)\/sessions\/([^/]+)\/application$/;
 
@@ -56,6 +57,18 @@ const cloudonixDialing: StandInDialing = Object.freeze<StandInDialing>({
   statusEncoding: 'json',
 });
 
+/** Cloudonix's domain details: `GET /customers/self/domains/{domain}` → `{domain, uuid, active}`. */
+const cloudonixAccountRead: StandInAccountRead = Object.freeze<StandInAccountRead>({
+  match(req) {
+    const m = DOMAIN_PATH.exec(req.path);
+    if (m === null) return null;
+    if (req.method !== 'GET') return 'method';
+    const ids = decodeSegments(m[1], '');
+    return ids === 'bad-path' ? ids : { account: ids.account };
+  },
+  answer: (account) => ({ status: 200, body: { domain: canonicalDomain(account), uuid: '00000000-0000-4000-8000-000000000000', active: true } }),
+});
+
 /**
  * Cloudonix in the stand-in (`Authorization: Bearer <domain API key>`; ids are domain + session):
  * `GET`/`DELETE /customers/self/domains/{domain}/sessions/{session}` (200 with the session / 204,
@@ -69,6 +82,7 @@ export const cloudonixStandInRoutes: StandInRoutes = Object.freeze<StandInRoutes
   testCredentials: Object.freeze({ bearer_token: 'test-cloudonix-token' }),
   endedStatus: null,
   dialing: cloudonixDialing,
+  accountRead: cloudonixAccountRead,
   match(req) {
     const session = SESSION_PATH.exec(req.path);
     const application = session === null ? APPLICATION_PATH.exec(req.path) : null;

@@ -1,5 +1,5 @@
 import type { TelephonySpec } from '../descriptor.ts';
-import { createCloudonixApiClient } from './api-client.ts';
+import { cloudonixCheckCredentials, createCloudonixApiClient } from './api-client.ts';
 import { CLOUDONIX_API_BASE_URL, normalizeCloudonixDomain } from './domain.ts';
 
 /** Cloudonix configurations: the domain (`domain_id`) and its API key (`bearer_token`). */
@@ -10,5 +10,6 @@ export const cloudonixTelephony = Object.freeze<TelephonySpec>({
   credentialFields: Object.freeze(['bearer_token']),
   transferTarget: 'required',
   credentialsFlagAlias: 'has_bearer_token',
+  checkCredentials: cloudonixCheckCredentials,
   createApiClient: ({ credentials, ...options }) => createCloudonixApiClient({ ...options, bearerToken: credentials['bearer_token'] ?? '' }),
 });

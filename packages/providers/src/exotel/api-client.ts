@@ -1,4 +1,5 @@
 import type { ProviderApiClient } from '../api-client.ts';
+import { checkConfiguredCredentials, type CheckCredentials } from '../credential-check.ts';
 import { ProviderConfigError } from '../errors.ts';
 import { RestRequester, basicAuth, callSegments, requireInProgress, requireSecret } from '../rest-client.ts';
 import type { RestClientOptions } from '../rest-client.ts';
@@ -42,3 +43,17 @@ export function createExotelApiClient(opts: ExotelApiClientOptions): ProviderApi
     },
   };
 }
+
+/**
+ * Checks an Exotel configuration's credentials: `GET /v1/Accounts/{account_sid}/Balance.json` (the
+ * Account Balance API, a read), Basic `api_key:api_token`. 200 = valid; 401/403 = wrong key, token
+ * or account SID.
+ */
+export const exotelCheckCredentials: CheckCredentials = (client, signal) =>
+  checkConfiguredCredentials('exotel', client, signal, () => {
+    const sid = requireSecret('exotel', 'account_sid', client.accountId);
+    return {
+      path: `/v1/Accounts/${encodeURIComponent(sid)}/Balance.json`,
+      headers: { authorization: basicAuth(requireSecret('exotel', 'api_key', client.credentials['api_key']), requireSecret('exotel', 'api_token', client.credentials['api_token'])) },
+    };
+  });

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { StandInDialing, StandInRoutes } from '../testing/stand-in-routes.ts';
+import type { StandInAccountRead, StandInDialing, StandInRoutes } from '../testing/stand-in-routes.ts';
 import { decodeSegments, formField } from '../testing/stand-in-routes.ts';
 
 const CALL_PATH = /^\/v1\/Accounts\/([^/]+)\/Calls\/([^/]+?)(?:\.json)?$/;
+const BALANCE_PATH = /^\/v1\/Accounts\/([^/]+)\/Balance(?:\.json)?$/;
 const CONNECT_PATH = /^\/v1\/accounts\/([^/]+)\/calls\/connect(?:\.json)?$/i;
 /** Exotel's `EventType` for each status the dial-back reports. */
 const EVENT_TYPE: Readonly<Record<string, string>> = Object.freeze({ ringing: 'ringing', 'in-progress': 'answered' });
@@ -45,6 +46,18 @@ const exotelDialing: StandInDialing = Object.freeze<StandInDialing>({
   },
 });
 
+/** Exotel's Account Balance API: `GET /v1/Accounts/{sid}/Balance.json` → `{"Account":{AccountSid, BalanceData}}`. */
+const exotelAccountRead: StandInAccountRead = Object.freeze<StandInAccountRead>({
+  match(req) {
+    const m = BALANCE_PATH.exec(req.path);
+    if (m === null) return null;
+    if (req.method !== 'GET') return 'method';
+    const ids = decodeSegments(m[1], '');
+    return ids === 'bad-path' ? ids : { account: ids.account };
+  },
+  answer: (account) => ({ status: 200, body: { Account: { AccountSid: account, BalanceData: { Balance: '1000.00', Currency: 'INR', PricingPlan: 'Pay As You Go' } } } }),
+});
+
 /**
  * Exotel in the stand-in (Basic `api_key:api_token`): call details `GET /v1/Accounts/{sid}/Calls/
  * {call}.json` → `{"Call":{Sid, AccountSid, Status}}`, and Connect Voice AI (above). No hangup or
@@ -57,6 +70,7 @@ export const exotelStandInRoutes: StandInRoutes = Object.freeze<StandInRoutes>({
   testCredentials: Object.freeze({ api_key: 'exotel-test-key', api_token: 'exotel-test-token' }),
   endedStatus: 'completed',
   dialing: exotelDialing,
+  accountRead: exotelAccountRead,
   match(req) {
     const m = CALL_PATH.exec(req.path);
     if (m === null) return null;

@@ -1,6 +1,6 @@
 import { normalizeAccountId } from '../account-id.ts';
 import type { TelephonySpec } from '../descriptor.ts';
-import { createExotelApiClient, EXOTEL_API_BASE_URL } from './api-client.ts';
+import { exotelCheckCredentials, createExotelApiClient, EXOTEL_API_BASE_URL } from './api-client.ts';
 
 /**
  * Exotel configurations: the account SID (`account_sid`), the API key and token. No transfer
@@ -12,6 +12,7 @@ export const exotelTelephony = Object.freeze<TelephonySpec>({
   normalizeAccount: normalizeAccountId,
   credentialFields: Object.freeze(['api_key', 'api_token']),
   transferTarget: 'unused',
+  checkCredentials: exotelCheckCredentials,
   createApiClient: ({ credentials, ...options }) =>
     createExotelApiClient({ ...options, apiKey: credentials['api_key'] ?? '', apiToken: credentials['api_token'] ?? '' }),
 });

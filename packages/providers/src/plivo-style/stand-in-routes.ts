@@ -1,6 +1,6 @@
 import type { ProviderName } from '../provider-name.ts';
 import { randomUUID } from 'node:crypto';
-import type { StandInAuth, StandInDialing, StandInRoutes, StandInStreaming } from '../testing/stand-in-routes.ts';
+import type { StandInAccountRead, StandInAuth, StandInDialing, StandInRoutes, StandInStreaming } from '../testing/stand-in-routes.ts';
 import { decodeSegments, formField, jsonField, methodOperation, unescapeXml } from '../testing/stand-in-routes.ts';
 
 /** What differs between the Plivo-style REST APIs in the stand-in. */
@@ -11,6 +11,8 @@ export interface PlivoStyleStandIn {
   readonly auth: StandInAuth;
   readonly testAccount: string;
   readonly testToken: string;
+  /** The account read of a credentials check (Plivo `GET /v1/Account/{id}/`, Vobiz `GET /api/v1/auth/me`). */
+  readonly accountRead: StandInAccountRead;
 }
 
 const OPERATIONS = { GET: 'validate', DELETE: 'hangup', POST: 'transfer' } as const;
@@ -124,6 +126,7 @@ export function plivoStyleStandInRoutes(api: PlivoStyleStandIn): StandInRoutes {
     endedStatus: null,
     dialing: plivoStyleDialing(api.prefix),
     streaming: plivoStyleStreaming(api.prefix),
+    accountRead: api.accountRead,
     match(req) {
       const m = callPath.exec(req.path);
       if (m === null) return null;

@@ -1,4 +1,5 @@
 import type { ProviderApiClient } from '../api-client.ts';
+import { checkConfiguredCredentials, type CheckCredentials } from '../credential-check.ts';
 import { createPlivoStyleApiClient } from '../plivo-style/api-client.ts';
 import { basicAuth, requireSecret } from '../rest-client.ts';
 import type { RestClientOptions } from '../rest-client.ts';
@@ -30,3 +31,13 @@ export function plivoHeaders(authId: string, authToken: string): Readonly<Record
 export function createPlivoApiClient(opts: PlivoApiClientOptions): ProviderApiClient {
   return createPlivoStyleApiClient({ provider: 'plivo', prefix: PLIVO_API_PREFIX, headers: plivoHeaders(opts.authId, opts.authToken) }, opts);
 }
+
+/**
+ * Checks a Plivo configuration's credentials: `GET /v1/Account/{auth_id}/` (the account details),
+ * Basic `auth_id:auth_token`. 200 = valid; 401 = wrong auth id or token.
+ */
+export const plivoCheckCredentials: CheckCredentials = (client, signal) =>
+  checkConfiguredCredentials('plivo', client, signal, () => ({
+    path: `${PLIVO_API_PREFIX}/Account/${encodeURIComponent(client.accountId)}/`,
+    headers: plivoHeaders(client.accountId, client.credentials['auth_token'] ?? ''),
+  }));

@@ -1,6 +1,6 @@
 import { normalizeAccountId } from '../account-id.ts';
 import type { TelephonySpec } from '../descriptor.ts';
-import { createPlivoApiClient, PLIVO_API_BASE_URL } from './api-client.ts';
+import { plivoCheckCredentials, createPlivoApiClient, PLIVO_API_BASE_URL } from './api-client.ts';
 
 /** Plivo configurations: the auth id (`auth_id`) and auth token. */
 export const plivoTelephony = Object.freeze<TelephonySpec>({
@@ -9,5 +9,6 @@ export const plivoTelephony = Object.freeze<TelephonySpec>({
   normalizeAccount: normalizeAccountId,
   credentialFields: Object.freeze(['auth_token']),
   transferTarget: 'required',
+  checkCredentials: plivoCheckCredentials,
   createApiClient: ({ credentials, accountId, ...options }) => createPlivoApiClient({ ...options, authId: accountId, authToken: credentials['auth_token'] ?? '' }),
 });

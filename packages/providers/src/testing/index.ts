@@ -24,6 +24,7 @@ export { STAND_IN_ROUTES } from './stand-in-registry.ts';
 export { DIAL_BACK_DEFAULTS, type DialBackCallback, type DialBackOptions, type DialOutcome, type StandInDial } from './dial-back.ts';
 export { STREAM_BACK_DEFAULTS, type StandInStream, type StreamBackOptions } from './stream-back.ts';
 export type {
+  StandInAccountRead,
   StandInAuth,
   StandInCallStatus,
   StandInDialing,

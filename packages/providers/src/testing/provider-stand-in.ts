@@ -144,7 +144,7 @@ export async function startProviderStandIn(options: ProviderStandInOptions = {})
 
   function route(raw: RecordedRequest): FakeAnswer {
     const [path = '', query = ''] = raw.path.split('?');
-    const req: StandInRequest = { method: raw.method, path, query: new URLSearchParams(query), body: raw.body };
+    const req: StandInRequest = { method: raw.method, path, query: new URLSearchParams(query), body: raw.body, headers: raw.headers };
     const record: StandInRecord = {
       atMs: Math.round(performance.now() - started),
       method: raw.method,
@@ -162,6 +162,8 @@ export async function startProviderStandIn(options: ProviderStandInOptions = {})
     if (requests.length > maxRecords) requests.splice(0, requests.length - maxRecords);
     pending.set(raw, record);
     for (const routes of served) {
+      const read = readAccount(routes, raw, req, record);
+      if (read !== null) return read;
       const placed = routes.dialing === undefined ? null : place(routes, routes.dialing, raw, req, record);
       if (placed !== null) return placed;
       const streamed = routes.streaming === undefined ? null : stream(routes, routes.streaming, raw, req, record);
@@ -186,6 +188,20 @@ export async function startProviderStandIn(options: ProviderStandInOptions = {})
       return outcome.answer;
     }
     return { status: 404, body: { error: 'not found' } };
+  }
+
+  /** An account read (a credentials check) of `routes`' provider; `null` for another request. */
+  function readAccount(routes: StandInRoutes, raw: RecordedRequest, req: StandInRequest, record: StandInRecord): FakeAnswer | null {
+    const m = routes.accountRead.match(req);
+    if (m === null) return null;
+    record.provider = routes.provider;
+    if (m === 'method') return { status: 405, body: { error: 'method not allowed' } };
+    if (m === 'bad-path') return { status: 400, body: { error: 'bad path' } };
+    record.operation = 'account';
+    record.account = m.account;
+    record.authorized = authorized(routes, raw.headers, { operation: 'account', account: m.account, call: '' });
+    if (!record.authorized) return { status: 401, body: { error: 'unauthorized' } };
+    return routes.accountRead.answer(m.account);
   }
 
   /** A create-call request of `routes`' provider, answered and dialled back; `null` for another request. */

@@ -8,7 +8,7 @@ import type { ProviderName } from '../provider-name.ts';
 import type { FakeAnswer } from './fake-http.ts';
 
 /** What a provider REST request asks for. */
-export type StandInOperation = 'validate' | 'hangup' | 'transfer' | 'place' | 'attach' | 'detach';
+export type StandInOperation = 'validate' | 'hangup' | 'transfer' | 'place' | 'attach' | 'detach' | 'account';
 
 /** A request as the routes see it. */
 export interface StandInRequest {
@@ -17,6 +17,8 @@ export interface StandInRequest {
   readonly path: string;
   readonly query: URLSearchParams;
   readonly body: string;
+  /** Request headers (lower-case names), for routes whose account is a header (Vobiz `auth/me`). */
+  readonly headers: IncomingHttpHeaders;
 }
 
 /** A request matched to an operation on one call (path segments decoded). */
@@ -125,6 +127,18 @@ export interface StandInStreaming {
   statusForm(status: StandInStreamStatus): Record<string, string>;
 }
 
+/**
+ * The account read a credentials check makes (Twilio's account, Plivo's account details, Vobiz's
+ * `auth/me`, Exotel's balance, Cloudonix's domain): answered 200 with the credentials of the
+ * account it names, 401 otherwise.
+ */
+export interface StandInAccountRead {
+  /** The account a request reads; `'method'` for another method on the path; `null` for another path. */
+  match(req: StandInRequest): { account: string } | 'method' | 'bad-path' | null;
+  /** The provider's answer for `account` (authorized). */
+  answer(account: string): FakeAnswer;
+}
+
 /** One provider's REST surface as the stand-in serves it. */
 export interface StandInRoutes {
   readonly provider: ProviderName;
@@ -151,6 +165,8 @@ export interface StandInRoutes {
   readonly dialing?: StandInDialing | undefined;
   /** Streams opened on live calls (the stream-back), for providers that attach them. */
   readonly streaming?: StandInStreaming | undefined;
+  /** The account read of a credentials check. */
+  readonly accountRead: StandInAccountRead;
 }
 
 /** `&amp;` `&lt;` `&gt;` `&quot;` `&apos;` decoded. */

@@ -1,4 +1,5 @@
 import type { ProviderApiClient } from '../api-client.ts';
+import { checkConfiguredCredentials, type CheckCredentials } from '../credential-check.ts';
 import { ProviderConfigError } from '../errors.ts';
 import { RestRequester, basicAuth, callSegments, requireInProgress, requireSecret, requireUrlTarget } from '../rest-client.ts';
 import type { RestBody, RestClientOptions } from '../rest-client.ts';
@@ -49,3 +50,16 @@ export function createTwilioApiClient(opts: TwilioApiClientOptions): ProviderApi
     },
   };
 }
+
+/**
+ * Checks a Twilio configuration's credentials: `GET /2010-04-01/Accounts/{AccountSid}.json` (the
+ * account resource), Basic `account_sid:auth_token`. 200 = valid; 401 = wrong SID or token.
+ */
+export const twilioCheckCredentials: CheckCredentials = (client, signal) =>
+  checkConfiguredCredentials('twilio', client, signal, () => {
+    const sid = requireSecret('twilio', 'account_sid', client.accountId);
+    return {
+      path: `/2010-04-01/Accounts/${encodeURIComponent(sid)}.json`,
+      headers: { authorization: basicAuth(sid, requireSecret('twilio', 'auth_token', client.credentials['auth_token'])) },
+    };
+  });

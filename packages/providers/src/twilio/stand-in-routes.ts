@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { twilioSignature } from './signature.ts';
-import type { StandInDialing, StandInRoutes } from '../testing/stand-in-routes.ts';
+import type { StandInAccountRead, StandInDialing, StandInRoutes } from '../testing/stand-in-routes.ts';
 import { decodeSegments, formField, unescapeXml } from '../testing/stand-in-routes.ts';
 
 const CALL_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/([^/]+)\.json$/;
+const ACCOUNT_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\.json$/;
 const CALLS_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\.json$/;
 const STREAM_URL = /<Stream\s[^>]*url="([^"]*)"/;
 
@@ -50,6 +51,18 @@ const twilioDialing: StandInDialing = Object.freeze<StandInDialing>({
   },
 });
 
+/** Twilio's account resource: `GET /2010-04-01/Accounts/{sid}.json` → `{sid, friendly_name, status:"active", type}`. */
+const twilioAccountRead: StandInAccountRead = Object.freeze<StandInAccountRead>({
+  match(req) {
+    const m = ACCOUNT_PATH.exec(req.path);
+    if (m === null) return null;
+    if (req.method !== 'GET') return 'method';
+    const ids = decodeSegments(m[1], '');
+    return ids === 'bad-path' ? ids : { account: ids.account };
+  },
+  answer: (account) => ({ status: 200, body: { sid: account, owner_account_sid: account, friendly_name: 'Stand-in account', status: 'active', type: 'Full' } }),
+});
+
 /**
  * Twilio in the stand-in (Basic `AccountSid:AuthToken`): `GET …/Calls/{sid}.json` → `{sid,
  * account_sid, status}`; `POST` with `Status=completed` hangs up (the call stays, `completed`),
@@ -62,6 +75,7 @@ export const twilioStandInRoutes: StandInRoutes = Object.freeze<StandInRoutes>({
   testCredentials: Object.freeze({ auth_token: 'twilio-test-token' }),
   endedStatus: 'completed',
   dialing: twilioDialing,
+  accountRead: twilioAccountRead,
   match(req) {
     const m = CALL_PATH.exec(req.path);
     if (m === null) return null;

@@ -1,6 +1,6 @@
 import { normalizeAccountId } from '../account-id.ts';
 import type { TelephonySpec } from '../descriptor.ts';
-import { createTwilioApiClient, TWILIO_API_BASE_URL } from './api-client.ts';
+import { twilioCheckCredentials, createTwilioApiClient, TWILIO_API_BASE_URL } from './api-client.ts';
 import { TWILIO_SIGNATURE_HEADER, verifyTwilioSignature } from './signature.ts';
 
 /**
@@ -13,6 +13,7 @@ export const twilioTelephony = Object.freeze<TelephonySpec>({
   normalizeAccount: normalizeAccountId,
   credentialFields: Object.freeze(['auth_token']),
   transferTarget: 'required',
+  checkCredentials: twilioCheckCredentials,
   createApiClient: ({ credentials, accountId, ...options }) => createTwilioApiClient({ ...options, accountSid: accountId, authToken: credentials['auth_token'] ?? '' }),
   upgradeSignature: Object.freeze({
     header: TWILIO_SIGNATURE_HEADER,

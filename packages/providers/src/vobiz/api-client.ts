@@ -1,4 +1,5 @@
 import type { ProviderApiClient } from '../api-client.ts';
+import { checkConfiguredCredentials, type CheckCredentials } from '../credential-check.ts';
 import { createPlivoStyleApiClient } from '../plivo-style/api-client.ts';
 import { requireSecret } from '../rest-client.ts';
 import type { RestClientOptions } from '../rest-client.ts';
@@ -31,3 +32,14 @@ export function vobizHeaders(authId: string, authToken: string): Readonly<Record
 export function createVobizApiClient(opts: VobizApiClientOptions): ProviderApiClient {
   return createPlivoStyleApiClient({ provider: 'vobiz', prefix: VOBIZ_API_PREFIX, headers: vobizHeaders(opts.authId, opts.authToken) }, opts);
 }
+
+/**
+ * Checks a Vobiz configuration's credentials: `GET /api/v1/auth/me` (Retrieve Account Details; the
+ * account is the one `X-Auth-ID` names), `X-Auth-ID` / `X-Auth-Token`. 200 = valid; 401 = wrong
+ * auth id or token. Answered for main and sub-accounts alike.
+ */
+export const vobizCheckCredentials: CheckCredentials = (client, signal) =>
+  checkConfiguredCredentials('vobiz', client, signal, () => ({
+    path: `${VOBIZ_API_PREFIX}/auth/me`,
+    headers: vobizHeaders(client.accountId, client.credentials['auth_token'] ?? ''),
+  }));

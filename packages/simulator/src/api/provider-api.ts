@@ -1,6 +1,6 @@
 /**
- * `vr3-sim provider-api`: the telephony providers' REST APIs (call validation, hangup, transfer) on
- * one machine, so the whole product runs without a provider account. The server is the provider
+ * `vr3-sim provider-api`: the telephony providers' REST APIs (call validation, hangup, transfer, and
+ * the account reads of a credentials test) on one machine, so the whole product runs without a provider account. The server is the provider
  * REST stand-in of `@vr3/providers/testing` (each provider's routes live in its folder there) with
  * one credential for every provider, plus the simulator's control routes.
  *

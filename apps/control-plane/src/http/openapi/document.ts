@@ -58,11 +58,17 @@ function parametersOf(op: Operation, components: Components): JsonSchema[] {
   return params;
 }
 
+/** An event stream's events: each event's JSON `data` schema by event name, as `x-vr3-events` (no OpenAPI 3.1 keyword describes them). */
+function eventsOf(body: RawResponse, components: Components): JsonSchema {
+  if (body.events === undefined) return {};
+  return { 'x-vr3-events': Object.fromEntries(Object.entries(body.events).map(([name, schema]) => [name, schemaOf(schema, 'output', components)])) };
+}
+
 function responsesOf(op: Operation, components: Components): JsonSchema {
   const out: JsonSchema = {};
   for (const [status, body] of Object.entries(op.responses)) {
     if (body === null) out[status] = { description: 'no content' };
-    else if (isRaw(body)) out[status] = { description: body.description, content: { [body.mediaType]: {} } };
+    else if (isRaw(body)) out[status] = { description: body.description, content: { [body.mediaType]: eventsOf(body, components) } };
     else out[status] = { description: 'success', content: { 'application/json': { schema: schemaOf(body, 'output', components) } } };
   }
   out['default'] = { description: 'an error: `error.code` is one of the documented codes', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };

@@ -20,7 +20,7 @@ import { CreateServiceCredentialBody, ListServiceCredentialsQuery, UpdateService
 import { OverviewQuery } from '../stats.ts';
 import { ListTelephonyQuery } from '../telephony.ts';
 import { configurationBodySchema } from '../telephony-body.ts';
-import { InviteUserBody, ListUsersQuery, PatchUserBody } from '../users.ts';
+import { InviteUserBody, ListInvitationsQuery, ListUsersQuery, PatchUserBody } from '../users.ts';
 import { WebhookDeliveriesQuery } from '../webhook-deliveries.ts';
 import * as C from './campaigns.ts';
 import * as R from './resources.ts';
@@ -32,6 +32,8 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface RawResponse {
   mediaType: string;
   description: string;
+  /** `text/event-stream`: the JSON `data` of each event, by event name (`x-vr3-events` in the document). */
+  events?: Readonly<Record<string, z.ZodType>>;
 }
 
 /** One operation of the API. */
@@ -121,11 +123,13 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'GET', path: '/telephony-configurations/:id', operationId: 'getTelephonyConfiguration', summary: 'A telephony configuration', tag: 'telephony', responses: { 200: R.TelephonyConfiguration } },
   { method: 'PATCH', path: '/telephony-configurations/:id', operationId: 'updateTelephonyConfiguration', summary: 'Change a telephony configuration', tag: 'telephony', body: UpdateTelephonyBody, responses: { 200: R.TelephonyConfiguration } },
   { method: 'DELETE', path: '/telephony-configurations/:id', operationId: 'deleteTelephonyConfiguration', summary: 'Delete a telephony configuration', tag: 'telephony', responses: { 204: null } },
+  { method: 'POST', path: '/telephony-configurations/:id/test', operationId: 'testTelephonyConfiguration', summary: "Check the stored credentials with one read of the provider's account", tag: 'telephony', responses: { 200: R.CredentialTestResult } },
   { method: 'POST', path: '/service-credentials', operationId: 'createServiceCredential', summary: "Store a voice vendor's API key (write-only)", tag: 'service-credentials', body: CreateServiceCredentialBody, responses: { 201: R.ServiceCredential } },
   { method: 'GET', path: '/service-credentials', operationId: 'listServiceCredentials', summary: 'List service credentials, newest first', tag: 'service-credentials', query: ListServiceCredentialsQuery, responses: { 200: R.ServiceCredentialPage } },
   { method: 'GET', path: '/service-credentials/:id', operationId: 'getServiceCredential', summary: 'A service credential', tag: 'service-credentials', responses: { 200: R.ServiceCredential } },
   { method: 'PATCH', path: '/service-credentials/:id', operationId: 'updateServiceCredential', summary: 'Change a service credential', tag: 'service-credentials', body: UpdateServiceCredentialBody, responses: { 200: R.ServiceCredential } },
   { method: 'DELETE', path: '/service-credentials/:id', operationId: 'deleteServiceCredential', summary: 'Delete a service credential no agent uses', tag: 'service-credentials', responses: { 204: null } },
+  { method: 'POST', path: '/service-credentials/:id/test', operationId: 'testServiceCredential', summary: "Check the stored key with one read of the vendor's API", tag: 'service-credentials', responses: { 200: R.CredentialTestResult } },
 
   // Runs.
   { method: 'GET', path: '/runs', operationId: 'listRuns', summary: 'List runs, newest first, with filters', tag: 'runs', query: ListRunsQuery, responses: { 200: R.RunPage } },
@@ -140,13 +144,21 @@ export const OPERATIONS: readonly Operation[] = [
     operationId: 'liveCallEvents',
     summary: "The organization's live calls as Server-Sent Events (docs/live-calls.md)",
     tag: 'runs',
-    responses: { 200: { mediaType: 'text/event-stream', description: 'snapshot, then call.started / call.updated / call.transcript / call.ended events' } },
+    responses: {
+      200: {
+        mediaType: 'text/event-stream',
+        description: 'snapshot, then call.started / call.updated / call.transcript / call.ended events',
+        events: { snapshot: R.LiveCallsSnapshot, 'call.started': R.LiveCallChange, 'call.updated': R.LiveCallChange, 'call.ended': R.LiveCallChange, 'call.transcript': R.LiveTranscriptLine },
+      },
+    },
   },
   { method: 'GET', path: '/stats/overview', operationId: 'getOverviewStats', summary: "The organization's calls per hour, failure reasons, minutes against quota and latency distributions over a range", tag: 'runs', query: OverviewQuery, responses: { 200: R.OverviewStats } },
 
   // Organization administration.
   { method: 'GET', path: '/users', operationId: 'listUsers', summary: "The organization's users, oldest first", tag: 'users', query: ListUsersQuery, responses: { 200: R.UserPage } },
   { method: 'POST', path: '/users/invitations', operationId: 'inviteUser', summary: 'Invite a person (the single-use token is in this response only)', tag: 'users', body: InviteUserBody, responses: { 201: R.CreatedInvitation } },
+  { method: 'GET', path: '/users/invitations', operationId: 'listInvitations', summary: "The organization's invitations, newest first (never their tokens)", tag: 'users', query: ListInvitationsQuery, responses: { 200: R.InvitationPage } },
+  { method: 'DELETE', path: '/users/invitations/:id', operationId: 'revokeInvitation', summary: 'Revoke an invitation not yet accepted: its token no longer accepts', tag: 'users', responses: { 204: null } },
   { method: 'PATCH', path: '/users/:id', operationId: 'updateUser', summary: "Change a user's role", tag: 'users', body: PatchUserBody, responses: { 200: R.User } },
   { method: 'DELETE', path: '/users/:id', operationId: 'deleteUser', summary: 'Remove a user', tag: 'users', responses: { 204: null } },
   { method: 'GET', path: '/users/:user_id/quota', operationId: 'getQuota', summary: "A user's quota and current usage", tag: 'users', responses: { 200: R.Quota } },

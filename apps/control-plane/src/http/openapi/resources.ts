@@ -66,6 +66,15 @@ export const MediaStats = z
 
 const RunState = z.enum(['initialized', 'running', 'completed', 'failed']);
 
+/** How a run's provider socket closed (docs/agent-stream.md#close-codes). */
+export const RunClose = z
+  .strictObject({
+    code: z.number().int().describe('the WebSocket close code (1000, 1008, 1011, 1013, 4400, 4408, 4409; a peer may send others, 1005: no code, 1006: no close frame)'),
+    reason: z.string().describe('the close frame\'s reason, at most 123 bytes; empty when none'),
+    initiator: z.enum(['edge', 'peer']).describe('who closed first: the media-edge, or the provider (its close frame, or the connection dropping)'),
+  })
+  .meta({ id: 'RunClose' });
+
 export const Run = z
   .strictObject({
     id: z.string(),
@@ -87,6 +96,7 @@ export const Run = z
     edge_id: z.string().nullable(),
     media_stats: MediaStats.nullable(),
     recording: Recording.nullable(),
+    close: RunClose.nullable().describe('how the provider socket closed; null when the run ended without one (edge_lost, an outbound call never connected) or is live'),
     created_at: Instant,
     started_at: Instant.nullable(),
     ended_at: Instant.nullable(),
@@ -97,6 +107,48 @@ export const RunPage = page(Run, 'RunPage');
 
 export const RunEvent = z.strictObject({ seq: z.number().int(), type: z.string(), at: Instant, data: z.unknown() }).meta({ id: 'RunEvent' });
 export const RunEventPage = page(RunEvent, 'RunEventPage');
+
+/**
+ * A call as the live-calls stream shows it (docs/live-calls.md, live/live-call.ts). The numbers are
+ * personal data: the organization's authenticated principals only.
+ */
+export const LiveCall = z
+  .strictObject({
+    id: z.string(),
+    name: z.string(),
+    state: RunState,
+    call_type: z.enum(['inbound', 'outbound']),
+    provider: z.string().describe('the telephony provider'),
+    agent: z.strictObject({ uuid: z.string(), name: z.string() }),
+    caller_number: z.string().nullable(),
+    called_number: z.string().nullable(),
+    edge_id: z.string().nullable().describe('the media-edge holding the call; null while an outbound call is still dialling'),
+    dial_status: z.string().nullable().describe("outbound calls: the provider's last dial status"),
+    created_at: Instant,
+    started_at: Instant.nullable().describe("when the provider's start was accepted: the duration counts from here"),
+    ended_at: Instant.nullable(),
+    end_reason: z.string().nullable(),
+    duration_seconds: z.number().int().nullable(),
+  })
+  .meta({ id: 'LiveCall' });
+
+/** The live-calls stream's first event, on every connection. */
+export const LiveCallsSnapshot = z
+  .strictObject({
+    calls: z.array(LiveCall).describe('the live calls (initialized or running), oldest first'),
+    truncated: z.boolean().describe('more calls are live than the snapshot lists (1000)'),
+    transcripts: z.boolean().describe('this principal receives call.transcript events'),
+    server_time: Instant.describe("the server's clock when it sent the snapshot"),
+  })
+  .meta({ id: 'LiveCallsSnapshot' });
+
+/** `call.started`, `call.updated`, `call.ended`: the call as it is now. */
+export const LiveCallChange = z.strictObject({ call: LiveCall }).meta({ id: 'LiveCallChange' });
+
+/** `call.transcript`: a run event of type `transcript` as `GET /runs/{id}/events` lists it, with its run. */
+export const LiveTranscriptLine = z
+  .strictObject({ run_id: z.string(), seq: z.number().int(), at: Instant, data: JsonObject.describe('role (caller or agent), text, interrupted, …') })
+  .meta({ id: 'LiveTranscriptLine' });
 
 /** One attempt at delivering a run's webhook event (docs/webhooks.md). */
 export const WebhookDelivery = z
@@ -145,6 +197,22 @@ export const ServiceCredential = z
   .meta({ id: 'ServiceCredential' });
 export const ServiceCredentialPage = page(ServiceCredential, 'ServiceCredentialPage');
 
+/** What a credentials test found (`POST /telephony-configurations/{id}/test`, `POST /service-credentials/{id}/test`). */
+export const CredentialTestResult = z
+  .strictObject({
+    ok: z.boolean().describe('true when the provider or vendor accepted the credentials'),
+    checked_at: Instant,
+    latency_ms: z.number().int().describe('from sending the request to its answer or failure'),
+    status: z.number().int().optional().describe("the provider's or vendor's HTTP status, when it answered"),
+    error: z
+      .strictObject({
+        code: z.enum(['invalid_credentials', 'unreachable', 'unexpected_response', 'address_not_allowed', 'invalid_configuration']),
+        message: z.string(),
+      })
+      .optional(),
+  })
+  .meta({ id: 'CredentialTestResult' });
+
 const apiKeyFields = {
   id: z.string(),
   name: z.string(),
@@ -165,13 +233,23 @@ export const User = z
   .strictObject({ id: z.string(), email: z.string().nullable(), name: z.string().nullable(), role: Role, password_set: z.boolean(), created_at: Instant })
   .meta({ id: 'User' });
 export const UserPage = page(User, 'UserPage');
+const invitationFields = {
+  id: z.string(),
+  email: z.string(),
+  role: Role,
+  state: z.enum(['pending', 'accepted', 'expired', 'revoked']).describe('pending until accepted, revoked or past expires_at'),
+  invited_by_id: z.string().nullable().describe('the user who invited; null once that user is removed'),
+  invited_by_email: z.string().nullable(),
+  created_at: Instant,
+  expires_at: Instant,
+  accepted_at: Instant.nullable(),
+  revoked_at: Instant.nullable(),
+};
+export const Invitation = z.strictObject(invitationFields).meta({ id: 'Invitation' });
+export const InvitationPage = page(Invitation, 'InvitationPage');
 export const CreatedInvitation = z
   .strictObject({
-    id: z.string(),
-    email: z.string(),
-    role: Role,
-    created_at: Instant,
-    expires_at: Instant,
+    ...invitationFields,
     token: z.string().describe('single-use, shown in this response only'),
     invitation_url: z.string().nullable(),
   })

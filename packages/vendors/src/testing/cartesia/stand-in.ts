@@ -6,6 +6,7 @@
  * `msPerChar` per character, at the requested rate and encoding) with word timestamps, then
  * `flush_done` / `done`. `cancel` stops a context after the chunks already in flight. Scriptable
  * errors, pacing and hang; records the upgrade (headers without the key), every message, and what it sent.
+ * `GET /voices` (what a credentials check reads) answers with the same key check.
  */
 import type WebSocket from 'ws';
 import { StandInConnection } from '../streaming/stand-in-connection.ts';
@@ -43,6 +44,7 @@ export async function startCartesiaStandIn(options: CartesiaStandInOptions = {})
       credentialOf: (value) => value,
       apiKey: options.apiKey,
       servesPath: (path) => path === '/tts/websocket',
+      restReads: { '/voices': { data: [{ id: 'stand-in-voice', name: 'Stand-in voice', language: 'en', is_public: true }], has_more: false } },
       refusal: (status) => ({
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(status === 401 ? { error: 'Invalid API key', error_code: 'unauthorized' } : { error: 'Request refused' }),

@@ -4,6 +4,7 @@
  * interim and final Results (`speech_final` after the endpointing gap), UtteranceEnd, Finalize and
  * CloseStream as Deepgram does — or closes with Deepgram's error codes, or hangs. Records what it
  * received: the upgrade (headers without the key), every JSON message, audio bytes and frames.
+ * `GET /v1/projects` (what a credentials check reads) answers with the same key check.
  */
 import { randomUUID } from 'node:crypto';
 import type WebSocket from 'ws';
@@ -63,6 +64,7 @@ export async function startDeepgramStandIn(options: DeepgramStandInOptions = {})
       credentialOf: (value) => (value.startsWith('Token ') ? value.slice('Token '.length) : undefined),
       apiKey: options.apiKey,
       servesPath: (path) => path === '/v1/listen',
+      restReads: { '/v1/projects': { projects: [{ project_id: '00000000-0000-4000-8000-000000000001', name: 'Stand-in project' }] } },
       refusal: (status) => ({
         headers: { 'content-type': 'application/json', 'dg-error': status === 401 ? 'Invalid credentials.' : 'Request refused.', 'dg-request-id': randomUUID() },
         body: JSON.stringify(status === 401 ? { err_code: 'INVALID_AUTH', err_msg: 'Invalid credentials.' } : { err_code: 'REQUEST_REFUSED', err_msg: 'Request refused.' }),

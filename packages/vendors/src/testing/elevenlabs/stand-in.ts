@@ -4,7 +4,8 @@
  * (tone or silence, `msPerChar` per character, at the requested rate) in base64 chunks with
  * character alignment, then `isFinal` after `close_context`. Like the real service, a closed context
  * still gets the audio already generated for it. Scriptable errors, pacing and hang; records the
- * upgrade (headers without the key), every JSON message, and what it sent.
+ * upgrade (headers without the key), every JSON message, and what it sent. `GET /v1/user` (what a
+ * credentials check reads) answers with the same key check.
  */
 import type WebSocket from 'ws';
 import { StandInConnection } from '../streaming/stand-in-connection.ts';
@@ -45,6 +46,7 @@ export async function startElevenLabsStandIn(options: ElevenLabsStandInOptions =
       credentialOf: (value) => value,
       apiKey: options.apiKey,
       servesPath: (path) => PATH.test(path),
+      restReads: { '/v1/user': { user_id: 'stand-in-user', subscription: { tier: 'free', status: 'active' }, is_new_user: false } },
       refusal: (status) => ({
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ detail: status === 401 ? { status: 'invalid_api_key', message: 'Invalid API key' } : { status: 'refused', message: 'Request refused' } }),

@@ -1,13 +1,15 @@
 /**
  * A local stand-in for an OpenAI-compatible API: a real HTTP server on `127.0.0.1:0` serving
  * `POST /v1/chat/completions` (SSE), `/v1/audio/transcriptions` (multipart) and `/v1/audio/speech`
- * (streamed PCM16 24 kHz), scripted per request and recording every request it received.
+ * (streamed PCM16 24 kHz), scripted per request, and `GET /v1/models` (what a credentials check
+ * reads), recording every request it received.
  */
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { listenOnLoopback, readRequestBody } from '../streaming/loopback-server.ts';
 import { tonePcm16 } from './audio.ts';
 import { parseMultipart } from './form.ts';
+import { answerModels } from './models.ts';
 import type { ParsedForm, WavInfo } from './form.ts';
 import { chatPayloads } from './scripts.ts';
 import type { ChatReply, Misbehaviour, SpeechReply, TranscriptionReply } from './scripts.ts';
@@ -250,6 +252,7 @@ export async function startOpenAiCompatibleStandIn(options: OpenAiCompatibleStan
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
     };
     if (tooLarge) return fail(413, 'request too large');
+    if (answerModels(req, res, apiKey)) return;
     if (path !== '/v1/chat/completions' && path !== '/v1/audio/transcriptions' && path !== '/v1/audio/speech') return fail(404, 'unknown path');
     if (rec.method !== 'POST') return fail(405, 'method not allowed');
     if (!rec.authorized) {

@@ -5,7 +5,8 @@
  * the token usage on `response.done`) on
  * `response.create` or when the VAD hears speech stop, transcribes the caller when asked (scripted), honours cancel and truncate, answers
  * mistakes with `error` events as the vendor does, and records every client event. It can be
- * scripted to refuse or hold upgrades and to leave chosen client events unanswered.
+ * scripted to refuse or hold upgrades and to leave chosen client events unanswered. Its HTTP side
+ * answers `GET /v1/models` (what a credentials check reads).
  */
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
@@ -13,6 +14,7 @@ import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type WebSocket from 'ws';
 import { g711Encode, tonePcm16 } from '../openai-compatible/audio.ts';
+import { answerModels } from '../openai-compatible/models.ts';
 import { listenOnLoopback } from '../streaming/loopback-server.ts';
 import { EnergyVad, durationMs, formatInfo } from './vad.ts';
 import type { EnergyVadOptions, StandInAudioFormat } from './vad.ts';
@@ -348,7 +350,9 @@ export async function startOpenAiRealtimeStandIn(options: OpenAiRealtimeStandInO
   };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
-  const server: Server = createServer((_req, res) => res.writeHead(404).end());
+  const server: Server = createServer((req, res) => {
+    if (!answerModels(req, res, apiKey)) res.writeHead(404).end();
+  });
   server.on('upgrade', (req, socket: Socket, head) => {
     const url = new URL(req.url ?? '/', 'http://stand-in');
     const headers = { ...req.headers };

@@ -43,6 +43,12 @@ export interface StandInServerSpec<C> {
   accept(ws: WebSocket, upgrade: RecordedUpgrade): C;
   /** Largest message accepted from the client. Default 1 MiB. */
   maxPayloadBytes?: number | undefined;
+  /**
+   * The vendor's REST reads the stand-in serves besides the WebSocket (`/v1/projects`, `/voices`,
+   * `/v1/user`: what a credentials check reads), by path: a GET with the right key answers 200 with
+   * the JSON body, a wrong or missing key the vendor's 401 refusal.
+   */
+  restReads?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** The shared part of every vendor stand-in. */
@@ -52,6 +58,8 @@ export interface StandInServer<C> {
   readonly port: number;
   /** Every upgrade request, in order (refused and stalled ones too). */
   readonly upgrades: readonly RecordedUpgrade[];
+  /** Every REST read (`restReads` paths), in order, recorded like upgrades. */
+  readonly reads: readonly RecordedUpgrade[];
   /** Accepted connections, in order. */
   readonly connections: readonly C[];
   /** How later upgrades are answered (default `accept`; a wrong or missing key is refused 401 anyway). */
@@ -71,8 +79,30 @@ export async function startStandInServer<C extends { terminate(): void }>(spec: 
   let claimed = 0;
   let closing: Promise<void> | undefined;
   const wss = new WebSocketServer({ noServer: true, maxPayload: spec.maxPayloadBytes ?? 1 << 20, perMessageDeflate: false });
-  const server = createServer((_req, res) => {
-    res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket only\n');
+  const reads: RecordedUpgrade[] = [];
+  /** The request as recorded: the credential header removed, and whether it held the expected key. */
+  const recordOf = (req: IncomingMessage): RecordedUpgrade => {
+    const url = new URL(req.url ?? '/', 'http://stand-in');
+    const headers: IncomingHttpHeaders = { ...req.headers };
+    const raw = headers[spec.credentialHeader];
+    delete headers[spec.credentialHeader];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    const key = value === undefined ? undefined : spec.credentialOf(value);
+    const credential: CredentialCheck = value === undefined ? 'missing' : key !== undefined && key !== '' && (spec.apiKey === undefined || key === spec.apiKey) ? 'valid' : 'invalid';
+    return { path: url.pathname, query: url.searchParams, headers, credential };
+  };
+  const server = createServer((req, res) => {
+    const read = recordOf(req);
+    const body = spec.restReads !== undefined && Object.hasOwn(spec.restReads, read.path) ? spec.restReads[read.path] : undefined;
+    if (body === undefined) return void res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket only\n');
+    reads.push(read);
+    if (req.method !== 'GET') return void res.writeHead(405, { 'content-type': 'text/plain' }).end('Method Not Allowed\n');
+    if (read.credential !== 'valid') {
+      const refusal = spec.refusal(401);
+      return void res.writeHead(401, refusal.headers).end(refusal.body);
+    }
+    const text = JSON.stringify(body);
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
   });
 
   const refuse = (socket: Socket, status: number): void => {
@@ -84,19 +114,12 @@ export async function startStandInServer<C extends { terminate(): void }>(spec: 
 
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    const url = new URL(req.url ?? '/', 'http://stand-in');
-    const headers: IncomingHttpHeaders = { ...req.headers };
-    const raw = headers[spec.credentialHeader];
-    delete headers[spec.credentialHeader];
-    const value = Array.isArray(raw) ? raw[0] : raw;
-    const key = value === undefined ? undefined : spec.credentialOf(value);
-    const credential: CredentialCheck = value === undefined ? 'missing' : key !== undefined && key !== '' && (spec.apiKey === undefined || key === spec.apiKey) ? 'valid' : 'invalid';
-    const upgrade: RecordedUpgrade = { path: url.pathname, query: url.searchParams, headers, credential };
+    const upgrade = recordOf(req);
     upgrades.push(upgrade);
     if (upgradeMode.mode === 'stall') return; // the socket stays open until close()
     if (upgradeMode.mode === 'refuse') return refuse(socket, upgradeMode.status);
-    if (!spec.servesPath(url.pathname)) return refuse(socket, 404);
-    if (credential !== 'valid') return refuse(socket, 401);
+    if (!spec.servesPath(upgrade.path)) return refuse(socket, 404);
+    if (upgrade.credential !== 'valid') return refuse(socket, 401);
     wss.handleUpgrade(req, socket, head, (ws) => {
       if (closing !== undefined) {
         ws.terminate();
@@ -113,6 +136,7 @@ export async function startStandInServer<C extends { terminate(): void }>(spec: 
     url: `ws://127.0.0.1:${port}`,
     port,
     upgrades,
+    reads,
     connections,
     setUpgradeMode(mode) {
       upgradeMode = mode;
