@@ -107,7 +107,9 @@ export default defineConfig(
   {
     files: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts', 'apps/*/src/**/*.tsx', 'tests/**/*.ts', 'bench/**/*.ts'],
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: root },
+      // Type information from four programs (every Node workspace shares one) rather than one per
+      // workspace's tsconfig: each source is type-checked once, which halves the lint's time.
+      parserOptions: { project: ['./tsconfig.workspaces.json', './apps/console/tsconfig.json', './tests/tsconfig.json', './bench/tsconfig.json'], tsconfigRootDir: root },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

@@ -87,9 +87,12 @@ describe('an echo call of an agent that records calls', () => {
     const call = await startCall(product, api, setup);
     const tone = sine(440, RATE, 1000, 8000);
     const mulaw = mulawEncode(tone);
-    for (let off = 0; off < mulaw.length; off += 160) {
+    // Sent on a fixed clock three frames ahead (a loop of sleep(20) drifts late, and an echo that
+    // runs dry leaves gaps in the agent's channel, as a real caller's late audio would).
+    const t0 = performance.now();
+    for (let f = 0, off = 0; off < mulaw.length; f++, off += 160) {
       call.client.sendMedia(mulaw.subarray(off, off + 160));
-      await sleep(20);
+      await sleep(Math.max(0, t0 + (f - 2) * 20 - performance.now()));
     }
     await expect.poll(() => call.client.receivedMedia().length, { timeout: 4000 }).toBeGreaterThanOrEqual(mulaw.length - 480);
     // Quiet caller audio while the last echo plays out.
@@ -212,9 +215,12 @@ describe('an echo call of an agent that records calls', () => {
   it('of a call still live when the product stops is stored before it exits (drain)', async () => {
     const call = await startCall(product, api, setup);
     const mulaw = mulawEncode(sine(300, RATE, 600, 8000));
-    for (let off = 0; off < mulaw.length; off += 160) {
+    // Sent on a fixed clock three frames ahead (a loop of sleep(20) drifts late, and an echo that
+    // runs dry leaves gaps in the agent's channel, as a real caller's late audio would).
+    const t0 = performance.now();
+    for (let f = 0, off = 0; off < mulaw.length; f++, off += 160) {
       call.client.sendMedia(mulaw.subarray(off, off + 160));
-      await sleep(20);
+      await sleep(Math.max(0, t0 + (f - 2) * 20 - performance.now()));
     }
     expect(await product.stop()).toBe(0);
     const file = path.join(product.dataDir, 'recordings', `${call.runId}.wav`);
