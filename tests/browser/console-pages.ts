@@ -2,13 +2,16 @@
  * The console's pages in a real browser against the embedded product: an agent made with its
  * engine's form (the server's error beside the field, then fixed), its UUID and URLs copied, a
  * telephony configuration whose secret never comes back, runs filtered and one run's page (a call
- * through the fake Twilio API to a bridge bot that emits run events), invitations made and one
- * revoked from the Users page (its token then refused), and a member refused an admin page with the
- * server's own error; a call placed from the agent page (the provider's stand-in
- * dials back), followed live, hung up from the console, and its recording played on its run page.
+ * through the fake Twilio API to a bridge bot that emits run events), stored credentials tested from
+ * the Telephony and Credentials pages against the provider's and a vendor's stand-ins (OK, then the
+ * server's refusal), invitations made and one revoked from the Users page (its token then refused),
+ * and a member refused an admin page with the server's own error; a call placed from the agent page
+ * (the provider's stand-in dials back), followed live, hung up from the console, and its recording
+ * played on its run page.
  */
 import { startTestBot, type TestBot } from '@vr3/engine-bridge/testing';
 import { startFakeProviderApi, type FakeProviderApi } from '@vr3/providers/testing';
+import { startOpenAiCompatibleStandIn } from '@vr3/vendors/testing';
 import type { Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CALLER_ID } from '../harness/outbound.ts';
@@ -26,6 +29,9 @@ const MEMBER = { email: 'member@acme.example', password: 'member-password-123' }
 /** Invited from the Users page, then revoked there. */
 const REVOKED_INVITEE = 'temp@acme.example';
 const TWILIO_SECRET = 'twilio-auth-token-s3cr3t-42';
+/** The key the vendor's stand-in accepts, and one it refuses. */
+const VENDOR_KEY = 'sk-vendor-stand-in-key-7Qm2';
+const WRONG_VENDOR_KEY = 'sk-vendor-wrong-key-3Xp9';
 /** The number the call placed from the console dials (from the harness's caller id). */
 const CALL_TO = '+15550001001';
 
@@ -144,6 +150,8 @@ export function consolePagesSuite(rig: () => ConsoleRig): void {
       await field('name').fill('Twilio main');
       await field('account_sid').fill('ACconsole0001');
       await field('auth_token').fill(TWILIO_SECRET);
+      // The provider's stand-in knows neither this account nor its token: its Test is refused (below).
+      await field('api_base_url').fill(twilio.url);
       await page.getByRole('button', { name: 'Create' }).click();
       const row = page.locator('[data-testid="telephony"] tr', { hasText: 'Twilio main' });
       await row.waitFor();
@@ -156,7 +164,6 @@ export function consolePagesSuite(rig: () => ConsoleRig): void {
       expect(await field('auth_token').inputValue()).toBe('');
       expect(await field('auth_token').getAttribute('placeholder')).toBe('set: leave empty to keep');
       expect(await page.content()).not.toContain(TWILIO_SECRET);
-      await chrome.shot('telephony');
     });
 
     it("lists runs filtered by agent and opens a run's page with its events and media stats", async () => {
@@ -199,6 +206,57 @@ export function consolePagesSuite(rig: () => ConsoleRig): void {
       expect(await page.getByTestId('timeline').textContent()).toContain('booking');
       expect(await page.getByTestId('media-stats').textContent()).toMatch(/Frames in \/ out\d+ \/ \d+/);
       await chrome.shot('run');
+    });
+
+    it("tests stored credentials from the Telephony and Credentials pages: the stand-in's OK, and its refusal as the server words it", async () => {
+      /** Clicks a row's Test and returns what its status says once the answer is in. */
+      const testRow = async (list: string, id: string) => {
+        const row = page.locator(`[data-testid="${list}"] tr[data-id="${id}"]`);
+        await row.getByRole('button', { name: 'Test' }).click();
+        const status = row.getByRole('status').filter({ hasNotText: 'Testing…' });
+        await status.waitFor();
+        return { text: (await status.textContent())!, failed: (await status.getAttribute('class'))!.includes('error') };
+      };
+      /** What the page renders from the API's own answer to the same test. */
+      const asRendered = (result: { ok: boolean; latency_ms: number; error?: { message: string; code: string } }) =>
+        result.ok ? `OK · ${result.latency_ms} ms` : `${result.error!.message} (${result.error!.code})`;
+
+      // The runs' configuration (above) names the stand-in's account and credentials; "Twilio main" does not.
+      const configurations = (await product.api('GET', '/telephony-configurations?provider=twilio')).body.data as Array<{ id: string; name: string; account_sid: string }>;
+      const known = configurations.find((c) => c.account_sid === twilio.accountId)!.id;
+      const unknown = configurations.find((c) => c.name === 'Twilio main')!.id;
+      await go('#/telephony');
+      expect(await testRow('telephony', known)).toEqual({ text: expect.stringMatching(/^OK · \d+ ms$/), failed: false });
+      const refused = await testRow('telephony', unknown);
+      expect(refused).toEqual({ text: 'twilio refused the credentials (HTTP 401) (invalid_credentials)', failed: true });
+      const direct = await product.api('POST', `/telephony-configurations/${unknown}/test`);
+      expect(direct.body).toMatchObject({ ok: false, status: 401 });
+      expect(asRendered(direct.body)).toBe(refused.text);
+      expect((await product.api('POST', `/telephony-configurations/${known}/test`)).body).toMatchObject({ ok: true, status: 200 });
+      expect(await page.content()).not.toContain(TWILIO_SECRET);
+      await chrome.shot('telephony');
+
+      // Service credentials pointing at the vendor's stand-in: its key, then another.
+      const vendor = await startOpenAiCompatibleStandIn({ apiKey: VENDOR_KEY });
+      const create = async (name: string, apiKey: string) => {
+        const created = await product.api('POST', '/service-credentials', { vendor: 'openai', name, api_key: apiKey, base_url: vendor.url });
+        expect(created.status).toBe(201);
+        return created.body.id as string;
+      };
+      const [right, wrong] = [await create('OpenAI stand-in', VENDOR_KEY), await create('OpenAI wrong key', WRONG_VENDOR_KEY)];
+      await go('#/credentials');
+      expect(await testRow('credentials', right)).toEqual({ text: expect.stringMatching(/^OK · \d+ ms$/), failed: false });
+      const wrongKey = await testRow('credentials', wrong);
+      expect(wrongKey).toEqual({ text: 'openai refused the credentials (HTTP 401) (invalid_credentials)', failed: true });
+      const directWrong = await product.api('POST', `/service-credentials/${wrong}/test`);
+      expect(directWrong.body).toMatchObject({ ok: false, status: 401 });
+      expect(asRendered(directWrong.body)).toBe(wrongKey.text);
+      expect((await product.api('POST', `/service-credentials/${right}/test`)).body).toMatchObject({ ok: true, status: 200 });
+      const content = await page.content();
+      expect(content).not.toContain(VENDOR_KEY);
+      expect(content).not.toContain(WRONG_VENDOR_KEY);
+      await chrome.shot('credentials');
+      await vendor.close();
     });
 
     describe('the overview', () => {
@@ -399,7 +457,6 @@ export function consolePagesSuite(rig: () => ConsoleRig): void {
       await go('#/credentials');
       await page.locator('[data-testid="credentials"] tr', { hasText: 'OpenAI test' }).waitFor();
       expect(await page.content()).not.toContain('sk-console-test-key');
-      await chrome.shot('credentials');
     });
 
     it("refuses a member the admin pages with the server's error and disables admin actions", async () => {
