@@ -64,9 +64,6 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/**/*.test.ts'],
           exclude: SERIAL_E2E,
-          // As the unit files: the harness, simulator and stand-in modules are imported once per
-          // worker, not once per file (each file still starts its own products and servers).
-          isolate: false,
           // A hang guard only (timings are asserted by the tests themselves): a file sharing the CPU
           // with others takes longer, and a case that starts three products in turn needs the margin.
           testTimeout: 120_000,
