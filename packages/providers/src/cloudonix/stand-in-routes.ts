@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { StandInAccountRead, StandInDialing, StandInRoutes } from '../testing/stand-in-routes.ts';
-import { decodeSegments, jsonField, methodOperation, unescapeXml } from '../testing/stand-in-routes.ts';
+import { accountPathMatch, decodeSegments, jsonField, methodOperation, unescapeXml } from '../testing/stand-in-routes.ts';
 import { normalizeCloudonixDomain } from './domain.ts';
 
 const CALLS_PATH = /^\/calls\/([^/]+)\/application$/;
@@ -31,13 +31,7 @@ const canonicalDomain = (domain: string): string => {
  * callerId, destination, direction, duration}`.
  */
 const cloudonixDialing: StandInDialing = Object.freeze<StandInDialing>({
-  match(req) {
-    const m = CALLS_PATH.exec(req.path);
-    if (m === null) return null;
-    if (req.method !== 'POST') return 'method';
-    const ids = decodeSegments(m[1], '');
-    return ids === 'bad-path' ? ids : { account: ids.account };
-  },
+  match: accountPathMatch(CALLS_PATH, 'POST'),
   read(req) {
     const to = jsonField(req.body, 'destination');
     const from = jsonField(req.body, 'caller-id');
@@ -59,13 +53,7 @@ const cloudonixDialing: StandInDialing = Object.freeze<StandInDialing>({
 
 /** Cloudonix's domain details: `GET /customers/self/domains/{domain}` → `{domain, uuid, active}`. */
 const cloudonixAccountRead: StandInAccountRead = Object.freeze<StandInAccountRead>({
-  match(req) {
-    const m = DOMAIN_PATH.exec(req.path);
-    if (m === null) return null;
-    if (req.method !== 'GET') return 'method';
-    const ids = decodeSegments(m[1], '');
-    return ids === 'bad-path' ? ids : { account: ids.account };
-  },
+  match: accountPathMatch(DOMAIN_PATH, 'GET'),
   answer: (account) => ({ status: 200, body: { domain: canonicalDomain(account), uuid: '00000000-0000-4000-8000-000000000000', active: true } }),
 });
 

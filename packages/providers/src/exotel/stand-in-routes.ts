@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { StandInAccountRead, StandInDialing, StandInRoutes } from '../testing/stand-in-routes.ts';
-import { decodeSegments, formField } from '../testing/stand-in-routes.ts';
+import { accountPathMatch, decodeSegments, formField } from '../testing/stand-in-routes.ts';
 
 const CALL_PATH = /^\/v1\/Accounts\/([^/]+)\/Calls\/([^/]+?)(?:\.json)?$/;
 const BALANCE_PATH = /^\/v1\/Accounts\/([^/]+)\/Balance(?:\.json)?$/;
@@ -20,13 +20,7 @@ const anyField = (body: string, ...names: string[]): string | null => names.map(
  * `ConversationDuration` on terminal events.
  */
 const exotelDialing: StandInDialing = Object.freeze<StandInDialing>({
-  match(req) {
-    const m = CONNECT_PATH.exec(req.path);
-    if (m === null) return null;
-    if (req.method !== 'POST') return 'method';
-    const ids = decodeSegments(m[1], '');
-    return ids === 'bad-path' ? ids : { account: ids.account };
-  },
+  match: accountPathMatch(CONNECT_PATH, 'POST'),
   read(req) {
     const to = anyField(req.body, 'from', 'From');
     const from = anyField(req.body, 'callerid', 'CallerId');
@@ -48,13 +42,7 @@ const exotelDialing: StandInDialing = Object.freeze<StandInDialing>({
 
 /** Exotel's Account Balance API: `GET /v1/Accounts/{sid}/Balance.json` → `{"Account":{AccountSid, BalanceData}}`. */
 const exotelAccountRead: StandInAccountRead = Object.freeze<StandInAccountRead>({
-  match(req) {
-    const m = BALANCE_PATH.exec(req.path);
-    if (m === null) return null;
-    if (req.method !== 'GET') return 'method';
-    const ids = decodeSegments(m[1], '');
-    return ids === 'bad-path' ? ids : { account: ids.account };
-  },
+  match: accountPathMatch(BALANCE_PATH, 'GET'),
   answer: (account) => ({ status: 200, body: { Account: { AccountSid: account, BalanceData: { Balance: '1000.00', Currency: 'INR', PricingPlan: 'Pay As You Go' } } } }),
 });
 

@@ -1,7 +1,7 @@
 import type { ProviderName } from '../provider-name.ts';
 import { randomUUID } from 'node:crypto';
 import type { StandInAccountRead, StandInAuth, StandInDialing, StandInRoutes, StandInStreaming } from '../testing/stand-in-routes.ts';
-import { decodeSegments, formField, jsonField, methodOperation, unescapeXml } from '../testing/stand-in-routes.ts';
+import { accountPathMatch, decodeSegments, formField, jsonField, methodOperation, unescapeXml } from '../testing/stand-in-routes.ts';
 
 /** What differs between the Plivo-style REST APIs in the stand-in. */
 export interface PlivoStyleStandIn {
@@ -33,13 +33,7 @@ function plivoStyleDialing(prefix: string): StandInDialing {
   const callsPath = new RegExp(`^${prefix}/Account/([^/]+)/Call/?$`);
   const field = (body: string, key: string): string | null => jsonField(body, key) ?? formField(body, key);
   return Object.freeze<StandInDialing>({
-    match(req) {
-      const m = callsPath.exec(req.path);
-      if (m === null) return null;
-      if (req.method !== 'POST') return 'method';
-      const ids = decodeSegments(m[1], '');
-      return ids === 'bad-path' ? ids : { account: ids.account };
-    },
+    match: accountPathMatch(callsPath, 'POST'),
     read(req) {
       const from = field(req.body, 'from');
       const to = field(req.body, 'to');

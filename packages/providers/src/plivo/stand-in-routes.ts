@@ -1,18 +1,12 @@
 import { plivoStyleStandInRoutes } from '../plivo-style/stand-in-routes.ts';
 import type { StandInAccountRead } from '../testing/stand-in-routes.ts';
-import { decodeSegments } from '../testing/stand-in-routes.ts';
+import { accountPathMatch } from '../testing/stand-in-routes.ts';
 
 const ACCOUNT_PATH = /^\/v1\/Account\/([^/]+)\/?$/;
 
 /** Plivo's account details: `GET /v1/Account/{auth_id}/` → `{auth_id, account_type, name, cash_credits, resource_uri}`. */
 const plivoAccountRead: StandInAccountRead = Object.freeze<StandInAccountRead>({
-  match(req) {
-    const m = ACCOUNT_PATH.exec(req.path);
-    if (m === null) return null;
-    if (req.method !== 'GET') return 'method';
-    const ids = decodeSegments(m[1], '');
-    return ids === 'bad-path' ? ids : { account: ids.account };
-  },
+  match: accountPathMatch(ACCOUNT_PATH, 'GET'),
   answer: (account) => ({
     status: 200,
     body: { api_id: 'stand-in', auth_id: account, account_type: 'standard', name: 'Stand-in account', cash_credits: '100.00000', resource_uri: `/v1/Account/${account}/` },

@@ -198,6 +198,20 @@ export function decodeSegments(account: string | undefined, call: string | undef
   }
 }
 
+/**
+ * The `match` of a route on an account path: `null` when `pattern` does not match the path,
+ * `method` for another method, else the account of its first group, percent-decoded.
+ */
+export function accountPathMatch(pattern: RegExp, method: string): (req: StandInRequest) => { account: string } | 'method' | 'bad-path' | null {
+  return (req) => {
+    const m = pattern.exec(req.path);
+    if (m === null) return null;
+    if (req.method !== method) return 'method';
+    const ids = decodeSegments(m[1], '');
+    return ids === 'bad-path' ? ids : { account: ids.account };
+  };
+}
+
 /** The operation `method` maps to in `table`, `undefined` for a method the path does not serve. */
 export function methodOperation(method: string, table: Readonly<Partial<Record<string, StandInOperation>>>): StandInOperation | undefined {
   return Object.hasOwn(table, method) ? table[method] : undefined;

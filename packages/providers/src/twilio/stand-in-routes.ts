@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { twilioSignature } from './signature.ts';
 import type { StandInAccountRead, StandInDialing, StandInRoutes } from '../testing/stand-in-routes.ts';
-import { decodeSegments, formField, unescapeXml } from '../testing/stand-in-routes.ts';
+import { accountPathMatch, decodeSegments, formField, unescapeXml } from '../testing/stand-in-routes.ts';
 
 const CALL_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/([^/]+)\.json$/;
 const ACCOUNT_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\.json$/;
@@ -15,13 +15,7 @@ const STREAM_URL = /<Stream\s[^>]*url="([^"]*)"/;
  * forms with `CallSid`, `CallStatus`, `CallDuration`.
  */
 const twilioDialing: StandInDialing = Object.freeze<StandInDialing>({
-  match(req) {
-    const m = CALLS_PATH.exec(req.path);
-    if (m === null) return null;
-    if (req.method !== 'POST') return 'method';
-    const ids = decodeSegments(m[1], '');
-    return ids === 'bad-path' ? ids : { account: ids.account };
-  },
+  match: accountPathMatch(CALLS_PATH, 'POST'),
   read(req) {
     const to = formField(req.body, 'To');
     const from = formField(req.body, 'From');
@@ -53,13 +47,7 @@ const twilioDialing: StandInDialing = Object.freeze<StandInDialing>({
 
 /** Twilio's account resource: `GET /2010-04-01/Accounts/{sid}.json` → `{sid, friendly_name, status:"active", type}`. */
 const twilioAccountRead: StandInAccountRead = Object.freeze<StandInAccountRead>({
-  match(req) {
-    const m = ACCOUNT_PATH.exec(req.path);
-    if (m === null) return null;
-    if (req.method !== 'GET') return 'method';
-    const ids = decodeSegments(m[1], '');
-    return ids === 'bad-path' ? ids : { account: ids.account };
-  },
+  match: accountPathMatch(ACCOUNT_PATH, 'GET'),
   answer: (account) => ({ status: 200, body: { sid: account, owner_account_sid: account, friendly_name: 'Stand-in account', status: 'active', type: 'Full' } }),
 });
 
