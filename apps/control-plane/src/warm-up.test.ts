@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from './config.ts';
-import { createPrisma, poolOf, type Db } from './db/prisma.ts';
+import { createPrisma, poolOf, SLOT_CONNECTIONS, slotPoolOf, type Db } from './db/prisma.ts';
 import { startTestPostgres, type TestPostgres } from './testing/postgres.ts';
 import { warmUp } from './warm-up.ts';
 
@@ -24,18 +24,19 @@ function context(url: string, warmUpConnections: number, lines: Array<{ level: n
   const prisma = createPrisma(url, { maxConnections: 5 });
   open.push(prisma);
   const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line) as { level: number; msg: string }) });
-  return { pool: poolOf(prisma), logger, secretKey: randomBytes(32), config: resolveConfig({ warmUpConnections }) };
+  return { prisma, pool: poolOf(prisma), logger, secretKey: randomBytes(32), config: resolveConfig({ warmUpConnections }) };
 }
 
 describe('warmUp', () => {
-  it('opens the connections asked for (capped by the pool), each having run the admission lookup, and says so', async () => {
+  it('opens the connections asked for (capped by the pool) and the slot pool, each having run the admission lookup, and says so', async () => {
     const lines: Array<{ level: number; msg: string }> = [];
     const ctx = context(databaseUrl, 8, lines);
     expect(ctx.pool.totalCount).toBe(0);
     const report = await warmUp(ctx);
-    expect(report).toMatchObject({ connections: 5, complete: true });
+    expect(report).toMatchObject({ connections: 5 + SLOT_CONNECTIONS, complete: true });
     expect(ctx.pool.totalCount).toBe(5);
     expect(ctx.pool.idleCount).toBe(5); // every connection given back
+    expect(slotPoolOf(ctx.prisma).idleCount).toBe(SLOT_CONNECTIONS);
     expect(lines.map((l) => l.msg)).toEqual(['warm-up finished']);
   });
 

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ControlPlaneContext } from './context.ts';
 import { openSecret, sealSecret } from './crypto/secrets.ts';
+import { slotPoolOf } from './db/prisma.ts';
 import { findStreamAgent } from './db/stream-agent.ts';
 
 /** What {@link warmUp} did. */
@@ -26,14 +27,16 @@ export const WARM_UP_TIMEOUT_MS = 5_000;
  * lookup (`findStreamAgent`, a read) for an agent that does not exist, then loads `fetch` and
  * seals and opens a throwaway secret. Never throws: a failure or the deadline is logged and
  * start-up goes on (the work is then done by the first calls, as without it). The connections
- * stay open while used; idle ones close after the pool's idle timeout.
+ * stay open while used; idle ones close after the pool's idle timeout, down to the pool's `min`.
  */
-export async function warmUp(ctx: Pick<ControlPlaneContext, 'pool' | 'logger' | 'secretKey' | 'config'>, timeoutMs = WARM_UP_TIMEOUT_MS): Promise<WarmUpReport> {
+export async function warmUp(ctx: Pick<ControlPlaneContext, 'prisma' | 'pool' | 'logger' | 'secretKey' | 'config'>, timeoutMs = WARM_UP_TIMEOUT_MS): Promise<WarmUpReport> {
   const started = performance.now();
   const n = Math.min(ctx.config.warmUpConnections, ctx.pool.options.max ?? ctx.config.warmUpConnections);
+  const slotPool = slotPoolOf(ctx.prisma);
   const work = (async () => {
-    // Checked out together, so that each runs on its own connection.
-    const clients = await Promise.all(Array.from({ length: n }, () => ctx.pool.connect()));
+    // Checked out together, so that each runs on its own connection; the slot pool's too.
+    const checkouts = [...Array.from({ length: n }, () => ctx.pool.connect()), ...Array.from({ length: slotPool.options.max }, () => slotPool.connect())];
+    const clients = await Promise.all(checkouts);
     try {
       await Promise.all(clients.map((client) => findStreamAgent(client, randomUUID(), { provider: 'cloudonix', account: 'warm-up.invalid' })));
     } finally {
@@ -55,7 +58,7 @@ export async function warmUp(ctx: Pick<ControlPlaneContext, 'pool' | 'logger' | 
     clearTimeout(timer);
   }
   work.catch(() => undefined); // after the deadline, a late failure is of no interest
-  const report = { connections: ctx.pool.totalCount, durationMs: Math.round(performance.now() - started), complete };
+  const report = { connections: ctx.pool.totalCount + slotPool.totalCount, durationMs: Math.round(performance.now() - started), complete };
   ctx.logger.info({ connections: report.connections, duration_ms: report.durationMs, complete }, 'warm-up finished');
   return report;
 }

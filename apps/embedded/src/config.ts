@@ -40,8 +40,9 @@ export const EMBEDDED_DEFAULTS = {
    */
   maxPendingHandshakesPerAddress: 128,
   /**
-   * VR3_DB_POOL_SIZE: database connections of the process. 30: a burst of admissions, starts and
-   * finalizes keeps that many statements in flight; 10 queued them behind each other (measured).
+   * VR3_DB_POOL_SIZE: database connections of the process, all opened at start and kept open. 30:
+   * a burst of admissions, starts and finalizes keeps that many statements in flight; 10 queued
+   * them behind each other (measured).
    */
   dbPoolSize: 30,
   /** VR3_MAX_PENDING_ADMISSIONS: admissions awaiting their answer (the media-edge's default); a further stream closes 1013. */

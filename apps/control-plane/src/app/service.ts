@@ -122,7 +122,8 @@ export async function startControlPlaneService(
       const result = await migrateDatabase(env.databaseUrl, { migrationsDir: MIGRATIONS_DIR });
       logger.info({ applied: result.applied }, 'database migrated');
     }
-    const prisma = createPrisma(env.databaseUrl, { maxConnections: env.dbPoolSize });
+    // A fixed-size pool: opened whole by the warm-up, never shrunk by the idle timeout.
+    const prisma = createPrisma(env.databaseUrl, { maxConnections: env.dbPoolSize, minConnections: env.dbPoolSize });
     cleanup.push(() => prisma.$disconnect());
 
     const nc: NatsConnection = await untilAvailable(
@@ -179,6 +180,7 @@ export async function startControlPlaneService(
         initializedRunTimeoutMs: env.initializedRunTimeoutMs,
         ...(env.outboundStreamTokenTtlMs === undefined ? {} : { outboundStreamTokenTtlMs: env.outboundStreamTokenTtlMs }),
         maxPendingAdmissions: env.maxPendingAdmissions,
+        warmUpConnections: env.dbPoolSize,
         transactionMaxWaitMs: env.transactionMaxWaitMs,
         publicUrl: env.publicUrl,
         sessionIdleTimeoutMs: env.signIn.sessionIdleTimeoutMs,

@@ -4,7 +4,7 @@ import { startTestControlPlane, type TestControlPlane } from '../testing/control
 import { admitStream, createAgentStreamFixture, type AgentStreamFixture } from '../testing/fixtures.ts';
 import { startTestPostgres, type TestPostgres } from '../testing/postgres.ts';
 import { failActiveRuns, finalizeRun } from './runs.ts';
-import { poolOf } from './prisma.ts';
+import { slotPoolOf } from './prisma.ts';
 import { findUsageDrift, readUsage, reconcileUsage } from './usage.ts';
 
 let server: TestPostgres;
@@ -65,7 +65,7 @@ describe('quota counters', () => {
 
   it('admissions of one user arriving together share slot statements, and two replicas racing still admit exactly the free slots', async () => {
     const replica = await startTestControlPlane({ databaseUrl, secretKey });
-    const pool = poolOf(cp.prisma);
+    const pool = slotPoolOf(cp.prisma);
     const slotStatements: string[] = [];
     const original = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
     (pool as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args: unknown[]) => {

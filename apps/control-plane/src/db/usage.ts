@@ -1,5 +1,5 @@
 import type { Prisma } from '../generated/prisma/client.ts';
-import { poolOf, type Db } from './prisma.ts';
+import { poolOf, slotPoolOf, type Db } from './prisma.ts';
 import { takeSlotInLine } from './slot-line.ts';
 import { query, sql } from './sql.ts';
 
@@ -51,7 +51,7 @@ export async function takeQuotaSlot(prisma: Db, runId: string, userId: string, n
   // statements (a slot given back after this one was refused): under a burst of churn that happens
   // several times in a row, so the bound is generous; every pass is two short statements.
   for (let attempt = 0; attempt < SLOT_ATTEMPTS; attempt++) {
-    if (await takeSlotInLine(poolOf(prisma), userId, month, runId)) return { ok: true };
+    if (await takeSlotInLine(slotPoolOf(prisma), userId, month, runId)) return { ok: true };
     const refusal = await quotaRefusal(prisma, userId, now);
     if (refusal === 'no_row') await createUsageRow(prisma, userId, now);
     else if (refusal !== 'free') return { ok: false, ...refusal };

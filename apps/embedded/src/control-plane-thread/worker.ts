@@ -21,9 +21,9 @@ const data = workerData as ControlPlaneThreadData & { busPort: MessagePort };
 const rpc = createRpc(parentPort);
 const logger = createLogger(data.logLevel);
 
-// This process owns its database: pooled connections stay open once made (and warmed at start),
+// This process owns its database: the whole pool is opened at start (the warm-up) and stays open,
 // so a burst after a quiet spell does not start PostgreSQL backends in the middle of it.
-const prisma = createPrisma(data.databaseUrl, { maxConnections: data.dbPoolSize, idleTimeoutMs: 0 });
+const prisma = createPrisma(data.databaseUrl, { maxConnections: data.dbPoolSize, minConnections: data.dbPoolSize, idleTimeoutMs: 0 });
 const bus = createPortBus(data.busPort);
 const metrics = new Registry();
 // Provider hangups, transfers and reaper finalizations survive a crash or a restart: each job is a
