@@ -5,8 +5,11 @@ import type { ResolveHost } from '@vr3/providers';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { AdmissionGate } from './bus/admission-gate.ts';
+import type { AdmittedRuns } from './bus/admitted-runs.ts';
 import type { ControlPlaneConfig } from './config.ts';
 import type { Db } from './db/prisma.ts';
+import type { SharedReads } from './db/shared-reads.ts';
+import type { StreamAgent } from './db/stream-agent.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import type { LiveStreams } from './live/live-streams.ts';
 import type { ProviderClientFactory } from './providers/registry.ts';
@@ -29,6 +32,10 @@ export interface ControlPlaneContext {
   engines: EngineCatalog;
   /** Bounds the stream admissions handled at once, counts their outcomes. */
   admissions: AdmissionGate;
+  /** Admissions of the same agent at the same moment share its lookup (`bus/admit.ts`). */
+  streamAgents: SharedReads<StreamAgent | undefined>;
+  /** Runs this replica admitted, handed to their `RunStart` without a read. */
+  admittedRuns: AdmittedRuns;
   /** Where call recordings are stored (`config.recordings`); `null`: none are served. */
   recordings: RecordingStore | null;
   /** The open live-calls streams this replica serves (`GET /live-calls/events`), ended at close. */

@@ -7,12 +7,14 @@ import type { Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { AdmissionGate } from './bus/admission-gate.ts';
+import { AdmittedRuns } from './bus/admitted-runs.ts';
 import { registerCampaignJobs } from './campaigns/dialer.ts';
 import { startResponders, type Responders } from './bus/responders.ts';
 import { resolveConfig, type ControlPlaneConfig } from './config.ts';
 import type { ControlPlaneContext } from './context.ts';
 import { SECRET_KEY_BYTES } from './crypto/secrets.ts';
 import { poolOf, type Db } from './db/prisma.ts';
+import { SharedReads } from './db/shared-reads.ts';
 import { SecretError, SecretErrorCode } from './errors.ts';
 import { createApiRouter } from './http/router.ts';
 import { startEdgeTracking, type EdgeTracking } from './edges/heartbeats.ts';
@@ -109,6 +111,8 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     resolveProviderHost: options.resolveProviderHost,
     engines: options.engines,
     admissions: new AdmissionGate(config.maxPendingAdmissions, options.metrics),
+    streamAgents: new SharedReads(),
+    admittedRuns: new AdmittedRuns(config.initializedRunTimeoutMs),
     recordings: config.recordings ? openRecordingStore(config.recordings) : null,
     liveStreams: new LiveStreams(options.bus),
   };

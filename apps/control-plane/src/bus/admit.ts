@@ -11,7 +11,8 @@ import {
 import { getProvider, isKnownProvider } from '@vr3/providers';
 import type { Logger } from 'pino';
 import type { ControlPlaneContext } from '../context.ts';
-import { admitRun } from '../db/admission.ts';
+import { admitRun, type AdmissionInput } from '../db/admission.ts';
+import type { ConfigurationRow } from '../db/rows.ts';
 import { finalizeRun } from '../db/runs.ts';
 import { findStreamAgent, type StreamAgent } from '../db/stream-agent.ts';
 import { claimStreamToken, STREAM_TOKEN_PARAM } from '../db/stream-tokens.ts';
@@ -90,6 +91,7 @@ export async function handleStreamAdmit(ctx: ControlPlaneContext, data: unknown)
     }
     if (res.ok && performance.now() > deadline + ctx.config.admissionUndoGraceMs) {
       outcome = 'abandoned';
+      ctx.admittedRuns.drop(res.run.id);
       await undoAdmission(ctx, res.run.id, log, performance.now() - receivedAt);
       return reject(StreamErrorCode.Overloaded, 'overloaded');
     }
@@ -142,7 +144,9 @@ async function admitStream(ctx: ControlPlaneContext, req: StreamAdmitRequest, lo
 
   const named = queryAccount(provider, req.query);
   const wanted = descriptor.accountSource === 'query' ? accountOf(provider, named?.value) : undefined;
-  const agent = await findStreamAgent(ctx.pool, req.agent_uuid.toLowerCase(), wanted?.ok ? { provider, account: wanted.account } : undefined);
+  const uuid = req.agent_uuid.toLowerCase();
+  const account = wanted?.ok ? { provider, account: wanted.account } : undefined;
+  const agent = await ctx.streamAgents.read(JSON.stringify([uuid, account?.provider, account?.account]), () => findStreamAgent(ctx.pool, uuid, account));
   if (!agent) return refuse(StreamErrorCode.AgentNotFound, 'agent not found');
   const { version } = agent;
   const engine = await engineOf(ctx, agent.organizationId, version);
@@ -151,35 +155,44 @@ async function admitStream(ctx: ControlPlaneContext, req: StreamAdmitRequest, lo
     return reject(StreamErrorCode.Internal, 'server error');
   }
 
-  let configurationId: string | null = null;
+  let configuration: ConfigurationRow | null = null;
   if (wanted) {
     const match = wanted.ok ? matchOf(agent.configuration, wanted.account) : wanted;
     if (!match.ok) return refuse(match.code, match.message, { agent_id: agent.id });
-    configurationId = match.configuration.id;
+    configuration = match.configuration;
   }
+  const configurationId = configuration?.id ?? null;
 
   if (performance.now() > deadline) return 'expired';
   const callId = queryValue(req.query, 'callId', 'CallSid');
-  const result = await admitRun(
-    ctx.prisma,
-    {
-      organizationId: agent.organizationId,
-      userId: agent.userId,
-      agentId: agent.id,
-      agentUuid: agent.uuid,
-      agentVersionId: version.id,
-      provider,
-      telephonyConfigurationId: configurationId,
-      edgeId: req.edge_id,
-      initialContext: { caller_number: queryValue(req.query, 'from') ?? null, called_number: queryValue(req.query, 'to') ?? null },
-      gatheredContext: callId === undefined ? {} : { call_id: callId },
-      logs: { inbound_webhook: named === undefined ? {} : { [named.param]: named.value } },
-    },
-  );
+  const input: AdmissionInput = {
+    organizationId: agent.organizationId,
+    userId: agent.userId,
+    agentId: agent.id,
+    agentUuid: agent.uuid,
+    agentVersionId: version.id,
+    provider,
+    telephonyConfigurationId: configurationId,
+    edgeId: req.edge_id,
+    initialContext: { caller_number: queryValue(req.query, 'from') ?? null, called_number: queryValue(req.query, 'to') ?? null },
+    gatheredContext: callId === undefined ? {} : { call_id: callId },
+    logs: { inbound_webhook: named === undefined ? {} : { [named.param]: named.value } },
+  };
+  const result = await admitRun(ctx.prisma, input);
   if (!result.ok) {
     return refuse(StreamErrorCode.QuotaExceeded, 'quota exceeded', { user_id: agent.userId, quota: result.reason, limit: result.limit, used: result.used });
   }
   const run = result.run;
+  ctx.admittedRuns.put({
+    id: run.id,
+    organizationId: agent.organizationId,
+    mode: provider,
+    state: RunState.Initialized,
+    initialContext: run.initialContext,
+    gatheredContext: input.gatheredContext,
+    logs: input.logs,
+    telephonyConfiguration: configuration,
+  });
   log.info(
     { run_id: run.id, run_name: run.name, agent_id: agent.id, telephony_configuration_id: configurationId, admit_ms: Math.round(performance.now() - receivedAt) },
     'run admitted',

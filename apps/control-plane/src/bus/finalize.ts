@@ -16,6 +16,7 @@ export async function handleRunFinalize(ctx: ControlPlaneContext, data: unknown)
     // The provider's own reason for ending the stream (Exotel `stop.reason`), kept beside the end reason.
     logEntry: req.stop_reason === undefined ? undefined : { key: 'stream_events', entry: { event: 'stop', reason: req.stop_reason, at: new Date().toISOString() } },
   });
+  ctx.admittedRuns.drop(req.run_id); // ended before its start (refused, abandoned)
   const log = ctx.logger.child({ run_id: req.run_id, edge_id: req.edge_id });
   if (!result.found) log.warn('finalize for an unknown run');
   else if (result.changed) {

@@ -11,11 +11,13 @@ let server: TestPostgres;
 let cp: TestControlPlane;
 let api: FakeCloudonixApi;
 let fx: AgentStreamFixture;
+let databaseUrl: string;
 
 beforeAll(async () => {
   server = await startTestPostgres();
   api = await startFakeCloudonixApi({ bearerToken: TOKEN });
-  cp = await startTestControlPlane({ databaseUrl: await server.createDatabase(), config: { providerTimeoutMs: 300 } });
+  databaseUrl = await server.createDatabase();
+  cp = await startTestControlPlane({ databaseUrl, config: { providerTimeoutMs: 300 } });
   fx = await createAgentStreamFixture(cp, { domain: 'lifecycle', bearerToken: TOKEN, apiBaseUrl: api.url });
 });
 afterAll(async () => {
@@ -58,6 +60,25 @@ describe('RunStart', () => {
     expect(req).toMatchObject({ method: 'GET', path: `/customers/self/domains/lifecycle.cloudonix.net/sessions/${session}` });
     expect(req?.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(cp.logLines.join('')).not.toContain(TOKEN);
+  });
+
+  it('starts a run admitted by another replica of the database (read back from it) as the admitting replica does', async () => {
+    const other = await startTestControlPlane({ databaseUrl: databaseUrl, secretKey: cp.secretKey, config: { providerTimeoutMs: 300 } });
+    try {
+      const stored = async (startOn: TestControlPlane) => {
+        const { runId, session } = await admit();
+        api.addSession('lifecycle', session);
+        const res = await startOn.bus.request<RunStartResponse>(Subjects.RunStart, startRequest(runId, { call_id: 'CA2', session_id: session, from: '+15550001111' }), { timeoutMs: 5000 });
+        expect(res).toEqual({ ok: true, settings: {}, initial_context: { caller_number: '+15550001111', called_number: null } });
+        const r = await run(runId);
+        return { state: r.state, edgeId: r.edgeId, configuration: r.telephonyConfigurationId, initial: r.initialContext, logs: r.logs, gathered: { ...(r.gatheredContext as object), session_id: 'any' } };
+      };
+      const here = await stored(cp);
+      expect(here).toMatchObject({ state: 'running', configuration: fx.telephonyConfigurationId });
+      expect(await stored(other)).toEqual(here);
+    } finally {
+      await other.close();
+    }
   });
 
   it('fails the run with session_validation_failed when the provider does not know the session', async () => {

@@ -19,7 +19,7 @@ import {
 } from '../db/live-session.ts';
 import type { ConfigurationRow } from '../db/rows.ts';
 import { finalizeRun } from '../db/runs.ts';
-import { query, sql } from '../db/sql.ts';
+import { findStartingRun } from '../db/starting-run.ts';
 import { resolveConfiguration } from '../providers/resolve.ts';
 import { providerTargetFor } from '../providers/run-target.ts';
 import { checkStreamSignature } from '../providers/stream-signature.ts';
@@ -70,33 +70,6 @@ function refusalDetail(code: StreamErrorCode, presented: string | undefined): st
   return `${code}: account ${JSON.stringify(quoted)}${quoted.length < account.length ? ' (cut)' : ''}`;
 }
 
-/** The run as `RunStart` reads it, with its telephony configuration (matched at admission, if any). */
-interface StartingRun {
-  id: string;
-  organizationId: string;
-  mode: string;
-  state: string;
-  initialContext: unknown;
-  gatheredContext: unknown;
-  logs: unknown;
-  telephonyConfiguration: ConfigurationRow | null;
-}
-
-/** Loads the run and its configuration in one statement. */
-async function findStartingRun(ctx: ControlPlaneContext, runId: string): Promise<StartingRun | undefined> {
-  const [run] = await query<StartingRun>(ctx.pool, sql`
-    SELECT r."id", r."organization_id" AS "organizationId", r."mode", r."state",
-           r."initial_context" AS "initialContext", r."gathered_context" AS "gatheredContext", r."logs",
-           CASE WHEN c."id" IS NULL THEN NULL ELSE json_build_object(
-             'id', c."id", 'provider', c."provider", 'domainId', c."domain_id", 'apiBaseUrl', c."api_base_url",
-             'credentialsCiphertext', c."credentials_ciphertext", 'settings', c."settings"
-           ) END AS "telephonyConfiguration"
-    FROM "workflow_runs" r
-    LEFT JOIN "telephony_configurations" c ON c."id" = r."telephony_configuration_id"
-    WHERE r."id" = ${runId}`);
-  return run;
-}
-
 /**
  * `RunStart`: matches the telephony configuration when the provider names its account in `start`
  * (Exotel, Twilio, Vobiz, Plivo; the query parameter is the fallback), records the `start` ids and
@@ -112,7 +85,8 @@ export async function handleRunStart(ctx: ControlPlaneContext, data: unknown): P
   const req = parseMessage(RunStartRequestSchema, data);
   const { start } = req;
   const log = ctx.logger.child({ run_id: req.run_id, edge_id: req.edge_id });
-  const run = await findStartingRun(ctx, req.run_id);
+  // The run as its admission minted it, when this replica admitted it; else as stored.
+  const run = ctx.admittedRuns.take(req.run_id) ?? (await findStartingRun(ctx.pool, req.run_id));
   if (!run || run.state !== RunState.Initialized) {
     log.warn({ state: run?.state ?? null }, 'start for a run that is not awaiting it');
     return { ok: false, error: { code: StreamErrorCode.Internal, message: 'run is not awaiting start' } };
