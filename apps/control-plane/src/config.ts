@@ -64,10 +64,9 @@ export interface ControlPlaneConfig {
   initializedRunTimeoutMs: number;
   /**
    * Database connections `start()` opens at once, each running the admission lookup, so that the
-   * first calls after boot do not pay for them (`warm-up.ts`); 0: no warm-up. The apps open their
-   * whole pool and keep it open (`minConnections`): a connection opened during a burst costs a
-   * PostgreSQL backend start and a SCRAM exchange, and at 200 admissions a second those made the
-   * handshake's tail (measured: docs/benchmarks.md, the burst scenario).
+   * first calls after boot do not pay for them (`warm-up.ts`); 0: no warm-up. The rest of the
+   * connections the pool keeps open (`minConnections`: the apps keep their whole pool) are opened
+   * right after, start-up not waiting for them.
    */
   warmUpConnections: number;
   /**

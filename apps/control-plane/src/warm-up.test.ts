@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resolveConfig } from './config.ts';
 import { createPrisma, poolOf, SLOT_CONNECTIONS, slotPoolOf, type Db } from './db/prisma.ts';
 import { startTestPostgres, type TestPostgres } from './testing/postgres.ts';
@@ -20,8 +20,8 @@ afterAll(async () => {
 });
 
 /** A warm-up context over a fresh pool, logging into `lines`. */
-function context(url: string, warmUpConnections: number, lines: Array<{ level: number; msg: string }>) {
-  const prisma = createPrisma(url, { maxConnections: 5 });
+function context(url: string, warmUpConnections: number, lines: Array<{ level: number; msg: string }>, minConnections = 0) {
+  const prisma = createPrisma(url, { maxConnections: 5, minConnections });
   open.push(prisma);
   const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line) as { level: number; msg: string }) });
   return { prisma, pool: poolOf(prisma), logger, secretKey: randomBytes(32), config: resolveConfig({ warmUpConnections }) };
@@ -38,6 +38,15 @@ describe('warmUp', () => {
     expect(ctx.pool.idleCount).toBe(5); // every connection given back
     expect(slotPoolOf(ctx.prisma).idleCount).toBe(SLOT_CONNECTIONS);
     expect(lines.map((l) => l.msg)).toEqual(['warm-up finished']);
+  });
+
+  it('opens the rest of the connections the pool keeps after it, without holding start-up', async () => {
+    const lines: Array<{ level: number; msg: string }> = [];
+    const ctx = context(databaseUrl, 2, lines, 5);
+    const report = await warmUp(ctx);
+    expect(report).toMatchObject({ connections: 2 + SLOT_CONNECTIONS, complete: true });
+    await vi.waitFor(() => expect(ctx.pool.idleCount).toBe(5), { timeout: 5_000 });
+    expect(slotPoolOf(ctx.prisma).idleCount).toBe(SLOT_CONNECTIONS);
   });
 
   it('never fails start-up: an unreachable database ends the warm-up at its deadline with a warning', async () => {

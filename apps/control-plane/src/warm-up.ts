@@ -5,6 +5,7 @@
  * the code on that path. Done here, read-only, before the responders take requests.
  */
 import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import type { ControlPlaneContext } from './context.ts';
 import { openSecret, sealSecret } from './crypto/secrets.ts';
 import { slotPoolOf } from './db/prisma.ts';
@@ -26,8 +27,10 @@ export const WARM_UP_TIMEOUT_MS = 5_000;
  * Opens up to `config.warmUpConnections` pool connections at once, each running the admission
  * lookup (`findStreamAgent`, a read) for an agent that does not exist, then loads `fetch` and
  * seals and opens a throwaway secret. Never throws: a failure or the deadline is logged and
- * start-up goes on (the work is then done by the first calls, as without it). The connections
- * stay open while used; idle ones close after the pool's idle timeout, down to the pool's `min`.
+ * start-up goes on (the work is then done by the first calls, as without it). The rest of the
+ * connections the pool keeps (its `min`) are then opened in the background, start-up not waiting
+ * for them: a burst finds them open instead of starting a PostgreSQL backend (fork, SCRAM
+ * exchange, cold catalog cache) per connection in the middle of it.
  */
 export async function warmUp(ctx: Pick<ControlPlaneContext, 'prisma' | 'pool' | 'logger' | 'secretKey' | 'config'>, timeoutMs = WARM_UP_TIMEOUT_MS): Promise<WarmUpReport> {
   const started = performance.now();
@@ -58,7 +61,24 @@ export async function warmUp(ctx: Pick<ControlPlaneContext, 'prisma' | 'pool' | 
     clearTimeout(timer);
   }
   work.catch(() => undefined); // after the deadline, a late failure is of no interest
+  if (complete) for (const pool of [ctx.pool, slotPool]) openKeptConnections(pool);
   const report = { connections: ctx.pool.totalCount + slotPool.totalCount, durationMs: Math.round(performance.now() - started), complete };
   ctx.logger.info({ connections: report.connections, duration_ms: report.durationMs, complete }, 'warm-up finished');
   return report;
+}
+
+/**
+ * Opens the connections `pool` keeps (its `min`) that are not open yet, and gives them back idle;
+ * failures are left to the first calls. `min` checkouts asked for in one go take the idle
+ * connections and open the missing ones; each is given back as soon as it is had.
+ */
+function openKeptConnections(pool: pg.Pool): void {
+  const kept = pool.options.min ?? 0;
+  if (pool.totalCount >= kept) return;
+  for (let i = 0; i < kept; i++) {
+    void pool.connect().then(
+      (client) => client.release(),
+      () => undefined,
+    );
+  }
 }

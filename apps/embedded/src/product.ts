@@ -97,7 +97,6 @@ export async function startProduct(config: EmbeddedConfig, logger: Logger, optio
         reaperIntervalMs: config.reaperIntervalMs,
         // The edge and the control-plane see the same admissions here: one bound for both.
         maxPendingAdmissions: config.maxPendingAdmissions,
-        warmUpConnections: config.dbPoolSize,
         ...recordingsConfig(config.recordings),
         ...(config.signIn.sessionIdleTimeoutMs === undefined ? {} : { sessionIdleTimeoutMs: config.signIn.sessionIdleTimeoutMs }),
         ...(config.signIn.sessionMaxAgeMs === undefined ? {} : { sessionMaxAgeMs: config.signIn.sessionMaxAgeMs }),

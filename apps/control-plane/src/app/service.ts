@@ -180,7 +180,6 @@ export async function startControlPlaneService(
         initializedRunTimeoutMs: env.initializedRunTimeoutMs,
         ...(env.outboundStreamTokenTtlMs === undefined ? {} : { outboundStreamTokenTtlMs: env.outboundStreamTokenTtlMs }),
         maxPendingAdmissions: env.maxPendingAdmissions,
-        warmUpConnections: env.dbPoolSize,
         transactionMaxWaitMs: env.transactionMaxWaitMs,
         publicUrl: env.publicUrl,
         sessionIdleTimeoutMs: env.signIn.sessionIdleTimeoutMs,
