@@ -63,6 +63,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/**/*.test.ts'],
+          globalSetup: ['tests/harness/build-entries.ts'],
           exclude: SERIAL_E2E,
           // A hang guard only (timings are asserted by the tests themselves): a file sharing the CPU
           // with others takes longer, and a case that starts three products in turn needs the margin.
@@ -74,6 +75,7 @@ export default defineConfig({
         test: {
           name: 'e2e-serial',
           include: SERIAL_E2E,
+          globalSetup: ['tests/harness/build-entries.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFakeCloudonixApi, type FakeCloudonixApi } from '@vr3/providers/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { entryArgs } from '../harness/entries.ts';
 import { finalRun, setupCloudonix, startCall } from '../harness/cloudonix.ts';
 import { ProductProcess, makeDataDir } from '../harness/product.ts';
 
@@ -38,12 +39,19 @@ interface Run {
   result: any;
 }
 
-/** `npm run <script> -- …args` at the repository root, with no VR3_DATA_DIR of the runner's. */
-function npmRun(script: 'backup' | 'restore', args: string[]): Promise<Run> {
+/** The entry `npm run backup` and `npm run restore` run (with `backup` or `restore` first). */
+const BACKUP = path.join(ROOT, 'apps/embedded/src/operator/backup-main.ts');
+
+/**
+ * `script` with `args` at the repository root, with no VR3_DATA_DIR of the runner's: its entry
+ * (bundled for this run), or with `npm: true` as `npm run <script> -- …args`.
+ */
+function npmRun(script: 'backup' | 'restore', args: string[], options: { npm?: boolean } = {}): Promise<Run> {
   const env = { ...process.env, npm_config_update_notifier: 'false' } as Record<string, string>;
   delete env['VR3_DATA_DIR'];
   delete env['DATABASE_URL'];
-  const child = spawn('npm', ['run', '--silent', script, '--', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [cmd, argv] = options.npm ? ['npm', ['run', '--silent', script, '--', ...args]] : [process.execPath, [...entryArgs(BACKUP), script, ...args]];
+  const child = spawn(cmd, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
@@ -66,7 +74,7 @@ describe('npm run backup / restore', () => {
     const setup = await setupCloudonix(first, api, TOKEN);
 
     // Running: pg_dump reads the product's own server; the secret key is left out, loudly.
-    const live = await npmRun('backup', ['--data-dir', source, '--out', path.join(out, 'live.dump')]);
+    const live = await npmRun('backup', ['--data-dir', source, '--out', path.join(out, 'live.dump')], { npm: true });
     expect(live.code).toBe(0);
     expect(live.result).toMatchObject({ command: 'backup', via: 'running_product', secret_key_file: null, bytes: expect.any(Number) });
     expect(live.stderr).toMatch(/WARNING: the backup does not contain .*secret\.key/);
@@ -91,7 +99,7 @@ describe('npm run backup / restore', () => {
 
     // Restore into a fresh data dir: the key beside the dump is put in place.
     const fresh = dataDir();
-    const restored = await npmRun('restore', ['--in', path.join(out, 'cold.dump'), '--data-dir', fresh]);
+    const restored = await npmRun('restore', ['--in', path.join(out, 'cold.dump'), '--data-dir', fresh], { npm: true });
     expect(restored.code).toBe(0);
     expect(restored.result).toMatchObject({ command: 'restore', data_dir: fresh, secret_key: 'restored' });
 

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestPostgres, type TestPostgres } from '@vr3/control-plane/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { entryArgs } from '../harness/entries.ts';
 import { ProductProcess, makeDataDir } from '../harness/product.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -24,12 +26,19 @@ interface OperatorRun {
   result: any;
 }
 
-/** `npm run operator -- …args` at the repository root, with only `env` naming a database. */
-function operator(args: string[], env: Record<string, string> = {}): Promise<OperatorRun> {
+/** The entry `npm run operator` runs. */
+const OPERATOR = path.join(ROOT, 'apps/embedded/src/operator/main.ts');
+
+/**
+ * The operator command with `args` at the repository root, with only `env` naming a database: its
+ * entry (bundled for this run), or with `npm: true` as `npm run operator -- …args`.
+ */
+function operator(args: string[], env: Record<string, string> = {}, options: { npm?: boolean } = {}): Promise<OperatorRun> {
   const base = { ...process.env, npm_config_update_notifier: 'false' } as Record<string, string>;
   delete base['DATABASE_URL'];
   delete base['VR3_DATA_DIR'];
-  const child = spawn('npm', ['run', 'operator', '--', ...args], { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [cmd, argv] = options.npm ? ['npm', ['run', 'operator', '--', ...args]] : [process.execPath, [...entryArgs(OPERATOR), ...args]];
+  const child = spawn(cmd, argv, { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
@@ -52,7 +61,7 @@ describe('npm run operator', () => {
   it('create-org against DATABASE_URL: the new admin key works on a product using that database', async () => {
     postgres = await startTestPostgres();
     const databaseUrl = await postgres.createDatabase();
-    const made = await operator(['create-org', '--name', 'Acme', '--admin-email', 'ops@acme.example'], { DATABASE_URL: databaseUrl });
+    const made = await operator(['create-org', '--name', 'Acme', '--admin-email', 'ops@acme.example'], { DATABASE_URL: databaseUrl }, { npm: true });
     expect(made.code).toBe(0);
     expect(made.result).toEqual({
       organization_id: expect.any(String),

@@ -11,9 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDER_DEFAULTS, SIM_PROVIDERS, startProviderApi, type ProviderApi } from '@vr3/simulator';
 import { ProductProcess } from '../harness/product.ts';
 import { finalRun } from '../harness/cloudonix.ts';
+import { entryArgs } from '../harness/entries.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The launcher `npx vr3-sim` runs (through tsx), and the entry it hands over to (bundled for this run). */
 const BIN = path.join(ROOT, 'packages/simulator/bin/vr3-sim.mjs');
+const ENTRY = path.join(ROOT, 'packages/simulator/src/cli/run.ts');
 
 interface CliRun {
   code: number | null;
@@ -23,10 +26,11 @@ interface CliRun {
   exitAfterCloseMs: number | null;
 }
 
-/** Spawns `vr3-sim …args` and waits for its exit. */
-function cli(args: string[]): Promise<CliRun> {
+/** Spawns `vr3-sim …args` (its entry; `launcher`: through the `npx vr3-sim` launcher) and waits for its exit. */
+function cli(args: string[], options: { launcher?: boolean } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const argv = options.launcher ? [BIN, ...args] : [...entryArgs(ENTRY), ...args];
+    const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let closedAt: number | null = null;
@@ -82,7 +86,8 @@ describe.concurrent('vr3-sim setup + call, the defaults table', () => {
 
 describe('vr3-sim setup is idempotent', () => {
   it('a second setup reuses the configuration and the agent, prints the same URL and leaves no orphan agent', async () => {
-    const first = await cli(setupArgs('cloudonix'));
+    // Through the launcher `npx vr3-sim` runs: the same command line behind it.
+    const first = await cli(setupArgs('cloudonix'), { launcher: true });
     expect(first.code, first.stderr).toBe(0);
     const agents = ((await product.api('GET', '/agents')).body.data as unknown[]).length;
     const configs = ((await product.api('GET', '/telephony-configurations')).body.data as unknown[]).length;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestPostgres, startTestRedis, type TestPostgres, type TestRedis } from '@vr3/control-plane/testing';
 import { startNatsServer, type TestNatsServer } from '@vr3/nats-bus/testing';
+import { entryArgs } from './entries.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The distributed apps' entry files, which `npm run start:control-plane` / `start:media-edge` run. */
@@ -44,7 +45,7 @@ export class ServiceProcess {
   /** Spawns the app without waiting (for start-up failure tests). */
   static spawn(kind: ServiceKind, name: string, env: Record<string, string>): ServiceProcess {
     const base: Record<string, string> = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/root', NODE_ENV: 'test' };
-    const child = spawn(process.execPath, ['--import', 'tsx', MAINS[kind]], { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, entryArgs(MAINS[kind]), { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const service = new ServiceProcess(kind, name, child);
     let buffered = '';
     child.stdout!.on('data', (chunk: Buffer) => {

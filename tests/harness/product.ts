@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
+import { entryArgs } from './entries.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The embedded product's entry file, which `npm start` runs. */
@@ -123,7 +124,7 @@ export class ProductProcess {
     const detached = options.ownProcessGroup === true || options.npmStart === true;
     const child = options.npmStart
       ? spawn('npm', ['start'], { cwd: ROOT, env: { ...env, npm_config_update_notifier: 'false' }, stdio: ['ignore', 'pipe', 'pipe'], detached })
-      : spawn(process.execPath, ['--import', 'tsx', MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached });
+      : spawn(process.execPath, entryArgs(MAIN), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached });
     const product = new ProductProcess(child, dataDir, apiKey);
     await product.waitForStart();
     return product;

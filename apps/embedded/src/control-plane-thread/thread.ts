@@ -71,7 +71,9 @@ export interface StartControlPlaneThreadOptions extends Omit<ControlPlaneThreadD
   onFailure(err: Error): void;
 }
 
-const WORKER = new URL('./worker-entry.mjs', import.meta.url);
+/** Set when the product runs bundled (`scripts/build-entries.mjs`): the bundled worker, which needs no loader. */
+declare const VR3_BUNDLED_WORKER: string | undefined;
+const WORKER = typeof VR3_BUNDLED_WORKER === 'string' ? new URL(VR3_BUNDLED_WORKER) : new URL('./worker-entry.mjs', import.meta.url);
 /** Longest Unix socket path (sun_path is 108 bytes on Linux, with its terminator). */
 const MAX_SOCKET_PATH = 100;
 /** Longest wait for the thread to stop before it is terminated. */
