@@ -36,6 +36,8 @@ export interface ControlPlaneContext {
   streamAgents: SharedReads<StreamAgent | undefined>;
   /** Runs this replica admitted, handed to their `RunStart` without a read. */
   admittedRuns: AdmittedRuns;
+  /** This replica's id on the bus (`REPLICA_ID`): edges send the `RunStart` of a run it admitted here. */
+  replicaId: string;
   /** Where call recordings are stored (`config.recordings`); `null`: none are served. */
   recordings: RecordingStore | null;
   /** The open live-calls streams this replica serves (`GET /live-calls/events`), ended at close. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { EngineCatalog } from '@vr3/agent';
 import { isPublicBaseUrl } from '@vr3/env';
 import type { Bus } from '@vr3/protocol';
@@ -113,6 +114,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     admissions: new AdmissionGate(config.maxPendingAdmissions, options.metrics),
     streamAgents: new SharedReads(),
     admittedRuns: new AdmittedRuns(config.initializedRunTimeoutMs),
+    replicaId: randomBytes(6).toString('hex'),
     recordings: config.recordings ? openRecordingStore(config.recordings) : null,
     liveStreams: new LiveStreams(options.bus),
   };

@@ -7,6 +7,8 @@ import { SafeTextSchema, UNSAFE_TEXT_MESSAGE, isUnsafeTextIssue, safeJson } from
 
 /** Queue group every control-plane replica answers requests in. */
 export const CONTROL_PLANE_QUEUE = 'control-plane';
+/** A control-plane replica's id on the bus (a subject token): 12 lower-case hex digits. */
+export const REPLICA_ID = /^[0-9a-f]{12}$/;
 
 /** Bus subjects. Requests go edge → control-plane unless noted. */
 export const Subjects = {
@@ -14,6 +16,12 @@ export const Subjects = {
   StreamAdmit: 'vr3.cp.stream.admit',
   /** The provider's `start` arrived: record it, validate the session, move the run to `running`. */
   RunStart: 'vr3.cp.run.start',
+  /**
+   * `RunStart` for the replica that admitted the run (`AdmittedRun.replica`), which holds the run
+   * as it minted it; answered by that replica alone (no queue group). Nobody answering (the replica
+   * is gone): the edge asks {@link Subjects.RunStart}.
+   */
+  runStartAt: (replica: string): string => `vr3.cp.replica.${replica}.run.start`,
   /** End a run (idempotent: the first terminal write wins). */
   RunFinalize: 'vr3.cp.run.finalize',
   /** The agent asks for a provider action (hangup, transfer) on its call. */
@@ -77,6 +85,8 @@ export const AdmittedRunSchema = z.object({
   initial_context: z.record(z.string(), z.unknown()).default({}),
   /** The agent opted in to call recording: the edge records both directions (see docs/recordings.md). Absent: off. */
   recording: z.boolean().optional(),
+  /** The replica that minted the run: `RunStart` goes to it first ({@link Subjects.runStartAt}). Absent: any replica. */
+  replica: z.string().regex(REPLICA_ID).optional(),
 });
 export type AdmittedRun = z.infer<typeof AdmittedRunSchema>;
 

@@ -71,6 +71,7 @@ describe('StreamAdmit', () => {
         max_duration_ms: null,
         initial_context: { caller_number: '+15555550100', called_number: '+15555550199' },
         recording: false,
+        replica: expect.stringMatching(/^[0-9a-f]{12}$/),
       },
     });
     if (!res.ok) return;

@@ -209,6 +209,7 @@ async function admitStream(ctx: ControlPlaneContext, req: StreamAdmitRequest, lo
       max_duration_ms: null,
       initial_context: objectOf(run.initialContext),
       recording: agent.recordingEnabled,
+      replica: ctx.replicaId,
     },
   };
 }
@@ -258,6 +259,7 @@ async function attachStream(
       max_duration_ms: run.maxDurationS === null ? null : run.maxDurationS * 1000,
       initial_context: objectOf(run.initialContext),
       recording: agent.recordingEnabled,
+      replica: ctx.replicaId,
     },
   };
 }

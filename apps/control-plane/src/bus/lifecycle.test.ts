@@ -62,6 +62,19 @@ describe('RunStart', () => {
     expect(cp.logLines.join('')).not.toContain(TOKEN);
   });
 
+  it('names the admitting replica, which answers RunStart on its own subject; another replica id has no responder', async () => {
+    const res = await admitStream(cp, fx.agentUuid, { Domain: fx.domain, callId: 'user-call-id' }, { edgeId: 'edge-1' });
+    if (!res.ok) throw new Error(`not admitted: ${res.error.code}`);
+    const replica = res.run.replica!;
+    expect(replica).toMatch(/^[0-9a-f]{12}$/);
+    api.addSession('lifecycle', 'sess-own-subject');
+    const started = await cp.bus.request<RunStartResponse>(Subjects.runStartAt(replica), startRequest(res.run.id, { session_id: 'sess-own-subject' }), { timeoutMs: 5000 });
+    expect(started).toMatchObject({ ok: true });
+    expect((await run(res.run.id)).state).toBe('running');
+    const other = replica === 'ffffffffffff' ? '000000000000' : 'ffffffffffff';
+    await expect(cp.bus.request(Subjects.runStartAt(other), startRequest(res.run.id, { session_id: 'x' }), { timeoutMs: 1000 })).rejects.toMatchObject({ code: 'bus_no_responders' });
+  });
+
   it('starts a run admitted by another replica of the database (read back from it) as the admitting replica does', async () => {
     const other = await startTestControlPlane({ databaseUrl: databaseUrl, secretKey: cp.secretKey, config: { providerTimeoutMs: 300 } });
     try {

@@ -41,7 +41,10 @@ export interface Responders {
  */
 export function startResponders(ctx: ControlPlaneContext): Responders {
   const inFlight = new Set<Promise<unknown>>();
-  const subscriptions: Subscription[] = RESPONDERS.map(([subject, handler]) =>
+  // `RunStart` also on this replica's own subject, outside the queue group: the runs it admitted.
+  const own: ReadonlyArray<readonly [string, Handler, string | undefined]> = [[Subjects.runStartAt(ctx.replicaId), handleRunStart, undefined]];
+  const all = [...RESPONDERS.map(([subject, handler]) => [subject, handler, CONTROL_PLANE_QUEUE] as const), ...own];
+  const subscriptions: Subscription[] = all.map(([subject, handler, queue]) =>
     ctx.bus.respond(
       subject,
       (data) => {
@@ -57,7 +60,7 @@ export function startResponders(ctx: ControlPlaneContext): Responders {
         );
         return task;
       },
-      { queue: CONTROL_PLANE_QUEUE },
+      queue === undefined ? {} : { queue },
     ),
   );
   let closing: Promise<void> | undefined;

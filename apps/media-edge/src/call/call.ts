@@ -208,7 +208,7 @@ export class Call {
     this.log = this.log.child({ stream_sid: start.streamId });
     let settings: Readonly<Record<string, string>> | undefined;
     try {
-      const res = await this.d.controlPlane.start(this.runId!, start, this.d.upgrade);
+      const res = await this.d.controlPlane.start(this.runId!, start, this.d.upgrade, this.run?.replica);
       if (this.outcome) return;
       if (!res.ok) {
         this.log.info({ code: res.error.code }, 'run start refused');

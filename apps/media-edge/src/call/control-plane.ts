@@ -81,11 +81,27 @@ export class ControlPlaneClient {
     }
   }
 
-  /** `RunStart`, with what the upgrade request carried for a provider signature check (when anything). */
-  start(runId: string, start: StartEvent, upgrade?: StreamUpgrade): Promise<RunStartResponse> {
+  /**
+   * `RunStart`, with what the upgrade request carried for a provider signature check (when
+   * anything): to the replica that admitted the run (`replica`), which holds it as admitted, else
+   * (none named, or nobody answers there) to any replica.
+   */
+  async start(runId: string, start: StartEvent, upgrade?: StreamUpgrade, replica?: string): Promise<RunStartResponse> {
     const req: RunStartRequest = { run_id: runId, edge_id: this.options.edgeId, start: toStartBody(start) };
     if (upgrade !== undefined) req.upgrade = upgrade;
-    return this.request('start', Subjects.RunStart, req, RunStartResponseSchema, this.options.startTimeoutMs).catch(asRefusal);
+    const ask = (subject: string) => this.request('start', subject, req, RunStartResponseSchema, this.options.startTimeoutMs);
+    try {
+      if (replica !== undefined) {
+        try {
+          return await ask(Subjects.runStartAt(replica));
+        } catch (err) {
+          if (!(err instanceof BusError && err.code === BusErrorCode.NoResponders)) throw err;
+        }
+      }
+      return await ask(Subjects.RunStart);
+    } catch (err) {
+      return asRefusal(err);
+    }
   }
 
   action(runId: string, action: RunActionRequest['action'], target?: string): Promise<RunActionResponse> {
