@@ -87,7 +87,8 @@ function apiSocketPath(dataDir: string): string {
 
 /**
  * Starts the control-plane on a worker thread and waits until it answers on the bus and on its API
- * socket. The worker runs with the main thread's loader flags (`--import tsx`), as Node gives them.
+ * socket. The worker runs with the main thread's loader flags (`--import tsx`), as Node gives them,
+ * or, bundled, as plain JavaScript.
  */
 export async function startControlPlaneThread(options: StartControlPlaneThreadOptions): Promise<ControlPlaneThread> {
   const { dataDir, logger, onFailure, ...rest } = options;
