@@ -220,19 +220,26 @@ export function consolePagesSuite(rig: () => ConsoleRig): void {
       /** What the page renders from the API's own answer to the same test. */
       const asRendered = (result: { ok: boolean; latency_ms: number; error?: { message: string; code: string } }) =>
         result.ok ? `OK · ${result.latency_ms} ms` : `${result.error!.message} (${result.error!.code})`;
+      /**
+       * On the open page, Test on a row the remote end accepts, then on one whose credentials `by`
+       * refuses: each shows what the API itself answers to the same test (`POST /{resource}/{id}/test`).
+       */
+      const expectTests = async (pageName: string, resource: string, rows: { accepted: string; refused: string; by: string }) => {
+        expect(await testRow(pageName, rows.accepted)).toEqual({ text: expect.stringMatching(/^OK · \d+ ms$/), failed: false });
+        const refused = await testRow(pageName, rows.refused);
+        expect(refused).toEqual({ text: `${rows.by} refused the credentials (HTTP 401) (invalid_credentials)`, failed: true });
+        const direct = await product.api('POST', `/${resource}/${rows.refused}/test`);
+        expect(direct.body).toMatchObject({ ok: false, status: 401 });
+        expect(asRendered(direct.body)).toBe(refused.text);
+        expect((await product.api('POST', `/${resource}/${rows.accepted}/test`)).body).toMatchObject({ ok: true, status: 200 });
+      };
 
       // The runs' configuration (above) names the stand-in's account and credentials; "Twilio main" does not.
       const configurations = (await product.api('GET', '/telephony-configurations?provider=twilio')).body.data as Array<{ id: string; name: string; account_sid: string }>;
       const known = configurations.find((c) => c.account_sid === twilio.accountId)!.id;
       const unknown = configurations.find((c) => c.name === 'Twilio main')!.id;
       await go('#/telephony');
-      expect(await testRow('telephony', known)).toEqual({ text: expect.stringMatching(/^OK · \d+ ms$/), failed: false });
-      const refused = await testRow('telephony', unknown);
-      expect(refused).toEqual({ text: 'twilio refused the credentials (HTTP 401) (invalid_credentials)', failed: true });
-      const direct = await product.api('POST', `/telephony-configurations/${unknown}/test`);
-      expect(direct.body).toMatchObject({ ok: false, status: 401 });
-      expect(asRendered(direct.body)).toBe(refused.text);
-      expect((await product.api('POST', `/telephony-configurations/${known}/test`)).body).toMatchObject({ ok: true, status: 200 });
+      await expectTests('telephony', 'telephony-configurations', { accepted: known, refused: unknown, by: 'twilio' });
       expect(await page.content()).not.toContain(TWILIO_SECRET);
       await chrome.shot('telephony');
 
@@ -245,13 +252,7 @@ export function consolePagesSuite(rig: () => ConsoleRig): void {
       };
       const [right, wrong] = [await create('OpenAI stand-in', VENDOR_KEY), await create('OpenAI wrong key', WRONG_VENDOR_KEY)];
       await go('#/credentials');
-      expect(await testRow('credentials', right)).toEqual({ text: expect.stringMatching(/^OK · \d+ ms$/), failed: false });
-      const wrongKey = await testRow('credentials', wrong);
-      expect(wrongKey).toEqual({ text: 'openai refused the credentials (HTTP 401) (invalid_credentials)', failed: true });
-      const directWrong = await product.api('POST', `/service-credentials/${wrong}/test`);
-      expect(directWrong.body).toMatchObject({ ok: false, status: 401 });
-      expect(asRendered(directWrong.body)).toBe(wrongKey.text);
-      expect((await product.api('POST', `/service-credentials/${right}/test`)).body).toMatchObject({ ok: true, status: 200 });
+      await expectTests('credentials', 'service-credentials', { accepted: right, refused: wrong, by: 'openai' });
       const content = await page.content();
       expect(content).not.toContain(VENDOR_KEY);
       expect(content).not.toContain(WRONG_VENDOR_KEY);
